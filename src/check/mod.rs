@@ -1,0 +1,35 @@
+//! Semantic checks over the Schema IR, one file per family of checks. Each
+//! check reports every problem it finds; none stops at the first.
+
+mod references;
+mod renames;
+mod types;
+
+use crate::diag::Diagnostic;
+use crate::ir::Schema;
+
+/// Runs every check over a lowered schema.
+pub fn check_schema(schema: &Schema) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    types::check(schema, &mut diagnostics);
+    references::check(schema, &mut diagnostics);
+    renames::check(schema, &mut diagnostics);
+    diagnostics
+}
+
+/// Adds the primary label only when the node has a source span (reflected
+/// schemas have none).
+fn at(diagnostic: Diagnostic, origin: crate::ir::Origin, label: &str) -> Diagnostic {
+    match origin.0 {
+        Some(span) => diagnostic.primary(span, label),
+        None => diagnostic,
+    }
+}
+
+/// Adds a secondary label when the node has a source span.
+fn also(diagnostic: Diagnostic, origin: crate::ir::Origin, label: &str) -> Diagnostic {
+    match origin.0 {
+        Some(span) => diagnostic.secondary(span, label),
+        None => diagnostic,
+    }
+}

@@ -1,0 +1,153 @@
+//! Types: every column type is built in, a declared enum, or provided by a
+//! declared extension; identity columns are integers.
+
+use super::at;
+use crate::diag::{Code, Diagnostic};
+use crate::ir::types::extension_providing;
+use crate::ir::{Ident, Schema, TypeName};
+
+pub(super) fn check(schema: &Schema, out: &mut Vec<Diagnostic>) {
+    for table in schema.tables.values() {
+        for column in &table.columns {
+            if let TypeName::User(name) = &column.data_type.name {
+                if !schema.enums.contains_key(name) {
+                    let provider = extension_providing(name.name.as_str());
+                    let declared = provider.is_some_and(|ext| schema.extensions.contains_key(&Ident::new(ext)));
+                    if !declared {
+                        let mut diagnostic = at(
+                            Diagnostic::new(Code::UnknownType, format!("unknown type `{name}`")),
+                            column.data_type.origin,
+                            "not a PostgreSQL type or a declared enum",
+                        );
+                        diagnostic = match provider {
+                            Some(ext) => diagnostic.help(format!(
+                                "`{}` comes from an extension: declare `extension {ext}`",
+                                name.name.as_str()
+                            )),
+                            None => {
+                                let suggestion = similar_type(schema, name.name.as_str());
+                                let mut d = diagnostic.help("declare it as an enum, or use a PostgreSQL type such as `text`, `integer` or `timestamptz`");
+                                if let Some(s) = suggestion {
+                                    d = d.help(format!("did you mean `{s}`?"));
+                                }
+                                d
+                            }
+                        };
+                        out.push(diagnostic);
+                    }
+                }
+            }
+            if let (TypeName::User(name), Some(default)) = (&column.data_type.name, &column.default) {
+                if let (Some(enumeration), 0) = (schema.enums.get(name), column.data_type.array_dims) {
+                    if let Some(label) = string_literal(default.as_str()) {
+                        if !enumeration.labels.iter().any(|l| l.name == label) {
+                            let labels: Vec<String> =
+                                enumeration.labels.iter().map(|l| format!("'{}'", l.name)).collect();
+                            out.push(
+                                at(
+                                    Diagnostic::new(
+                                        Code::UnknownLabel,
+                                        format!("enum `{name}` has no label '{label}'"),
+                                    ),
+                                    default.origin,
+                                    "not a label of the enum",
+                                )
+                                .help(format!("its labels are {}", labels.join(", "))),
+                            );
+                        }
+                    }
+                }
+            }
+            if column.identity.is_some() && column.data_type.integer_range().is_none() {
+                out.push(
+                    at(
+                        Diagnostic::new(
+                            Code::InvalidIdentity,
+                            format!(
+                                "identity column `{}` is of type `{}`",
+                                column.name, column.data_type.value
+                            ),
+                        ),
+                        column.data_type.origin,
+                        "identity columns must be smallint, integer or bigint",
+                    )
+                    .help("change the type to `bigint` (or `integer`), or use a default instead of an identity"),
+                );
+            }
+        }
+    }
+}
+
+/// A declared enum or common type whose name differs from `name` by a
+/// letter or two.
+fn similar_type(schema: &Schema, name: &str) -> Option<String> {
+    const COMMON: &[&str] = &[
+        "text",
+        "integer",
+        "bigint",
+        "smallint",
+        "boolean",
+        "numeric",
+        "uuid",
+        "jsonb",
+        "json",
+        "date",
+        "timestamptz",
+        "timestamp",
+        "interval",
+        "bytea",
+        "varchar",
+        "real",
+        "inet",
+        "serial",
+        "bigserial",
+    ];
+    let limit = if name.len() <= 4 { 1 } else { 2 };
+    schema
+        .enums
+        .keys()
+        .map(|e| e.name.as_str())
+        .chain(COMMON.iter().copied())
+        .find(|candidate| edit_distance(candidate, name) <= limit)
+        .map(str::to_string)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                previous
+            } else {
+                1 + previous.min(row[j]).min(row[j + 1])
+            };
+            previous = current;
+        }
+    }
+    row[b.len()]
+}
+
+/// The value of an expression that is one string literal, optionally cast
+/// (`'member'` or `'member'::user_role`).
+fn string_literal(expr: &str) -> Option<String> {
+    let rest = expr.trim().strip_prefix('\'')?;
+    let mut value = String::new();
+    let mut chars = rest.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '\'' {
+            if chars.peek().map(|(_, n)| *n) == Some('\'') {
+                value.push('\'');
+                chars.next();
+                continue;
+            }
+            let tail = rest[i + 1..].trim();
+            return (tail.is_empty() || tail.starts_with("::")).then_some(value);
+        }
+        value.push(c);
+    }
+    None
+}

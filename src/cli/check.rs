@@ -1,0 +1,44 @@
+//! `trellisc check`: parse and check a schema.
+
+use std::path::Path;
+
+use super::{Color, fail, print_diagnostics};
+use crate::syntax::LowerOptions;
+
+pub(super) fn run(path: &Path, color: Color) -> u8 {
+    if !path.exists() {
+        return fail(format!(
+            "{} does not exist (give a .trellis file or a directory of them)",
+            path.display()
+        ));
+    }
+    let compiled = match crate::compile_path(path, &LowerOptions::default()) {
+        Ok(compiled) => compiled,
+        Err(error) => return fail(format!("cannot read {}: {error}", path.display())),
+    };
+    let file_count = compiled.sources.ids().count();
+    if file_count == 0 {
+        return fail(format!("no .trellis files in {}", path.display()));
+    }
+    print_diagnostics(&compiled.sources, &compiled.diagnostics, color);
+    let errors = compiled.diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = compiled.diagnostics.len() - errors;
+    let schema = &compiled.schema;
+    if errors > 0 {
+        eprintln!("check failed with {errors} error(s) and {warnings} warning(s) in {file_count} file(s)");
+        return 1;
+    }
+    eprintln!(
+        "ok: {file_count} file(s), {} table(s), {} enum(s), {} sequence(s), {} extension(s){}",
+        schema.tables.len(),
+        schema.enums.len(),
+        schema.sequences.len(),
+        schema.extensions.len(),
+        if warnings > 0 {
+            format!(", {warnings} warning(s)")
+        } else {
+            String::new()
+        }
+    );
+    0
+}

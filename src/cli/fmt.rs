@@ -1,0 +1,59 @@
+//! `trellisc fmt`: rewrite files in the canonical layout.
+
+use std::path::Path;
+
+use super::{Color, fail, print_diagnostics};
+use crate::diag::Sources;
+use crate::syntax::{format_file, parse_file};
+
+pub(super) fn run(path: &Path, check_only: bool, color: Color) -> u8 {
+    let files = match crate::load::schema_files(path) {
+        Ok(files) => files,
+        Err(error) => return fail(format!("cannot read {}: {error}", path.display())),
+    };
+    if files.is_empty() {
+        return fail(format!("no .trellis files in {}", path.display()));
+    }
+    let mut sources = Sources::new();
+    let mut status = 0;
+    let mut unformatted = 0;
+    for file in files {
+        let text = match std::fs::read_to_string(&file) {
+            Ok(text) => text,
+            Err(error) => {
+                eprintln!("error: cannot read {}: {error}", file.display());
+                status = 1;
+                continue;
+            }
+        };
+        let id = sources.add(file.display().to_string(), text.clone());
+        let (parsed, diagnostics) = parse_file(id, &text);
+        let errors: Vec<_> = diagnostics.into_iter().filter(|d| d.is_error()).collect();
+        let Some(parsed) = parsed.filter(|_| errors.is_empty()) else {
+            // A file that does not parse is left exactly as it is.
+            print_diagnostics(&sources, &errors, color);
+            eprintln!("not formatted: {} has errors", file.display());
+            status = 1;
+            continue;
+        };
+        let formatted = format_file(&parsed, &text);
+        if formatted == text {
+            continue;
+        }
+        unformatted += 1;
+        if check_only {
+            println!("{}", file.display());
+            status = 1;
+        } else if let Err(error) = std::fs::write(&file, formatted) {
+            eprintln!("error: cannot write {}: {error}", file.display());
+            status = 1;
+        }
+    }
+    if check_only && unformatted > 0 {
+        eprintln!(
+            "{unformatted} file(s) need formatting: run `trellisc fmt {}`",
+            path.display()
+        );
+    }
+    status
+}

@@ -1,0 +1,89 @@
+//! The subcommands, one file each.
+
+mod check;
+mod fmt;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+
+use crate::diag::{self, Diagnostic, Sources};
+
+/// trellisc compiles declarative `.trellis` schemas for PostgreSQL: it checks
+/// them, formats them, and (in coming versions) diffs them against a
+/// database or the last revision and writes reversible revision scripts.
+#[derive(Parser, Debug)]
+#[command(name = "trellisc", version, about, long_about = None)]
+pub struct Cli {
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
+    pub color: Color,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// When to use colour.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Parse and check a schema; print every problem with its place and a fix.
+    ///
+    /// Exit status: 0 when there are no errors (warnings are shown), 1 when
+    /// there is at least one error.
+    Check {
+        /// A `.trellis` file, or a directory whose `*.trellis` files (at any
+        /// depth) form one schema.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+    },
+    /// Rewrite `.trellis` files in the canonical layout (comments are kept).
+    ///
+    /// With `--check`, change nothing and exit 1 if a file is not formatted.
+    Fmt {
+        /// A `.trellis` file or a directory of them.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Only report files that are not formatted; write nothing.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+/// Runs a command and returns the process exit status.
+pub fn run(cli: Cli) -> u8 {
+    let color = cli.color;
+    match cli.command {
+        Command::Check { path } => check::run(&path, color),
+        Command::Fmt { path, check } => fmt::run(&path, check, color),
+    }
+}
+
+/// Prints diagnostics to standard error.
+fn print_diagnostics(sources: &Sources, diagnostics: &[Diagnostic], color: Color) {
+    let choice = match color {
+        Color::Always => ColorChoice::Always,
+        Color::Never => ColorChoice::Never,
+        Color::Auto if std::io::stderr().is_terminal() => ColorChoice::Auto,
+        Color::Auto => ColorChoice::Never,
+    };
+    let stream = StandardStream::stderr(choice);
+    let mut lock = stream.lock();
+    if let Err(error) = diag::render(sources, diagnostics, &mut lock) {
+        eprintln!("trellisc: cannot print diagnostics: {error}");
+    }
+}
+
+/// An error that is not about a place in a file (a missing path, say).
+fn fail(message: impl std::fmt::Display) -> u8 {
+    eprintln!("error: {message}");
+    1
+}

@@ -1,0 +1,10 @@
+//! The Schema IR: the one model every stage speaks.
+
+pub mod name;
+pub mod naming;
+pub mod schema;
+pub mod types;
+
+pub use name::{Ident, QualifiedName};
+pub use schema::*;
+pub use types::{SqlType, TypeName};

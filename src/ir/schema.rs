@@ -1,0 +1,397 @@
+//! The schema model: plain data, ordered maps keyed by name, every node with
+//! the place it came from.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Deref;
+
+use super::name::{Ident, QualifiedName};
+use super::types::SqlType;
+use crate::diag::Span;
+
+/// Where a node came from. Never part of a node's identity: two nodes that
+/// differ only in origin are equal.
+#[derive(Clone, Copy, Default)]
+pub struct Origin(pub Option<Span>);
+
+impl PartialEq for Origin {
+    fn eq(&self, _: &Origin) -> bool {
+        true
+    }
+}
+impl Eq for Origin {}
+
+impl fmt::Debug for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(span) => write!(f, "@{}:{}..{}", span.file.0, span.start, span.end),
+            None => f.write_str("@-"),
+        }
+    }
+}
+
+/// A value with the place it was written; compares by value only.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Located<T> {
+    pub value: T,
+    pub origin: Origin,
+}
+
+impl<T> Located<T> {
+    /// A value with its origin.
+    pub fn new(value: T, origin: Origin) -> Located<T> {
+        Located { value, origin }
+    }
+}
+
+impl<T> Deref for Located<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Located<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.value.fmt(f)
+    }
+}
+
+/// An SQL expression (default, check, predicate, index or generated
+/// expression): the text with comments removed and whitespace collapsed.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Expr(pub String);
+
+impl Expr {
+    /// The expression written in `.trellis` source: `//` comments removed,
+    /// runs of whitespace outside quotes collapsed to one space.
+    pub fn from_source(text: &str) -> Expr {
+        let mut out = String::with_capacity(text.len());
+        let mut chars = text.chars().peekable();
+        let mut pending_space = false;
+        while let Some(c) = chars.next() {
+            match c {
+                '\'' | '"' => {
+                    if pending_space && !out.is_empty() {
+                        out.push(' ');
+                    }
+                    pending_space = false;
+                    out.push(c);
+                    while let Some(inner) = chars.next() {
+                        out.push(inner);
+                        if inner == c {
+                            if chars.peek() == Some(&c) {
+                                out.push(c);
+                                chars.next();
+                            } else {
+                                break;
+                            }
+                        }
+                    }
+                }
+                '/' if chars.peek() == Some(&'/') => {
+                    for skipped in chars.by_ref() {
+                        if skipped == '\n' {
+                            break;
+                        }
+                    }
+                    pending_space = true;
+                }
+                c if c.is_whitespace() => pending_space = true,
+                c => {
+                    if pending_space && !out.is_empty() {
+                        out.push(' ');
+                    }
+                    pending_space = false;
+                    out.push(c);
+                }
+            }
+        }
+        Expr(out)
+    }
+
+    /// The SQL text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A whole database schema as trellisc manages it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Schema {
+    pub extensions: BTreeMap<Ident, Extension>,
+    pub enums: BTreeMap<QualifiedName, Enum>,
+    pub sequences: BTreeMap<QualifiedName, Sequence>,
+    pub tables: BTreeMap<QualifiedName, Table>,
+}
+
+impl Schema {
+    /// Every PostgreSQL schema (namespace) the objects live in.
+    pub fn namespaces(&self) -> std::collections::BTreeSet<Ident> {
+        let mut names = std::collections::BTreeSet::new();
+        names.extend(self.enums.keys().map(|n| n.schema.clone()));
+        names.extend(self.sequences.keys().map(|n| n.schema.clone()));
+        names.extend(self.tables.keys().map(|n| n.schema.clone()));
+        names.extend(self.extensions.values().filter_map(|e| e.schema.clone()));
+        names
+    }
+}
+
+/// `CREATE EXTENSION`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Extension {
+    pub name: Ident,
+    pub version: Option<String>,
+    pub schema: Option<Ident>,
+    pub comment: Option<String>,
+    pub origin: Origin,
+}
+
+/// How an enum is stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EnumStorage {
+    /// A PostgreSQL enum type.
+    Native,
+    /// A `text` column with a check constraint listing the labels.
+    Check,
+}
+
+/// An enumeration with its labels in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Enum {
+    pub name: QualifiedName,
+    pub was: Option<Located<QualifiedName>>,
+    pub storage: EnumStorage,
+    pub labels: Vec<EnumLabel>,
+    pub comment: Option<String>,
+    pub origin: Origin,
+}
+
+/// One label of an enum.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnumLabel {
+    pub name: String,
+    pub was: Option<Located<String>>,
+    pub origin: Origin,
+}
+
+/// Sequence options with PostgreSQL's defaults filled in, as the catalog
+/// stores them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SequenceOptions {
+    pub data_type: SqlType,
+    pub increment: i64,
+    pub min_value: i64,
+    pub max_value: i64,
+    pub start: i64,
+    pub cache: i64,
+    pub cycle: bool,
+}
+
+/// A free-standing sequence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sequence {
+    pub name: QualifiedName,
+    pub was: Option<Located<QualifiedName>>,
+    pub options: SequenceOptions,
+    /// The column that owns the sequence (dropped with it).
+    pub owned_by: Option<Located<(QualifiedName, Ident)>>,
+    pub comment: Option<String>,
+    pub origin: Origin,
+}
+
+/// A table with its columns (in order), constraints and indexes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Table {
+    pub name: QualifiedName,
+    pub was: Option<Located<QualifiedName>>,
+    pub comment: Option<String>,
+    pub unlogged: bool,
+    pub storage_params: Vec<StorageParam>,
+    pub columns: Vec<Column>,
+    pub constraints: BTreeMap<Ident, Constraint>,
+    pub indexes: BTreeMap<Ident, Index>,
+    pub replica_identity: ReplicaIdentity,
+    pub origin: Origin,
+}
+
+impl Table {
+    /// The column of that name.
+    pub fn column(&self, name: &Ident) -> Option<&Column> {
+        self.columns.iter().find(|c| &c.name == name)
+    }
+
+    /// The primary key constraint, if any.
+    pub fn primary_key(&self) -> Option<&Constraint> {
+        self.constraints
+            .values()
+            .find(|c| matches!(c.kind, ConstraintKind::PrimaryKey { .. }))
+    }
+}
+
+/// `name = value` storage parameter (value as PostgreSQL prints it).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct StorageParam {
+    pub name: String,
+    pub value: String,
+}
+
+/// A column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Column {
+    pub name: Ident,
+    pub was: Option<Located<Ident>>,
+    pub data_type: Located<SqlType>,
+    pub not_null: bool,
+    pub default: Option<Located<Expr>>,
+    pub identity: Option<Identity>,
+    /// `generated always as (EXPR) stored`.
+    pub generated: Option<Located<Expr>>,
+    pub collation: Option<Ident>,
+    pub comment: Option<String>,
+    pub origin: Origin,
+}
+
+/// An identity column's generation and sequence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Identity {
+    pub always: bool,
+    pub sequence_name: QualifiedName,
+    pub options: SequenceOptions,
+}
+
+/// A constraint and what all constraints share.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Constraint {
+    pub name: Ident,
+    pub was: Option<Located<Ident>>,
+    pub kind: ConstraintKind,
+    pub deferrable: bool,
+    pub initially_deferred: bool,
+    /// `NOT VALID`: existing rows were not checked.
+    pub not_valid: bool,
+    pub comment: Option<String>,
+    /// Whether the name was written or chosen by PostgreSQL's rules.
+    pub named: bool,
+    pub origin: Origin,
+}
+
+/// The kinds of constraint PostgreSQL stores in `pg_constraint`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConstraintKind {
+    PrimaryKey {
+        columns: Vec<Located<Ident>>,
+        include: Vec<Located<Ident>>,
+    },
+    Unique {
+        columns: Vec<Located<Ident>>,
+        include: Vec<Located<Ident>>,
+        nulls_not_distinct: bool,
+    },
+    Check {
+        expr: Located<Expr>,
+        no_inherit: bool,
+    },
+    ForeignKey(ForeignKey),
+    Exclusion(Exclusion),
+    /// The check trellisc keeps for a column of an `as check` enum: the
+    /// column's value must be one of the enum's labels.
+    EnumCheck {
+        column: Ident,
+        enum_name: QualifiedName,
+    },
+}
+
+/// A foreign key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForeignKey {
+    pub columns: Vec<Located<Ident>>,
+    pub referenced_table: Located<QualifiedName>,
+    /// Empty when the source left them out: the referenced primary key.
+    pub referenced_columns: Vec<Located<Ident>>,
+    pub match_type: MatchType,
+    pub on_delete: ReferentialAction,
+    pub on_update: ReferentialAction,
+    /// `set null (cols)` / `set default (cols)` on delete.
+    pub on_delete_columns: Vec<Ident>,
+}
+
+/// `MATCH` type of a foreign key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MatchType {
+    Simple,
+    Full,
+    Partial,
+}
+
+/// What happens to referencing rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReferentialAction {
+    NoAction,
+    Restrict,
+    Cascade,
+    SetNull,
+    SetDefault,
+}
+
+/// An exclusion constraint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Exclusion {
+    pub method: Ident,
+    pub elements: Vec<(IndexElement, String)>,
+    pub include: Vec<Located<Ident>>,
+    pub storage_params: Vec<StorageParam>,
+    pub predicate: Option<Located<Expr>>,
+}
+
+/// An index that is not part of a constraint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Index {
+    pub name: Ident,
+    pub was: Option<Located<Ident>>,
+    pub unique: bool,
+    pub nulls_not_distinct: bool,
+    pub method: Ident,
+    pub elements: Vec<IndexElement>,
+    pub include: Vec<Located<Ident>>,
+    pub storage_params: Vec<StorageParam>,
+    pub predicate: Option<Located<Expr>>,
+    pub comment: Option<String>,
+    pub named: bool,
+    pub origin: Origin,
+}
+
+/// One key element of an index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IndexElement {
+    pub target: ElementTarget,
+    pub collation: Option<Ident>,
+    pub opclass: Option<OperatorClass>,
+    pub descending: bool,
+    pub nulls_first: bool,
+    pub origin: Origin,
+}
+
+/// What an index element indexes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ElementTarget {
+    Column(Ident),
+    Expression(Expr),
+}
+
+/// An operator class with its parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OperatorClass {
+    pub name: QualifiedName,
+    pub params: Vec<StorageParam>,
+}
+
+/// `REPLICA IDENTITY`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum ReplicaIdentity {
+    #[default]
+    Default,
+    Full,
+    Nothing,
+    Index(Located<Ident>),
+}

@@ -1,0 +1,11 @@
+//! trellisc: a declarative schema language compiler for PostgreSQL.
+
+pub mod check;
+pub mod diag;
+pub mod ir;
+pub mod syntax;
+
+pub mod cli;
+pub mod load;
+
+pub use load::{Compiled, compile_path, compile_sources};

@@ -1,0 +1,416 @@
+//! The syntax tree of `.trellis` source: what the user wrote, in the order
+//! written, every node with its span. Lowering turns it into the Schema IR;
+//! the formatter prints it back.
+
+use crate::diag::{FileId, Span};
+
+/// One parsed `.trellis` file.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    pub file: FileId,
+    pub declarations: Vec<Declaration>,
+    /// Doc comments after the last declaration (documenting nothing).
+    pub trailing_docs: Vec<Doc>,
+}
+
+/// A `///` line; `text` is what follows the slashes, one leading space removed.
+#[derive(Clone, Debug)]
+pub struct Doc {
+    pub text: String,
+    pub span: Span,
+}
+
+/// An identifier as written; `text` is the source token (quotes included).
+#[derive(Clone, Debug)]
+pub struct Name {
+    pub text: String,
+    pub span: Span,
+}
+
+/// `[schema.]name` as written.
+#[derive(Clone, Debug)]
+pub struct QualName {
+    pub schema: Option<Name>,
+    pub name: Name,
+    pub span: Span,
+}
+
+/// A single-quoted string literal; `text` is the source token, `value` unescaped.
+#[derive(Clone, Debug)]
+pub struct StrLit {
+    pub text: String,
+    pub value: String,
+    pub span: Span,
+}
+
+/// SQL expression text as written (comments and line breaks included).
+#[derive(Clone, Debug)]
+pub struct Expr {
+    pub text: String,
+    pub span: Span,
+}
+
+/// A top-level declaration.
+#[derive(Clone, Debug)]
+pub enum Declaration {
+    Extension(ExtensionDecl),
+    Enum(EnumDecl),
+    Sequence(SequenceDecl),
+    Table(TableDecl),
+}
+
+impl Declaration {
+    /// The whole declaration's span.
+    pub fn span(&self) -> Span {
+        match self {
+            Declaration::Extension(d) => d.span,
+            Declaration::Enum(d) => d.span,
+            Declaration::Sequence(d) => d.span,
+            Declaration::Table(d) => d.span,
+        }
+    }
+
+    /// The doc comments above the declaration.
+    pub fn docs(&self) -> &[Doc] {
+        match self {
+            Declaration::Extension(d) => &d.docs,
+            Declaration::Enum(d) => &d.docs,
+            Declaration::Sequence(d) => &d.docs,
+            Declaration::Table(d) => &d.docs,
+        }
+    }
+}
+
+/// `extension NAME [version 'V'] [schema S]`
+#[derive(Clone, Debug)]
+pub struct ExtensionDecl {
+    pub docs: Vec<Doc>,
+    pub name: Name,
+    pub version: Option<StrLit>,
+    pub schema: Option<Name>,
+    pub span: Span,
+}
+
+/// `enum NAME [was OLD] [as check] { 'label' [was 'old'], ... }`
+#[derive(Clone, Debug)]
+pub struct EnumDecl {
+    pub docs: Vec<Doc>,
+    pub name: QualName,
+    pub was: Option<QualName>,
+    pub as_check: bool,
+    pub labels: Vec<EnumLabel>,
+    pub trailing_docs: Vec<Doc>,
+    pub span: Span,
+}
+
+/// One label of an enum.
+#[derive(Clone, Debug)]
+pub struct EnumLabel {
+    pub docs: Vec<Doc>,
+    pub value: StrLit,
+    pub was: Option<StrLit>,
+    pub span: Span,
+}
+
+/// `sequence NAME [was OLD] { OPTION... }`
+#[derive(Clone, Debug)]
+pub struct SequenceDecl {
+    pub docs: Vec<Doc>,
+    pub name: QualName,
+    pub was: Option<QualName>,
+    pub options: Vec<SequenceOption>,
+    pub span: Span,
+}
+
+/// One sequence option, as in `CREATE SEQUENCE`.
+#[derive(Clone, Debug)]
+pub struct SequenceOption {
+    pub kind: SequenceOptionKind,
+    pub span: Span,
+}
+
+/// The kinds of sequence option.
+#[derive(Clone, Debug)]
+pub enum SequenceOptionKind {
+    As(TypeExpr),
+    IncrementBy(i64),
+    MinValue(Option<i64>),
+    MaxValue(Option<i64>),
+    StartWith(i64),
+    Cache(i64),
+    Cycle(bool),
+    /// `owned by table.column` (the path as written) or `owned by none`.
+    OwnedBy(Option<Vec<Name>>),
+    /// `sequence name NAME` (identity options only).
+    SequenceName(QualName),
+}
+
+/// `[unlogged] table NAME [was OLD] [with (...)] { ... }`
+#[derive(Clone, Debug)]
+pub struct TableDecl {
+    pub docs: Vec<Doc>,
+    pub unlogged: bool,
+    pub name: QualName,
+    pub was: Option<QualName>,
+    pub with: Vec<StorageParam>,
+    pub entries: Vec<TableEntry>,
+    pub trailing_docs: Vec<Doc>,
+    pub span: Span,
+}
+
+/// A line in a table body: a column or a table item.
+#[derive(Clone, Debug)]
+pub enum TableEntry {
+    Column(ColumnDecl),
+    Item(TableItem),
+}
+
+impl TableEntry {
+    /// The entry's span (docs excluded).
+    pub fn span(&self) -> Span {
+        match self {
+            TableEntry::Column(c) => c.span,
+            TableEntry::Item(i) => i.span,
+        }
+    }
+
+    /// The doc comments above the entry.
+    pub fn docs(&self) -> &[Doc] {
+        match self {
+            TableEntry::Column(c) => &c.docs,
+            TableEntry::Item(i) => &i.docs,
+        }
+    }
+}
+
+/// `NAME TYPE [CONSTRAINT...] [collate C] [was OLD]`
+#[derive(Clone, Debug)]
+pub struct ColumnDecl {
+    pub docs: Vec<Doc>,
+    pub name: Name,
+    pub ty: TypeExpr,
+    pub constraints: Vec<ColumnConstraint>,
+    pub collate: Option<QualName>,
+    pub was: Option<QualName>,
+    pub span: Span,
+}
+
+/// A column type as written.
+#[derive(Clone, Debug)]
+pub struct TypeExpr {
+    pub base: TypeBase,
+    /// Type modifiers such as `(12,2)`, as written, without parentheses.
+    pub modifiers: Vec<String>,
+    pub array_dims: u32,
+    pub span: Span,
+}
+
+/// The name part of a type.
+#[derive(Clone, Debug)]
+pub enum TypeBase {
+    /// A keyword type whose words the grammar knows (`double precision`,
+    /// `character varying`, `timestamp ... with time zone`, `interval ...`),
+    /// lower-cased, single-spaced, without modifiers.
+    Keyword(String),
+    /// Any other (possibly schema-qualified) type name.
+    Named(QualName),
+}
+
+/// `[constraint NAME] KIND`
+#[derive(Clone, Debug)]
+pub struct ColumnConstraint {
+    pub name: Option<Name>,
+    pub kind: ColumnConstraintKind,
+    pub span: Span,
+}
+
+/// The constraints a column can carry.
+#[derive(Clone, Debug)]
+pub enum ColumnConstraintKind {
+    NotNull,
+    Null,
+    Default(Expr),
+    PrimaryKey(Deferral),
+    Unique {
+        nulls_not_distinct: Option<bool>,
+        deferral: Deferral,
+    },
+    Check(CheckClause),
+    References(Reference),
+    Identity {
+        always: bool,
+        options: Vec<SequenceOption>,
+    },
+    Generated(Expr),
+}
+
+/// `check (EXPR) [no inherit] [not valid]`
+#[derive(Clone, Debug)]
+pub struct CheckClause {
+    pub expr: Expr,
+    pub no_inherit: bool,
+    pub not_valid: bool,
+}
+
+/// `deferrable`, `not deferrable`, `initially deferred|immediate`, as written.
+#[derive(Clone, Debug, Default)]
+pub struct Deferral {
+    pub deferrable: Option<bool>,
+    pub initially_deferred: Option<bool>,
+}
+
+impl Deferral {
+    /// Whether nothing was written.
+    pub fn is_empty(&self) -> bool {
+        self.deferrable.is_none() && self.initially_deferred.is_none()
+    }
+}
+
+/// `references TABLE [(COLS)] [match ...] [on delete ...] [on update ...] [deferrable ...] [not valid]`
+#[derive(Clone, Debug)]
+pub struct Reference {
+    pub table: QualName,
+    pub columns: Vec<Name>,
+    pub match_type: Option<MatchType>,
+    pub on_delete: Option<Action>,
+    pub on_update: Option<Action>,
+    pub deferral: Deferral,
+    pub not_valid: bool,
+    pub span: Span,
+}
+
+/// A foreign key's `match` type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MatchType {
+    Simple,
+    Full,
+    Partial,
+}
+
+/// A referential action as written.
+#[derive(Clone, Debug)]
+pub struct Action {
+    pub kind: ActionKind,
+    /// `set null (cols)` / `set default (cols)`.
+    pub columns: Vec<Name>,
+    pub span: Span,
+}
+
+/// The referential actions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ActionKind {
+    NoAction,
+    Restrict,
+    Cascade,
+    SetNull,
+    SetDefault,
+}
+
+/// A table item line.
+#[derive(Clone, Debug)]
+pub struct TableItem {
+    pub docs: Vec<Doc>,
+    pub kind: TableItemKind,
+    pub span: Span,
+}
+
+/// The kinds of table item.
+#[derive(Clone, Debug)]
+pub enum TableItemKind {
+    Constraint(ConstraintItem),
+    Index(IndexItem),
+    ReplicaIdentity(ReplicaIdentity),
+}
+
+/// `[constraint NAME] BODY [was OLD]`
+#[derive(Clone, Debug)]
+pub struct ConstraintItem {
+    pub name: Option<Name>,
+    pub body: ConstraintBody,
+    pub was: Option<QualName>,
+}
+
+/// The table constraints.
+#[derive(Clone, Debug)]
+pub enum ConstraintBody {
+    PrimaryKey {
+        columns: Vec<Name>,
+        include: Vec<Name>,
+        deferral: Deferral,
+    },
+    Unique {
+        nulls_not_distinct: Option<bool>,
+        columns: Vec<Name>,
+        include: Vec<Name>,
+        deferral: Deferral,
+    },
+    Check(CheckClause),
+    ForeignKey {
+        columns: Vec<Name>,
+        reference: Reference,
+    },
+    Exclude(Exclusion),
+}
+
+/// `exclude [using M] (ELEMENT with OP, ...) [include (...)] [with (...)] [where (...)] [deferrable ...]`
+#[derive(Clone, Debug)]
+pub struct Exclusion {
+    pub method: Option<Name>,
+    pub elements: Vec<(IndexElement, String)>,
+    pub include: Vec<Name>,
+    pub with: Vec<StorageParam>,
+    pub predicate: Option<Expr>,
+    pub deferral: Deferral,
+}
+
+/// `[unique] index [NAME] [nulls not distinct] [using M] (ELEMENTS) [include (...)] [with (...)] [where (...)] [was OLD]`
+#[derive(Clone, Debug)]
+pub struct IndexItem {
+    pub unique: bool,
+    pub name: Option<Name>,
+    pub nulls_not_distinct: Option<bool>,
+    pub method: Option<Name>,
+    pub elements: Vec<IndexElement>,
+    pub include: Vec<Name>,
+    pub with: Vec<StorageParam>,
+    pub predicate: Option<Expr>,
+    pub was: Option<QualName>,
+}
+
+/// One element of an index or exclusion constraint.
+#[derive(Clone, Debug)]
+pub struct IndexElement {
+    pub target: ElementTarget,
+    pub collate: Option<QualName>,
+    pub opclass: Option<(QualName, Vec<StorageParam>)>,
+    pub descending: Option<bool>,
+    pub nulls_first: Option<bool>,
+    pub span: Span,
+}
+
+/// What an index element indexes.
+#[derive(Clone, Debug)]
+pub enum ElementTarget {
+    Column(Name),
+    /// A parenthesised expression (text without the outer parentheses).
+    Expression(Expr),
+    /// A function call written without extra parentheses, such as `lower(email)`.
+    Call(Expr),
+}
+
+/// `name [= value]` in a `with (...)` list.
+#[derive(Clone, Debug)]
+pub struct StorageParam {
+    pub name: String,
+    pub value: Option<String>,
+    pub span: Span,
+}
+
+/// `replica identity full|nothing|default|using index NAME`
+#[derive(Clone, Debug)]
+pub enum ReplicaIdentity {
+    Default,
+    Full,
+    Nothing,
+    UsingIndex(Name),
+}

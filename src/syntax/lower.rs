@@ -1,0 +1,1527 @@
+//! Syntax tree → Schema IR: names resolved and folded, types made
+//! canonical, PostgreSQL's default names given to unnamed constraints and
+//! indexes. Problems that the IR cannot represent (two things of one name,
+//! contradictory clauses) are reported here; everything else is left to
+//! `check`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::ast::{
+    self, ColumnConstraintKind, ConstraintBody, Declaration, SequenceOptionKind, TableEntry, TableItemKind,
+};
+use crate::diag::{Code, Diagnostic, Span};
+use crate::ir::naming::{choose_name, index_column_names, join_column_names};
+use crate::ir::types::resolve_builtin;
+use crate::ir::*;
+
+/// Settings that change how names resolve.
+#[derive(Clone, Debug)]
+pub struct LowerOptions {
+    /// The schema unqualified names live in.
+    pub default_schema: Ident,
+}
+
+impl Default for LowerOptions {
+    fn default() -> Self {
+        LowerOptions {
+            default_schema: Ident::new("public"),
+        }
+    }
+}
+
+/// Lowers the files of one schema (in any order) into the IR.
+pub fn lower(files: &[ast::SourceFile], options: &LowerOptions) -> (Schema, Vec<Diagnostic>) {
+    let mut lowerer = Lowerer {
+        options: options.clone(),
+        schema: Schema::default(),
+        diagnostics: Vec::new(),
+    };
+    let declarations: Vec<&Declaration> = files.iter().flat_map(|f| f.declarations.iter()).collect();
+    for file in files {
+        for doc in file.trailing_docs.iter().take(1) {
+            lowerer.loose_doc(doc.span);
+        }
+    }
+    // Types and sequences first: tables refer to them.
+    for declaration in &declarations {
+        match declaration {
+            Declaration::Extension(d) => lowerer.extension(d),
+            Declaration::Enum(d) => lowerer.enumeration(d),
+            Declaration::Sequence(d) => lowerer.sequence(d),
+            Declaration::Table(_) => {}
+        }
+    }
+    let mut pending = Vec::new();
+    for declaration in &declarations {
+        if let Declaration::Table(d) = declaration {
+            if let Some(table) = lowerer.table(d) {
+                pending.push(table);
+            }
+        }
+    }
+    lowerer.name_and_insert(pending);
+    (lowerer.schema, lowerer.diagnostics)
+}
+
+struct Lowerer {
+    options: LowerOptions,
+    schema: Schema,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// How PostgreSQL would name an unnamed constraint or index.
+#[derive(Clone, Debug)]
+enum NameRule {
+    PrimaryKey,
+    Unique(Vec<String>),
+    Exclusion(Vec<String>),
+    Check(Option<String>),
+    ForeignKey(Vec<String>),
+    Index(Vec<String>),
+}
+
+struct PendingConstraint {
+    name: Option<(Ident, Span)>,
+    rule: NameRule,
+    constraint: Constraint,
+}
+
+struct PendingIndex {
+    name: Option<(Ident, Span)>,
+    rule: NameRule,
+    index: Index,
+}
+
+struct PendingTable {
+    table: Table,
+    /// Owned sequences of serial columns, named with the table.
+    serials: Vec<(Ident, SqlType)>,
+    identities: Vec<Ident>,
+    constraints: Vec<PendingConstraint>,
+    indexes: Vec<PendingIndex>,
+}
+
+fn origin(span: Span) -> Origin {
+    Origin(Some(span))
+}
+
+impl Lowerer {
+    fn error(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn loose_doc(&mut self, span: Span) {
+        self.error(
+            Diagnostic::new(Code::LooseDocComment, "doc comment documents nothing")
+                .primary(span, "no declaration follows this `///` comment")
+                .help("use `//` for a comment that documents nothing, or move it above a declaration"),
+        );
+    }
+
+    fn docs(&mut self, docs: &[ast::Doc]) -> Option<String> {
+        if docs.is_empty() {
+            return None;
+        }
+        Some(docs.iter().map(|d| d.text.as_str()).collect::<Vec<_>>().join("\n"))
+    }
+
+    /// An explicitly written name, checked against the 63-byte limit.
+    fn ident(&mut self, name: &ast::Name) -> Ident {
+        let ident = Ident::from_source(&name.text);
+        if ident.as_str().is_empty() {
+            self.error(
+                Diagnostic::new(Code::Syntax, "empty quoted name")
+                    .primary(name.span, "a name cannot be empty")
+                    .help("write a name between the quotes"),
+            );
+        } else if !ident.fits() {
+            self.error(
+                Diagnostic::new(
+                    Code::NameTooLong,
+                    format!("`{}` is {} bytes long", ident.as_str(), ident.as_str().len()),
+                )
+                .primary(name.span, "PostgreSQL would cut this name to 63 bytes")
+                .help("choose a name of at most 63 bytes; trellisc does not truncate names silently"),
+            );
+        }
+        ident
+    }
+
+    fn qualify(&mut self, name: &ast::QualName) -> QualifiedName {
+        let schema = match &name.schema {
+            Some(s) => self.ident(s),
+            None => self.options.default_schema.clone(),
+        };
+        QualifiedName::new(schema, self.ident(&name.name))
+    }
+
+    /// A `was` on something that lives in a schema: unqualified means the
+    /// same schema as the new name.
+    fn was_qualified(
+        &mut self,
+        was: &Option<ast::QualName>,
+        current: &QualifiedName,
+    ) -> Option<Located<QualifiedName>> {
+        let was = was.as_ref()?;
+        let schema = match &was.schema {
+            Some(s) => self.ident(s),
+            None => current.schema.clone(),
+        };
+        Some(Located::new(
+            QualifiedName::new(schema, self.ident(&was.name)),
+            origin(was.span),
+        ))
+    }
+
+    /// A `was` on something named within its table (column, constraint, index).
+    fn was_plain(&mut self, was: &Option<ast::QualName>) -> Option<Located<Ident>> {
+        let was = was.as_ref()?;
+        if let Some(schema) = &was.schema {
+            self.error(
+                Diagnostic::new(
+                    Code::MisplacedOption,
+                    "a column, constraint or index `was` takes a plain name",
+                )
+                .primary(schema.span.to(was.name.span), "remove the schema")
+                .help("only tables, enums and sequences move between schemas"),
+            );
+        }
+        Some(Located::new(self.ident(&was.name), origin(was.span)))
+    }
+
+    fn extension(&mut self, decl: &ast::ExtensionDecl) {
+        let name = self.ident(&decl.name);
+        let extension = Extension {
+            name: name.clone(),
+            version: decl.version.as_ref().map(|v| v.value.clone()),
+            schema: decl.schema.as_ref().map(|s| self.ident(s)),
+            comment: self.docs(&decl.docs),
+            origin: origin(decl.name.span),
+        };
+        if let Some(first) = self.schema.extensions.get(&name) {
+            let first = first.origin;
+            self.duplicate(
+                Code::DuplicateExtension,
+                "extension",
+                name.as_str(),
+                decl.name.span,
+                first,
+            );
+            return;
+        }
+        self.schema.extensions.insert(name, extension);
+    }
+
+    fn duplicate(&mut self, code: Code, kind: &str, name: &str, span: Span, first: Origin) {
+        let mut diagnostic =
+            Diagnostic::new(code, format!("{kind} `{name}` is declared twice")).primary(span, "declared again here");
+        if let Some(first) = first.0 {
+            diagnostic = diagnostic.secondary(first, "first declared here");
+        }
+        self.error(diagnostic.help(format!(
+            "remove one of them, or rename it (a rename of an existing {kind} is written `was OLD_NAME`)"
+        )));
+    }
+
+    fn enumeration(&mut self, decl: &ast::EnumDecl) {
+        let name = self.qualify(&decl.name);
+        let mut labels: Vec<EnumLabel> = Vec::new();
+        for label in &decl.labels {
+            if let Some(first) = labels.iter().find(|l| l.name == label.value.value) {
+                let first = first.origin;
+                self.duplicate(
+                    Code::DuplicateLabel,
+                    "label",
+                    &label.value.value,
+                    label.value.span,
+                    first,
+                );
+                continue;
+            }
+            if label.value.value.is_empty() {
+                self.error(
+                    Diagnostic::new(Code::Syntax, "empty enum label")
+                        .primary(label.value.span, "PostgreSQL does not allow an empty label")
+                        .help("write the label between the quotes"),
+                );
+            } else if label.value.value.len() > 63 {
+                self.error(
+                    Diagnostic::new(Code::NameTooLong, "enum label longer than 63 bytes")
+                        .primary(label.value.span, "PostgreSQL allows at most 63 bytes")
+                        .help("shorten the label"),
+                );
+            }
+            labels.push(EnumLabel {
+                name: label.value.value.clone(),
+                was: label
+                    .was
+                    .as_ref()
+                    .map(|w| Located::new(w.value.clone(), origin(w.span))),
+                origin: origin(label.value.span),
+            });
+        }
+        if labels.is_empty() && !decl.as_check {
+            self.error(
+                Diagnostic::new(Code::EmptyEnum, format!("enum `{name}` has no labels"))
+                    .primary(decl.name.span, "no labels")
+                    .help("list its labels: enum NAME { 'first', 'second' }"),
+            );
+        }
+        let enumeration = Enum {
+            was: self.was_qualified(&decl.was, &name),
+            storage: if decl.as_check {
+                EnumStorage::Check
+            } else {
+                EnumStorage::Native
+            },
+            labels,
+            comment: self.docs(&decl.docs),
+            origin: origin(decl.name.span),
+            name: name.clone(),
+        };
+        if let Some(first) = self.schema.enums.get(&name) {
+            let first = first.origin;
+            self.duplicate(Code::DuplicateEnum, "enum", &name.to_string(), decl.name.span, first);
+            return;
+        }
+        self.schema.enums.insert(name, enumeration);
+    }
+
+    fn sequence(&mut self, decl: &ast::SequenceDecl) {
+        let name = self.qualify(&decl.name);
+        let (options, owned_by) = self.sequence_options(&decl.options, decl.name.span, None);
+        let sequence = Sequence {
+            was: self.was_qualified(&decl.was, &name),
+            options,
+            owned_by: owned_by.flatten(),
+            comment: self.docs(&decl.docs),
+            origin: origin(decl.name.span),
+            name: name.clone(),
+        };
+        if let Some(first) = self.schema.sequences.get(&name) {
+            let first = first.origin;
+            self.duplicate(
+                Code::DuplicateSequence,
+                "sequence",
+                &name.to_string(),
+                decl.name.span,
+                first,
+            );
+            return;
+        }
+        self.schema.sequences.insert(name, sequence);
+    }
+
+    /// Sequence options with PostgreSQL's defaults (`init_params`), and the
+    /// `owned by` target if one was written. For an identity column,
+    /// `identity` is the column's type, which is also the sequence's unless
+    /// `as` says otherwise.
+    #[allow(clippy::type_complexity)]
+    fn sequence_options(
+        &mut self,
+        options: &[ast::SequenceOption],
+        at: Span,
+        identity: Option<&SqlType>,
+    ) -> (SequenceOptions, Option<Option<Located<(QualifiedName, Ident)>>>) {
+        let mut seen: BTreeMap<&'static str, Span> = BTreeMap::new();
+        let mut data_type = match identity {
+            Some(column_type) if column_type.integer_range().is_some() => column_type.clone(),
+            _ => SqlType::builtin("bigint"),
+        };
+        let (mut increment, mut min, mut max, mut start, mut cache, mut cycle) = (1i64, None, None, None, 1i64, false);
+        let mut owned_by = None;
+        for option in options {
+            let key = match &option.kind {
+                SequenceOptionKind::As(_) => "as",
+                SequenceOptionKind::IncrementBy(_) => "increment",
+                SequenceOptionKind::MinValue(_) => "minvalue",
+                SequenceOptionKind::MaxValue(_) => "maxvalue",
+                SequenceOptionKind::StartWith(_) => "start",
+                SequenceOptionKind::Cache(_) => "cache",
+                SequenceOptionKind::Cycle(_) => "cycle",
+                SequenceOptionKind::OwnedBy(_) => "owned by",
+                SequenceOptionKind::SequenceName(_) => "sequence name",
+            };
+            if let Some(first) = seen.insert(key, option.span) {
+                self.error(
+                    Diagnostic::new(Code::DuplicateOption, format!("`{key}` is given twice"))
+                        .primary(option.span, "given again here")
+                        .secondary(first, "first given here")
+                        .help("keep one of them"),
+                );
+                continue;
+            }
+            match &option.kind {
+                SequenceOptionKind::As(ty) => {
+                    let resolved = self.column_type(ty).0;
+                    if resolved.integer_range().is_none() {
+                        self.error(
+                            Diagnostic::new(
+                                Code::InvalidSequence,
+                                format!("a sequence cannot be of type `{resolved}`"),
+                            )
+                            .primary(ty.span, "not an integer type")
+                            .help("use `as smallint`, `as integer` or `as bigint`"),
+                        );
+                    } else {
+                        data_type = resolved;
+                    }
+                }
+                SequenceOptionKind::IncrementBy(n) => increment = *n,
+                SequenceOptionKind::MinValue(n) => min = *n,
+                SequenceOptionKind::MaxValue(n) => max = *n,
+                SequenceOptionKind::StartWith(n) => start = Some(*n),
+                SequenceOptionKind::Cache(n) => cache = *n,
+                SequenceOptionKind::Cycle(c) => cycle = *c,
+                SequenceOptionKind::OwnedBy(target) => {
+                    if identity.is_some() {
+                        self.misplaced(
+                            option.span,
+                            "`owned by` is not an identity option",
+                            "an identity sequence always belongs to its column",
+                        );
+                        continue;
+                    }
+                    owned_by = Some(target.as_ref().and_then(|path| self.owned_by_target(path, option.span)));
+                }
+                SequenceOptionKind::SequenceName(_) if identity.is_none() => {
+                    self.misplaced(
+                        option.span,
+                        "`sequence name` is only an identity option",
+                        "the sequence's name is the one after `sequence`",
+                    );
+                }
+                SequenceOptionKind::SequenceName(_) => {}
+            }
+        }
+        let (type_min, type_max) = data_type.integer_range().unwrap_or((i64::MIN, i64::MAX));
+        if increment == 0 {
+            self.error(
+                Diagnostic::new(Code::InvalidSequence, "`increment by 0`")
+                    .primary(seen.get("increment").copied().unwrap_or(at), "a sequence must move")
+                    .help("use a positive or negative increment"),
+            );
+            increment = 1;
+        }
+        let max_value = max.unwrap_or(if increment > 0 { type_max } else { -1 });
+        let min_value = min.unwrap_or(if increment > 0 { 1 } else { type_min });
+        let start = start.unwrap_or(if increment > 0 { min_value } else { max_value });
+        let mut problems = Vec::new();
+        if min_value >= max_value {
+            problems.push(format!(
+                "minvalue ({min_value}) must be less than maxvalue ({max_value})"
+            ));
+        }
+        if max_value > type_max || min_value < type_min {
+            problems.push(format!("the values must fit in {data_type} ({type_min} to {type_max})"));
+        }
+        if start < min_value || start > max_value {
+            problems.push(format!(
+                "start ({start}) must lie between minvalue ({min_value}) and maxvalue ({max_value})"
+            ));
+        }
+        if cache < 1 {
+            problems.push(format!("cache ({cache}) must be at least 1"));
+        }
+        for problem in problems {
+            self.error(
+                Diagnostic::new(Code::InvalidSequence, format!("invalid sequence options: {problem}"))
+                    .primary(at, "PostgreSQL would refuse these options")
+                    .help("adjust `minvalue`, `maxvalue`, `start with` or `cache`"),
+            );
+        }
+        let options = SequenceOptions {
+            data_type,
+            increment,
+            min_value,
+            max_value,
+            start,
+            cache,
+            cycle,
+        };
+        (options, owned_by)
+    }
+
+    fn misplaced(&mut self, span: Span, message: &str, help: &str) {
+        self.error(
+            Diagnostic::new(Code::MisplacedOption, message)
+                .primary(span, "not allowed here")
+                .help(help),
+        );
+    }
+
+    fn owned_by_target(&mut self, path: &[ast::Name], span: Span) -> Option<Located<(QualifiedName, Ident)>> {
+        let parts: Vec<Ident> = path.iter().map(|n| self.ident(n)).collect();
+        let (table, column) = match parts.as_slice() {
+            [table, column] => (
+                QualifiedName::new(self.options.default_schema.clone(), table.clone()),
+                column.clone(),
+            ),
+            [schema, table, column] => (QualifiedName::new(schema.clone(), table.clone()), column.clone()),
+            _ => return None,
+        };
+        Some(Located::new((table, column), origin(span)))
+    }
+
+    /// A type as the IR has it, and whether it was a serial type.
+    fn column_type(&mut self, ty: &ast::TypeExpr) -> (SqlType, bool) {
+        let (words, qualified) = match &ty.base {
+            ast::TypeBase::Keyword(words) => (words.clone(), None),
+            ast::TypeBase::Named(name) => {
+                let quoted = name.name.text.starts_with('"');
+                let schema = name.schema.as_ref().map(|s| Ident::from_source(&s.text));
+                let builtin_schema = schema.as_ref().is_none_or(|s| s.as_str() == "pg_catalog");
+                let word = if quoted || !builtin_schema {
+                    String::new()
+                } else {
+                    name.name.text.to_ascii_lowercase()
+                };
+                (word, Some(name))
+            }
+        };
+        let modifiers: Vec<String> = ty.modifiers.iter().map(|m| m.trim().to_ascii_lowercase()).collect();
+        if let Some(resolved) = resolve_builtin(&words, &modifiers) {
+            let sql = SqlType {
+                name: TypeName::Builtin(resolved.canonical.to_string()),
+                modifiers: resolved.modifiers,
+                array_dims: ty.array_dims,
+            };
+            return (sql, resolved.serial);
+        }
+        let name = match qualified {
+            Some(name) => self.qualify(name),
+            None => QualifiedName::new(Ident::new("pg_catalog"), Ident::new(words)),
+        };
+        let modifiers = if ty.modifiers.is_empty() {
+            None
+        } else {
+            Some(format!("({})", ty.modifiers.join(",")))
+        };
+        (
+            SqlType {
+                name: TypeName::User(name),
+                modifiers,
+                array_dims: ty.array_dims,
+            },
+            false,
+        )
+    }
+}
+
+/// How PostgreSQL names an index expression column (`FigureIndexColname`):
+/// a function's name, a column's name, a cast's operand or type, else `expr`.
+fn expression_column_name(text: &str) -> String {
+    let mut text = text.trim();
+    while let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        if !balanced(inner) {
+            break;
+        }
+        text = inner.trim();
+    }
+    // A cast at the top level: the operand's name, else the type's.
+    if let Some(position) = top_level_cast(text) {
+        let operand = expression_column_name(&text[..position]);
+        if operand != "expr" {
+            return operand;
+        }
+        let type_name = text[position + 2..].trim().trim_end_matches("[]");
+        let last = type_name.rsplit('.').next().unwrap_or(type_name);
+        let last = last.split('(').next().unwrap_or(last).trim();
+        if is_word(last) {
+            return Ident::from_source(last).as_str().to_string();
+        }
+        return "expr".into();
+    }
+    let word_end = text
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$' || c == '.' || c == '"'))
+        .unwrap_or(text.len());
+    let (head, rest) = text.split_at(word_end);
+    let last = head.rsplit('.').next().unwrap_or(head);
+    if !head.is_empty() && is_word(last) {
+        let rest = rest.trim_start();
+        let is_call = rest.starts_with('(') && rest.ends_with(')') && balanced(&rest[1..rest.len() - 1]);
+        if rest.is_empty() || is_call {
+            let name = Ident::from_source(last);
+            return name.as_str().to_string();
+        }
+        if head.eq_ignore_ascii_case("case") && text.to_ascii_lowercase().ends_with("end") {
+            return "case".into();
+        }
+    }
+    "expr".into()
+}
+
+fn is_word(text: &str) -> bool {
+    !text.is_empty() && (text.starts_with('"') || text.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$'))
+}
+
+/// Whether parentheses balance in `text` (quotes respected).
+fn balanced(text: &str) -> bool {
+    let mut depth = 0i32;
+    let mut quote = None;
+    for c in text.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '(') => depth += 1,
+            (None, ')') => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    depth == 0
+}
+
+/// The byte position of the last `::` outside parentheses and quotes.
+fn top_level_cast(text: &str) -> Option<usize> {
+    let mut depth = 0i32;
+    let mut quote = None;
+    let mut last = None;
+    let bytes = text.as_bytes();
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '(') => depth += 1,
+            (None, ')') => depth -= 1,
+            (None, ':') if depth == 0 && bytes.get(i + 1) == Some(&b':') && (i == 0 || bytes[i - 1] != b':') => {
+                last = Some(i)
+            }
+            _ => {}
+        }
+    }
+    last
+}
+
+/// The distinct column names an expression mentions, as PostgreSQL finds
+/// its variables: words that name a column and are not a function call.
+pub(crate) fn expression_columns(text: &str, columns: &[Ident]) -> BTreeSet<Ident> {
+    let mut found = BTreeSet::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\'' {
+            i += 1;
+            while i < chars.len() {
+                if chars[i] == '\'' {
+                    if chars.get(i + 1) == Some(&'\'') {
+                        i += 2;
+                        continue;
+                    }
+                    break;
+                }
+                i += 1;
+            }
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let word = if c == '"' {
+            i += 1;
+            while i < chars.len() && chars[i] != '"' {
+                i += 1;
+            }
+            i += 1;
+            Ident::from_source(&chars[start..i.min(chars.len())].iter().collect::<String>())
+        } else if c.is_alphabetic() || c == '_' {
+            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$') {
+                i += 1;
+            }
+            Ident::from_unquoted(&chars[start..i].iter().collect::<String>())
+        } else {
+            i += 1;
+            continue;
+        };
+        let after = chars[i.min(chars.len())..].iter().find(|c| !c.is_whitespace());
+        let before: String = chars[..start]
+            .iter()
+            .rev()
+            .take_while(|c| !c.is_whitespace())
+            .take(2)
+            .collect();
+        let is_call = after == Some(&'(');
+        let is_cast_type = before.starts_with("::");
+        let is_field = before.starts_with('.');
+        let is_qualified = after == Some(&'.');
+        if !is_call && !is_cast_type && !is_field && !is_qualified && columns.contains(&word) {
+            found.insert(word);
+        }
+    }
+    found
+}
+
+impl Lowerer {
+    fn table(&mut self, decl: &ast::TableDecl) -> Option<PendingTable> {
+        let name = self.qualify(&decl.name);
+        let table_name = name.name.as_str().to_string();
+        let mut pending = PendingTable {
+            table: Table {
+                was: self.was_qualified(&decl.was, &name),
+                comment: self.docs(&decl.docs),
+                unlogged: decl.unlogged,
+                storage_params: self.storage_params(&decl.with),
+                columns: Vec::new(),
+                constraints: BTreeMap::new(),
+                indexes: BTreeMap::new(),
+                replica_identity: ReplicaIdentity::Default,
+                origin: origin(decl.name.span),
+                name: name.clone(),
+            },
+            serials: Vec::new(),
+            identities: Vec::new(),
+            constraints: Vec::new(),
+            indexes: Vec::new(),
+        };
+        if !decl.trailing_docs.is_empty() {
+            self.loose_doc(decl.trailing_docs[0].span);
+        }
+        // Columns first: table items refer to them.
+        for entry in &decl.entries {
+            if let TableEntry::Column(column) = entry {
+                self.column(column, &mut pending);
+            }
+        }
+        let column_names: Vec<Ident> = pending.table.columns.iter().map(|c| c.name.clone()).collect();
+        for entry in &decl.entries {
+            match entry {
+                TableEntry::Column(column) => self.column_constraints(column, &column_names, &mut pending),
+                TableEntry::Item(item) => self.table_item(item, &column_names, &mut pending),
+            }
+        }
+        let _ = table_name;
+        Some(pending)
+    }
+
+    fn storage_params(&mut self, params: &[ast::StorageParam]) -> Vec<StorageParam> {
+        let mut result: Vec<StorageParam> = Vec::new();
+        for param in params {
+            if result.iter().any(|p| p.name == param.name) {
+                self.error(
+                    Diagnostic::new(
+                        Code::DuplicateOption,
+                        format!("storage parameter `{}` is given twice", param.name),
+                    )
+                    .primary(param.span, "given again here")
+                    .help("keep one of them"),
+                );
+                continue;
+            }
+            let value = match &param.value {
+                None => "true".to_string(),
+                Some(v) if v.starts_with('\'') => v[1..v.len() - 1].replace("''", "'"),
+                Some(v) => v.to_ascii_lowercase(),
+            };
+            result.push(StorageParam {
+                name: param.name.clone(),
+                value,
+            });
+        }
+        result
+    }
+
+    fn column(&mut self, decl: &ast::ColumnDecl, pending: &mut PendingTable) {
+        let name = self.ident(&decl.name);
+        if let Some(first) = pending.table.columns.iter().find(|c| c.name == name) {
+            let first = first.origin;
+            self.duplicate(Code::DuplicateColumn, "column", name.as_str(), decl.name.span, first);
+            return;
+        }
+        let (data_type, serial) = self.column_type(&decl.ty);
+        let mut column = Column {
+            name: name.clone(),
+            was: self.was_plain(&decl.was),
+            data_type: Located::new(data_type.clone(), origin(decl.ty.span)),
+            not_null: false,
+            default: None,
+            identity: None,
+            generated: None,
+            collation: decl.collate.as_ref().map(|c| self.ident(&c.name)),
+            comment: self.docs(&decl.docs),
+            origin: origin(decl.name.span),
+        };
+        let mut null_span = None;
+        let mut not_null_span = None;
+        let mut default_span = None;
+        let mut identity_span = None;
+        let mut generated_span = None;
+        for constraint in &decl.constraints {
+            match &constraint.kind {
+                ColumnConstraintKind::NotNull => {
+                    not_null_span = Some(constraint.span);
+                    column.not_null = true;
+                }
+                ColumnConstraintKind::Null => null_span = Some(constraint.span),
+                ColumnConstraintKind::Default(expr) => {
+                    if let Some(first) = default_span.replace(constraint.span) {
+                        self.twice(constraint.span, first, "default");
+                    }
+                    column.default = Some(Located::new(Expr::from_source(&expr.text), origin(expr.span)));
+                }
+                ColumnConstraintKind::Identity { always, options } => {
+                    if let Some(first) = identity_span.replace(constraint.span) {
+                        self.twice(constraint.span, first, "identity");
+                    }
+                    let (options, _) = self.sequence_options(options, constraint.span, Some(&data_type));
+                    column.identity = Some(Identity {
+                        always: *always,
+                        // Named with the table's other generated names.
+                        sequence_name: QualifiedName::new(pending.table.name.schema.clone(), Ident::new("")),
+                        options,
+                    });
+                    column.not_null = true;
+                    pending.identities.push(name.clone());
+                }
+                ColumnConstraintKind::Generated(expr) => {
+                    if let Some(first) = generated_span.replace(constraint.span) {
+                        self.twice(constraint.span, first, "generated");
+                    }
+                    column.generated = Some(Located::new(Expr::from_source(&expr.text), origin(expr.span)));
+                }
+                ColumnConstraintKind::PrimaryKey(_) => column.not_null = true,
+                _ => {}
+            }
+        }
+        let conflicts = [
+            (null_span, not_null_span, "`null` and `not null`", "keep one of them"),
+            (
+                identity_span,
+                default_span,
+                "an identity and a default",
+                "an identity column takes its values from its sequence: remove the default",
+            ),
+            (
+                identity_span,
+                generated_span,
+                "an identity and a generated expression",
+                "keep one of them",
+            ),
+            (
+                generated_span,
+                default_span,
+                "a generated expression and a default",
+                "a generated column is computed: remove the default",
+            ),
+            (
+                null_span,
+                identity_span,
+                "`null` and an identity",
+                "identity columns are always not null: remove `null`",
+            ),
+        ];
+        for (a, b, what, help) in conflicts {
+            if let (Some(a), Some(b)) = (a, b) {
+                self.error(
+                    Diagnostic::new(Code::ConflictingConstraints, format!("column `{name}` has {what}"))
+                        .primary(a.max(b), "contradicts")
+                        .secondary(a.min(b), "this")
+                        .help(help),
+                );
+            }
+        }
+        if null_span.is_some()
+            && decl
+                .constraints
+                .iter()
+                .any(|c| matches!(c.kind, ColumnConstraintKind::PrimaryKey(_)))
+        {
+            let span = null_span.unwrap_or(decl.span);
+            self.error(
+                Diagnostic::new(
+                    Code::ConflictingConstraints,
+                    format!("column `{name}` is `null` and a primary key"),
+                )
+                .primary(span, "a primary key column is never null")
+                .help("remove `null`"),
+            );
+        }
+        if serial {
+            column.not_null = true;
+            pending.serials.push((name.clone(), data_type));
+        }
+        pending.table.columns.push(column);
+    }
+
+    fn twice(&mut self, again: Span, first: Span, what: &str) {
+        self.error(
+            Diagnostic::new(Code::DuplicateOption, format!("`{what}` is given twice"))
+                .primary(again, "given again here")
+                .secondary(first, "first given here")
+                .help("keep one of them"),
+        );
+    }
+
+    fn located_columns(&mut self, names: &[ast::Name]) -> Vec<Located<Ident>> {
+        names
+            .iter()
+            .map(|n| Located::new(self.ident(n), origin(n.span)))
+            .collect()
+    }
+
+    fn constraint_name(&mut self, name: &Option<ast::Name>) -> Option<(Ident, Span)> {
+        name.as_ref().map(|n| (self.ident(n), n.span))
+    }
+
+    fn new_constraint(
+        &mut self,
+        kind: ConstraintKind,
+        deferral: &ast::Deferral,
+        not_valid: bool,
+        span: Span,
+    ) -> Constraint {
+        Constraint {
+            name: Ident::new(""),
+            was: None,
+            kind,
+            deferrable: deferral.deferrable.unwrap_or(false) || deferral.initially_deferred == Some(true),
+            initially_deferred: deferral.initially_deferred.unwrap_or(false),
+            not_valid,
+            comment: None,
+            named: false,
+            origin: origin(span),
+        }
+    }
+
+    fn column_constraints(&mut self, decl: &ast::ColumnDecl, columns: &[Ident], pending: &mut PendingTable) {
+        let column = Ident::from_source(&decl.name.text);
+        let column_located = vec![Located::new(column.clone(), origin(decl.name.span))];
+        for constraint in &decl.constraints {
+            let name = self.constraint_name(&constraint.name);
+            let (rule, item) = match &constraint.kind {
+                ColumnConstraintKind::PrimaryKey(deferral) => (
+                    NameRule::PrimaryKey,
+                    self.new_constraint(
+                        ConstraintKind::PrimaryKey {
+                            columns: column_located.clone(),
+                            include: Vec::new(),
+                        },
+                        deferral,
+                        false,
+                        constraint.span,
+                    ),
+                ),
+                ColumnConstraintKind::Unique {
+                    nulls_not_distinct,
+                    deferral,
+                } => (
+                    NameRule::Unique(vec![column.as_str().to_string()]),
+                    self.new_constraint(
+                        ConstraintKind::Unique {
+                            columns: column_located.clone(),
+                            include: Vec::new(),
+                            nulls_not_distinct: nulls_not_distinct.unwrap_or(false),
+                        },
+                        deferral,
+                        false,
+                        constraint.span,
+                    ),
+                ),
+                ColumnConstraintKind::Check(check) => self.check(check, columns, constraint.span),
+                ColumnConstraintKind::References(reference) => {
+                    self.foreign_key(&column_located, reference, constraint.span)
+                }
+                _ => continue,
+            };
+            pending.constraints.push(PendingConstraint {
+                name,
+                rule,
+                constraint: item,
+            });
+        }
+        // A column of an `as check` enum carries the enum's check.
+        let data_type = pending
+            .table
+            .columns
+            .iter()
+            .find(|c| c.name == column)
+            .map(|c| c.data_type.value.clone());
+        if let Some(SqlType {
+            name: TypeName::User(enum_name),
+            array_dims: 0,
+            ..
+        }) = data_type
+        {
+            if self
+                .schema
+                .enums
+                .get(&enum_name)
+                .is_some_and(|e| e.storage == EnumStorage::Check)
+            {
+                let item = self.new_constraint(
+                    ConstraintKind::EnumCheck {
+                        column: column.clone(),
+                        enum_name,
+                    },
+                    &ast::Deferral::default(),
+                    false,
+                    decl.ty.span,
+                );
+                pending.constraints.push(PendingConstraint {
+                    name: None,
+                    rule: NameRule::Check(Some(column.as_str().to_string())),
+                    constraint: item,
+                });
+            }
+        }
+    }
+
+    fn check(&mut self, check: &ast::CheckClause, columns: &[Ident], span: Span) -> (NameRule, Constraint) {
+        let expr = Expr::from_source(&check.expr.text);
+        let used = expression_columns(expr.as_str(), columns);
+        let single = if used.len() == 1 {
+            used.iter().next().map(|c| c.as_str().to_string())
+        } else {
+            None
+        };
+        let kind = ConstraintKind::Check {
+            expr: Located::new(expr, origin(check.expr.span)),
+            no_inherit: check.no_inherit,
+        };
+        (
+            NameRule::Check(single),
+            self.new_constraint(kind, &ast::Deferral::default(), check.not_valid, span),
+        )
+    }
+
+    fn foreign_key(
+        &mut self,
+        columns: &[Located<Ident>],
+        reference: &ast::Reference,
+        span: Span,
+    ) -> (NameRule, Constraint) {
+        let action = |a: &Option<ast::Action>| match a.as_ref().map(|a| a.kind) {
+            None | Some(ast::ActionKind::NoAction) => ReferentialAction::NoAction,
+            Some(ast::ActionKind::Restrict) => ReferentialAction::Restrict,
+            Some(ast::ActionKind::Cascade) => ReferentialAction::Cascade,
+            Some(ast::ActionKind::SetNull) => ReferentialAction::SetNull,
+            Some(ast::ActionKind::SetDefault) => ReferentialAction::SetDefault,
+        };
+        if let Some(update) = &reference.on_update {
+            if !update.columns.is_empty() {
+                self.misplaced(
+                    update.span,
+                    "a column list is only allowed with `on delete set null|default`",
+                    "remove the column list",
+                );
+            }
+        }
+        let on_delete_columns = reference
+            .on_delete
+            .as_ref()
+            .map(|a| a.columns.iter().map(|c| self.ident(c)).collect())
+            .unwrap_or_default();
+        let table = self.qualify(&reference.table);
+        let foreign_key = ForeignKey {
+            columns: columns.to_vec(),
+            referenced_table: Located::new(table, origin(reference.table.span)),
+            referenced_columns: self.located_columns(&reference.columns),
+            match_type: match reference.match_type {
+                None | Some(ast::MatchType::Simple) => MatchType::Simple,
+                Some(ast::MatchType::Full) => MatchType::Full,
+                Some(ast::MatchType::Partial) => MatchType::Partial,
+            },
+            on_delete: action(&reference.on_delete),
+            on_update: action(&reference.on_update),
+            on_delete_columns,
+        };
+        let rule = NameRule::ForeignKey(columns.iter().map(|c| c.as_str().to_string()).collect());
+        let constraint = self.new_constraint(
+            ConstraintKind::ForeignKey(foreign_key),
+            &reference.deferral,
+            reference.not_valid,
+            span,
+        );
+        (rule, constraint)
+    }
+
+    fn table_item(&mut self, item: &ast::TableItem, columns: &[Ident], pending: &mut PendingTable) {
+        match &item.kind {
+            TableItemKind::Constraint(constraint) => {
+                let name = self.constraint_name(&constraint.name);
+                let (rule, mut built) = match &constraint.body {
+                    ConstraintBody::PrimaryKey {
+                        columns: cols,
+                        include,
+                        deferral,
+                    } => {
+                        let cols = self.located_columns(cols);
+                        for column in &mut pending.table.columns {
+                            if cols.iter().any(|c| c.value == column.name) {
+                                column.not_null = true;
+                            }
+                        }
+                        let include = self.located_columns(include);
+                        (
+                            NameRule::PrimaryKey,
+                            self.new_constraint(
+                                ConstraintKind::PrimaryKey { columns: cols, include },
+                                deferral,
+                                false,
+                                item.span,
+                            ),
+                        )
+                    }
+                    ConstraintBody::Unique {
+                        nulls_not_distinct,
+                        columns: cols,
+                        include,
+                        deferral,
+                    } => {
+                        let cols = self.located_columns(cols);
+                        let include = self.located_columns(include);
+                        let names: Vec<String> = cols
+                            .iter()
+                            .chain(include.iter())
+                            .map(|c| c.as_str().to_string())
+                            .collect();
+                        let kind = ConstraintKind::Unique {
+                            columns: cols,
+                            include,
+                            nulls_not_distinct: nulls_not_distinct.unwrap_or(false),
+                        };
+                        (
+                            NameRule::Unique(index_column_names(&names)),
+                            self.new_constraint(kind, deferral, false, item.span),
+                        )
+                    }
+                    ConstraintBody::Check(check) => self.check(check, columns, item.span),
+                    ConstraintBody::ForeignKey {
+                        columns: cols,
+                        reference,
+                    } => {
+                        let cols = self.located_columns(cols);
+                        self.foreign_key(&cols, reference, item.span)
+                    }
+                    ConstraintBody::Exclude(exclusion) => {
+                        let elements: Vec<(IndexElement, String)> = exclusion
+                            .elements
+                            .iter()
+                            .map(|(e, op)| (self.index_element(e), op.clone()))
+                            .collect();
+                        let include = self.located_columns(&exclusion.include);
+                        let mut names: Vec<String> = elements.iter().map(|(e, _)| element_name(e)).collect();
+                        names.extend(include.iter().map(|c| c.as_str().to_string()));
+                        let kind = ConstraintKind::Exclusion(Exclusion {
+                            method: exclusion
+                                .method
+                                .as_ref()
+                                .map(|m| Ident::from_source(&m.text))
+                                .unwrap_or_else(|| Ident::new("gist")),
+                            elements,
+                            include,
+                            storage_params: self.storage_params(&exclusion.with),
+                            predicate: exclusion
+                                .predicate
+                                .as_ref()
+                                .map(|p| Located::new(Expr::from_source(&p.text), origin(p.span))),
+                        });
+                        (
+                            NameRule::Exclusion(index_column_names(&names)),
+                            self.new_constraint(kind, &exclusion.deferral, false, item.span),
+                        )
+                    }
+                };
+                built.was = self.was_plain(&constraint.was);
+                built.comment = self.docs(&item.docs);
+                pending.constraints.push(PendingConstraint {
+                    name,
+                    rule,
+                    constraint: built,
+                });
+            }
+            TableItemKind::Index(index) => {
+                let elements: Vec<IndexElement> = index.elements.iter().map(|e| self.index_element(e)).collect();
+                let include = self.located_columns(&index.include);
+                let mut names: Vec<String> = elements.iter().map(element_name).collect();
+                names.extend(include.iter().map(|c| c.as_str().to_string()));
+                let built = Index {
+                    name: Ident::new(""),
+                    was: self.was_plain(&index.was),
+                    unique: index.unique,
+                    nulls_not_distinct: index.nulls_not_distinct.unwrap_or(false),
+                    method: index
+                        .method
+                        .as_ref()
+                        .map(|m| Ident::from_source(&m.text))
+                        .unwrap_or_else(|| Ident::new("btree")),
+                    elements,
+                    include,
+                    storage_params: self.storage_params(&index.with),
+                    predicate: index
+                        .predicate
+                        .as_ref()
+                        .map(|p| Located::new(Expr::from_source(&p.text), origin(p.span))),
+                    comment: self.docs(&item.docs),
+                    named: index.name.is_some(),
+                    origin: origin(item.span),
+                };
+                let name = self.constraint_name(&index.name);
+                pending.indexes.push(PendingIndex {
+                    name,
+                    rule: NameRule::Index(index_column_names(&names)),
+                    index: built,
+                });
+            }
+            TableItemKind::ReplicaIdentity(identity) => {
+                if pending.table.replica_identity != ReplicaIdentity::Default {
+                    self.misplaced(item.span, "`replica identity` is given twice", "keep one of them");
+                }
+                pending.table.replica_identity = match identity {
+                    ast::ReplicaIdentity::Default => ReplicaIdentity::Default,
+                    ast::ReplicaIdentity::Full => ReplicaIdentity::Full,
+                    ast::ReplicaIdentity::Nothing => ReplicaIdentity::Nothing,
+                    ast::ReplicaIdentity::UsingIndex(name) => {
+                        ReplicaIdentity::Index(Located::new(self.ident(name), origin(name.span)))
+                    }
+                };
+            }
+        }
+    }
+
+    fn index_element(&mut self, element: &ast::IndexElement) -> IndexElement {
+        let target = match &element.target {
+            ast::ElementTarget::Column(name) => ElementTarget::Column(self.ident(name)),
+            ast::ElementTarget::Expression(expr) | ast::ElementTarget::Call(expr) => {
+                ElementTarget::Expression(Expr::from_source(&expr.text))
+            }
+        };
+        IndexElement {
+            target,
+            collation: element.collate.as_ref().map(|c| self.ident(&c.name)),
+            opclass: element.opclass.as_ref().map(|(name, params)| OperatorClass {
+                name: QualifiedName::new(
+                    name.schema
+                        .as_ref()
+                        .map(|s| Ident::from_source(&s.text))
+                        .unwrap_or_else(|| Ident::new("pg_catalog")),
+                    Ident::from_source(&name.name.text),
+                ),
+                params: self.storage_params(params),
+            }),
+            descending: element.descending.unwrap_or(false),
+            // PostgreSQL's default: nulls sort last ascending, first descending.
+            nulls_first: element.nulls_first.unwrap_or(element.descending.unwrap_or(false)),
+            origin: origin(element.span),
+        }
+    }
+}
+
+/// The name an index element contributes to a generated index name.
+fn element_name(element: &IndexElement) -> String {
+    match &element.target {
+        ElementTarget::Column(name) => name.as_str().to_string(),
+        ElementTarget::Expression(expr) => expression_column_name(expr.as_str()),
+    }
+}
+
+/// One PostgreSQL schema's names: relations (tables, sequences, indexes)
+/// and constraints share separate namespaces.
+#[derive(Default)]
+struct Namespace {
+    relations: BTreeMap<String, Origin>,
+    constraints: BTreeSet<String>,
+}
+
+impl Lowerer {
+    /// Gives every unnamed constraint, index and owned sequence its
+    /// PostgreSQL name, reports clashes, and inserts the tables.
+    fn name_and_insert(&mut self, mut tables: Vec<PendingTable>) {
+        tables.sort_by(|a, b| a.table.name.cmp(&b.table.name));
+        let mut namespaces: BTreeMap<Ident, Namespace> = BTreeMap::new();
+        // Explicit names first: they are fixed, generated names avoid them.
+        for (name, enumeration) in &self.schema.enums {
+            let _ = enumeration;
+            let _ = namespaces.entry(name.schema.clone()).or_default();
+        }
+        for (name, sequence) in &self.schema.sequences {
+            namespaces
+                .entry(name.schema.clone())
+                .or_default()
+                .relations
+                .insert(name.name.as_str().to_string(), sequence.origin);
+        }
+        let mut kept = Vec::new();
+        for pending in tables {
+            let name = pending.table.name.clone();
+            if let Some(first) = self.schema.tables.get(&name).map(|t| t.origin).or_else(|| {
+                kept.iter()
+                    .find(|t: &&PendingTable| t.table.name == name)
+                    .map(|t| t.table.origin)
+            }) {
+                self.duplicate(
+                    Code::DuplicateTable,
+                    "table",
+                    &name.to_string(),
+                    pending.table.origin.0.unwrap_or_else(unreachable_span),
+                    first,
+                );
+                continue;
+            }
+            let namespace = namespaces.entry(name.schema.clone()).or_default();
+            if let Some(first) = namespace.relations.get(name.name.as_str()).copied() {
+                self.relation_clash(&name.name, pending.table.origin, first);
+            } else {
+                namespace
+                    .relations
+                    .insert(name.name.as_str().to_string(), pending.table.origin);
+            }
+            if let Some(enumeration) = self.schema.enums.get(&name) {
+                let first = enumeration.origin;
+                let mut diagnostic = Diagnostic::new(
+                    Code::DuplicateEnum,
+                    format!("table `{name}` has the same name as an enum"),
+                )
+                .help("every table is also a type of the same name in PostgreSQL: rename the table or the enum");
+                if let Some(span) = pending.table.origin.0 {
+                    diagnostic = diagnostic.primary(span, "this table");
+                }
+                if let Some(span) = first.0 {
+                    diagnostic = diagnostic.secondary(span, "the enum");
+                }
+                self.error(diagnostic);
+            }
+            kept.push(pending);
+        }
+        for pending in &kept {
+            let namespace = namespaces.entry(pending.table.name.schema.clone()).or_default();
+            let mut clashes = Vec::new();
+            for constraint in &pending.constraints {
+                if let Some((name, span)) = &constraint.name {
+                    namespace.constraints.insert(name.as_str().to_string());
+                    if matches!(
+                        constraint.rule,
+                        NameRule::PrimaryKey | NameRule::Unique(_) | NameRule::Exclusion(_)
+                    ) {
+                        if let Some(first) = namespace.relations.get(name.as_str()).copied() {
+                            clashes.push((name.clone(), *span, first));
+                        } else {
+                            namespace.relations.insert(name.as_str().to_string(), origin(*span));
+                        }
+                    }
+                }
+            }
+            for index in &pending.indexes {
+                if let Some((name, span)) = &index.name {
+                    if let Some(first) = namespace.relations.get(name.as_str()).copied() {
+                        clashes.push((name.clone(), *span, first));
+                    } else {
+                        namespace.relations.insert(name.as_str().to_string(), origin(*span));
+                    }
+                }
+            }
+            for (name, span, first) in clashes {
+                self.relation_clash(&name, origin(span), first);
+            }
+        }
+        for mut pending in kept {
+            let namespace = namespaces.entry(pending.table.name.schema.clone()).or_default();
+            let table = pending.table.name.name.as_str().to_string();
+            let schema = pending.table.name.schema.clone();
+            // Owned sequences are named while the table is being created.
+            for column_name in pending.identities.clone() {
+                let sequence = choose_name(&table, Some(column_name.as_str()), "seq", |n| {
+                    namespace.relations.contains_key(n)
+                });
+                namespace.relations.insert(sequence.as_str().to_string(), Origin(None));
+                if let Some(column) = pending.table.columns.iter_mut().find(|c| c.name == column_name) {
+                    if let Some(identity) = &mut column.identity {
+                        identity.sequence_name = QualifiedName::new(schema.clone(), sequence);
+                    }
+                }
+            }
+            for (column_name, data_type) in std::mem::take(&mut pending.serials) {
+                let sequence = choose_name(&table, Some(column_name.as_str()), "seq", |n| {
+                    namespace.relations.contains_key(n)
+                });
+                namespace.relations.insert(sequence.as_str().to_string(), Origin(None));
+                let sequence_name = QualifiedName::new(schema.clone(), sequence);
+                let regclass = if schema.as_str() == "public" {
+                    sequence_name.name.quoted()
+                } else {
+                    sequence_name.quoted()
+                };
+                let default = Expr(format!("nextval('{}'::regclass)", regclass.replace('\'', "''")));
+                let (min, max) = data_type.integer_range().unwrap_or((1, i64::MAX));
+                let _ = min;
+                if let Some(column) = pending.table.columns.iter_mut().find(|c| c.name == column_name) {
+                    column.default = Some(Located::new(default, column.origin));
+                    self.schema.sequences.insert(
+                        sequence_name.clone(),
+                        Sequence {
+                            name: sequence_name,
+                            was: None,
+                            options: SequenceOptions {
+                                data_type,
+                                increment: 1,
+                                min_value: 1,
+                                max_value: max,
+                                start: 1,
+                                cache: 1,
+                                cycle: false,
+                            },
+                            owned_by: Some(Located::new(
+                                (pending.table.name.clone(), column_name.clone()),
+                                column.origin,
+                            )),
+                            comment: None,
+                            origin: column.origin,
+                        },
+                    );
+                }
+            }
+            // PostgreSQL's order within CREATE TABLE: checks, then the primary
+            // key, then other index-backed constraints, then foreign keys; plain
+            // indexes come after the table.
+            let order = |rule: &NameRule| match rule {
+                NameRule::Check(_) => 0,
+                NameRule::PrimaryKey => 1,
+                NameRule::Unique(_) | NameRule::Exclusion(_) => 2,
+                NameRule::ForeignKey(_) => 3,
+                NameRule::Index(_) => 4,
+            };
+            pending.constraints.sort_by_key(|c| order(&c.rule));
+            for constraint in pending.constraints {
+                let mut built = constraint.constraint;
+                match constraint.name {
+                    Some((name, _)) => {
+                        built.name = name;
+                        built.named = true;
+                    }
+                    None => {
+                        let relations = &namespace.relations;
+                        let constraints = &namespace.constraints;
+                        let both = |n: &str| relations.contains_key(n) || constraints.contains(n);
+                        let only_constraints = |n: &str| constraints.contains(n);
+                        built.name = match &constraint.rule {
+                            NameRule::PrimaryKey => choose_name(&table, None, "pkey", both),
+                            NameRule::Unique(cols) => choose_name(
+                                &table,
+                                Some(&join_column_names(cols.iter().map(String::as_str))),
+                                "key",
+                                both,
+                            ),
+                            NameRule::Exclusion(cols) => choose_name(
+                                &table,
+                                Some(&join_column_names(cols.iter().map(String::as_str))),
+                                "excl",
+                                both,
+                            ),
+                            NameRule::Check(column) => {
+                                choose_name(&table, column.as_deref(), "check", only_constraints)
+                            }
+                            NameRule::ForeignKey(cols) => choose_name(
+                                &table,
+                                Some(&join_column_names(cols.iter().map(String::as_str))),
+                                "fkey",
+                                only_constraints,
+                            ),
+                            NameRule::Index(cols) => choose_name(
+                                &table,
+                                Some(&join_column_names(cols.iter().map(String::as_str))),
+                                "idx",
+                                |n| relations.contains_key(n),
+                            ),
+                        };
+                        namespace.constraints.insert(built.name.as_str().to_string());
+                        if matches!(
+                            constraint.rule,
+                            NameRule::PrimaryKey | NameRule::Unique(_) | NameRule::Exclusion(_)
+                        ) {
+                            namespace
+                                .relations
+                                .insert(built.name.as_str().to_string(), built.origin);
+                        }
+                    }
+                }
+                if let Some(first) = pending.table.constraints.get(&built.name) {
+                    let first = first.origin;
+                    let span = built.origin.0.unwrap_or_else(unreachable_span);
+                    self.duplicate(
+                        Code::DuplicateConstraint,
+                        "constraint",
+                        built.name.as_str(),
+                        span,
+                        first,
+                    );
+                    continue;
+                }
+                pending.table.constraints.insert(built.name.clone(), built);
+            }
+            for index in pending.indexes {
+                let mut built = index.index;
+                built.name = match index.name {
+                    Some((name, _)) => name,
+                    None => {
+                        let NameRule::Index(cols) = &index.rule else {
+                            unreachable!("indexes are named by the index rule")
+                        };
+                        let chosen = choose_name(
+                            &table,
+                            Some(&join_column_names(cols.iter().map(String::as_str))),
+                            "idx",
+                            |n| namespace.relations.contains_key(n),
+                        );
+                        namespace.relations.insert(chosen.as_str().to_string(), built.origin);
+                        chosen
+                    }
+                };
+                if let Some(first) = pending.table.indexes.get(&built.name) {
+                    let first = first.origin;
+                    let span = built.origin.0.unwrap_or_else(unreachable_span);
+                    self.duplicate(Code::DuplicateIndex, "index", built.name.as_str(), span, first);
+                    continue;
+                }
+                pending.table.indexes.insert(built.name.clone(), built);
+            }
+            self.schema.tables.insert(pending.table.name.clone(), pending.table);
+        }
+    }
+
+    fn relation_clash(&mut self, name: &Ident, at: Origin, first: Origin) {
+        let mut diagnostic = Diagnostic::new(Code::DuplicateIndex, format!("`{}` names two tables, indexes or sequences of one schema", name.as_str()))
+            .help("tables, sequences, indexes and the indexes behind primary key, unique and exclusion constraints share one namespace per schema: rename one of them");
+        if let Some(span) = at.0 {
+            diagnostic = diagnostic.primary(span, "named again here");
+        }
+        if let Some(span) = first.0 {
+            diagnostic = diagnostic.secondary(span, "first used here");
+        }
+        self.error(diagnostic);
+    }
+}
+
+/// Every node lowered from source has a span; this stands in where the
+/// type system cannot see that.
+fn unreachable_span() -> Span {
+    Span::new(crate::diag::FileId(0), 0..0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_expression_names_follow_postgres() {
+        assert_eq!(expression_column_name("lower(email)"), "lower");
+        assert_eq!(expression_column_name("(lower(email))"), "lower");
+        assert_eq!(expression_column_name("email::text"), "email");
+        assert_eq!(expression_column_name("(a + b)"), "expr");
+        assert_eq!(expression_column_name("public.f(x)"), "f");
+        assert_eq!(expression_column_name("(a || b)::text"), "text");
+    }
+
+    #[test]
+    fn check_variables_skip_functions_strings_and_casts() {
+        let columns = [Ident::new("email"), Ident::new("total"), Ident::new("position")];
+        let used = expression_columns("position('@' in email) > 1", &columns);
+        assert_eq!(used.into_iter().collect::<Vec<_>>(), [Ident::new("email")]);
+        let used = expression_columns("total >= 0::numeric and 'total' <> ''", &columns);
+        assert_eq!(used.into_iter().collect::<Vec<_>>(), [Ident::new("total")]);
+    }
+}

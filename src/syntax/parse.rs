@@ -1,0 +1,1217 @@
+//! The pest binding: source text → syntax tree, and syntax errors in words a
+//! user understands.
+
+use pest::Parser as _;
+use pest::iterators::Pair;
+
+use super::ast::*;
+use crate::diag::{Code, Diagnostic, FileId, Span};
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/trellis.pest"]
+struct TrellisParser;
+
+/// Parses one file. A syntax error stops the parse of that file (the other
+/// files of the schema are still checked); layout problems found while
+/// building the tree are returned alongside it.
+pub fn parse_file(file: FileId, text: &str) -> (Option<SourceFile>, Vec<Diagnostic>) {
+    match TrellisParser::parse(Rule::schema_file, text) {
+        Ok(mut pairs) => {
+            let mut builder = Builder {
+                file,
+                text,
+                diagnostics: Vec::new(),
+            };
+            let root = pairs.next().expect("pest returns the start rule's pair on success");
+            let source = builder.schema_file(root);
+            (Some(source), builder.diagnostics)
+        }
+        Err(error) => (None, vec![syntax_error(file, text, &error)]),
+    }
+}
+
+struct Builder<'t> {
+    file: FileId,
+    text: &'t str,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Builder<'_> {
+    /// The span of a pair, without the whitespace and comments pest lets
+    /// trail inside non-atomic rules.
+    fn span(&self, pair: &Pair<Rule>) -> Span {
+        let start = pair.as_span().start();
+        let end = match pair.clone().into_inner().last() {
+            Some(last) => self.span(&last).end as usize,
+            None => start + pair.as_str().trim_end().len(),
+        };
+        Span::new(self.file, start..end.max(start))
+    }
+
+    fn schema_file(&mut self, pair: Pair<Rule>) -> SourceFile {
+        let mut declarations = Vec::new();
+        let mut trailing_docs = Vec::new();
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::declaration => declarations.push(self.declaration(inner)),
+                Rule::doc => trailing_docs.push(self.doc(inner)),
+                _ => {}
+            }
+        }
+        SourceFile {
+            file: self.file,
+            declarations,
+            trailing_docs,
+        }
+    }
+
+    fn doc(&self, pair: Pair<Rule>) -> Doc {
+        let span = self.span(&pair);
+        let raw = pair.as_str().trim_end_matches(['\r', '\n']);
+        let text = raw.strip_prefix("///").unwrap_or(raw);
+        let text = text.strip_prefix(' ').unwrap_or(text).trim_end().to_string();
+        Doc { text, span }
+    }
+
+    fn declaration(&mut self, pair: Pair<Rule>) -> Declaration {
+        let mut docs = Vec::new();
+        let mut decl = None;
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::doc => docs.push(self.doc(inner)),
+                Rule::extension_decl => decl = Some(Declaration::Extension(self.extension(inner, docs.clone()))),
+                Rule::enum_decl => decl = Some(Declaration::Enum(self.enumeration(inner, docs.clone()))),
+                Rule::sequence_decl => decl = Some(Declaration::Sequence(self.sequence(inner, docs.clone()))),
+                Rule::table_decl => decl = Some(Declaration::Table(self.table(inner, docs.clone()))),
+                _ => {}
+            }
+        }
+        decl.expect("the grammar requires one declaration body")
+    }
+
+    fn name(&self, pair: Pair<Rule>) -> Name {
+        Name {
+            text: pair.as_str().trim().to_string(),
+            span: self.span(&pair),
+        }
+    }
+
+    fn qual_name(&self, pair: Pair<Rule>) -> QualName {
+        let span = self.span(&pair);
+        let mut parts: Vec<Name> = pair
+            .into_inner()
+            .filter(|p| p.as_rule() == Rule::ident)
+            .map(|p| self.name(p))
+            .collect();
+        let name = parts.pop().expect("a qualified name has at least one part");
+        QualName {
+            schema: parts.pop(),
+            name,
+            span,
+        }
+    }
+
+    fn string(&self, pair: Pair<Rule>) -> StrLit {
+        let text = pair.as_str().to_string();
+        let value = text[1..text.len() - 1].replace("''", "'");
+        StrLit {
+            text,
+            value,
+            span: self.span(&pair),
+        }
+    }
+
+    fn expr(&self, pair: Pair<Rule>) -> Expr {
+        // paren_expr: the text between the parentheses; default_expr: itself.
+        let target = match pair.as_rule() {
+            Rule::paren_expr => pair.into_inner().find(|p| p.as_rule() == Rule::expr_text),
+            _ => Some(pair),
+        };
+        match target {
+            Some(p) => Expr {
+                text: p.as_str().to_string(),
+                span: self.span(&p),
+            },
+            None => Expr {
+                text: String::new(),
+                span: Span::new(self.file, 0..0),
+            },
+        }
+    }
+
+    fn number(&mut self, pair: Pair<Rule>) -> Option<i64> {
+        match pair.as_str().parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                let span = self.span(&pair);
+                self.diagnostics.push(
+                    Diagnostic::new(Code::InvalidNumber, "number out of range")
+                        .primary(span, "does not fit in a 64-bit integer")
+                        .help("sequence values range from -9223372036854775808 to 9223372036854775807"),
+                );
+                None
+            }
+        }
+    }
+
+    fn extension(&mut self, pair: Pair<Rule>, docs: Vec<Doc>) -> ExtensionDecl {
+        let span = self.span(&pair);
+        let mut name = None;
+        let mut version = None;
+        let mut schema = None;
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::extension_name => {
+                    let Some(p) = inner.into_inner().next() else { continue };
+                    name = Some(match p.as_rule() {
+                        Rule::string_lit => {
+                            let s = self.string(p);
+                            // A string name stands for the exact (quoted) name.
+                            Name {
+                                text: format!("\"{}\"", s.value.replace('"', "\"\"")),
+                                span: s.span,
+                            }
+                        }
+                        _ => self.name(p),
+                    });
+                }
+                Rule::extension_version => {
+                    version = inner
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::string_lit)
+                        .map(|p| self.string(p))
+                }
+                Rule::extension_schema => {
+                    schema = inner
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::ident)
+                        .map(|p| self.name(p))
+                }
+                _ => {}
+            }
+        }
+        ExtensionDecl {
+            docs,
+            name: name.expect("grammar: extension has a name"),
+            version,
+            schema,
+            span,
+        }
+    }
+
+    fn was(&self, pair: Pair<Rule>) -> Option<QualName> {
+        pair.into_inner()
+            .find(|p| p.as_rule() == Rule::qualified_name)
+            .map(|p| self.qual_name(p))
+    }
+
+    fn enumeration(&mut self, pair: Pair<Rule>, docs: Vec<Doc>) -> EnumDecl {
+        let span = self.span(&pair);
+        let mut name = None;
+        let mut was = None;
+        let mut as_check = false;
+        let mut labels = Vec::new();
+        let mut trailing_docs = Vec::new();
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::qualified_name => name = Some(self.qual_name(inner)),
+                Rule::was_clause => was = self.was(inner),
+                Rule::enum_as_check => as_check = true,
+                Rule::enum_label => labels.push(self.enum_label(inner)),
+                Rule::doc => trailing_docs.push(self.doc(inner)),
+                _ => {}
+            }
+        }
+        EnumDecl {
+            docs,
+            name: name.expect("grammar: enum has a name"),
+            was,
+            as_check,
+            labels,
+            trailing_docs,
+            span,
+        }
+    }
+
+    fn enum_label(&mut self, pair: Pair<Rule>) -> EnumLabel {
+        let mut docs = Vec::new();
+        let mut value = None;
+        let mut was = None;
+        let mut start = None;
+        let mut end = 0;
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::doc => docs.push(self.doc(inner)),
+                Rule::string_lit => {
+                    let s = self.string(inner);
+                    start = Some(s.span);
+                    end = s.span.end;
+                    value = Some(s);
+                }
+                Rule::label_was => {
+                    if let Some(p) = inner.into_inner().find(|p| p.as_rule() == Rule::string_lit) {
+                        let s = self.string(p);
+                        end = s.span.end;
+                        was = Some(s);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let value = value.expect("grammar: a label is a string");
+        let mut span = start.unwrap_or(value.span);
+        span.end = end;
+        EnumLabel { docs, value, was, span }
+    }
+
+    fn sequence(&mut self, pair: Pair<Rule>, docs: Vec<Doc>) -> SequenceDecl {
+        let span = self.span(&pair);
+        let mut name = None;
+        let mut was = None;
+        let mut options = Vec::new();
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::qualified_name => name = Some(self.qual_name(inner)),
+                Rule::was_clause => was = self.was(inner),
+                _ => {
+                    if let Some(option) = self.sequence_option(inner) {
+                        options.push(option);
+                    }
+                }
+            }
+        }
+        SequenceDecl {
+            docs,
+            name: name.expect("grammar: sequence has a name"),
+            was,
+            options,
+            span,
+        }
+    }
+
+    fn sequence_option(&mut self, pair: Pair<Rule>) -> Option<SequenceOption> {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let mut inner = pair.into_inner();
+        let number = |b: &mut Self| {
+            inner
+                .clone()
+                .find(|p| p.as_rule() == Rule::signed_int)
+                .and_then(|p| b.number(p))
+        };
+        let kind = match rule {
+            Rule::seq_as => SequenceOptionKind::As(self.column_type(inner.find(|p| p.as_rule() == Rule::column_type)?)),
+            Rule::seq_increment => SequenceOptionKind::IncrementBy(number(self)?),
+            Rule::seq_minvalue => SequenceOptionKind::MinValue(Some(number(self)?)),
+            Rule::seq_no_minvalue => SequenceOptionKind::MinValue(None),
+            Rule::seq_maxvalue => SequenceOptionKind::MaxValue(Some(number(self)?)),
+            Rule::seq_no_maxvalue => SequenceOptionKind::MaxValue(None),
+            Rule::seq_start => SequenceOptionKind::StartWith(number(self)?),
+            Rule::seq_cache => SequenceOptionKind::Cache(number(self)?),
+            Rule::seq_cycle => SequenceOptionKind::Cycle(true),
+            Rule::seq_no_cycle => SequenceOptionKind::Cycle(false),
+            Rule::seq_owned_by_none => SequenceOptionKind::OwnedBy(None),
+            Rule::seq_owned_by => {
+                let path = inner.find(|p| p.as_rule() == Rule::column_path)?;
+                let parts = path
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::ident)
+                    .map(|p| self.name(p))
+                    .collect();
+                SequenceOptionKind::OwnedBy(Some(parts))
+            }
+            Rule::seq_name => {
+                SequenceOptionKind::SequenceName(self.qual_name(inner.find(|p| p.as_rule() == Rule::qualified_name)?))
+            }
+            _ => return None,
+        };
+        Some(SequenceOption { kind, span })
+    }
+
+    fn table(&mut self, pair: Pair<Rule>, docs: Vec<Doc>) -> TableDecl {
+        let span = self.span(&pair);
+        let mut unlogged = false;
+        let mut name = None;
+        let mut was = None;
+        let mut with = Vec::new();
+        let mut entries = Vec::new();
+        let mut trailing_docs = Vec::new();
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::unlogged => unlogged = true,
+                Rule::qualified_name => name = Some(self.qual_name(inner)),
+                Rule::was_clause => was = self.was(inner),
+                Rule::with_params => with = self.storage_params(inner),
+                Rule::table_entry => entries.extend(self.table_entry(inner)),
+                Rule::doc => trailing_docs.push(self.doc(inner)),
+                _ => {}
+            }
+        }
+        self.same_line_check(&entries);
+        let entries = entries.into_iter().map(|(entry, _)| entry).collect();
+        TableDecl {
+            docs,
+            unlogged,
+            name: name.expect("grammar: table has a name"),
+            was,
+            with,
+            entries,
+            trailing_docs,
+            span,
+        }
+    }
+
+    /// Two entries of a body on one line without a comma: almost always a
+    /// misspelt constraint that the parser took for a new column.
+    fn same_line_check(&mut self, entries: &[(TableEntry, bool)]) {
+        for pair in entries.windows(2) {
+            let ((previous, comma), next) = (&pair[0], &pair[1].0);
+            let line = |offset: u32| self.text[..offset as usize].matches('\n').count();
+            if *comma || line(previous.span().end) != line(next.span().start) {
+                continue;
+            }
+            let TableEntry::Column(column) = previous else { continue };
+            let (word, span) = match next {
+                TableEntry::Column(c) => (c.name.text.clone(), c.name.span),
+                TableEntry::Item(i) => (
+                    self.text[i.span.range()]
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("")
+                        .to_string(),
+                    i.span,
+                ),
+            };
+            self.diagnostics.push(
+                Diagnostic::new(Code::ItemsOnOneLine, format!("`{word}` is not a constraint of column `{}`", column.name.text))
+                    .primary(span, "expected a column constraint here")
+                    .secondary(column.span, "this column ends before it")
+                    .help("column constraints are `not null`, `null`, `default`, `primary key`, `unique`, `check`, `references`, `generated`, `collate` and `was`")
+                    .help("each column and table item goes on its own line (or after a `,`)"),
+            );
+        }
+    }
+
+    fn table_entry(&mut self, pair: Pair<Rule>) -> Option<(TableEntry, bool)> {
+        let mut docs = Vec::new();
+        let mut entry = None;
+        let mut comma = false;
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::doc => docs.push(self.doc(inner)),
+                Rule::column_decl => entry = Some(TableEntry::Column(self.column(inner, std::mem::take(&mut docs)))),
+                Rule::table_item => entry = self.table_item(inner, std::mem::take(&mut docs)).map(TableEntry::Item),
+                Rule::comma => comma = true,
+                _ => {}
+            }
+        }
+        entry.map(|e| (e, comma))
+    }
+}
+
+impl Builder<'_> {
+    fn column(&mut self, pair: Pair<Rule>, docs: Vec<Doc>) -> ColumnDecl {
+        let span = self.span(&pair);
+        let mut name = None;
+        let mut ty = None;
+        let mut constraints = Vec::new();
+        let mut collate = None;
+        let mut was = None;
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::column_name => name = inner.into_inner().next().map(|p| self.name(p)),
+                Rule::column_type => ty = Some(self.column_type(inner)),
+                Rule::column_constraint => constraints.push(self.column_constraint(inner)),
+                Rule::collate_clause => {
+                    collate = inner
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::qualified_name)
+                        .map(|p| self.qual_name(p))
+                }
+                Rule::was_clause => was = self.was(inner),
+                _ => {}
+            }
+        }
+        ColumnDecl {
+            docs,
+            name: name.expect("grammar: column has a name"),
+            ty: ty.expect("grammar: column has a type"),
+            constraints,
+            collate,
+            was,
+            span,
+        }
+    }
+
+    fn column_type(&mut self, pair: Pair<Rule>) -> TypeExpr {
+        let span = self.span(&pair);
+        let mut base = TypeBase::Keyword(String::new());
+        let mut modifiers = Vec::new();
+        let mut array_dims = 0;
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::type_double => base = TypeBase::Keyword("double precision".into()),
+                Rule::type_varying | Rule::type_time | Rule::type_interval => {
+                    let mut words: Vec<String> = Vec::new();
+                    for part in inner.into_inner() {
+                        match part.as_rule() {
+                            Rule::type_modifiers => modifiers = self.modifiers(part),
+                            Rule::with_time_zone => words.push("with time zone".into()),
+                            Rule::without_time_zone => words.push("without time zone".into()),
+                            Rule::interval_fields => words.push(
+                                part.as_str()
+                                    .split_whitespace()
+                                    .collect::<Vec<_>>()
+                                    .join(" ")
+                                    .to_ascii_lowercase(),
+                            ),
+                            _ => words.push(part.as_str().to_ascii_lowercase()),
+                        }
+                    }
+                    base = TypeBase::Keyword(words.join(" "));
+                }
+                Rule::type_named => {
+                    for part in inner.into_inner() {
+                        match part.as_rule() {
+                            Rule::qualified_name => base = TypeBase::Named(self.qual_name(part)),
+                            Rule::type_modifiers => modifiers = self.modifiers(part),
+                            _ => {}
+                        }
+                    }
+                }
+                Rule::array_suffix => array_dims += 1,
+                _ => {}
+            }
+        }
+        TypeExpr {
+            base,
+            modifiers,
+            array_dims,
+            span,
+        }
+    }
+
+    fn modifiers(&self, pair: Pair<Rule>) -> Vec<String> {
+        pair.into_inner()
+            .filter(|p| p.as_rule() == Rule::type_modifier)
+            .map(|p| p.as_str().to_string())
+            .collect()
+    }
+
+    fn column_list(&self, pair: Pair<Rule>) -> Vec<Name> {
+        pair.into_inner()
+            .filter(|p| p.as_rule() == Rule::ident)
+            .map(|p| self.name(p))
+            .collect()
+    }
+
+    fn column_constraint(&mut self, pair: Pair<Rule>) -> ColumnConstraint {
+        let span = self.span(&pair);
+        let mut name = None;
+        let mut kind = ColumnConstraintKind::Null;
+        for inner in pair.into_inner() {
+            kind = match inner.as_rule() {
+                Rule::constraint_name => {
+                    name = inner
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::ident)
+                        .map(|p| self.name(p));
+                    continue;
+                }
+                Rule::not_null => ColumnConstraintKind::NotNull,
+                Rule::null => ColumnConstraintKind::Null,
+                Rule::default => match inner.into_inner().find(|p| p.as_rule() == Rule::default_expr) {
+                    Some(p) => ColumnConstraintKind::Default(self.expr(p)),
+                    None => continue,
+                },
+                Rule::primary_key => ColumnConstraintKind::PrimaryKey(self.deferral(inner)),
+                Rule::unique => {
+                    let nulls_not_distinct = self.nulls_distinctness(&inner);
+                    ColumnConstraintKind::Unique {
+                        nulls_not_distinct,
+                        deferral: self.deferral(inner),
+                    }
+                }
+                Rule::check => ColumnConstraintKind::Check(self.check_clause(inner)),
+                Rule::references => ColumnConstraintKind::References(self.reference(inner)),
+                Rule::identity => {
+                    let always = inner.clone().into_inner().any(|p| p.as_rule() == Rule::identity_always);
+                    let options = inner
+                        .into_inner()
+                        .filter(|p| p.as_rule() == Rule::identity_options)
+                        .flat_map(|p| p.into_inner())
+                        .filter_map(|p| self.sequence_option(p))
+                        .collect();
+                    ColumnConstraintKind::Identity { always, options }
+                }
+                Rule::generated => match inner.into_inner().find(|p| p.as_rule() == Rule::paren_expr) {
+                    Some(p) => ColumnConstraintKind::Generated(self.expr(p)),
+                    None => continue,
+                },
+                _ => continue,
+            };
+        }
+        ColumnConstraint { name, kind, span }
+    }
+
+    fn nulls_distinctness(&self, pair: &Pair<Rule>) -> Option<bool> {
+        pair.clone().into_inner().find_map(|p| match p.as_rule() {
+            Rule::nulls_not_distinct => Some(true),
+            Rule::nulls_distinct => Some(false),
+            _ => None,
+        })
+    }
+
+    fn deferral(&self, pair: Pair<Rule>) -> Deferral {
+        let mut deferral = Deferral::default();
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::deferrable => deferral.deferrable = Some(true),
+                Rule::not_deferrable => deferral.deferrable = Some(false),
+                Rule::initially_deferred => deferral.initially_deferred = Some(true),
+                Rule::initially_immediate => deferral.initially_deferred = Some(false),
+                _ => {}
+            }
+        }
+        deferral
+    }
+
+    fn check_clause(&self, pair: Pair<Rule>) -> CheckClause {
+        let mut clause = CheckClause {
+            expr: Expr {
+                text: String::new(),
+                span: self.span(&pair),
+            },
+            no_inherit: false,
+            not_valid: false,
+        };
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::paren_expr => clause.expr = self.expr(inner),
+                Rule::no_inherit => clause.no_inherit = true,
+                Rule::not_valid => clause.not_valid = true,
+                _ => {}
+            }
+        }
+        clause
+    }
+
+    /// `references ...` (a column constraint) or the part of a table-level
+    /// foreign key from `references` on.
+    fn reference(&self, pair: Pair<Rule>) -> Reference {
+        let span = self.span(&pair);
+        let mut reference = Reference {
+            table: QualName {
+                schema: None,
+                name: Name {
+                    text: String::new(),
+                    span,
+                },
+                span,
+            },
+            columns: Vec::new(),
+            match_type: None,
+            on_delete: None,
+            on_update: None,
+            deferral: Deferral::default(),
+            not_valid: false,
+            span,
+        };
+        let mut seen_table = false;
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::qualified_name => {
+                    reference.table = self.qual_name(inner);
+                    seen_table = true;
+                }
+                Rule::column_list if seen_table => reference.columns = self.column_list(inner),
+                Rule::match_type => {
+                    reference.match_type = inner.into_inner().find_map(|p| match p.as_rule() {
+                        Rule::match_full => Some(MatchType::Full),
+                        Rule::match_simple => Some(MatchType::Simple),
+                        Rule::match_partial => Some(MatchType::Partial),
+                        _ => None,
+                    })
+                }
+                Rule::on_delete => reference.on_delete = self.action(inner),
+                Rule::on_update => reference.on_update = self.action(inner),
+                Rule::deferrable => reference.deferral.deferrable = Some(true),
+                Rule::not_deferrable => reference.deferral.deferrable = Some(false),
+                Rule::initially_deferred => reference.deferral.initially_deferred = Some(true),
+                Rule::initially_immediate => reference.deferral.initially_deferred = Some(false),
+                Rule::not_valid => reference.not_valid = true,
+                _ => {}
+            }
+        }
+        reference
+    }
+
+    fn action(&self, pair: Pair<Rule>) -> Option<Action> {
+        let action = pair.into_inner().find(|p| {
+            matches!(
+                p.as_rule(),
+                Rule::action_cascade
+                    | Rule::action_restrict
+                    | Rule::action_no_action
+                    | Rule::action_set_null
+                    | Rule::action_set_default
+            )
+        })?;
+        let span = self.span(&action);
+        let kind = match action.as_rule() {
+            Rule::action_cascade => ActionKind::Cascade,
+            Rule::action_restrict => ActionKind::Restrict,
+            Rule::action_no_action => ActionKind::NoAction,
+            Rule::action_set_null => ActionKind::SetNull,
+            _ => ActionKind::SetDefault,
+        };
+        let columns = action
+            .into_inner()
+            .find(|p| p.as_rule() == Rule::column_list)
+            .map(|p| self.column_list(p))
+            .unwrap_or_default();
+        Some(Action { kind, columns, span })
+    }
+
+    fn storage_params(&self, pair: Pair<Rule>) -> Vec<StorageParam> {
+        pair.into_inner()
+            .filter(|p| p.as_rule() == Rule::storage_param)
+            .map(|p| {
+                let span = self.span(&p);
+                let mut name = String::new();
+                let mut value = None;
+                for part in p.into_inner() {
+                    match part.as_rule() {
+                        Rule::param_name => name = part.as_str().to_ascii_lowercase(),
+                        Rule::param_value => value = Some(part.as_str().to_string()),
+                        _ => {}
+                    }
+                }
+                StorageParam { name, value, span }
+            })
+            .collect()
+    }
+
+    fn table_item(&mut self, pair: Pair<Rule>, docs: Vec<Doc>) -> Option<TableItem> {
+        let span = self.span(&pair);
+        let inner = pair.into_inner().next()?;
+        let kind = match inner.as_rule() {
+            Rule::constraint_item => TableItemKind::Constraint(self.constraint_item(inner)?),
+            Rule::index_item => TableItemKind::Index(self.index_item(inner)),
+            Rule::replica_identity => {
+                let choice = inner.into_inner().find(|p| {
+                    matches!(
+                        p.as_rule(),
+                        Rule::replica_full | Rule::replica_nothing | Rule::replica_default | Rule::replica_index
+                    )
+                })?;
+                TableItemKind::ReplicaIdentity(match choice.as_rule() {
+                    Rule::replica_full => ReplicaIdentity::Full,
+                    Rule::replica_nothing => ReplicaIdentity::Nothing,
+                    Rule::replica_default => ReplicaIdentity::Default,
+                    _ => ReplicaIdentity::UsingIndex(
+                        self.name(choice.into_inner().find(|p| p.as_rule() == Rule::ident)?),
+                    ),
+                })
+            }
+            _ => return None,
+        };
+        Some(TableItem { docs, kind, span })
+    }
+
+    fn constraint_item(&mut self, pair: Pair<Rule>) -> Option<ConstraintItem> {
+        let mut name = None;
+        let mut body = None;
+        let mut was = None;
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::constraint_name => {
+                    name = inner
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::ident)
+                        .map(|p| self.name(p))
+                }
+                Rule::was_clause => was = self.was(inner),
+                Rule::pk_constraint | Rule::unique_constraint => {
+                    let is_pk = inner.as_rule() == Rule::pk_constraint;
+                    let nulls_not_distinct = self.nulls_distinctness(&inner);
+                    let deferral = self.deferral(inner.clone());
+                    let mut columns = Vec::new();
+                    let mut include = Vec::new();
+                    for part in inner.into_inner() {
+                        match part.as_rule() {
+                            Rule::column_list => columns = self.column_list(part),
+                            Rule::include_clause => include = self.include(part),
+                            _ => {}
+                        }
+                    }
+                    body = Some(if is_pk {
+                        ConstraintBody::PrimaryKey {
+                            columns,
+                            include,
+                            deferral,
+                        }
+                    } else {
+                        ConstraintBody::Unique {
+                            nulls_not_distinct,
+                            columns,
+                            include,
+                            deferral,
+                        }
+                    });
+                }
+                Rule::check_constraint => body = Some(ConstraintBody::Check(self.check_clause(inner))),
+                Rule::fk_constraint => {
+                    let columns = inner
+                        .clone()
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::column_list)
+                        .map(|p| self.column_list(p));
+                    body = Some(ConstraintBody::ForeignKey {
+                        columns: columns.unwrap_or_default(),
+                        reference: self.reference(inner),
+                    });
+                }
+                Rule::exclude_constraint => body = Some(ConstraintBody::Exclude(self.exclusion(inner))),
+                _ => {}
+            }
+        }
+        Some(ConstraintItem { name, body: body?, was })
+    }
+
+    fn include(&self, pair: Pair<Rule>) -> Vec<Name> {
+        pair.into_inner()
+            .find(|p| p.as_rule() == Rule::column_list)
+            .map(|p| self.column_list(p))
+            .unwrap_or_default()
+    }
+
+    fn exclusion(&mut self, pair: Pair<Rule>) -> Exclusion {
+        let deferral = self.deferral(pair.clone());
+        let mut exclusion = Exclusion {
+            method: None,
+            elements: Vec::new(),
+            include: Vec::new(),
+            with: Vec::new(),
+            predicate: None,
+            deferral,
+        };
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::using_clause => {
+                    exclusion.method = inner
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::ident)
+                        .map(|p| self.name(p))
+                }
+                Rule::exclude_element => {
+                    let operator = inner
+                        .clone()
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::operator)
+                        .map(|p| p.as_str().to_string());
+                    let element = self.index_element(inner);
+                    exclusion.elements.push((element, operator.unwrap_or_default()));
+                }
+                Rule::include_clause => exclusion.include = self.include(inner),
+                Rule::with_params => exclusion.with = self.storage_params(inner),
+                Rule::where_clause => {
+                    exclusion.predicate = inner
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::paren_expr)
+                        .map(|p| self.expr(p))
+                }
+                _ => {}
+            }
+        }
+        exclusion
+    }
+
+    fn index_item(&mut self, pair: Pair<Rule>) -> IndexItem {
+        let mut index = IndexItem {
+            unique: false,
+            name: None,
+            nulls_not_distinct: None,
+            method: None,
+            elements: Vec::new(),
+            include: Vec::new(),
+            with: Vec::new(),
+            predicate: None,
+            was: None,
+        };
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::unique_index => index.unique = true,
+                Rule::index_name => {
+                    index.name = inner
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::ident)
+                        .map(|p| self.name(p))
+                }
+                Rule::nulls_not_distinct => index.nulls_not_distinct = Some(true),
+                Rule::nulls_distinct => index.nulls_not_distinct = Some(false),
+                Rule::using_clause => {
+                    index.method = inner
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::ident)
+                        .map(|p| self.name(p))
+                }
+                Rule::index_elements => {
+                    index.elements = inner
+                        .into_inner()
+                        .filter(|p| p.as_rule() == Rule::index_element)
+                        .map(|p| self.index_element(p))
+                        .collect()
+                }
+                Rule::include_clause => index.include = self.include(inner),
+                Rule::with_params => index.with = self.storage_params(inner),
+                Rule::where_clause => {
+                    index.predicate = inner
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::paren_expr)
+                        .map(|p| self.expr(p))
+                }
+                Rule::was_clause => index.was = self.was(inner),
+                _ => {}
+            }
+        }
+        index
+    }
+
+    fn index_element(&mut self, pair: Pair<Rule>) -> IndexElement {
+        let span = self.span(&pair);
+        let mut element = IndexElement {
+            target: ElementTarget::Column(Name {
+                text: String::new(),
+                span,
+            }),
+            collate: None,
+            opclass: None,
+            descending: None,
+            nulls_first: None,
+            span,
+        };
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::paren_expr => element.target = ElementTarget::Expression(self.expr(inner)),
+                Rule::function_call => element.target = ElementTarget::Call(self.expr(inner)),
+                Rule::ident => element.target = ElementTarget::Column(self.name(inner)),
+                Rule::collate_clause => {
+                    element.collate = inner
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::qualified_name)
+                        .map(|p| self.qual_name(p))
+                }
+                Rule::opclass => {
+                    let mut name = None;
+                    let mut params = Vec::new();
+                    for part in inner.into_inner() {
+                        match part.as_rule() {
+                            Rule::qualified_name => name = Some(self.qual_name(part)),
+                            Rule::opclass_params => params = self.storage_params(part),
+                            _ => {}
+                        }
+                    }
+                    element.opclass = name.map(|n| (n, params));
+                }
+                Rule::asc => element.descending = Some(false),
+                Rule::desc => element.descending = Some(true),
+                Rule::nulls_first => element.nulls_first = Some(true),
+                Rule::nulls_last => element.nulls_first = Some(false),
+                _ => {}
+            }
+        }
+        element
+    }
+}
+
+/// Turns pest's failure into a diagnostic that names what was expected in
+/// the language's own words.
+fn syntax_error(file: FileId, text: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
+    let offset = match error.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    };
+    let found = describe_found(text, offset);
+    let found_len = found.1;
+    let span = Span::new(file, offset..(offset + found_len).min(text.len()));
+    let expected = match &error.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => describe_expected(positives),
+        pest::error::ErrorVariant::CustomError { message } => vec![message.clone()],
+    };
+    let message = match expected.as_slice() {
+        [] => format!("unexpected {}", found.0),
+        [one] => format!("expected {one}, found {}", found.0),
+        many => {
+            let (last, rest) = many.split_last().expect("many has at least two items");
+            format!("expected {} or {last}, found {}", rest.join(", "), found.0)
+        }
+    };
+    let label = if expected.is_empty() {
+        "unexpected here".to_string()
+    } else {
+        format!("expected {}", expected.join(" or "))
+    };
+    if let Some(diagnostic) = missing_close_brace(file, text, offset) {
+        return diagnostic;
+    }
+    let mut diagnostic = Diagnostic::new(Code::Syntax, message).primary(span, label);
+    for hint in syntax_hints(text, offset) {
+        diagnostic = diagnostic.help(hint);
+    }
+    diagnostic
+}
+
+/// A body left open: the error lands on the next declaration's line, which
+/// the parser took for a column. Say what really happened.
+fn missing_close_brace(file: FileId, text: &str, offset: usize) -> Option<Diagnostic> {
+    let line_start = text[..offset.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let line = &text[line_start..];
+    let keyword = ["table ", "enum ", "sequence ", "extension ", "unlogged table "]
+        .into_iter()
+        .find(|k| line.get(..k.len()).is_some_and(|head| head.eq_ignore_ascii_case(k)))?;
+    let mut depth = 0i32;
+    let mut in_comment = false;
+    let mut quote = None;
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes[..line_start].iter().enumerate() {
+        match (in_comment, quote, b) {
+            (true, _, b'\n') => in_comment = false,
+            (true, _, _) => {}
+            (false, Some(q), b) if b == q => quote = None,
+            (false, Some(_), _) => {}
+            (false, None, b'\'' | b'"') => quote = Some(b),
+            (false, None, b'/') if bytes.get(i + 1) == Some(&b'/') => in_comment = true,
+            (false, None, b'{') => depth += 1,
+            (false, None, b'}') => depth -= 1,
+            _ => {}
+        }
+    }
+    if depth <= 0 {
+        return None;
+    }
+    let word = keyword.trim_end();
+    Some(
+        Diagnostic::new(Code::Syntax, format!("missing `}}` before this `{word}`"))
+            .primary(
+                Span::new(file, line_start..line_start + word.len()),
+                "a new declaration starts here",
+            )
+            .help("the body above is not closed: add `}` at its end"),
+    )
+}
+
+/// What stands at `offset`: a short description and its length in bytes.
+fn describe_found(text: &str, offset: usize) -> (String, usize) {
+    let rest = &text[offset.min(text.len())..];
+    let Some(first) = rest.chars().next() else {
+        return ("the end of the file".into(), 0);
+    };
+    if first == '\n' || first == '\r' {
+        return ("the end of the line".into(), 0);
+    }
+    let word_len = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+        .unwrap_or(rest.len());
+    if word_len > 0 {
+        return (format!("`{}`", &rest[..word_len]), word_len);
+    }
+    (format!("`{first}`"), first.len_utf8())
+}
+
+/// Hints for mistakes people make often, keyed on what stands at the error.
+fn syntax_hints(text: &str, offset: usize) -> Vec<String> {
+    let rest = &text[offset.min(text.len())..];
+    let mut hints = Vec::new();
+    if rest.starts_with(';') {
+        hints.push("`.trellis` declarations do not end with `;`".into());
+    }
+    if rest.starts_with('"') && rest.trim_end().len() > 1 {
+        hints.push("string values are written in single quotes ('like this'); double quotes are for names".into());
+    }
+    if rest.starts_with("--") {
+        hints.push("comments start with `//` (and `///` for doc comments)".into());
+    }
+    hints
+}
+
+/// The expected rules, in words; groups of keywords become one phrase.
+fn describe_expected(rules: &[Rule]) -> Vec<String> {
+    const COLUMN_CONSTRAINT_WORDS: &[Rule] = &[
+        Rule::kw_not,
+        Rule::kw_null,
+        Rule::kw_default,
+        Rule::kw_primary,
+        Rule::kw_unique,
+        Rule::kw_check,
+        Rule::kw_references,
+        Rule::kw_generated,
+        Rule::kw_constraint,
+        Rule::kw_collate,
+        Rule::kw_was,
+    ];
+    const DECLARATION_WORDS: &[Rule] = &[
+        Rule::kw_extension,
+        Rule::kw_enum,
+        Rule::kw_sequence,
+        Rule::kw_table,
+        Rule::kw_unlogged,
+    ];
+    let mut words: Vec<String> = Vec::new();
+    let mut push = |w: String| {
+        if !words.contains(&w) {
+            words.push(w);
+        }
+    };
+    let constraint_words = rules.iter().filter(|r| COLUMN_CONSTRAINT_WORDS.contains(r)).count();
+    let declaration_words = rules.iter().filter(|r| DECLARATION_WORDS.contains(r)).count();
+    for rule in rules {
+        if constraint_words >= 3 && COLUMN_CONSTRAINT_WORDS.contains(rule) {
+            push("a column constraint (`not null`, `default ...`, `references ...`, ...)".into());
+        } else if declaration_words >= 3 && DECLARATION_WORDS.contains(rule) {
+            push("a declaration (`table`, `enum`, `sequence` or `extension`)".into());
+        } else if let Some(description) = describe_rule(*rule) {
+            push(description);
+        }
+    }
+    words
+}
+
+fn describe_rule(rule: Rule) -> Option<String> {
+    let name = format!("{rule:?}");
+    if let Some(keyword) = name.strip_prefix("kw_") {
+        return Some(format!("`{keyword}`"));
+    }
+    let text = match rule {
+        Rule::EOI => "the end of the file",
+        Rule::declaration | Rule::extension_decl | Rule::enum_decl | Rule::sequence_decl | Rule::table_decl => {
+            "a declaration (`table`, `enum`, `sequence` or `extension`)"
+        }
+        Rule::doc => return None,
+        Rule::table_entry
+        | Rule::column_decl
+        | Rule::column_name
+        | Rule::table_item
+        | Rule::constraint_item
+        | Rule::index_item => "a column or a table item",
+        Rule::ident | Rule::bare_ident | Rule::quoted_ident | Rule::qualified_name | Rule::index_name => "a name",
+        Rule::column_path => "`table.column`",
+        Rule::extension_name => "an extension name",
+        Rule::column_type
+        | Rule::type_named
+        | Rule::type_double
+        | Rule::type_varying
+        | Rule::type_time
+        | Rule::type_interval => "a type",
+        Rule::type_modifiers | Rule::type_modifier => "type modifiers such as `(20)`",
+        Rule::array_suffix => "`[]`",
+        Rule::string_lit | Rule::enum_label => "a label in single quotes",
+        Rule::signed_int => "a whole number",
+        Rule::default_expr => "an expression",
+        Rule::paren_expr | Rule::expr_text => "an expression in parentheses",
+        Rule::function_call | Rule::index_element | Rule::index_elements => "a column or an expression in parentheses",
+        Rule::exclude_element => "an element such as `room_id with =`",
+        Rule::operator => "an operator",
+        Rule::column_list => "a parenthesised list of columns",
+        Rule::column_constraint
+        | Rule::not_null
+        | Rule::null
+        | Rule::default
+        | Rule::primary_key
+        | Rule::unique
+        | Rule::check => "a column constraint",
+        Rule::references | Rule::identity | Rule::generated => "a column constraint",
+        Rule::storage_param | Rule::param_name => "a parameter such as `fillfactor = 70`",
+        Rule::param_value => "a parameter value",
+        Rule::opclass => "an operator class",
+        Rule::open_brace => "`{`",
+        Rule::close_brace => "`}`",
+        Rule::open_paren => "`(`",
+        Rule::close_paren => "`)`",
+        Rule::open_bracket => "`[`",
+        Rule::close_bracket => "`]`",
+        Rule::comma => "`,`",
+        Rule::equals => "`=`",
+        Rule::interval_fields => "interval fields such as `day to second`",
+        Rule::array_size => "an array size",
+        Rule::seq_as
+        | Rule::seq_increment
+        | Rule::seq_minvalue
+        | Rule::seq_no_minvalue
+        | Rule::seq_maxvalue
+        | Rule::seq_no_maxvalue
+        | Rule::seq_start
+        | Rule::seq_cache
+        | Rule::seq_cycle
+        | Rule::seq_no_cycle
+        | Rule::seq_owned_by
+        | Rule::seq_owned_by_none
+        | Rule::seq_name => {
+            "a sequence option (`as`, `increment by`, `minvalue`, `maxvalue`, `start with`, `cache`, `cycle`, `owned by`)"
+        }
+        Rule::on_delete | Rule::on_update => "`on delete` or `on update`",
+        _ => return None,
+    };
+    Some(text.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(text: &str) -> SourceFile {
+        let (file, diagnostics) = parse_file(FileId(0), text);
+        assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+        file.expect("parses")
+    }
+
+    #[test]
+    fn a_table_item_on_the_next_line_is_not_a_column_constraint() {
+        let file =
+            parse_ok("table t {\n  a int unique\n  unique index t_a (a)\n  b int references x\n  check (b > 0)\n}");
+        let Declaration::Table(table) = &file.declarations[0] else {
+            panic!("a table")
+        };
+        assert_eq!(table.entries.len(), 4);
+        assert!(
+            matches!(&table.entries[1], TableEntry::Item(TableItem { kind: TableItemKind::Index(i), .. }) if i.unique)
+        );
+        assert!(matches!(
+            &table.entries[3],
+            TableEntry::Item(TableItem {
+                kind: TableItemKind::Constraint(_),
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn default_ends_at_the_line_or_a_constraint() {
+        let file = parse_ok(
+            "table t {\n  a text not null default 'x' unique\n  b timestamptz default now()\n  c int default (1 +\n 2) not null,\n}",
+        );
+        let Declaration::Table(table) = &file.declarations[0] else {
+            panic!("a table")
+        };
+        let defaults: Vec<String> = table
+            .entries
+            .iter()
+            .filter_map(|e| match e {
+                TableEntry::Column(c) => c.constraints.iter().find_map(|k| match &k.kind {
+                    ColumnConstraintKind::Default(e) => Some(e.text.clone()),
+                    _ => None,
+                }),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(defaults, ["'x'", "now()", "(1 +\n 2)"]);
+    }
+
+    #[test]
+    fn a_misspelt_constraint_is_reported_as_such() {
+        let (_, diagnostics) = parse_file(FileId(0), "table t {\n  id bigint primray key\n}");
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].code, Code::ItemsOnOneLine);
+        assert_eq!(diagnostics[0].message, "`primray` is not a constraint of column `id`");
+    }
+}

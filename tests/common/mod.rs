@@ -1,0 +1,45 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use trellisc::diag::Sources;
+use trellisc::syntax::LowerOptions;
+use trellisc::{Compiled, compile_sources};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Files of a directory with the given extension, sorted.
+pub fn files_in(dir: &Path, extension: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == extension))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Compiles in-memory files named as given.
+pub fn compile(files: &[(String, String)]) -> Compiled {
+    let mut sources = Sources::new();
+    for (name, text) in files {
+        sources.add(name.clone(), text.clone());
+    }
+    compile_sources(sources, &LowerOptions::default())
+}
+
+/// Reads every `.trellis` file below `dir` (names relative to the root).
+pub fn read_schema(dir: &Path) -> Vec<(String, String)> {
+    trellisc::load::schema_files(dir)
+        .expect("list schema files")
+        .into_iter()
+        .map(|p| {
+            let name = p.strip_prefix(root()).unwrap_or(&p).display().to_string();
+            (name, std::fs::read_to_string(&p).expect("read schema file"))
+        })
+        .collect()
+}
