@@ -10,7 +10,6 @@ use crate::syntax::{self, LowerOptions, ast};
 /// A schema read from source, with everything found wrong with it.
 pub struct Compiled {
     pub sources: Sources,
-    pub files: Vec<ast::SourceFile>,
     pub schema: Schema,
     /// Sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
@@ -69,22 +68,50 @@ pub fn compile_path(path: &Path, options: &LowerOptions) -> std::io::Result<Comp
     Ok(compiled)
 }
 
+/// Parses every file, on as many threads as the machine has cores (files
+/// are independent); results come back in file order.
+fn parse_all(sources: &Sources) -> Vec<(Option<ast::SourceFile>, Vec<Diagnostic>)> {
+    let ids: Vec<_> = sources.ids().collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(ids.len())
+        .max(1);
+    if threads == 1 {
+        return ids.iter().map(|&id| syntax::parse_file(id, sources.text(id))).collect();
+    }
+    let chunk = ids.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = ids
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|&id| syntax::parse_file(id, sources.text(id)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    })
+}
+
 /// Compiles sources already in memory (tests, the language server).
 pub fn compile_sources(sources: Sources, options: &LowerOptions) -> Compiled {
     let mut diagnostics = Vec::new();
     let mut files = Vec::new();
-    for id in sources.ids() {
-        let (file, found) = syntax::parse_file(id, sources.text(id));
+    for (file, found) in parse_all(&sources) {
         diagnostics.extend(found);
         files.extend(file);
     }
-    let (schema, found) = syntax::lower(&files, options);
+    let (schema, found) = syntax::lower(files, options);
     diagnostics.extend(found);
     diagnostics.extend(crate::check::check_schema(&schema));
     diag::sort(&mut diagnostics);
     Compiled {
         sources,
-        files,
         schema,
         diagnostics,
     }

@@ -244,7 +244,7 @@ pub struct Column {
     pub data_type: Located<SqlType>,
     pub not_null: bool,
     pub default: Option<Located<Expr>>,
-    pub identity: Option<Identity>,
+    pub identity: Option<Box<Identity>>,
     /// `generated always as (EXPR) stored`.
     pub generated: Option<Located<Expr>>,
     pub collation: Option<Ident>,

@@ -236,7 +236,7 @@ pub enum ColumnConstraintKind {
         deferral: Deferral,
     },
     Check(CheckClause),
-    References(Reference),
+    References(Box<Reference>),
     Identity {
         always: bool,
         options: Vec<SequenceOption>,

@@ -4,7 +4,7 @@
 //! contradictory clauses) are reported here; everything else is left to
 //! `check`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::ast::{
     self, ColumnConstraintKind, ConstraintBody, Declaration, SequenceOptionKind, TableEntry, TableItemKind,
@@ -29,35 +29,33 @@ impl Default for LowerOptions {
     }
 }
 
-/// Lowers the files of one schema (in any order) into the IR.
-pub fn lower(files: &[ast::SourceFile], options: &LowerOptions) -> (Schema, Vec<Diagnostic>) {
+/// Lowers the files of one schema (in any order) into the IR. The syntax
+/// trees are consumed table by table, so that a large schema never holds
+/// its whole syntax tree and its whole IR at once.
+pub fn lower(files: Vec<ast::SourceFile>, options: &LowerOptions) -> (Schema, Vec<Diagnostic>) {
     let mut lowerer = Lowerer {
         options: options.clone(),
         schema: Schema::default(),
         diagnostics: Vec::new(),
     };
-    let declarations: Vec<&Declaration> = files.iter().flat_map(|f| f.declarations.iter()).collect();
+    let mut tables = Vec::new();
+    // Types and sequences first: tables refer to them.
     for file in files {
-        for doc in file.trailing_docs.iter().take(1) {
+        if let Some(doc) = file.trailing_docs.first() {
             lowerer.loose_doc(doc.span);
         }
-    }
-    // Types and sequences first: tables refer to them.
-    for declaration in &declarations {
-        match declaration {
-            Declaration::Extension(d) => lowerer.extension(d),
-            Declaration::Enum(d) => lowerer.enumeration(d),
-            Declaration::Sequence(d) => lowerer.sequence(d),
-            Declaration::Table(_) => {}
-        }
-    }
-    let mut pending = Vec::new();
-    for declaration in &declarations {
-        if let Declaration::Table(d) = declaration {
-            if let Some(table) = lowerer.table(d) {
-                pending.push(table);
+        for declaration in file.declarations {
+            match declaration {
+                Declaration::Extension(d) => lowerer.extension(&d),
+                Declaration::Enum(d) => lowerer.enumeration(&d),
+                Declaration::Sequence(d) => lowerer.sequence(&d),
+                Declaration::Table(d) => tables.push(d),
             }
         }
+    }
+    let mut pending = Vec::with_capacity(tables.len());
+    for table in tables {
+        pending.extend(lowerer.table(&table));
     }
     lowerer.name_and_insert(pending);
     (lowerer.schema, lowerer.diagnostics)
@@ -769,12 +767,12 @@ impl Lowerer {
                         self.twice(constraint.span, first, "identity");
                     }
                     let (options, _) = self.sequence_options(options, constraint.span, Some(&data_type));
-                    column.identity = Some(Identity {
+                    column.identity = Some(Box::new(Identity {
                         always: *always,
                         // Named with the table's other generated names.
                         sequence_name: QualifiedName::new(pending.table.name.schema.clone(), Ident::new("")),
                         options,
-                    });
+                    }));
                     column.not_null = true;
                     pending.identities.push(name.clone());
                 }
@@ -1222,10 +1220,12 @@ fn element_name(element: &IndexElement) -> String {
 
 /// One PostgreSQL schema's names: relations (tables, sequences, indexes)
 /// and constraints share separate namespaces.
+/// Only ever looked up, never iterated, so hashing cannot make output
+/// depend on order.
 #[derive(Default)]
 struct Namespace {
-    relations: BTreeMap<String, Origin>,
-    constraints: BTreeSet<String>,
+    relations: HashMap<String, Origin>,
+    constraints: HashSet<String>,
 }
 
 impl Lowerer {
@@ -1249,11 +1249,12 @@ impl Lowerer {
         let mut kept = Vec::new();
         for pending in tables {
             let name = pending.table.name.clone();
-            if let Some(first) = self.schema.tables.get(&name).map(|t| t.origin).or_else(|| {
-                kept.iter()
-                    .find(|t: &&PendingTable| t.table.name == name)
-                    .map(|t| t.table.origin)
-            }) {
+            // Sorted by name, so a duplicate directly follows the first.
+            let previous = kept
+                .last()
+                .filter(|t: &&PendingTable| t.table.name == name)
+                .map(|t| t.table.origin);
+            if let Some(first) = previous {
                 self.duplicate(
                     Code::DuplicateTable,
                     "table",

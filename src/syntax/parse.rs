@@ -17,9 +17,13 @@ struct TrellisParser;
 pub fn parse_file(file: FileId, text: &str) -> (Option<SourceFile>, Vec<Diagnostic>) {
     match TrellisParser::parse(Rule::schema_file, text) {
         Ok(mut pairs) => {
+            let line_starts = std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect();
             let mut builder = Builder {
                 file,
                 text,
+                line_starts,
                 diagnostics: Vec::new(),
             };
             let root = pairs.next().expect("pest returns the start rule's pair on success");
@@ -33,6 +37,8 @@ pub fn parse_file(file: FileId, text: &str) -> (Option<SourceFile>, Vec<Diagnost
 struct Builder<'t> {
     file: FileId,
     text: &'t str,
+    /// Byte offsets where lines start, for line lookups.
+    line_starts: Vec<usize>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -41,11 +47,7 @@ impl Builder<'_> {
     /// trail inside non-atomic rules.
     fn span(&self, pair: &Pair<Rule>) -> Span {
         let start = pair.as_span().start();
-        let end = match pair.clone().into_inner().last() {
-            Some(last) => self.span(&last).end as usize,
-            None => start + pair.as_str().trim_end().len(),
-        };
-        Span::new(self.file, start..end.max(start))
+        Span::new(self.file, start..start + content_len(pair.as_str()))
     }
 
     fn schema_file(&mut self, pair: Pair<Rule>) -> SourceFile {
@@ -66,7 +68,9 @@ impl Builder<'_> {
     }
 
     fn doc(&self, pair: Pair<Rule>) -> Doc {
-        let span = self.span(&pair);
+        // A doc comment is a comment: trimming trailing comments would empty it.
+        let start = pair.as_span().start();
+        let span = Span::new(self.file, start..start + pair.as_str().trim_end().len());
         let raw = pair.as_str().trim_end_matches(['\r', '\n']);
         let text = raw.strip_prefix("///").unwrap_or(raw);
         let text = text.strip_prefix(' ').unwrap_or(text).trim_end().to_string();
@@ -366,7 +370,7 @@ impl Builder<'_> {
     fn same_line_check(&mut self, entries: &[(TableEntry, bool)]) {
         for pair in entries.windows(2) {
             let ((previous, comma), next) = (&pair[0], &pair[1].0);
-            let line = |offset: u32| self.text[..offset as usize].matches('\n').count();
+            let line = |offset: u32| self.line_starts.partition_point(|&s| s <= offset as usize);
             if *comma || line(previous.span().end) != line(next.span().start) {
                 continue;
             }
@@ -432,10 +436,48 @@ impl Builder<'_> {
                 _ => {}
             }
         }
+        let name = name.expect("grammar: column has a name");
+        let mut ty = ty.expect("grammar: column has a type");
+        if let TypeBase::Named(QualName {
+            schema: None,
+            name: type_name,
+            ..
+        }) = &ty.base
+        {
+            const CONSTRAINT_WORDS: &[&str] = &[
+                "not",
+                "null",
+                "default",
+                "primary",
+                "unique",
+                "check",
+                "references",
+                "generated",
+                "constraint",
+                "collate",
+                "was",
+            ];
+            if CONSTRAINT_WORDS.iter().any(|w| type_name.text.eq_ignore_ascii_case(w)) {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::Syntax,
+                        format!("expected a type for column `{}`, found `{}`", name.text, type_name.text),
+                    )
+                    .primary(type_name.span, "a column constraint, not a type")
+                    .help(format!(
+                        "write the type first: `{} text {} ...`",
+                        name.text,
+                        type_name.text.to_ascii_lowercase()
+                    )),
+                );
+                // Reported; a placeholder keeps later stages from repeating it.
+                ty.base = TypeBase::Keyword("text".into());
+            }
+        }
         ColumnDecl {
             docs,
-            name: name.expect("grammar: column has a name"),
-            ty: ty.expect("grammar: column has a type"),
+            name,
+            ty,
             constraints,
             collate,
             was,
@@ -533,7 +575,7 @@ impl Builder<'_> {
                     }
                 }
                 Rule::check => ColumnConstraintKind::Check(self.check_clause(inner)),
-                Rule::references => ColumnConstraintKind::References(self.reference(inner)),
+                Rule::references => ColumnConstraintKind::References(Box::new(self.reference(inner))),
                 Rule::identity => {
                     let always = inner.clone().into_inner().any(|p| p.as_rule() == Rule::identity_always);
                     let options = inner
@@ -923,6 +965,37 @@ impl Builder<'_> {
         }
         element
     }
+}
+
+/// The length of `text` without trailing whitespace and `//` comments.
+fn content_len(text: &str) -> usize {
+    let mut end = text.trim_end().len();
+    if !text[..end].contains("//") {
+        return end;
+    }
+    loop {
+        let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        match line_comment_start(&text[line_start..end]) {
+            Some(at) => end = text[..line_start + at].trim_end().len(),
+            None => return end,
+        }
+    }
+}
+
+/// Where a `//` comment starts on one line, outside quotes.
+fn line_comment_start(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut quote = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        match (quote, b) {
+            (Some(q), b) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'\'' | b'"') => quote = Some(b),
+            (None, b'/') if bytes.get(i + 1) == Some(&b'/') => return Some(i),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Turns pest's failure into a diagnostic that names what was expected in
