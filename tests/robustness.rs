@@ -157,8 +157,24 @@ fn apply(text: &str, edit: &Edit) -> String {
     }
 }
 
+/// A fixed seed keeps CI reproducible; `TRELLIS_FUZZ_SEED=random` (or a
+/// number) explores further when run by hand.
+fn config() -> ProptestConfig {
+    let rng_seed = match std::env::var("TRELLIS_FUZZ_SEED").as_deref() {
+        Ok("random") => proptest::test_runner::RngSeed::Random,
+        Ok(n) => proptest::test_runner::RngSeed::Fixed(n.parse().expect("TRELLIS_FUZZ_SEED is a number or `random`")),
+        Err(_) => proptest::test_runner::RngSeed::Fixed(0x7e11_15c0),
+    };
+    ProptestConfig {
+        cases: 4000,
+        failure_persistence: None,
+        rng_seed,
+        ..ProptestConfig::default()
+    }
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 4000, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(config())]
 
     #[test]
     fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {

@@ -658,7 +658,6 @@ pub(crate) fn expression_columns(text: &str, columns: &[Ident]) -> BTreeSet<Iden
 impl Lowerer {
     fn table(&mut self, decl: &ast::TableDecl) -> Option<PendingTable> {
         let name = self.qualify(&decl.name);
-        let table_name = name.name.as_str().to_string();
         let mut pending = PendingTable {
             table: Table {
                 was: self.was_qualified(&decl.was, &name),
@@ -687,13 +686,19 @@ impl Lowerer {
             }
         }
         let column_names: Vec<Ident> = pending.table.columns.iter().map(|c| c.name.clone()).collect();
+        // Column constraints before table items whatever the source order, as
+        // in the canonical layout: generated names (and their numbering on
+        // collision) then never depend on where an item was written.
         for entry in &decl.entries {
-            match entry {
-                TableEntry::Column(column) => self.column_constraints(column, &column_names, &mut pending),
-                TableEntry::Item(item) => self.table_item(item, &column_names, &mut pending),
+            if let TableEntry::Column(column) = entry {
+                self.column_constraints(column, &column_names, &mut pending);
             }
         }
-        let _ = table_name;
+        for entry in &decl.entries {
+            if let TableEntry::Item(item) = entry {
+                self.table_item(item, &column_names, &mut pending);
+            }
+        }
         Some(pending)
     }
 

@@ -494,7 +494,17 @@ impl Builder<'_> {
             match inner.as_rule() {
                 Rule::type_double => base = TypeBase::Keyword("double precision".into()),
                 Rule::type_varying | Rule::type_time | Rule::type_interval => {
-                    let mut words: Vec<String> = Vec::new();
+                    // The leading keyword is matched inline (no pair of its own).
+                    let text = inner.as_str();
+                    let first = text
+                        .split(|c: char| !c.is_ascii_alphabetic())
+                        .next()
+                        .unwrap_or("")
+                        .to_ascii_lowercase();
+                    let mut words: Vec<String> = vec![first];
+                    if inner.as_rule() == Rule::type_varying {
+                        words.push("varying".into());
+                    }
                     for part in inner.into_inner() {
                         match part.as_rule() {
                             Rule::type_modifiers => modifiers = self.modifiers(part),
@@ -507,7 +517,7 @@ impl Builder<'_> {
                                     .join(" ")
                                     .to_ascii_lowercase(),
                             ),
-                            _ => words.push(part.as_str().to_ascii_lowercase()),
+                            _ => {}
                         }
                     }
                     base = TypeBase::Keyword(words.join(" "));
@@ -1278,6 +1288,39 @@ mod tests {
             })
             .collect();
         assert_eq!(defaults, ["'x'", "now()", "(1 +\n 2)"]);
+    }
+
+    #[test]
+    fn keyword_types_keep_all_their_words() {
+        let file = parse_ok(
+            "table t {\n  a timestamp\n  b timestamp(3) with time zone\n  c character varying(20)\n  d bit varying\n  e interval day to second(2)\n  f double precision\n  g time without time zone\n}",
+        );
+        let Declaration::Table(table) = &file.declarations[0] else {
+            panic!("a table")
+        };
+        let types: Vec<String> = table
+            .entries
+            .iter()
+            .map(|e| match e {
+                TableEntry::Column(c) => match &c.ty.base {
+                    TypeBase::Keyword(words) => format!("{words}{:?}", c.ty.modifiers),
+                    TypeBase::Named(n) => n.name.text.clone(),
+                },
+                TableEntry::Item(_) => String::new(),
+            })
+            .collect();
+        assert_eq!(
+            types,
+            [
+                "timestamp[]",
+                "timestamp with time zone[\"3\"]",
+                "character varying[\"20\"]",
+                "bit varying[]",
+                "interval day to second[\"2\"]",
+                "double precision[]",
+                "time without time zone[]",
+            ]
+        );
     }
 
     #[test]
