@@ -2,7 +2,10 @@
 
 pub mod check;
 pub mod diag;
+pub mod diff;
 pub mod ir;
+pub mod plan;
+pub mod render;
 pub mod syntax;
 
 pub mod cli;

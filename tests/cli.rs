@@ -103,6 +103,41 @@ fn fmt_leaves_a_file_with_syntax_errors_untouched() {
     assert_eq!(std::fs::read_to_string(&file).expect("read"), text);
 }
 
+#[test]
+fn diff_exit_codes_follow_diff() {
+    let (code, stdout, _) = trellisc(&["diff", "--from", "examples/shop", "--to", "examples/shop"]);
+    assert_eq!((code, stdout.as_str()), (0, "-- no changes\n"));
+    let (code, stdout, stderr) = trellisc(&["diff", "--to", "examples/shop"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.contains("CREATE TABLE public.customers ("), "{stdout}");
+    let (code, _, stderr) = trellisc(&["diff", "--from", "no/such/dir", "--to", "examples/shop"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("no/such/dir"), "{stderr}");
+}
+
+#[test]
+fn a_destructive_diff_is_refused_with_the_place_and_the_way_out() {
+    let case = "tests/cases/diff/column_drop";
+    let (from, to) = (format!("{case}/old.trellis"), format!("{case}/new.trellis"));
+    let (code, stdout, stderr) = trellisc(&["--color", "never", "diff", "--from", &from, "--to", &to]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.is_empty(), "nothing is written: {stdout}");
+    assert!(
+        stderr.contains("error[E0301]") && stderr.contains("--allow-destructive"),
+        "{stderr}"
+    );
+    let (code, stdout, _) = trellisc(&["diff", "--from", &from, "--to", &to, "--allow-destructive"]);
+    assert_eq!(code, 2);
+    assert!(stdout.contains("DROP COLUMN"), "{stdout}");
+    let (code, stdout, _) = trellisc(&["diff", "--from", &from, "--to", &to, "--format", "summary"]);
+    assert_eq!(code, 2);
+    assert!(stdout.contains("destructive: drops column"), "{stdout}");
+    let (code, stdout, _) = trellisc(&["diff", "--from", &from, "--to", &to, "--format", "json"]);
+    assert_eq!(code, 2);
+    let value: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+    assert_eq!(value["changed"], true);
+}
+
 fn tempdir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("trellisc-test-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

@@ -1,7 +1,9 @@
 //! The subcommands, one file each.
 
 mod check;
+mod diff;
 mod fmt;
+mod source;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -32,6 +34,17 @@ pub enum Color {
     Never,
 }
 
+/// How `diff` prints its result.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum DiffFormat {
+    /// The upgrade SQL, with findings as comments.
+    Sql,
+    /// A list of changes with their safety findings.
+    Summary,
+    /// Changes, findings and SQL of the upgrade and the downgrade, as JSON.
+    Json,
+}
+
 /// The subcommands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
@@ -44,6 +57,30 @@ pub enum Command {
         /// depth) form one schema.
         #[arg(default_value = ".")]
         path: PathBuf,
+    },
+    /// Show what it takes to go from one schema to another.
+    ///
+    /// SRC is a `.trellis` file or directory, or `empty`. Exit status: 0 when
+    /// the schemas are the same, 2 when they differ, 1 on error (including a
+    /// destructive change without --allow-destructive, for SQL output).
+    Diff {
+        /// The schema the database has now.
+        #[arg(long, default_value = "empty")]
+        from: String,
+        /// The schema it should have.
+        #[arg(long)]
+        to: String,
+        /// What to print.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Sql)]
+        format: DiffFormat,
+        /// Use online-safe forms: concurrent index builds, NOT VALID then
+        /// VALIDATE, not null through a validated check, a lock_timeout.
+        #[arg(long)]
+        online: bool,
+        /// Accept changes that lose data (dropped tables, columns, labels,
+        /// sequences, narrowed types).
+        #[arg(long)]
+        allow_destructive: bool,
     },
     /// Rewrite `.trellis` files in the canonical layout (comments are kept).
     ///
@@ -64,6 +101,22 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check { path } => check::run(&path, color),
         Command::Fmt { path, check } => fmt::run(&path, check, color),
+        Command::Diff {
+            from,
+            to,
+            format,
+            online,
+            allow_destructive,
+        } => diff::run(
+            diff::DiffArgs {
+                from,
+                to,
+                format,
+                online,
+                allow_destructive,
+            },
+            color,
+        ),
     }
 }
 

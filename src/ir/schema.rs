@@ -59,8 +59,70 @@ impl<T: fmt::Debug> fmt::Debug for Located<T> {
 
 /// An SQL expression (default, check, predicate, index or generated
 /// expression): the text with comments removed and whitespace collapsed.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+/// Two expressions are equal when they differ only in spacing and in the
+/// case of unquoted words (keywords, names and function names fold to
+/// lower case in SQL); string literals and quoted names must match exactly.
+#[derive(Clone, Debug)]
 pub struct Expr(pub String);
+
+impl PartialEq for Expr {
+    fn eq(&self, other: &Expr) -> bool {
+        self.0 == other.0 || canonical_tokens(&self.0) == canonical_tokens(&other.0)
+    }
+}
+impl Eq for Expr {}
+
+/// The tokens of an expression with unquoted words lower-cased.
+fn canonical_tokens(text: &str) -> Vec<String> {
+    let mut tokens = Vec::new();
+    let mut chars = text.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+        } else if c == '\'' || c == '"' {
+            let mut token = String::new();
+            token.push(c);
+            chars.next();
+            while let Some(inner) = chars.next() {
+                token.push(inner);
+                if inner == c {
+                    if chars.peek() == Some(&c) {
+                        token.push(c);
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+            }
+            tokens.push(token);
+        } else if c.is_alphanumeric() || c == '_' || c == '$' {
+            let mut token = String::new();
+            while let Some(&w) = chars.peek() {
+                if !(w.is_alphanumeric() || w == '_' || w == '$' || w == '.') {
+                    break;
+                }
+                token.extend(w.to_lowercase());
+                chars.next();
+            }
+            tokens.push(token);
+        } else if "()[],;".contains(c) {
+            tokens.push(c.to_string());
+            chars.next();
+        } else {
+            // Operators: a run of operator characters is one token.
+            let mut token = String::new();
+            while let Some(&o) = chars.peek() {
+                if o.is_whitespace() || o.is_alphanumeric() || "()[],;'\"_$".contains(o) {
+                    break;
+                }
+                token.push(o);
+                chars.next();
+            }
+            tokens.push(token);
+        }
+    }
+    tokens
+}
 
 impl Expr {
     /// The expression written in `.trellis` source: `//` comments removed,

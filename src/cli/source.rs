@@ -1,0 +1,61 @@
+//! Reading a schema argument: a `.trellis` file or directory, or `empty`.
+
+use std::path::Path;
+
+use crate::diag::{Code, Diagnostic, FileId, Sources};
+use crate::ir::Schema;
+use crate::syntax::{self, LowerOptions};
+
+/// A schema read from a command-line argument into a shared [`Sources`].
+pub(super) struct Loaded {
+    pub schema: Schema,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads `source` (a path, or `empty` for the empty schema) into `sources`.
+pub(super) fn load(source: &str, sources: &mut Sources) -> Result<Loaded, String> {
+    if source == "empty" {
+        return Ok(Loaded {
+            schema: Schema::default(),
+            diagnostics: Vec::new(),
+        });
+    }
+    if source.starts_with("postgres://") || source.starts_with("postgresql://") {
+        return Err(
+            "reading a live database is not available in this version; give a .trellis file or directory, or `empty`"
+                .into(),
+        );
+    }
+    let path = Path::new(source);
+    if !path.exists() {
+        return Err(format!(
+            "{source} does not exist (give a .trellis file or directory, or `empty`)"
+        ));
+    }
+    let files = crate::load::schema_files(path).map_err(|e| format!("cannot read {source}: {e}"))?;
+    if files.is_empty() {
+        return Err(format!("no .trellis files in {source}"));
+    }
+    let mut ids: Vec<FileId> = Vec::new();
+    let mut diagnostics = Vec::new();
+    for file in files {
+        match std::fs::read_to_string(&file) {
+            Ok(text) => ids.push(sources.add(file.display().to_string(), text)),
+            Err(error) => diagnostics.push(
+                Diagnostic::new(Code::UnreadableFile, format!("cannot read {}: {error}", file.display()))
+                    .help("check the file's permissions and that it is UTF-8 text"),
+            ),
+        }
+    }
+    let mut parsed = Vec::new();
+    for id in ids {
+        let (file, found) = syntax::parse_file(id, sources.text(id));
+        diagnostics.extend(found);
+        parsed.extend(file);
+    }
+    let (schema, found) = syntax::lower(parsed, &LowerOptions::default());
+    diagnostics.extend(found);
+    diagnostics.extend(crate::check::check_schema(&schema));
+    crate::diag::sort(&mut diagnostics);
+    Ok(Loaded { schema, diagnostics })
+}

@@ -1,0 +1,257 @@
+//! The changes a diff finds: one variant per kind, each holding the IR
+//! pieces it needs. No SQL text here.
+
+use crate::ir::*;
+
+/// Where a new enum label goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LabelPosition {
+    /// At the end.
+    Last,
+    /// Before the given existing label.
+    Before(String),
+    /// After the given existing label.
+    After(String),
+}
+
+/// One difference between two schemas, as a change to make.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    CreateSchema(Ident),
+    DropSchema(Ident),
+    CreateExtension(Extension),
+    DropExtension(Extension),
+    AlterExtensionVersion {
+        name: Ident,
+        version: Option<String>,
+    },
+    AlterExtensionSchema {
+        name: Ident,
+        schema: Ident,
+    },
+
+    CreateEnum(Enum),
+    DropEnum(Enum),
+    RenameEnum {
+        from: QualifiedName,
+        to: QualifiedName,
+    },
+    AddEnumLabel {
+        enum_name: QualifiedName,
+        label: String,
+        position: LabelPosition,
+    },
+    RenameEnumLabel {
+        enum_name: QualifiedName,
+        from: String,
+        to: String,
+    },
+    /// Labels removed (or reordered in a way `ADD VALUE` cannot express):
+    /// PostgreSQL needs a new type, the columns converted, the old type dropped.
+    RecreateEnum {
+        old: Enum,
+        new: Enum,
+        columns: Vec<EnumColumn>,
+    },
+    CommentOnEnum {
+        name: QualifiedName,
+        comment: Option<String>,
+    },
+
+    CreateSequence(Sequence),
+    DropSequence(Sequence),
+    RenameSequence {
+        from: QualifiedName,
+        to: QualifiedName,
+    },
+    AlterSequence {
+        name: QualifiedName,
+        old: SequenceOptions,
+        new: SequenceOptions,
+    },
+    SetSequenceOwner {
+        name: QualifiedName,
+        owner: Option<(QualifiedName, Ident)>,
+    },
+    CommentOnSequence {
+        name: QualifiedName,
+        comment: Option<String>,
+    },
+
+    CreateTable(Table),
+    DropTable(Table),
+    RenameTable {
+        from: QualifiedName,
+        to: QualifiedName,
+    },
+    CommentOnTable {
+        table: QualifiedName,
+        comment: Option<String>,
+    },
+    SetLogged {
+        table: QualifiedName,
+        unlogged: bool,
+    },
+    SetStorageParams {
+        table: QualifiedName,
+        set: Vec<StorageParam>,
+        reset: Vec<String>,
+    },
+    SetReplicaIdentity {
+        table: QualifiedName,
+        identity: ReplicaIdentity,
+    },
+
+    AddColumn {
+        table: QualifiedName,
+        column: Column,
+    },
+    DropColumn {
+        table: QualifiedName,
+        column: Column,
+    },
+    RenameColumn {
+        table: QualifiedName,
+        from: Ident,
+        to: Ident,
+    },
+    AlterColumnType {
+        table: QualifiedName,
+        column: Ident,
+        from: SqlType,
+        to: SqlType,
+        collation: Option<Ident>,
+    },
+    SetNotNull {
+        table: QualifiedName,
+        column: Ident,
+    },
+    DropNotNull {
+        table: QualifiedName,
+        column: Ident,
+    },
+    SetDefault {
+        table: QualifiedName,
+        column: Ident,
+        default: Expr,
+    },
+    DropDefault {
+        table: QualifiedName,
+        column: Ident,
+    },
+    AddIdentity {
+        table: QualifiedName,
+        column: Ident,
+        identity: Identity,
+    },
+    DropIdentity {
+        table: QualifiedName,
+        column: Ident,
+    },
+    AlterIdentity {
+        table: QualifiedName,
+        column: Ident,
+        old: Identity,
+        new: Identity,
+    },
+    CommentOnColumn {
+        table: QualifiedName,
+        column: Ident,
+        comment: Option<String>,
+    },
+
+    AddConstraint {
+        table: QualifiedName,
+        constraint: Constraint,
+    },
+    DropConstraint {
+        table: QualifiedName,
+        constraint: Constraint,
+    },
+    RenameConstraint {
+        table: QualifiedName,
+        from: Ident,
+        to: Ident,
+    },
+    ValidateConstraint {
+        table: QualifiedName,
+        name: Ident,
+    },
+    CommentOnConstraint {
+        table: QualifiedName,
+        name: Ident,
+        comment: Option<String>,
+    },
+
+    CreateIndex {
+        table: QualifiedName,
+        index: Index,
+    },
+    DropIndex {
+        table: QualifiedName,
+        index: Index,
+    },
+    RenameIndex {
+        table: QualifiedName,
+        from: Ident,
+        to: Ident,
+    },
+    SetIndexStorageParams {
+        table: QualifiedName,
+        index: Ident,
+        set: Vec<StorageParam>,
+        reset: Vec<String>,
+    },
+    CommentOnIndex {
+        table: QualifiedName,
+        index: Ident,
+        comment: Option<String>,
+    },
+}
+
+/// A column whose type is an enum being recreated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnumColumn {
+    pub table: QualifiedName,
+    pub column: Ident,
+    pub default: Option<Expr>,
+    pub array_dims: u32,
+}
+
+impl Change {
+    /// The table the change is about, if any.
+    pub fn table(&self) -> Option<&QualifiedName> {
+        use Change::*;
+        match self {
+            CreateTable(t) | DropTable(t) => Some(&t.name),
+            RenameTable { to, .. } => Some(to),
+            CommentOnTable { table, .. }
+            | SetLogged { table, .. }
+            | SetStorageParams { table, .. }
+            | SetReplicaIdentity { table, .. }
+            | AddColumn { table, .. }
+            | DropColumn { table, .. }
+            | RenameColumn { table, .. }
+            | AlterColumnType { table, .. }
+            | SetNotNull { table, .. }
+            | DropNotNull { table, .. }
+            | SetDefault { table, .. }
+            | DropDefault { table, .. }
+            | AddIdentity { table, .. }
+            | DropIdentity { table, .. }
+            | AlterIdentity { table, .. }
+            | CommentOnColumn { table, .. }
+            | AddConstraint { table, .. }
+            | DropConstraint { table, .. }
+            | RenameConstraint { table, .. }
+            | ValidateConstraint { table, .. }
+            | CommentOnConstraint { table, .. }
+            | CreateIndex { table, .. }
+            | DropIndex { table, .. }
+            | RenameIndex { table, .. }
+            | SetIndexStorageParams { table, .. }
+            | CommentOnIndex { table, .. } => Some(table),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,244 @@
+//! Schema × Schema → the changes that turn one into the other. Pure: no SQL
+//! text, no database. Renames come only from `was` hints, resolved first.
+
+mod change;
+mod renames;
+mod tables;
+
+use std::collections::BTreeSet;
+
+pub use change::{Change, EnumColumn, LabelPosition};
+pub use renames::Renames;
+pub use tables::{referenced_columns as referenced_columns_of, storage_type};
+
+use crate::ir::*;
+
+/// The changes that take a database from `old` to `new`, with renames
+/// taken from the `was` hints in `new`.
+pub fn diff(old: &Schema, new: &Schema) -> Vec<Change> {
+    diff_with(old, new, &Renames::from_hints(old, new))
+}
+
+/// The changes that take a database from `new` back to `old`: the reverse of
+/// [`diff`], renames included.
+pub fn reverse(old: &Schema, new: &Schema) -> Vec<Change> {
+    diff_with(new, old, &Renames::from_hints(old, new).inverted())
+}
+
+/// The changes from `old` to `new` given the renames (new name → old name).
+pub fn diff_with(old: &Schema, new: &Schema, renames: &Renames) -> Vec<Change> {
+    let mut changes = Vec::new();
+    schemas(old, new, &mut changes);
+    extensions(old, new, &mut changes);
+    enums(old, new, renames, &mut changes);
+    sequences(old, new, renames, &mut changes);
+    tables::tables(old, new, renames, &mut changes);
+    changes
+}
+
+fn schemas(old: &Schema, new: &Schema, changes: &mut Vec<Change>) {
+    let public = Ident::new("public");
+    let (before, after) = (old.namespaces(), new.namespaces());
+    for name in after.difference(&before).filter(|n| **n != public) {
+        changes.push(Change::CreateSchema(name.clone()));
+    }
+    for name in before.difference(&after).filter(|n| **n != public) {
+        changes.push(Change::DropSchema(name.clone()));
+    }
+}
+
+fn extensions(old: &Schema, new: &Schema, changes: &mut Vec<Change>) {
+    for (name, extension) in &new.extensions {
+        match old.extensions.get(name) {
+            None => changes.push(Change::CreateExtension(extension.clone())),
+            Some(before) => {
+                if before.version != extension.version && extension.version.is_some() {
+                    changes.push(Change::AlterExtensionVersion {
+                        name: name.clone(),
+                        version: extension.version.clone(),
+                    });
+                }
+                if let Some(schema) = &extension.schema {
+                    if before.schema.as_ref() != Some(schema) {
+                        changes.push(Change::AlterExtensionSchema {
+                            name: name.clone(),
+                            schema: schema.clone(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    for (name, extension) in &old.extensions {
+        if !new.extensions.contains_key(name) {
+            changes.push(Change::DropExtension(extension.clone()));
+        }
+    }
+}
+
+fn enums(old: &Schema, new: &Schema, renames: &Renames, changes: &mut Vec<Change>) {
+    let mut matched = BTreeSet::new();
+    for (name, enumeration) in &new.enums {
+        let old_name = renames.enums.get(name).unwrap_or(name);
+        let Some(before) = old.enums.get(old_name) else {
+            changes.push(Change::CreateEnum(enumeration.clone()));
+            continue;
+        };
+        matched.insert(old_name.clone());
+        if old_name != name {
+            changes.push(Change::RenameEnum {
+                from: old_name.clone(),
+                to: name.clone(),
+            });
+        }
+        if before.comment != enumeration.comment {
+            changes.push(Change::CommentOnEnum {
+                name: name.clone(),
+                comment: enumeration.comment.clone(),
+            });
+        }
+        if before.storage != enumeration.storage || enumeration.storage == EnumStorage::Check {
+            // Check-stored enums live in their columns' checks, which the
+            // table diff compares label by label.
+            if before.storage != enumeration.storage {
+                changes.push(Change::RecreateEnum {
+                    old: before.clone(),
+                    new: enumeration.clone(),
+                    columns: enum_columns(new, name),
+                });
+            }
+            continue;
+        }
+        enum_labels(before, enumeration, renames, &enum_columns(new, name), changes);
+    }
+    for (name, enumeration) in &old.enums {
+        if !matched.contains(name) {
+            changes.push(Change::DropEnum(enumeration.clone()));
+        }
+    }
+}
+
+/// The columns (of `schema`) whose type is the enum.
+fn enum_columns(schema: &Schema, enum_name: &QualifiedName) -> Vec<EnumColumn> {
+    let mut columns = Vec::new();
+    for table in schema.tables.values() {
+        for column in &table.columns {
+            if matches!(&column.data_type.name, TypeName::User(n) if n == enum_name) {
+                columns.push(EnumColumn {
+                    table: table.name.clone(),
+                    column: column.name.clone(),
+                    default: column.default.as_ref().map(|d| d.value.clone()),
+                    array_dims: column.data_type.array_dims,
+                });
+            }
+        }
+    }
+    columns
+}
+
+/// Labels: renames, then additions at their place; removals or a new order
+/// need the type recreated.
+fn enum_labels(before: &Enum, after: &Enum, renames: &Renames, columns: &[EnumColumn], changes: &mut Vec<Change>) {
+    let label_renames = renames.labels.get(&after.name);
+    let old_name_of = |label: &str| -> String {
+        label_renames
+            .and_then(|r| r.get(label))
+            .cloned()
+            .unwrap_or_else(|| label.to_string())
+    };
+    let old_labels: Vec<&str> = before.labels.iter().map(|l| l.name.as_str()).collect();
+    // New labels in old names where they existed before.
+    let kept: Vec<(String, String)> = after
+        .labels
+        .iter()
+        .filter_map(|l| {
+            let old = old_name_of(&l.name);
+            old_labels.contains(&old.as_str()).then(|| (old, l.name.clone()))
+        })
+        .collect();
+    let kept_old: Vec<&str> = kept.iter().map(|(o, _)| o.as_str()).collect();
+    if kept_old != old_labels {
+        // A label removed, or the order changed.
+        changes.push(Change::RecreateEnum {
+            old: before.clone(),
+            new: after.clone(),
+            columns: columns.to_vec(),
+        });
+        return;
+    }
+    for (old, new) in &kept {
+        if old != new {
+            changes.push(Change::RenameEnumLabel {
+                enum_name: after.name.clone(),
+                from: old.clone(),
+                to: new.clone(),
+            });
+        }
+    }
+    let existing: BTreeSet<&str> = kept.iter().map(|(_, n)| n.as_str()).collect();
+    let mut placed: Vec<&str> = kept.iter().map(|(_, n)| n.as_str()).collect();
+    for (i, label) in after.labels.iter().enumerate() {
+        if existing.contains(label.name.as_str()) {
+            continue;
+        }
+        // Before the next label that already exists, else after the previous.
+        let next = after.labels[i + 1..].iter().find(|l| placed.contains(&l.name.as_str()));
+        let position = match next {
+            Some(next) => LabelPosition::Before(next.name.clone()),
+            None => match after.labels[..i].last() {
+                Some(previous) => LabelPosition::After(previous.name.clone()),
+                None => LabelPosition::Last,
+            },
+        };
+        placed.push(label.name.as_str());
+        changes.push(Change::AddEnumLabel {
+            enum_name: after.name.clone(),
+            label: label.name.clone(),
+            position,
+        });
+    }
+}
+
+fn sequences(old: &Schema, new: &Schema, renames: &Renames, changes: &mut Vec<Change>) {
+    let mut matched = BTreeSet::new();
+    for (name, sequence) in &new.sequences {
+        let old_name = renames.sequences.get(name).unwrap_or(name);
+        let Some(before) = old.sequences.get(old_name) else {
+            changes.push(Change::CreateSequence(sequence.clone()));
+            continue;
+        };
+        matched.insert(old_name.clone());
+        if old_name != name {
+            changes.push(Change::RenameSequence {
+                from: old_name.clone(),
+                to: name.clone(),
+            });
+        }
+        if before.options != sequence.options {
+            changes.push(Change::AlterSequence {
+                name: name.clone(),
+                old: before.options.clone(),
+                new: sequence.options.clone(),
+            });
+        }
+        let owner = |s: &Sequence| s.owned_by.as_ref().map(|o| o.value.clone());
+        let expected_old_owner = owner(before).map(|(t, c)| renames.forward_column(&t, &c));
+        if expected_old_owner != owner(sequence) {
+            changes.push(Change::SetSequenceOwner {
+                name: name.clone(),
+                owner: owner(sequence),
+            });
+        }
+        if before.comment != sequence.comment {
+            changes.push(Change::CommentOnSequence {
+                name: name.clone(),
+                comment: sequence.comment.clone(),
+            });
+        }
+    }
+    for (name, sequence) in &old.sequences {
+        if !matched.contains(name) {
+            changes.push(Change::DropSequence(sequence.clone()));
+        }
+    }
+}

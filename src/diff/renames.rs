@@ -1,0 +1,147 @@
+//! Renames declared with `was`, resolved against the old schema.
+
+use std::collections::BTreeMap;
+
+use crate::ir::*;
+
+/// Declared renames, each mapping a new name to the old one. Per-table maps
+/// are keyed by the table's new name.
+#[derive(Clone, Debug, Default)]
+pub struct Renames {
+    pub tables: BTreeMap<QualifiedName, QualifiedName>,
+    pub enums: BTreeMap<QualifiedName, QualifiedName>,
+    pub sequences: BTreeMap<QualifiedName, QualifiedName>,
+    pub columns: BTreeMap<QualifiedName, BTreeMap<Ident, Ident>>,
+    pub constraints: BTreeMap<QualifiedName, BTreeMap<Ident, Ident>>,
+    pub indexes: BTreeMap<QualifiedName, BTreeMap<Ident, Ident>>,
+    pub labels: BTreeMap<QualifiedName, BTreeMap<String, String>>,
+}
+
+impl Renames {
+    /// The renames `new` declares that `old` makes real: the old name exists
+    /// in `old` and the new name does not (a hint already applied, or naming
+    /// nothing, is not a rename).
+    pub fn from_hints(old: &Schema, new: &Schema) -> Renames {
+        let mut renames = Renames::default();
+        for (name, table) in &new.tables {
+            let old_table_name = match &table.was {
+                Some(was) if old.tables.contains_key(&was.value) && !old.tables.contains_key(name) => {
+                    renames.tables.insert(name.clone(), was.value.clone());
+                    was.value.clone()
+                }
+                _ => name.clone(),
+            };
+            let Some(old_table) = old.tables.get(&old_table_name) else {
+                continue;
+            };
+            let mut columns = BTreeMap::new();
+            for column in &table.columns {
+                if let Some(was) = &column.was {
+                    if old_table.column(&was.value).is_some() && old_table.column(&column.name).is_none() {
+                        columns.insert(column.name.clone(), was.value.clone());
+                    }
+                }
+            }
+            let mut constraints = BTreeMap::new();
+            for constraint in table.constraints.values() {
+                if let Some(was) = &constraint.was {
+                    if old_table.constraints.contains_key(&was.value)
+                        && !old_table.constraints.contains_key(&constraint.name)
+                    {
+                        constraints.insert(constraint.name.clone(), was.value.clone());
+                    }
+                }
+            }
+            let mut indexes = BTreeMap::new();
+            for index in table.indexes.values() {
+                if let Some(was) = &index.was {
+                    if old_table.indexes.contains_key(&was.value) && !old_table.indexes.contains_key(&index.name) {
+                        indexes.insert(index.name.clone(), was.value.clone());
+                    }
+                }
+            }
+            for (map, target) in [
+                (columns, &mut renames.columns),
+                (constraints, &mut renames.constraints),
+                (indexes, &mut renames.indexes),
+            ] {
+                if !map.is_empty() {
+                    target.insert(name.clone(), map);
+                }
+            }
+        }
+        for (name, enumeration) in &new.enums {
+            let old_name = match &enumeration.was {
+                Some(was) if old.enums.contains_key(&was.value) && !old.enums.contains_key(name) => {
+                    renames.enums.insert(name.clone(), was.value.clone());
+                    was.value.clone()
+                }
+                _ => name.clone(),
+            };
+            let Some(before) = old.enums.get(&old_name) else {
+                continue;
+            };
+            let mut labels = BTreeMap::new();
+            for label in &enumeration.labels {
+                if let Some(was) = &label.was {
+                    let existed = |l: &str| before.labels.iter().any(|b| b.name == l);
+                    if existed(&was.value) && !existed(&label.name) {
+                        labels.insert(label.name.clone(), was.value.clone());
+                    }
+                }
+            }
+            if !labels.is_empty() {
+                renames.labels.insert(name.clone(), labels);
+            }
+        }
+        for (name, sequence) in &new.sequences {
+            if let Some(was) = &sequence.was {
+                if old.sequences.contains_key(&was.value) && !old.sequences.contains_key(name) {
+                    renames.sequences.insert(name.clone(), was.value.clone());
+                }
+            }
+        }
+        renames
+    }
+
+    /// The same renames seen from the other side (old name → new name).
+    pub fn inverted(&self) -> Renames {
+        fn flip<K: Ord + Clone>(map: &BTreeMap<K, K>) -> BTreeMap<K, K> {
+            map.iter().map(|(a, b)| (b.clone(), a.clone())).collect()
+        }
+        let rekey = |map: &BTreeMap<QualifiedName, BTreeMap<Ident, Ident>>| {
+            map.iter()
+                .map(|(table, inner)| (self.tables.get(table).unwrap_or(table).clone(), flip(inner)))
+                .collect()
+        };
+        Renames {
+            tables: flip(&self.tables),
+            enums: flip(&self.enums),
+            sequences: flip(&self.sequences),
+            columns: rekey(&self.columns),
+            constraints: rekey(&self.constraints),
+            indexes: rekey(&self.indexes),
+            labels: self
+                .labels
+                .iter()
+                .map(|(e, inner)| (self.enums.get(e).unwrap_or(e).clone(), flip(inner)))
+                .collect(),
+        }
+    }
+
+    /// Where an old table.column ends up after the renames.
+    pub fn forward_column(&self, table: &QualifiedName, column: &Ident) -> (QualifiedName, Ident) {
+        let new_table = self
+            .tables
+            .iter()
+            .find(|(_, old)| *old == table)
+            .map(|(new, _)| new.clone())
+            .unwrap_or_else(|| table.clone());
+        let new_column = self
+            .columns
+            .get(&new_table)
+            .and_then(|m| m.iter().find(|(_, old)| *old == column).map(|(new, _)| new.clone()))
+            .unwrap_or_else(|| column.clone());
+        (new_table, new_column)
+    }
+}

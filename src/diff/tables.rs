@@ -1,0 +1,572 @@
+//! Tables and everything inside them: columns, constraints, indexes.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Change, Renames};
+use crate::ir::*;
+
+pub(super) fn tables(old: &Schema, new: &Schema, renames: &Renames, changes: &mut Vec<Change>) {
+    let mut matched = BTreeSet::new();
+    for (name, table) in &new.tables {
+        let old_name = renames.tables.get(name).unwrap_or(name);
+        let Some(before) = old.tables.get(old_name) else {
+            changes.push(Change::CreateTable(table.clone()));
+            continue;
+        };
+        matched.insert(old_name.clone());
+        if old_name != name {
+            changes.push(Change::RenameTable {
+                from: old_name.clone(),
+                to: name.clone(),
+            });
+        }
+        let context = TablePair {
+            old,
+            new,
+            before,
+            after: table,
+            renames,
+        };
+        context.diff(changes);
+    }
+    for (name, table) in &old.tables {
+        if !matched.contains(name) {
+            changes.push(Change::DropTable(table.clone()));
+        }
+    }
+}
+
+struct TablePair<'a> {
+    old: &'a Schema,
+    new: &'a Schema,
+    before: &'a Table,
+    after: &'a Table,
+    renames: &'a Renames,
+}
+
+impl TablePair<'_> {
+    fn name(&self) -> QualifiedName {
+        self.after.name.clone()
+    }
+
+    fn diff(&self, changes: &mut Vec<Change>) {
+        let table = self.name();
+        if self.before.comment != self.after.comment {
+            changes.push(Change::CommentOnTable {
+                table: table.clone(),
+                comment: self.after.comment.clone(),
+            });
+        }
+        if self.before.unlogged != self.after.unlogged {
+            changes.push(Change::SetLogged {
+                table: table.clone(),
+                unlogged: self.after.unlogged,
+            });
+        }
+        let (set, reset) = storage_param_changes(&self.before.storage_params, &self.after.storage_params);
+        if !set.is_empty() || !reset.is_empty() {
+            changes.push(Change::SetStorageParams {
+                table: table.clone(),
+                set,
+                reset,
+            });
+        }
+        self.columns(changes);
+        self.constraints(changes);
+        self.indexes(changes);
+        if self.before.replica_identity != self.after.replica_identity {
+            changes.push(Change::SetReplicaIdentity {
+                table,
+                identity: self.after.replica_identity.clone(),
+            });
+        }
+    }
+
+    fn columns(&self, changes: &mut Vec<Change>) {
+        let table = self.name();
+        let renames = self.renames.columns.get(&table);
+        let mut matched = BTreeSet::new();
+        for column in &self.after.columns {
+            let old_name = renames.and_then(|r| r.get(&column.name)).unwrap_or(&column.name);
+            let Some(before) = self.before.column(old_name) else {
+                changes.push(Change::AddColumn {
+                    table: table.clone(),
+                    column: column.clone(),
+                });
+                continue;
+            };
+            matched.insert(old_name.clone());
+            if old_name != &column.name {
+                changes.push(Change::RenameColumn {
+                    table: table.clone(),
+                    from: old_name.clone(),
+                    to: column.name.clone(),
+                });
+            }
+            if before.generated.as_ref().map(|g| &g.value) != column.generated.as_ref().map(|g| &g.value) {
+                // PostgreSQL before 17 cannot change a generated expression:
+                // the column is dropped and added again (its values are computed).
+                changes.push(Change::DropColumn {
+                    table: table.clone(),
+                    column: before.clone(),
+                });
+                changes.push(Change::AddColumn {
+                    table: table.clone(),
+                    column: column.clone(),
+                });
+                continue;
+            }
+            self.column(before, column, changes);
+        }
+        for column in &self.before.columns {
+            if !matched.contains(&column.name) {
+                changes.push(Change::DropColumn {
+                    table: table.clone(),
+                    column: column.clone(),
+                });
+            }
+        }
+    }
+
+    fn column(&self, before: &Column, after: &Column, changes: &mut Vec<Change>) {
+        let table = self.name();
+        let name = after.name.clone();
+        let (old_type, new_type) = (
+            storage_type(self.old, &before.data_type),
+            storage_type(self.new, &after.data_type),
+        );
+        let type_changed = old_type != new_type && !self.same_renamed_enum(&before.data_type, &after.data_type);
+        if type_changed || before.collation != after.collation {
+            changes.push(Change::AlterColumnType {
+                table: table.clone(),
+                column: name.clone(),
+                from: old_type,
+                to: new_type,
+                collation: after.collation.clone(),
+            });
+        }
+        match (&before.identity, &after.identity) {
+            (None, Some(identity)) => changes.push(Change::AddIdentity {
+                table: table.clone(),
+                column: name.clone(),
+                identity: (**identity).clone(),
+            }),
+            (Some(_), None) => changes.push(Change::DropIdentity {
+                table: table.clone(),
+                column: name.clone(),
+            }),
+            (Some(old), Some(new)) if old.always != new.always || old.options != new.options => {
+                changes.push(Change::AlterIdentity {
+                    table: table.clone(),
+                    column: name.clone(),
+                    old: (**old).clone(),
+                    new: (**new).clone(),
+                });
+            }
+            _ => {}
+        }
+        let default = |c: &Column| c.default.as_ref().map(|d| d.value.clone());
+        if default(before) != default(after) || (type_changed && after.default.is_some()) {
+            match default(after) {
+                Some(expr) => changes.push(Change::SetDefault {
+                    table: table.clone(),
+                    column: name.clone(),
+                    default: expr,
+                }),
+                None => changes.push(Change::DropDefault {
+                    table: table.clone(),
+                    column: name.clone(),
+                }),
+            }
+        }
+        if before.not_null != after.not_null {
+            if after.not_null {
+                changes.push(Change::SetNotNull {
+                    table: table.clone(),
+                    column: name.clone(),
+                });
+            } else if after.identity.is_none() {
+                changes.push(Change::DropNotNull {
+                    table: table.clone(),
+                    column: name.clone(),
+                });
+            }
+        }
+        if before.comment != after.comment {
+            changes.push(Change::CommentOnColumn {
+                table,
+                column: name,
+                comment: after.comment.clone(),
+            });
+        }
+    }
+
+    /// An enum-typed column whose enum was renamed keeps its values.
+    fn same_renamed_enum(&self, before: &SqlType, after: &SqlType) -> bool {
+        match (&before.name, &after.name) {
+            (TypeName::User(old), TypeName::User(new)) => {
+                self.renames.enums.get(new) == Some(old) && before.array_dims == after.array_dims
+            }
+            _ => false,
+        }
+    }
+
+    fn constraints(&self, changes: &mut Vec<Change>) {
+        let table = self.name();
+        let renames = self.renames.constraints.get(&table);
+        let mut matched = BTreeSet::new();
+        let mut added = Vec::new();
+        for constraint in self.after.constraints.values() {
+            let old_name = renames
+                .and_then(|r| r.get(&constraint.name))
+                .unwrap_or(&constraint.name);
+            let Some(before) = self.before.constraints.get(old_name) else {
+                added.push(constraint);
+                continue;
+            };
+            matched.insert(old_name.clone());
+            if old_name != &constraint.name {
+                changes.push(Change::RenameConstraint {
+                    table: table.clone(),
+                    from: old_name.clone(),
+                    to: constraint.name.clone(),
+                });
+            }
+            self.constraint(before, constraint, changes);
+        }
+        // An unnamed constraint whose generated name changed (its table or
+        // column was renamed) is the same constraint: rename it.
+        let mut dropped: Vec<&Constraint> = self
+            .before
+            .constraints
+            .values()
+            .filter(|c| !matched.contains(&c.name))
+            .collect();
+        for constraint in added {
+            let twin = (!constraint.named)
+                .then(|| {
+                    dropped
+                        .iter()
+                        .position(|old| self.same_constraint(old, constraint) && old.not_valid == constraint.not_valid)
+                })
+                .flatten();
+            match twin {
+                Some(i) => {
+                    let old = dropped.remove(i);
+                    changes.push(Change::RenameConstraint {
+                        table: table.clone(),
+                        from: old.name.clone(),
+                        to: constraint.name.clone(),
+                    });
+                    if old.comment != constraint.comment {
+                        changes.push(Change::CommentOnConstraint {
+                            table: table.clone(),
+                            name: constraint.name.clone(),
+                            comment: constraint.comment.clone(),
+                        });
+                    }
+                }
+                None => changes.push(Change::AddConstraint {
+                    table: table.clone(),
+                    constraint: constraint.clone(),
+                }),
+            }
+        }
+        for constraint in dropped {
+            changes.push(Change::DropConstraint {
+                table: table.clone(),
+                constraint: constraint.clone(),
+            });
+        }
+    }
+
+    fn constraint(&self, before: &Constraint, after: &Constraint, changes: &mut Vec<Change>) {
+        let table = self.name();
+        let same = self.same_constraint(before, after);
+        if !same || (!before.not_valid && after.not_valid) {
+            changes.push(Change::DropConstraint {
+                table: table.clone(),
+                constraint: before.clone(),
+            });
+            changes.push(Change::AddConstraint {
+                table: table.clone(),
+                constraint: after.clone(),
+            });
+            return;
+        }
+        if before.not_valid && !after.not_valid {
+            changes.push(Change::ValidateConstraint {
+                table: table.clone(),
+                name: after.name.clone(),
+            });
+        }
+        if before.comment != after.comment {
+            changes.push(Change::CommentOnConstraint {
+                table,
+                name: after.name.clone(),
+                comment: after.comment.clone(),
+            });
+        }
+    }
+
+    /// Whether two constraints (of the old and new table) enforce the same
+    /// thing, renames and defaults taken into account.
+    fn same_constraint(&self, before: &Constraint, after: &Constraint) -> bool {
+        if before.deferrable != after.deferrable || before.initially_deferred != after.initially_deferred {
+            return false;
+        }
+        let columns = self.renames.columns.get(&self.name());
+        let renamed = |c: &Located<Ident>| -> Ident {
+            columns
+                .and_then(|m| m.iter().find(|(_, old)| *old == &c.value).map(|(new, _)| new.clone()))
+                .unwrap_or_else(|| c.value.clone())
+        };
+        let same_columns = |a: &[Located<Ident>], b: &[Located<Ident>]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| renamed(x) == y.value)
+        };
+        match (&before.kind, &after.kind) {
+            (
+                ConstraintKind::PrimaryKey {
+                    columns: a,
+                    include: ai,
+                },
+                ConstraintKind::PrimaryKey {
+                    columns: b,
+                    include: bi,
+                },
+            ) => same_columns(a, b) && same_columns(ai, bi),
+            (
+                ConstraintKind::Unique {
+                    columns: a,
+                    include: ai,
+                    nulls_not_distinct: an,
+                },
+                ConstraintKind::Unique {
+                    columns: b,
+                    include: bi,
+                    nulls_not_distinct: bn,
+                },
+            ) => same_columns(a, b) && same_columns(ai, bi) && an == bn,
+            (
+                ConstraintKind::Check {
+                    expr: a,
+                    no_inherit: an,
+                },
+                ConstraintKind::Check {
+                    expr: b,
+                    no_inherit: bn,
+                },
+            ) => a.value == b.value && an == bn,
+            (ConstraintKind::ForeignKey(a), ConstraintKind::ForeignKey(b)) => {
+                let target_old = self
+                    .renames
+                    .tables
+                    .iter()
+                    .find(|(_, o)| **o == a.referenced_table.value)
+                    .map(|(n, _)| n);
+                let target_matches = target_old.unwrap_or(&a.referenced_table.value) == &b.referenced_table.value;
+                let ra = referenced_columns(self.old, a);
+                let rb = referenced_columns(self.new, b);
+                let target_columns = self.renames.columns.get(&b.referenced_table.value);
+                let ra: Vec<Ident> = ra
+                    .into_iter()
+                    .map(|c| {
+                        target_columns
+                            .and_then(|m| m.iter().find(|(_, old)| **old == c).map(|(new, _)| new.clone()))
+                            .unwrap_or(c)
+                    })
+                    .collect();
+                same_columns(&a.columns, &b.columns)
+                    && target_matches
+                    && ra == rb
+                    && a.match_type == b.match_type
+                    && a.on_delete == b.on_delete
+                    && a.on_update == b.on_update
+                    && a.on_delete_columns == b.on_delete_columns
+            }
+            (ConstraintKind::Exclusion(a), ConstraintKind::Exclusion(b)) => a == b,
+            (
+                ConstraintKind::EnumCheck {
+                    column: ca,
+                    enum_name: ea,
+                },
+                ConstraintKind::EnumCheck {
+                    column: cb,
+                    enum_name: eb,
+                },
+            ) => {
+                let labels = |schema: &Schema, name: &QualifiedName| -> BTreeSet<String> {
+                    schema
+                        .enums
+                        .get(name)
+                        .map(|e| e.labels.iter().map(|l| l.name.clone()).collect())
+                        .unwrap_or_default()
+                };
+                renamed(&Located::new(ca.clone(), Origin::default())) == *cb
+                    && labels(self.old, ea) == labels(self.new, eb)
+            }
+            _ => false,
+        }
+    }
+
+    fn indexes(&self, changes: &mut Vec<Change>) {
+        let table = self.name();
+        let renames = self.renames.indexes.get(&table);
+        let mut matched = BTreeSet::new();
+        let mut added = Vec::new();
+        for index in self.after.indexes.values() {
+            let old_name = renames.and_then(|r| r.get(&index.name)).unwrap_or(&index.name);
+            let Some(before) = self.before.indexes.get(old_name) else {
+                added.push(index);
+                continue;
+            };
+            matched.insert(old_name.clone());
+            if old_name != &index.name {
+                changes.push(Change::RenameIndex {
+                    table: table.clone(),
+                    from: old_name.clone(),
+                    to: index.name.clone(),
+                });
+            }
+            if !self.same_index(before, index) {
+                changes.push(Change::DropIndex {
+                    table: table.clone(),
+                    index: before.clone(),
+                });
+                changes.push(Change::CreateIndex {
+                    table: table.clone(),
+                    index: index.clone(),
+                });
+                continue;
+            }
+            let (set, reset) = storage_param_changes(&before.storage_params, &index.storage_params);
+            if !set.is_empty() || !reset.is_empty() {
+                changes.push(Change::SetIndexStorageParams {
+                    table: table.clone(),
+                    index: index.name.clone(),
+                    set,
+                    reset,
+                });
+            }
+            if before.comment != index.comment {
+                changes.push(Change::CommentOnIndex {
+                    table: table.clone(),
+                    index: index.name.clone(),
+                    comment: index.comment.clone(),
+                });
+            }
+        }
+        let mut dropped: Vec<&Index> = self
+            .before
+            .indexes
+            .values()
+            .filter(|i| !matched.contains(&i.name))
+            .collect();
+        for index in added {
+            let twin = (!index.named)
+                .then(|| dropped.iter().position(|old| self.same_index(old, index)))
+                .flatten();
+            match twin {
+                Some(i) => {
+                    let old = dropped.remove(i);
+                    changes.push(Change::RenameIndex {
+                        table: table.clone(),
+                        from: old.name.clone(),
+                        to: index.name.clone(),
+                    });
+                }
+                None => changes.push(Change::CreateIndex {
+                    table: table.clone(),
+                    index: index.clone(),
+                }),
+            }
+        }
+        for index in dropped {
+            changes.push(Change::DropIndex {
+                table: table.clone(),
+                index: index.clone(),
+            });
+        }
+    }
+
+    fn same_index(&self, before: &Index, after: &Index) -> bool {
+        let columns = self.renames.columns.get(&self.name());
+        let renamed = |c: &Ident| -> Ident {
+            columns
+                .and_then(|m| m.iter().find(|(_, old)| *old == c).map(|(new, _)| new.clone()))
+                .unwrap_or_else(|| c.clone())
+        };
+        let elements = before.elements.len() == after.elements.len()
+            && before.elements.iter().zip(&after.elements).all(|(a, b)| {
+                let target = match (&a.target, &b.target) {
+                    (ElementTarget::Column(x), ElementTarget::Column(y)) => renamed(x) == *y,
+                    (x, y) => x == y,
+                };
+                target
+                    && a.collation == b.collation
+                    && a.opclass == b.opclass
+                    && a.descending == b.descending
+                    && a.nulls_first == b.nulls_first
+            });
+        elements
+            && before.unique == after.unique
+            && before.nulls_not_distinct == after.nulls_not_distinct
+            && before.method == after.method
+            && before.include.len() == after.include.len()
+            && before
+                .include
+                .iter()
+                .zip(&after.include)
+                .all(|(a, b)| renamed(a) == b.value)
+            && before.predicate.as_ref().map(|p| &p.value) == after.predicate.as_ref().map(|p| &p.value)
+    }
+}
+
+/// The type a column has in the database (an `as check` enum is text).
+pub fn storage_type(schema: &Schema, data_type: &SqlType) -> SqlType {
+    if let TypeName::User(name) = &data_type.name {
+        if schema.enums.get(name).is_some_and(|e| e.storage == EnumStorage::Check) {
+            return SqlType {
+                name: TypeName::Builtin("text".into()),
+                modifiers: None,
+                array_dims: data_type.array_dims,
+            };
+        }
+    }
+    data_type.clone()
+}
+
+/// A foreign key's referenced columns, the primary key's when not written.
+pub fn referenced_columns(schema: &Schema, foreign_key: &ForeignKey) -> Vec<Ident> {
+    if !foreign_key.referenced_columns.is_empty() {
+        return foreign_key.referenced_columns.iter().map(|c| c.value.clone()).collect();
+    }
+    match schema
+        .tables
+        .get(&foreign_key.referenced_table)
+        .and_then(|t| t.primary_key())
+    {
+        Some(Constraint {
+            kind: ConstraintKind::PrimaryKey { columns, .. },
+            ..
+        }) => columns.iter().map(|c| c.value.clone()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Storage parameters to set (new or changed) and to reset (gone).
+fn storage_param_changes(before: &[StorageParam], after: &[StorageParam]) -> (Vec<StorageParam>, Vec<String>) {
+    let old: BTreeMap<&str, &str> = before.iter().map(|p| (p.name.as_str(), p.value.as_str())).collect();
+    let new: BTreeMap<&str, &str> = after.iter().map(|p| (p.name.as_str(), p.value.as_str())).collect();
+    let set = after
+        .iter()
+        .filter(|p| old.get(p.name.as_str()) != Some(&p.value.as_str()))
+        .cloned()
+        .collect();
+    let reset = before
+        .iter()
+        .filter(|p| !new.contains_key(p.name.as_str()))
+        .map(|p| p.name.clone())
+        .collect();
+    (set, reset)
+}

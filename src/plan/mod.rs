@@ -1,0 +1,87 @@
+//! Changes → ordered steps. Each change gets a phase (creates of types and
+//! sequences first, drops in reverse dependency order, foreign keys last);
+//! within the phases where order matters (creating and dropping tables),
+//! petgraph orders tables by their foreign keys, and keys that form cycles
+//! are added after the tables with `ALTER TABLE ... ADD CONSTRAINT`.
+
+mod order;
+mod safety;
+
+pub use safety::{Finding, FindingKind, version_is_older};
+
+use crate::diff::{self, Change};
+use crate::ir::*;
+
+/// How to plan.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PlanOptions {
+    /// Use the online-safe forms PostgreSQL offers (concurrent index builds,
+    /// `NOT VALID` + `VALIDATE`, `lock_timeout`).
+    pub online: bool,
+}
+
+/// Which way a plan goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    Upgrade,
+    Downgrade,
+}
+
+/// One step of a plan: a change, and how it must run.
+#[derive(Clone, Debug)]
+pub struct Step {
+    pub change: Change,
+    /// Foreign keys the step's `CREATE TABLE` leaves out, added by later steps.
+    pub deferred_foreign_keys: Vec<Ident>,
+    /// Findings about this step (indexes into [`Plan::findings`]).
+    pub findings: Vec<usize>,
+}
+
+/// An ordered plan with its safety findings.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub direction: Direction,
+    pub options: PlanOptions,
+    pub steps: Vec<Step>,
+    pub findings: Vec<Finding>,
+    /// The schemas the plan goes between (from, to).
+    pub from: Schema,
+    pub to: Schema,
+}
+
+impl Plan {
+    /// Whether the plan has no steps.
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// Findings that make the plan destructive.
+    pub fn destructive(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.kind == FindingKind::Destructive)
+    }
+}
+
+/// The upgrade plan from `old` to `new`.
+pub fn upgrade(old: &Schema, new: &Schema, options: PlanOptions) -> Plan {
+    build(diff::diff(old, new), old, new, Direction::Upgrade, options)
+}
+
+/// The downgrade plan from `new` back to `old`, with every step that cannot
+/// bring data back marked irreversible.
+pub fn downgrade(old: &Schema, new: &Schema, options: PlanOptions) -> Plan {
+    build(diff::reverse(old, new), new, old, Direction::Downgrade, options)
+}
+
+fn build(changes: Vec<Change>, from: &Schema, to: &Schema, direction: Direction, options: PlanOptions) -> Plan {
+    let changes = order::with_dependent_foreign_keys(changes, from, to);
+    let mut steps = order::order(changes, from, to);
+    let findings = safety::analyse(&mut steps, from, to, direction, options);
+    Plan {
+        direction,
+        options,
+        steps,
+        findings,
+        from: from.clone(),
+        to: to.clone(),
+    }
+}

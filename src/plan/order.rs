@@ -1,0 +1,320 @@
+//! Ordering: phases, then petgraph where tables depend on each other.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use petgraph::algo::{tarjan_scc, toposort};
+use petgraph::graph::{DiGraph, NodeIndex};
+
+use super::Step;
+use crate::diff::Change;
+use crate::ir::*;
+
+/// The phase of a change: lower runs first.
+fn phase(change: &Change) -> u8 {
+    use Change::*;
+    match change {
+        CreateSchema(_) => 0,
+        CreateExtension(_) | AlterExtensionVersion { .. } | AlterExtensionSchema { .. } => 1,
+        RenameEnum { .. } | RenameSequence { .. } | RenameTable { .. } => 2,
+        CreateEnum(_) | AddEnumLabel { .. } | RenameEnumLabel { .. } => 3,
+        CreateSequence(_) | AlterSequence { .. } => 4,
+        RenameColumn { .. } | RenameConstraint { .. } | RenameIndex { .. } => 5,
+        DropConstraint { constraint, .. } if matches!(constraint.kind, ConstraintKind::ForeignKey(_)) => 6,
+        DropIndex { .. } | DropConstraint { .. } => 7,
+        DropColumn { .. } => 8,
+        DropTable(_) => 9,
+        DropSequence(_) => 10,
+        DropDefault { .. } | DropNotNull { .. } | DropIdentity { .. } => 11,
+        RecreateEnum { .. } => 12,
+        DropEnum(_) => 13,
+        DropExtension(_) => 14,
+        CreateTable(_) => 15,
+        AddColumn { .. } => 16,
+        AlterColumnType { .. } => 17,
+        SetDefault { .. } | AddIdentity { .. } | AlterIdentity { .. } | SetNotNull { .. } => 18,
+        SetSequenceOwner { .. } => 19,
+        SetLogged { .. } | SetStorageParams { .. } | SetIndexStorageParams { .. } => 20,
+        AddConstraint { constraint, .. } if matches!(constraint.kind, ConstraintKind::ForeignKey(_)) => 23,
+        AddConstraint { .. } => 21,
+        CreateIndex { .. } => 22,
+        ValidateConstraint { .. } => 24,
+        SetReplicaIdentity { .. } => 25,
+        DropSchema(_) => 26,
+        CommentOnEnum { .. }
+        | CommentOnSequence { .. }
+        | CommentOnTable { .. }
+        | CommentOnColumn { .. }
+        | CommentOnConstraint { .. }
+        | CommentOnIndex { .. } => 27,
+    }
+}
+
+/// Orders changes into steps: by phase (stable within a phase), tables
+/// created so that referenced tables come first, dropped so that
+/// referencing tables go first.
+pub(super) fn order(changes: Vec<Change>, from: &Schema, to: &Schema) -> Vec<Step> {
+    let mut indexed: Vec<(u8, usize, Change)> = changes
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| (phase(&c), i, c))
+        .collect();
+    indexed.sort_by_key(|(p, i, _)| (*p, *i));
+    let mut steps: Vec<Step> = Vec::with_capacity(indexed.len());
+    let mut deferred_adds: Vec<Change> = Vec::new();
+    let mut i = 0;
+    while i < indexed.len() {
+        let p = indexed[i].0;
+        let end = indexed[i..]
+            .iter()
+            .position(|(q, _, _)| *q != p)
+            .map_or(indexed.len(), |n| i + n);
+        let group: Vec<Change> = indexed[i..end].iter().map(|(_, _, c)| c.clone()).collect();
+        match p {
+            9 => steps.extend(order_drops(group, from).into_iter().map(plain)),
+            15 => {
+                let (created, deferred) = order_creates(group, from);
+                steps.extend(created);
+                deferred_adds.extend(deferred);
+            }
+            23 => {
+                // Foreign keys left out of CREATE TABLE come with the others.
+                let mut adds = std::mem::take(&mut deferred_adds);
+                adds.extend(group);
+                steps.extend(adds.into_iter().map(plain));
+            }
+            _ => steps.extend(group.into_iter().map(plain)),
+        }
+        // Deferred keys when no other foreign key is added.
+        if p < 23 && indexed.get(end).is_none_or(|(q, _, _)| *q > 23) && !deferred_adds.is_empty() {
+            steps.extend(std::mem::take(&mut deferred_adds).into_iter().map(plain));
+        }
+        i = end;
+    }
+    steps.extend(deferred_adds.into_iter().map(plain));
+    let _ = to;
+    steps
+}
+
+fn plain(change: Change) -> Step {
+    Step {
+        change,
+        deferred_foreign_keys: Vec::new(),
+        findings: Vec::new(),
+    }
+}
+
+/// New tables in foreign-key order. Keys inside a cycle (a self-reference
+/// included) are left out of `CREATE TABLE` and returned as separate adds.
+fn order_creates(group: Vec<Change>, existing: &Schema) -> (Vec<Step>, Vec<Change>) {
+    let tables: Vec<Table> = group
+        .into_iter()
+        .filter_map(|c| match c {
+            Change::CreateTable(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    let mut graph: DiGraph<usize, ()> = DiGraph::new();
+    let nodes: Vec<NodeIndex> = (0..tables.len()).map(|i| graph.add_node(i)).collect();
+    let position: BTreeMap<&QualifiedName, usize> = tables.iter().enumerate().map(|(i, t)| (&t.name, i)).collect();
+    for (i, table) in tables.iter().enumerate() {
+        for constraint in table.constraints.values() {
+            if let ConstraintKind::ForeignKey(fk) = &constraint.kind {
+                if let Some(&j) = position.get(&fk.referenced_table.value) {
+                    graph.add_edge(nodes[j], nodes[i], ());
+                }
+            }
+        }
+    }
+    let mut in_cycle = BTreeSet::new();
+    for component in tarjan_scc(&graph) {
+        if component.len() > 1 || component.iter().any(|&n| graph.contains_edge(n, n)) {
+            in_cycle.extend(component.iter().map(|n| graph[*n]));
+        }
+    }
+    let scc_of: BTreeMap<usize, usize> = tarjan_scc(&graph)
+        .into_iter()
+        .enumerate()
+        .flat_map(|(k, component)| component.into_iter().map(move |n| (n.index(), k)))
+        .collect();
+    // Drop the cyclic edges so that the rest orders topologically.
+    let mut acyclic: DiGraph<usize, ()> = DiGraph::new();
+    let acyclic_nodes: Vec<NodeIndex> = (0..tables.len()).map(|i| acyclic.add_node(i)).collect();
+    for edge in graph.raw_edges() {
+        let (a, b) = (edge.source().index(), edge.target().index());
+        if scc_of.get(&a) != scc_of.get(&b) {
+            acyclic.add_edge(acyclic_nodes[a], acyclic_nodes[b], ());
+        }
+    }
+    let order: Vec<usize> = toposort(&acyclic, None)
+        .map(|o| o.into_iter().map(|n| acyclic[n]).collect())
+        .unwrap_or_else(|_| (0..tables.len()).collect());
+    let mut steps = Vec::new();
+    let mut deferred = Vec::new();
+    for i in order {
+        let table = &tables[i];
+        let mut left_out = Vec::new();
+        for constraint in table.constraints.values() {
+            let ConstraintKind::ForeignKey(fk) = &constraint.kind else {
+                continue;
+            };
+            let target = position.get(&fk.referenced_table.value);
+            let cyclic = target.is_some_and(|&j| scc_of.get(&i) == scc_of.get(&j) && in_cycle.contains(&i));
+            let missing = target.is_none() && !existing.tables.contains_key(&fk.referenced_table.value);
+            if cyclic || constraint.not_valid || missing {
+                left_out.push(constraint.name.clone());
+                deferred.push(Change::AddConstraint {
+                    table: table.name.clone(),
+                    constraint: constraint.clone(),
+                });
+            }
+        }
+        for constraint in table.constraints.values() {
+            if constraint.not_valid && !matches!(constraint.kind, ConstraintKind::ForeignKey(_)) {
+                left_out.push(constraint.name.clone());
+                deferred.push(Change::AddConstraint {
+                    table: table.name.clone(),
+                    constraint: constraint.clone(),
+                });
+            }
+        }
+        steps.push(Step {
+            change: Change::CreateTable(table.clone()),
+            deferred_foreign_keys: left_out,
+            findings: Vec::new(),
+        });
+    }
+    (steps, deferred)
+}
+
+/// Dropped tables, referencing tables before the tables they reference.
+fn order_drops(group: Vec<Change>, from: &Schema) -> Vec<Change> {
+    let tables: Vec<Table> = group
+        .into_iter()
+        .filter_map(|c| match c {
+            Change::DropTable(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    let mut graph: DiGraph<usize, ()> = DiGraph::new();
+    let nodes: Vec<NodeIndex> = (0..tables.len()).map(|i| graph.add_node(i)).collect();
+    let position: BTreeMap<&QualifiedName, usize> = tables.iter().enumerate().map(|(i, t)| (&t.name, i)).collect();
+    let mut cyclic_keys = Vec::new();
+    for (i, table) in tables.iter().enumerate() {
+        for constraint in table.constraints.values() {
+            if let ConstraintKind::ForeignKey(fk) = &constraint.kind {
+                if let Some(&j) = position.get(&fk.referenced_table.value) {
+                    if i != j {
+                        graph.add_edge(nodes[i], nodes[j], ());
+                    }
+                }
+            }
+        }
+    }
+    let _ = from;
+    let order: Vec<usize> = match toposort(&graph, None) {
+        Ok(order) => order.into_iter().map(|n| graph[n]).collect(),
+        Err(_) => {
+            // A cycle among dropped tables: drop its keys first, then the
+            // tables in any order.
+            for component in tarjan_scc(&graph).into_iter().filter(|c| c.len() > 1) {
+                let members: BTreeSet<usize> = component.iter().map(|n| graph[*n]).collect();
+                for &m in &members {
+                    for constraint in tables[m].constraints.values() {
+                        if let ConstraintKind::ForeignKey(fk) = &constraint.kind {
+                            if position
+                                .get(&fk.referenced_table.value)
+                                .is_some_and(|j| members.contains(j) && *j != m)
+                            {
+                                cyclic_keys.push(Change::DropConstraint {
+                                    table: tables[m].name.clone(),
+                                    constraint: constraint.clone(),
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+            (0..tables.len()).collect()
+        }
+    };
+    let mut changes = cyclic_keys;
+    changes.extend(order.into_iter().map(|i| Change::DropTable(tables[i].clone())));
+    changes
+}
+
+/// A primary key or unique constraint that is dropped (or replaced) takes
+/// the foreign keys that rely on it along: they are dropped first and, when
+/// they still exist in the target, added again afterwards.
+pub(super) fn with_dependent_foreign_keys(mut changes: Vec<Change>, from: &Schema, to: &Schema) -> Vec<Change> {
+    let dropped_keys: Vec<(QualifiedName, Vec<Ident>)> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropConstraint { table, constraint } => match &constraint.kind {
+                ConstraintKind::PrimaryKey { columns, .. } | ConstraintKind::Unique { columns, .. } => {
+                    Some((table.clone(), columns.iter().map(|c| c.value.clone()).collect()))
+                }
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    if dropped_keys.is_empty() {
+        return changes;
+    }
+    let already_dropped: BTreeSet<(QualifiedName, Ident)> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropConstraint { table, constraint } => Some((table.clone(), constraint.name.clone())),
+            Change::DropTable(t) => Some((t.name.clone(), Ident::new(""))),
+            _ => None,
+        })
+        .collect();
+    let dropped_tables: BTreeSet<&QualifiedName> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropTable(t) => Some(&t.name),
+            _ => None,
+        })
+        .collect::<BTreeSet<_>>();
+    let dropped_tables: BTreeSet<QualifiedName> = dropped_tables.into_iter().cloned().collect();
+    let mut extra = Vec::new();
+    for table in from.tables.values() {
+        if dropped_tables.contains(&table.name) {
+            continue;
+        }
+        for constraint in table.constraints.values() {
+            let ConstraintKind::ForeignKey(fk) = &constraint.kind else {
+                continue;
+            };
+            let referenced = crate::diff::referenced_columns_of(from, fk);
+            let mut sorted = referenced.clone();
+            sorted.sort();
+            let relies = dropped_keys.iter().any(|(t, cols)| {
+                let mut cols = cols.clone();
+                cols.sort();
+                *t == fk.referenced_table.value && cols == sorted
+            });
+            if !relies || already_dropped.contains(&(table.name.clone(), constraint.name.clone())) {
+                continue;
+            }
+            extra.push(Change::DropConstraint {
+                table: table.name.clone(),
+                constraint: constraint.clone(),
+            });
+            let target = to.tables.values().find_map(|t| {
+                t.constraints
+                    .get(&constraint.name)
+                    .filter(|c| c.kind == constraint.kind)
+                    .map(|c| (t, c))
+            });
+            if let Some((t, c)) = target {
+                extra.push(Change::AddConstraint {
+                    table: t.name.clone(),
+                    constraint: c.clone(),
+                });
+            }
+        }
+    }
+    changes.extend(extra);
+    changes
+}

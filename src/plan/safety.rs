@@ -1,0 +1,459 @@
+//! Safety findings: what can lose data (destructive), what can fail or lock
+//! a busy table (risky), what a downgrade cannot bring back (irreversible),
+//! and drops that look like undeclared renames.
+
+use super::{Direction, PlanOptions, Step};
+use crate::diff::Change;
+use crate::ir::*;
+
+/// The kinds of finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FindingKind {
+    /// Can lose data: refused unless allowed.
+    Destructive,
+    /// Can fail or hold a lock on a busy table.
+    Risky,
+    /// A downgrade step that cannot restore what the upgrade removed.
+    Irreversible,
+    /// A drop and an add of the same shape: probably a rename without `was`.
+    LikelyRename,
+}
+
+impl FindingKind {
+    /// The word shown in summaries and SQL comments.
+    pub fn label(self) -> &'static str {
+        match self {
+            FindingKind::Destructive => "destructive",
+            FindingKind::Risky => "risky",
+            FindingKind::Irreversible => "irreversible",
+            FindingKind::LikelyRename => "likely rename",
+        }
+    }
+}
+
+/// Something the user should know about a step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub kind: FindingKind,
+    pub message: String,
+    /// What to do about it.
+    pub help: Option<String>,
+    /// Where in the source the changed object is declared (when known).
+    pub origin: Origin,
+    /// The step it concerns.
+    pub step: usize,
+}
+
+pub(super) fn analyse(
+    steps: &mut [Step],
+    from: &Schema,
+    to: &Schema,
+    direction: Direction,
+    options: PlanOptions,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (i, step) in steps.iter().enumerate() {
+        let mut add = |kind, message: String, help: Option<String>, origin: Origin| {
+            findings.push(Finding {
+                kind,
+                message,
+                help,
+                origin,
+                step: i,
+            });
+        };
+        let destructive_kind = FindingKind::Destructive;
+        match &step.change {
+            Change::DropTable(table) => add(
+                destructive_kind,
+                format!("drops table {} and all its rows", table.name),
+                Some(format!("if it was renamed, write `table NEW_NAME was {}`", table.name)),
+                table_origin(to, &table.name).unwrap_or(table.origin),
+            ),
+            Change::DropColumn { table, column } if column.generated.is_none() => {
+                let replaced = steps.iter().any(|s| matches!(&s.change, Change::AddColumn { table: t, column: c } if t == table && c.name == column.name));
+                if !replaced {
+                    add(
+                        destructive_kind,
+                        format!("drops column {}.{} and its values", table, column.name.as_str()),
+                        Some(format!(
+                            "if it was renamed, add `was {}` to the new column",
+                            column.name.as_str()
+                        )),
+                        table_origin(to, table).unwrap_or(column.origin),
+                    );
+                }
+            }
+            Change::DropSequence(sequence) if sequence.owned_by.is_none() => add(
+                destructive_kind,
+                format!("drops sequence {} and its current value", sequence.name),
+                Some(format!(
+                    "if it was renamed, write `sequence NEW_NAME was {}`",
+                    sequence.name
+                )),
+                sequence.origin,
+            ),
+            Change::RecreateEnum { old, new, .. } => {
+                let removed: Vec<&str> = old
+                    .labels
+                    .iter()
+                    .filter(|l| {
+                        !new.labels
+                            .iter()
+                            .any(|n| n.name == l.name || n.was.as_ref().is_some_and(|w| w.value == l.name))
+                    })
+                    .map(|l| l.name.as_str())
+                    .collect();
+                if !removed.is_empty() {
+                    add(
+                        destructive_kind,
+                        format!(
+                            "removes label(s) {} from enum {}; rows holding them make the step fail",
+                            quote_list(&removed),
+                            new.name
+                        ),
+                        Some("if a label was renamed, write `'new' was 'old'`".into()),
+                        new.origin,
+                    );
+                }
+            }
+            Change::AlterColumnType {
+                table,
+                column,
+                from: old,
+                to: new,
+                ..
+            } => match conversion(old, new) {
+                Conversion::Free => {}
+                Conversion::Widening => add(
+                    FindingKind::Risky,
+                    format!(
+                        "changes {}.{} from {old} to {new}: rewrites the table under an ACCESS EXCLUSIVE lock",
+                        table,
+                        column.as_str()
+                    ),
+                    None,
+                    column_origin(to, table, column),
+                ),
+                Conversion::Narrowing => add(
+                    destructive_kind,
+                    format!(
+                        "narrows {}.{} from {old} to {new}: values that do not fit make it fail or are cut",
+                        table,
+                        column.as_str()
+                    ),
+                    Some("widen the type instead, or allow it with --allow-destructive".into()),
+                    column_origin(to, table, column),
+                ),
+            },
+            Change::SetNotNull { table, column } if existed(from, table) => add(
+                FindingKind::Risky,
+                format!(
+                    "sets {}.{} not null: scans the table and fails if a row holds null",
+                    table,
+                    column.as_str()
+                ),
+                (!options.online).then(|| "with --online, a validated check is used first".to_string()),
+                column_origin(to, table, column),
+            ),
+            Change::AddColumn { table, column }
+                if existed(from, table)
+                    && column.not_null
+                    && column.default.is_none()
+                    && column.identity.is_none()
+                    && column.generated.is_none() =>
+            {
+                add(
+                    FindingKind::Risky,
+                    format!(
+                        "adds not-null column {}.{} without a default: fails if the table has rows",
+                        table,
+                        column.name.as_str()
+                    ),
+                    Some("give the column a default, or add it nullable, fill it, then make it not null".into()),
+                    column.origin,
+                )
+            }
+            Change::AddConstraint { table, constraint } if existed(from, table) => match &constraint.kind {
+                ConstraintKind::ForeignKey(_) | ConstraintKind::Check { .. } | ConstraintKind::EnumCheck { .. }
+                    if !constraint.not_valid =>
+                {
+                    add(
+                        FindingKind::Risky,
+                        format!(
+                            "adds constraint {} to {table}: checks every row under a lock",
+                            constraint.name.as_str()
+                        ),
+                        (!options.online)
+                            .then(|| "with --online it is added NOT VALID and validated separately".to_string()),
+                        constraint.origin,
+                    )
+                }
+                ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. } | ConstraintKind::Exclusion(_) => {
+                    add(
+                        FindingKind::Risky,
+                        format!(
+                            "adds constraint {} to {table}: builds an index while holding a lock",
+                            constraint.name.as_str()
+                        ),
+                        None,
+                        constraint.origin,
+                    )
+                }
+                _ => {}
+            },
+            Change::CreateIndex { table, index } if existed(from, table) && !options.online => add(
+                FindingKind::Risky,
+                format!(
+                    "builds index {} on {table}: blocks writes while it builds",
+                    index.name.as_str()
+                ),
+                Some("with --online it is built concurrently".into()),
+                index.origin,
+            ),
+            Change::SetLogged { table, unlogged } => add(
+                FindingKind::Risky,
+                format!(
+                    "makes {table} {}: rewrites the table",
+                    if *unlogged { "unlogged" } else { "logged" }
+                ),
+                None,
+                table_origin(to, table).unwrap_or_default(),
+            ),
+            _ => {}
+        }
+        if direction == Direction::Downgrade {
+            irreversible(step, i, from, to, &mut findings);
+        }
+    }
+    if direction == Direction::Upgrade {
+        // A hint only helps where the user writes it: in the target schema.
+        likely_renames(steps, to, &mut findings);
+    }
+    findings.sort_by_key(|f| (f.step, f.kind));
+    for (index, finding) in findings.iter().enumerate() {
+        steps[finding.step].findings.push(index);
+    }
+    findings
+}
+
+/// Downgrade steps that bring back an object the upgrade removed: its data
+/// is gone.
+fn irreversible(step: &Step, i: usize, from: &Schema, to: &Schema, findings: &mut Vec<Finding>) {
+    let mut add = |message: String| {
+        findings.push(Finding {
+            kind: FindingKind::Irreversible,
+            message,
+            help: None,
+            origin: Origin::default(),
+            step: i,
+        });
+    };
+    match &step.change {
+        Change::CreateTable(table) => add(format!(
+            "table {} comes back empty: the upgrade dropped its rows",
+            table.name
+        )),
+        Change::AddColumn { table, column } if column.generated.is_none() && column.identity.is_none() => add(format!(
+            "column {}.{} comes back empty: the upgrade dropped its values",
+            table,
+            column.name.as_str()
+        )),
+        Change::AlterExtensionVersion {
+            name,
+            version: Some(version),
+        } => {
+            let current = from.extensions.get(name).and_then(|e| e.version.clone());
+            if current.as_deref().is_some_and(|c| version_is_older(version, c)) {
+                add(format!(
+                    "extension {name} cannot go back to version {version}: it stays at {}",
+                    current.unwrap_or_default()
+                ));
+            }
+        }
+        Change::CreateSequence(sequence) if sequence.owned_by.is_none() => add(format!(
+            "sequence {} restarts at {}: the upgrade dropped its position",
+            sequence.name, sequence.options.start
+        )),
+        Change::AlterColumnType {
+            table,
+            column,
+            from: old,
+            to: new,
+            ..
+        } if conversion(new, old) == Conversion::Narrowing => add(format!(
+            "{}.{} becomes {new} again, but values the upgrade cut to {old} stay cut",
+            table,
+            column.as_str()
+        )),
+        Change::AddEnumLabel { enum_name, label, .. } => add(format!(
+            "label '{label}' is added back to enum {enum_name}, but no row holds it: rows that held it were changed before the upgrade could remove it"
+        )),
+        Change::RecreateEnum { old, new, .. } => {
+            let restored: Vec<&str> = new
+                .labels
+                .iter()
+                .filter(|l| !old.labels.iter().any(|o| o.name == l.name))
+                .map(|l| l.name.as_str())
+                .collect();
+            if !restored.is_empty() {
+                add(format!(
+                    "label(s) {} come back to enum {}, with no rows holding them",
+                    quote_list(&restored),
+                    new.name
+                ));
+            }
+        }
+        _ => {}
+    }
+    let _ = to;
+}
+
+/// A dropped column and an added one of the same type in one table (or a
+/// dropped and a created table with the same columns), with no `was`.
+fn likely_renames(steps: &[Step], to: &Schema, findings: &mut Vec<Finding>) {
+    for (i, step) in steps.iter().enumerate() {
+        match &step.change {
+            Change::AddColumn { table, column } => {
+                let twin = steps.iter().find_map(|s| match &s.change {
+                    Change::DropColumn { table: t, column: c }
+                        if t == table && c.data_type.value == column.data_type.value && c.name != column.name =>
+                    {
+                        Some(c)
+                    }
+                    _ => None,
+                });
+                if let Some(old) = twin {
+                    findings.push(Finding {
+                        kind: FindingKind::LikelyRename,
+                        message: format!(
+                            "column {}.{} is dropped and {} of the same type is added",
+                            table,
+                            old.name.as_str(),
+                            column.name.as_str()
+                        ),
+                        help: Some(format!(
+                            "if it is a rename, write `{} {} was {}` to keep the data",
+                            column.name.as_str(),
+                            column.data_type.value,
+                            old.name.as_str()
+                        )),
+                        origin: column.origin,
+                        step: i,
+                    });
+                }
+            }
+            Change::CreateTable(table) => {
+                let shape = |t: &Table| {
+                    t.columns
+                        .iter()
+                        .map(|c| (c.name.clone(), c.data_type.value.clone()))
+                        .collect::<Vec<_>>()
+                };
+                let twin = steps.iter().find_map(|s| match &s.change {
+                    Change::DropTable(old) if shape(old) == shape(table) => Some(old),
+                    _ => None,
+                });
+                if let Some(old) = twin {
+                    findings.push(Finding {
+                        kind: FindingKind::LikelyRename,
+                        message: format!(
+                            "table {} is dropped and {} with the same columns is created",
+                            old.name, table.name
+                        ),
+                        help: Some(format!(
+                            "if it is a rename, write `table {} was {}` to keep the data",
+                            table.name, old.name
+                        )),
+                        origin: table_origin(to, &table.name).unwrap_or(table.origin),
+                        step: i,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn quote_list(labels: &[&str]) -> String {
+    labels.iter().map(|l| format!("'{l}'")).collect::<Vec<_>>().join(", ")
+}
+
+fn existed(schema: &Schema, table: &QualifiedName) -> bool {
+    schema.tables.contains_key(table)
+}
+
+fn table_origin(schema: &Schema, table: &QualifiedName) -> Option<Origin> {
+    schema.tables.get(table).map(|t| t.origin).filter(|o| o.0.is_some())
+}
+
+fn column_origin(schema: &Schema, table: &QualifiedName, column: &Ident) -> Origin {
+    schema
+        .tables
+        .get(table)
+        .and_then(|t| t.column(column))
+        .map(|c| c.data_type.origin)
+        .unwrap_or_default()
+}
+
+/// What converting a column's values between two types costs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Conversion {
+    /// No rewrite, nothing lost (`varchar(n)` → `text`, wider `varchar`).
+    Free,
+    /// Every value fits, but the table is rewritten.
+    Widening,
+    /// Values may not fit: data can be lost or the change can fail.
+    Narrowing,
+}
+
+/// Classifies a type change.
+pub(crate) fn conversion(from: &SqlType, to: &SqlType) -> Conversion {
+    if from.array_dims != to.array_dims {
+        return Conversion::Narrowing;
+    }
+    let name = |t: &SqlType| match &t.name {
+        TypeName::Builtin(n) => n.clone(),
+        TypeName::User(q) => q.to_string(),
+    };
+    let length = |t: &SqlType| {
+        t.modifiers
+            .as_deref()
+            .and_then(|m| m.trim_matches(['(', ')']).split(',').next()?.trim().parse::<u32>().ok())
+    };
+    let (a, b) = (name(from), name(to));
+    let rank = |n: &str| match n {
+        "smallint" => Some(1),
+        "integer" => Some(2),
+        "bigint" => Some(3),
+        "numeric" => Some(4),
+        _ => None,
+    };
+    match (a.as_str(), b.as_str()) {
+        (x, y) if x == y => match (length(from), length(to)) {
+            (Some(m), Some(n)) if n >= m && (x == "character varying" || x == "bit varying") => Conversion::Free,
+            (Some(_), None) if x == "character varying" || x == "numeric" => Conversion::Free,
+            (None, None) => Conversion::Free,
+            (Some(m), Some(n)) if n >= m => Conversion::Widening,
+            _ => Conversion::Narrowing,
+        },
+        ("character varying" | "character", "text") => Conversion::Free,
+        ("text", "character varying") if length(to).is_none() => Conversion::Free,
+        ("timestamp without time zone", "timestamp with time zone") => Conversion::Widening,
+        (x, y) => match (rank(x), rank(y)) {
+            (Some(p), Some(q)) if q > p && (y != "numeric" || to.modifiers.is_none()) => Conversion::Widening,
+            _ => Conversion::Narrowing,
+        },
+    }
+}
+
+/// Whether version `a` is older than `b` (dotted numbers compared part by
+/// part; anything else compared as text).
+pub fn version_is_older(a: &str, b: &str) -> bool {
+    let parts = |v: &str| v.split(['.', '-']).map(|p| p.parse::<u64>().ok()).collect::<Vec<_>>();
+    let (pa, pb) = (parts(a), parts(b));
+    if pa.iter().chain(&pb).all(Option::is_some) {
+        return pa < pb;
+    }
+    a < b
+}

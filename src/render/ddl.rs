@@ -1,0 +1,578 @@
+//! SQL for object definitions: types, columns, constraints, indexes,
+//! sequences, tables.
+
+use super::Statement;
+use crate::diff::EnumColumn;
+use crate::ir::*;
+
+/// A string literal, quotes doubled.
+pub fn literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// A type as SQL: user types schema-qualified, `as check` enums as text.
+pub fn type_sql(data_type: &SqlType, schema: &Schema) -> String {
+    let storage = crate::diff::storage_type(schema, data_type);
+    match &storage.name {
+        TypeName::Builtin(_) => storage.to_string(),
+        TypeName::User(name) => {
+            format!(
+                "{}{}{}",
+                name.quoted(),
+                storage.modifiers.as_deref().unwrap_or(""),
+                "[]".repeat(storage.array_dims as usize)
+            )
+        }
+    }
+}
+
+/// `name type [COLLATE c] [GENERATED ...] [DEFAULT e] [NOT NULL]`.
+pub fn column_definition(column: &Column, table: &QualifiedName, schema: &Schema) -> String {
+    let mut sql = format!("{} {}", column.name.quoted(), type_sql(&column.data_type, schema));
+    if let Some(collation) = &column.collation {
+        sql.push_str(&format!(" COLLATE {}", collation.quoted()));
+    }
+    if let Some(generated) = &column.generated {
+        sql.push_str(&format!(" GENERATED ALWAYS AS ({}) STORED", generated.as_str()));
+    }
+    if let Some(identity) = &column.identity {
+        sql.push(' ');
+        sql.push_str(&identity_clause(identity, table, &column.name));
+    }
+    if let Some(default) = &column.default {
+        sql.push_str(&format!(" DEFAULT {}", default.as_str()));
+    }
+    if column.not_null && column.identity.is_none() {
+        sql.push_str(" NOT NULL");
+    }
+    sql
+}
+
+/// `GENERATED {ALWAYS|BY DEFAULT} AS IDENTITY [(options)]`, with only the
+/// options that differ from PostgreSQL's defaults for the column's type.
+pub fn identity_clause(identity: &Identity, table: &QualifiedName, column: &Ident) -> String {
+    let mut sql = format!(
+        "GENERATED {} AS IDENTITY",
+        if identity.always { "ALWAYS" } else { "BY DEFAULT" }
+    );
+    let mut options = Vec::new();
+    let default_name = crate::ir::naming::make_object_name(table.name.as_str(), Some(column.as_str()), Some("seq"));
+    if identity.sequence_name.name.as_str() != default_name || identity.sequence_name.schema != table.schema {
+        options.push(format!("SEQUENCE NAME {}", identity.sequence_name.quoted()));
+    }
+    let defaults = default_options(&identity.options.data_type, identity.options.increment);
+    options.extend(changed_options(&identity.options, &defaults, false));
+    if !options.is_empty() {
+        sql.push_str(&format!(" ({})", options.join(" ")));
+    }
+    sql
+}
+
+/// `SET INCREMENT BY ...` clauses for the identity options that changed.
+pub fn identity_option_sets(new: &SequenceOptions, old: &SequenceOptions) -> Vec<String> {
+    changed_options(new, old, true)
+        .into_iter()
+        .map(|o| format!("SET {o}"))
+        .collect()
+}
+
+/// PostgreSQL's defaults for a sequence of a type and direction.
+fn default_options(data_type: &SqlType, increment: i64) -> SequenceOptions {
+    let (min, max) = data_type.integer_range().unwrap_or((i64::MIN, i64::MAX));
+    let (min_value, max_value) = if increment > 0 { (1, max) } else { (min, -1) };
+    SequenceOptions {
+        data_type: data_type.clone(),
+        increment: 1,
+        min_value,
+        max_value,
+        start: if increment > 0 { min_value } else { max_value },
+        cache: 1,
+        cycle: false,
+    }
+}
+
+/// The option clauses where `new` differs from `base`.
+fn changed_options(new: &SequenceOptions, base: &SequenceOptions, restart: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    if new.data_type != base.data_type {
+        out.push(format!("AS {}", new.data_type));
+    }
+    if new.increment != base.increment {
+        out.push(format!("INCREMENT BY {}", new.increment));
+    }
+    if new.min_value != base.min_value {
+        out.push(format!("MINVALUE {}", new.min_value));
+    }
+    if new.max_value != base.max_value {
+        out.push(format!("MAXVALUE {}", new.max_value));
+    }
+    if new.start != base.start {
+        out.push(format!("START WITH {}", new.start));
+        let _ = restart;
+    }
+    if new.cache != base.cache {
+        out.push(format!("CACHE {}", new.cache));
+    }
+    if new.cycle != base.cycle {
+        out.push(if new.cycle { "CYCLE".into() } else { "NO CYCLE".into() });
+    }
+    out
+}
+
+/// Options of `CREATE SEQUENCE` (all non-default ones) or, given the old
+/// options, of `ALTER SEQUENCE` (the changed ones), with a leading space.
+pub fn sequence_options(options: &SequenceOptions, old: Option<&SequenceOptions>) -> String {
+    let base = match old {
+        Some(old) => old.clone(),
+        None => {
+            let mut defaults = default_options(&SqlType::builtin("bigint"), options.increment);
+            if options.data_type != defaults.data_type {
+                // `AS` changes the defaults of the bounds.
+                let typed = default_options(&options.data_type, options.increment);
+                defaults.min_value = typed.min_value;
+                defaults.max_value = typed.max_value;
+                defaults.start = typed.start;
+                let mut clauses = vec![format!("AS {}", options.data_type)];
+                defaults.data_type = options.data_type.clone();
+                clauses.extend(changed_options(options, &defaults, false));
+                return clauses.iter().map(|c| format!(" {c}")).collect();
+            }
+            defaults
+        }
+    };
+    changed_options(options, &base, old.is_some())
+        .iter()
+        .map(|c| format!(" {c}"))
+        .collect()
+}
+
+fn columns(list: &[Located<Ident>]) -> String {
+    list.iter().map(|c| c.value.quoted()).collect::<Vec<_>>().join(", ")
+}
+
+fn deferral(constraint: &Constraint) -> &'static str {
+    match (constraint.deferrable, constraint.initially_deferred) {
+        (true, true) => " DEFERRABLE INITIALLY DEFERRED",
+        (true, false) => " DEFERRABLE",
+        _ => "",
+    }
+}
+
+fn action(action: ReferentialAction) -> &'static str {
+    match action {
+        ReferentialAction::NoAction => "NO ACTION",
+        ReferentialAction::Restrict => "RESTRICT",
+        ReferentialAction::Cascade => "CASCADE",
+        ReferentialAction::SetNull => "SET NULL",
+        ReferentialAction::SetDefault => "SET DEFAULT",
+    }
+}
+
+/// `CONSTRAINT name ...` as in `CREATE TABLE` or `ADD`.
+pub fn constraint_definition(constraint: &Constraint, schema: &Schema) -> String {
+    let body = match &constraint.kind {
+        ConstraintKind::PrimaryKey { columns: cols, include } => {
+            format!("PRIMARY KEY ({}){}", columns(cols), include_sql(include))
+        }
+        ConstraintKind::Unique {
+            columns: cols,
+            include,
+            nulls_not_distinct,
+        } => format!(
+            "UNIQUE{} ({}){}",
+            if *nulls_not_distinct { " NULLS NOT DISTINCT" } else { "" },
+            columns(cols),
+            include_sql(include)
+        ),
+        ConstraintKind::Check { expr, no_inherit } => {
+            format!(
+                "CHECK ({}){}",
+                expr.as_str(),
+                if *no_inherit { " NO INHERIT" } else { "" }
+            )
+        }
+        ConstraintKind::EnumCheck { column, enum_name } => {
+            let labels: Vec<String> = schema
+                .enums
+                .get(enum_name)
+                .map(|e| e.labels.iter().map(|l| literal(&l.name)).collect())
+                .unwrap_or_default();
+            format!("CHECK ({} IN ({}))", column.quoted(), labels.join(", "))
+        }
+        ConstraintKind::ForeignKey(fk) => {
+            let mut sql = format!(
+                "FOREIGN KEY ({}) REFERENCES {}",
+                columns(&fk.columns),
+                fk.referenced_table.quoted()
+            );
+            let referenced = crate::diff::referenced_columns_of(schema, fk);
+            if !referenced.is_empty() {
+                sql.push_str(&format!(
+                    " ({})",
+                    referenced.iter().map(|c| c.quoted()).collect::<Vec<_>>().join(", ")
+                ));
+            }
+            match fk.match_type {
+                MatchType::Full => sql.push_str(" MATCH FULL"),
+                MatchType::Partial => sql.push_str(" MATCH PARTIAL"),
+                MatchType::Simple => {}
+            }
+            if fk.on_delete != ReferentialAction::NoAction {
+                sql.push_str(&format!(" ON DELETE {}", action(fk.on_delete)));
+                if !fk.on_delete_columns.is_empty() {
+                    sql.push_str(&format!(
+                        " ({})",
+                        fk.on_delete_columns
+                            .iter()
+                            .map(|c| c.quoted())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                }
+            }
+            if fk.on_update != ReferentialAction::NoAction {
+                sql.push_str(&format!(" ON UPDATE {}", action(fk.on_update)));
+            }
+            sql
+        }
+        ConstraintKind::Exclusion(x) => {
+            let elements: Vec<String> = x
+                .elements
+                .iter()
+                .map(|(e, op)| format!("{} WITH {op}", element_sql(e)))
+                .collect();
+            let mut sql = format!(
+                "EXCLUDE USING {} ({}){}",
+                x.method.quoted(),
+                elements.join(", "),
+                include_sql(&x.include)
+            );
+            if !x.storage_params.is_empty() {
+                sql.push_str(&format!(" WITH ({})", params_sql(&x.storage_params)));
+            }
+            if let Some(predicate) = &x.predicate {
+                sql.push_str(&format!(" WHERE ({})", predicate.as_str()));
+            }
+            sql
+        }
+    };
+    format!("CONSTRAINT {} {body}{}", constraint.name.quoted(), deferral(constraint))
+}
+
+fn include_sql(include: &[Located<Ident>]) -> String {
+    if include.is_empty() {
+        String::new()
+    } else {
+        format!(" INCLUDE ({})", columns(include))
+    }
+}
+
+fn params_sql(params: &[StorageParam]) -> String {
+    params
+        .iter()
+        .map(|p| format!("{} = {}", p.name, param_value(&p.value)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn param_value(value: &str) -> String {
+    if value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
+    {
+        value.to_string()
+    } else {
+        literal(value)
+    }
+}
+
+fn element_sql(element: &IndexElement) -> String {
+    let mut sql = match &element.target {
+        ElementTarget::Column(c) => c.quoted(),
+        ElementTarget::Expression(e) => format!("({})", e.as_str()),
+    };
+    if let Some(collation) = &element.collation {
+        sql.push_str(&format!(" COLLATE {}", collation.quoted()));
+    }
+    if let Some(opclass) = &element.opclass {
+        let name = if opclass.name.schema.as_str() == "pg_catalog" {
+            opclass.name.name.quoted()
+        } else {
+            opclass.name.quoted()
+        };
+        sql.push_str(&format!(" {name}"));
+        if !opclass.params.is_empty() {
+            sql.push_str(&format!(" ({})", params_sql(&opclass.params)));
+        }
+    }
+    if element.descending {
+        sql.push_str(" DESC");
+    }
+    if element.nulls_first != element.descending {
+        sql.push_str(if element.nulls_first {
+            " NULLS FIRST"
+        } else {
+            " NULLS LAST"
+        });
+    }
+    sql
+}
+
+/// `CREATE [UNIQUE] INDEX [CONCURRENTLY] name ON table ...` (no semicolon).
+pub fn index_definition(index: &Index, table: &QualifiedName, concurrently: bool) -> String {
+    let elements: Vec<String> = index.elements.iter().map(element_sql).collect();
+    let mut sql = format!(
+        "CREATE {}INDEX {}{} ON {} USING {} ({}){}",
+        if index.unique { "UNIQUE " } else { "" },
+        if concurrently { "CONCURRENTLY " } else { "" },
+        index.name.quoted(),
+        table.quoted(),
+        index.method.quoted(),
+        elements.join(", "),
+        include_sql(&index.include)
+    );
+    if index.nulls_not_distinct {
+        sql.push_str(" NULLS NOT DISTINCT");
+    }
+    if !index.storage_params.is_empty() {
+        sql.push_str(&format!(" WITH ({})", params_sql(&index.storage_params)));
+    }
+    if let Some(predicate) = &index.predicate {
+        sql.push_str(&format!(" WHERE ({})", predicate.as_str()));
+    }
+    sql
+}
+
+/// `CREATE TABLE` with its columns and constraints (the left-out foreign
+/// keys come later), then its indexes and comments.
+pub(super) fn create_table(table: &Table, left_out: &[Ident], schema: &Schema) -> Vec<Statement> {
+    let mut lines: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| format!("  {}", column_definition(c, &table.name, schema)))
+        .collect();
+    let mut constraints: Vec<&Constraint> = table
+        .constraints
+        .values()
+        .filter(|c| !left_out.contains(&c.name))
+        .collect();
+    // Keys first, then checks, then foreign keys: the order PostgreSQL prints.
+    constraints.sort_by_key(|c| match c.kind {
+        ConstraintKind::PrimaryKey { .. } => 0,
+        ConstraintKind::Unique { .. } | ConstraintKind::Exclusion(_) => 1,
+        ConstraintKind::Check { .. } | ConstraintKind::EnumCheck { .. } => 2,
+        ConstraintKind::ForeignKey(_) => 3,
+    });
+    lines.extend(
+        constraints
+            .iter()
+            .map(|c| format!("  {}", constraint_definition(c, schema))),
+    );
+    let mut sql = format!(
+        "CREATE {}TABLE {} (\n{}\n)",
+        if table.unlogged { "UNLOGGED " } else { "" },
+        table.name.quoted(),
+        lines.join(",\n")
+    );
+    if !table.storage_params.is_empty() {
+        sql.push_str(&format!(" WITH ({})", params_sql(&table.storage_params)));
+    }
+    sql.push(';');
+    let mut out = vec![Statement::new(sql)];
+    for index in table.indexes.values() {
+        out.push(Statement::new(index_definition(index, &table.name, false) + ";"));
+    }
+    match &table.replica_identity {
+        ReplicaIdentity::Default => {}
+        other => {
+            let what = match other {
+                ReplicaIdentity::Full => "FULL".to_string(),
+                ReplicaIdentity::Nothing => "NOTHING".to_string(),
+                ReplicaIdentity::Index(name) => format!("USING INDEX {}", name.value.quoted()),
+                ReplicaIdentity::Default => unreachable!("matched above"),
+            };
+            out.push(Statement::new(format!(
+                "ALTER TABLE {} REPLICA IDENTITY {what};",
+                table.name.quoted()
+            )));
+        }
+    }
+    if let Some(comment) = &table.comment {
+        out.push(Statement::new(format!(
+            "COMMENT ON TABLE {} IS {};",
+            table.name.quoted(),
+            literal(comment)
+        )));
+    }
+    for column in &table.columns {
+        if let Some(comment) = &column.comment {
+            out.push(Statement::new(format!(
+                "COMMENT ON COLUMN {}.{} IS {};",
+                table.name.quoted(),
+                column.name.quoted(),
+                literal(comment)
+            )));
+        }
+    }
+    for constraint in constraints {
+        if let Some(comment) = &constraint.comment {
+            out.push(Statement::new(format!(
+                "COMMENT ON CONSTRAINT {} ON {} IS {};",
+                constraint.name.quoted(),
+                table.name.quoted(),
+                literal(comment)
+            )));
+        }
+    }
+    for index in table.indexes.values() {
+        if let Some(comment) = &index.comment {
+            let name = QualifiedName::new(table.name.schema.clone(), index.name.clone());
+            out.push(Statement::new(format!(
+                "COMMENT ON INDEX {} IS {};",
+                name.quoted(),
+                literal(comment)
+            )));
+        }
+    }
+    out
+}
+
+/// `ALTER TABLE|INDEX ... SET (...)` / `RESET (...)`.
+pub(super) fn storage_params(kind: &str, name: &str, set: &[StorageParam], reset: &[String]) -> Vec<Statement> {
+    let mut out = Vec::new();
+    if !set.is_empty() {
+        out.push(Statement::new(format!(
+            "ALTER {kind} {name} SET ({});",
+            params_sql(set)
+        )));
+    }
+    if !reset.is_empty() {
+        out.push(Statement::new(format!(
+            "ALTER {kind} {name} RESET ({});",
+            reset.join(", ")
+        )));
+    }
+    out
+}
+
+/// Set not null without a long lock: a `NOT VALID` check, validated, then
+/// `SET NOT NULL` (which uses the validated check), then the check dropped.
+pub(super) fn online_set_not_null(table: &QualifiedName, column: &Ident) -> Vec<Statement> {
+    let check = Ident::new(crate::ir::naming::make_object_name(
+        table.name.as_str(),
+        Some(column.as_str()),
+        Some("not_null"),
+    ));
+    vec![
+        Statement::new("SET lock_timeout = '5s';".into()),
+        Statement::new(format!(
+            "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({} IS NOT NULL) NOT VALID;",
+            table.quoted(),
+            check.quoted(),
+            column.quoted()
+        )),
+        Statement::new(format!(
+            "ALTER TABLE {} VALIDATE CONSTRAINT {};",
+            table.quoted(),
+            check.quoted()
+        )),
+        Statement::new(format!(
+            "ALTER TABLE {} ALTER COLUMN {} SET NOT NULL;",
+            table.quoted(),
+            column.quoted()
+        )),
+        Statement::new(format!(
+            "ALTER TABLE {} DROP CONSTRAINT {};",
+            table.quoted(),
+            check.quoted()
+        )),
+    ]
+}
+
+/// An enum whose labels were removed or reordered: a new type under the
+/// old name, every column converted (renamed labels mapped), the old type
+/// dropped. Rows holding a removed label make the conversion fail, so the
+/// transaction changes nothing.
+pub(super) fn recreate_enum(old: &Enum, new: &Enum, columns: &[EnumColumn], schema: &Schema) -> Vec<Statement> {
+    let mut out = Vec::new();
+    let old_name = QualifiedName::new(
+        old.name.schema.clone(),
+        Ident::new(crate::ir::naming::make_object_name(
+            new.name.name.as_str(),
+            None,
+            Some("old"),
+        )),
+    );
+    let native_before = old.storage == EnumStorage::Native;
+    let native_after = new.storage == EnumStorage::Native;
+    if native_before {
+        out.push(Statement::new(format!(
+            "ALTER TYPE {} RENAME TO {};",
+            old.name.quoted(),
+            old_name.name.quoted()
+        )));
+    }
+    if native_after {
+        let labels: Vec<String> = new.labels.iter().map(|l| literal(&l.name)).collect();
+        out.push(Statement::new(format!(
+            "CREATE TYPE {} AS ENUM ({});",
+            new.name.quoted(),
+            labels.join(", ")
+        )));
+    }
+    let renamed: Vec<(&str, &str)> = new
+        .labels
+        .iter()
+        .filter_map(|l| {
+            l.was
+                .as_ref()
+                .filter(|w| old.labels.iter().any(|o| o.name == w.value))
+                .map(|w| (w.value.as_str(), l.name.as_str()))
+        })
+        .collect();
+    for column in columns {
+        let target = if native_after {
+            new.name.quoted()
+        } else {
+            "text".to_string()
+        };
+        let dims = "[]".repeat(column.array_dims as usize);
+        let name = column.column.quoted();
+        let value = if renamed.is_empty() || column.array_dims > 0 {
+            format!("{name}::text")
+        } else {
+            let cases: Vec<String> = renamed
+                .iter()
+                .map(|(from, to)| format!("WHEN {} THEN {}", literal(from), literal(to)))
+                .collect();
+            format!("(CASE {name}::text {} ELSE {name}::text END)", cases.join(" "))
+        };
+        let using = if column.array_dims > 0 {
+            format!("{name}::text{dims}::{target}{dims}")
+        } else {
+            format!("{value}::{target}")
+        };
+        if column.default.is_some() {
+            out.push(Statement::new(format!(
+                "ALTER TABLE {} ALTER COLUMN {name} DROP DEFAULT;",
+                column.table.quoted()
+            )));
+        }
+        out.push(Statement::new(format!(
+            "ALTER TABLE {} ALTER COLUMN {name} TYPE {target}{dims} USING {using};",
+            column.table.quoted()
+        )));
+        if let Some(default) = &column.default {
+            out.push(Statement::new(format!(
+                "ALTER TABLE {} ALTER COLUMN {name} SET DEFAULT {};",
+                column.table.quoted(),
+                default.as_str()
+            )));
+        }
+    }
+    if native_before {
+        out.push(Statement::new(format!("DROP TYPE {};", old_name.quoted())));
+    }
+    let _ = schema;
+    out
+}

@@ -1,0 +1,563 @@
+//! Plans → PostgreSQL SQL: one function per kind of change, identifiers
+//! quoted only when needed, literals escaped, names schema-qualified.
+
+mod ddl;
+
+use crate::diff::{Change, LabelPosition};
+use crate::ir::*;
+use crate::plan::{Direction, Plan, Step};
+
+pub use ddl::{column_definition, constraint_definition, index_definition, literal, type_sql};
+
+/// One SQL statement of a step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Statement {
+    pub sql: String,
+    /// False for statements PostgreSQL refuses inside a transaction block
+    /// (`CREATE INDEX CONCURRENTLY`).
+    pub transactional: bool,
+}
+
+impl Statement {
+    fn new(sql: String) -> Statement {
+        Statement {
+            sql,
+            transactional: true,
+        }
+    }
+}
+
+/// The statements of one step.
+pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
+    let online = plan.options.online;
+    let existed = |t: &QualifiedName| plan.from.tables.contains_key(t);
+    let mut out = Vec::new();
+    let lock = |out: &mut Vec<Statement>| {
+        if online {
+            out.push(Statement::new("SET lock_timeout = '5s';".into()));
+        }
+    };
+    match &step.change {
+        Change::CreateSchema(name) => out.push(Statement::new(format!("CREATE SCHEMA {};", name.quoted()))),
+        Change::DropSchema(name) => out.push(Statement::new(format!("DROP SCHEMA {};", name.quoted()))),
+        Change::CreateExtension(e) => {
+            let mut sql = format!("CREATE EXTENSION IF NOT EXISTS {}", e.name.quoted());
+            if let Some(schema) = &e.schema {
+                sql.push_str(&format!(" SCHEMA {}", schema.quoted()));
+            }
+            if let Some(version) = &e.version {
+                sql.push_str(&format!(" VERSION {}", literal(version)));
+            }
+            out.push(Statement::new(sql + ";"));
+            if let Some(comment) = &e.comment {
+                out.push(Statement::new(format!(
+                    "COMMENT ON EXTENSION {} IS {};",
+                    e.name.quoted(),
+                    literal(comment)
+                )));
+            }
+        }
+        Change::DropExtension(e) => out.push(Statement::new(format!("DROP EXTENSION {};", e.name.quoted()))),
+        Change::AlterExtensionVersion { name, version } => {
+            let current = plan.from.extensions.get(name).and_then(|e| e.version.as_deref());
+            match version {
+                // Extensions ship update scripts forward only: going back to
+                // an older version is not something PostgreSQL can do.
+                Some(v) if current.is_some_and(|c| crate::plan::version_is_older(v, c)) => {
+                    out.push(Statement::new(format!(
+                        "-- extension {} stays at version {}: PostgreSQL has no path back to {}",
+                        name.quoted(),
+                        current.unwrap_or(""),
+                        v
+                    )))
+                }
+                Some(v) => out.push(Statement::new(format!(
+                    "ALTER EXTENSION {} UPDATE TO {};",
+                    name.quoted(),
+                    literal(v)
+                ))),
+                None => out.push(Statement::new(format!("ALTER EXTENSION {} UPDATE;", name.quoted()))),
+            }
+        }
+        Change::AlterExtensionSchema { name, schema } => out.push(Statement::new(format!(
+            "ALTER EXTENSION {} SET SCHEMA {};",
+            name.quoted(),
+            schema.quoted()
+        ))),
+        Change::CreateEnum(e) => {
+            if e.storage == EnumStorage::Native {
+                let labels: Vec<String> = e.labels.iter().map(|l| literal(&l.name)).collect();
+                out.push(Statement::new(format!(
+                    "CREATE TYPE {} AS ENUM ({});",
+                    e.name.quoted(),
+                    labels.join(", ")
+                )));
+                if let Some(comment) = &e.comment {
+                    out.push(Statement::new(format!(
+                        "COMMENT ON TYPE {} IS {};",
+                        e.name.quoted(),
+                        literal(comment)
+                    )));
+                }
+            }
+        }
+        Change::DropEnum(e) => {
+            if e.storage == EnumStorage::Native {
+                out.push(Statement::new(format!("DROP TYPE {};", e.name.quoted())));
+            }
+        }
+        Change::RenameEnum { from, to } => out.extend(rename_in_schema("TYPE", from, to)),
+        Change::AddEnumLabel {
+            enum_name,
+            label,
+            position,
+        } => {
+            let place = match position {
+                LabelPosition::Last => String::new(),
+                LabelPosition::Before(other) => format!(" BEFORE {}", literal(other)),
+                LabelPosition::After(other) => format!(" AFTER {}", literal(other)),
+            };
+            out.push(Statement::new(format!(
+                "ALTER TYPE {} ADD VALUE {}{place};",
+                enum_name.quoted(),
+                literal(label)
+            )));
+        }
+        Change::RenameEnumLabel { enum_name, from, to } => out.push(Statement::new(format!(
+            "ALTER TYPE {} RENAME VALUE {} TO {};",
+            enum_name.quoted(),
+            literal(from),
+            literal(to)
+        ))),
+        Change::RecreateEnum { old, new, columns } => out.extend(ddl::recreate_enum(old, new, columns, &plan.to)),
+        Change::CommentOnEnum { name, comment } => out.push(Statement::new(format!(
+            "COMMENT ON TYPE {} IS {};",
+            name.quoted(),
+            comment_sql(comment)
+        ))),
+        Change::CreateSequence(s) => {
+            out.push(Statement::new(format!(
+                "CREATE SEQUENCE {}{};",
+                s.name.quoted(),
+                ddl::sequence_options(&s.options, None)
+            )));
+            if let Some(comment) = &s.comment {
+                out.push(Statement::new(format!(
+                    "COMMENT ON SEQUENCE {} IS {};",
+                    s.name.quoted(),
+                    literal(comment)
+                )));
+            }
+        }
+        Change::DropSequence(s) => out.push(Statement::new(format!("DROP SEQUENCE {};", s.name.quoted()))),
+        Change::RenameSequence { from, to } => out.extend(rename_in_schema("SEQUENCE", from, to)),
+        Change::AlterSequence { name, old, new } => out.push(Statement::new(format!(
+            "ALTER SEQUENCE {}{};",
+            name.quoted(),
+            ddl::sequence_options(new, Some(old))
+        ))),
+        Change::SetSequenceOwner { name, owner } => out.push(Statement::new(match owner {
+            Some((table, column)) => format!(
+                "ALTER SEQUENCE {} OWNED BY {}.{};",
+                name.quoted(),
+                table.quoted(),
+                column.quoted()
+            ),
+            None => format!("ALTER SEQUENCE {} OWNED BY NONE;", name.quoted()),
+        })),
+        Change::CommentOnSequence { name, comment } => out.push(Statement::new(format!(
+            "COMMENT ON SEQUENCE {} IS {};",
+            name.quoted(),
+            comment_sql(comment)
+        ))),
+        Change::CreateTable(table) => out.extend(ddl::create_table(table, &step.deferred_foreign_keys, &plan.to)),
+        Change::DropTable(table) => out.push(Statement::new(format!("DROP TABLE {};", table.name.quoted()))),
+        Change::RenameTable { from, to } => out.extend(rename_in_schema("TABLE", from, to)),
+        Change::CommentOnTable { table, comment } => out.push(Statement::new(format!(
+            "COMMENT ON TABLE {} IS {};",
+            table.quoted(),
+            comment_sql(comment)
+        ))),
+        Change::SetLogged { table, unlogged } => {
+            lock(&mut out);
+            out.push(Statement::new(format!(
+                "ALTER TABLE {} SET {};",
+                table.quoted(),
+                if *unlogged { "UNLOGGED" } else { "LOGGED" }
+            )));
+        }
+        Change::SetStorageParams { table, set, reset } => {
+            out.extend(ddl::storage_params("TABLE", &table.quoted(), set, reset))
+        }
+        Change::SetIndexStorageParams {
+            table,
+            index,
+            set,
+            reset,
+        } => {
+            let name = QualifiedName::new(table.schema.clone(), index.clone());
+            out.extend(ddl::storage_params("INDEX", &name.quoted(), set, reset));
+        }
+        Change::SetReplicaIdentity { table, identity } => {
+            let what = match identity {
+                ReplicaIdentity::Default => "DEFAULT".to_string(),
+                ReplicaIdentity::Full => "FULL".to_string(),
+                ReplicaIdentity::Nothing => "NOTHING".to_string(),
+                ReplicaIdentity::Index(name) => format!("USING INDEX {}", name.value.quoted()),
+            };
+            out.push(Statement::new(format!(
+                "ALTER TABLE {} REPLICA IDENTITY {what};",
+                table.quoted()
+            )));
+        }
+        Change::AddColumn { table, column } => {
+            lock(&mut out);
+            out.push(Statement::new(format!(
+                "ALTER TABLE {} ADD COLUMN {};",
+                table.quoted(),
+                column_definition(column, table, &plan.to)
+            )));
+            if let Some(comment) = &column.comment {
+                out.push(Statement::new(format!(
+                    "COMMENT ON COLUMN {}.{} IS {};",
+                    table.quoted(),
+                    column.name.quoted(),
+                    literal(comment)
+                )));
+            }
+        }
+        Change::DropColumn { table, column } => {
+            lock(&mut out);
+            out.push(Statement::new(format!(
+                "ALTER TABLE {} DROP COLUMN {};",
+                table.quoted(),
+                column.name.quoted()
+            )));
+        }
+        Change::RenameColumn { table, from, to } => out.push(Statement::new(format!(
+            "ALTER TABLE {} RENAME COLUMN {} TO {};",
+            table.quoted(),
+            from.quoted(),
+            to.quoted()
+        ))),
+        Change::AlterColumnType {
+            table,
+            column,
+            to,
+            collation,
+            ..
+        } => {
+            lock(&mut out);
+            let collate = collation
+                .as_ref()
+                .map(|c| format!(" COLLATE {}", c.quoted()))
+                .unwrap_or_default();
+            let ty = type_sql(to, &plan.to);
+            out.push(Statement::new(format!(
+                "ALTER TABLE {} ALTER COLUMN {} TYPE {ty}{collate} USING {}::{ty};",
+                table.quoted(),
+                column.quoted(),
+                column.quoted()
+            )));
+        }
+        Change::SetNotNull { table, column } => {
+            if online && existed(table) {
+                out.extend(ddl::online_set_not_null(table, column));
+            } else {
+                out.push(Statement::new(format!(
+                    "ALTER TABLE {} ALTER COLUMN {} SET NOT NULL;",
+                    table.quoted(),
+                    column.quoted()
+                )));
+            }
+        }
+        Change::DropNotNull { table, column } => out.push(Statement::new(format!(
+            "ALTER TABLE {} ALTER COLUMN {} DROP NOT NULL;",
+            table.quoted(),
+            column.quoted()
+        ))),
+        Change::SetDefault { table, column, default } => out.push(Statement::new(format!(
+            "ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {};",
+            table.quoted(),
+            column.quoted(),
+            default.as_str()
+        ))),
+        Change::DropDefault { table, column } => out.push(Statement::new(format!(
+            "ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT;",
+            table.quoted(),
+            column.quoted()
+        ))),
+        Change::AddIdentity {
+            table,
+            column,
+            identity,
+        } => out.push(Statement::new(format!(
+            "ALTER TABLE {} ALTER COLUMN {} ADD {};",
+            table.quoted(),
+            column.quoted(),
+            ddl::identity_clause(identity, table, column)
+        ))),
+        Change::DropIdentity { table, column } => out.push(Statement::new(format!(
+            "ALTER TABLE {} ALTER COLUMN {} DROP IDENTITY;",
+            table.quoted(),
+            column.quoted()
+        ))),
+        Change::AlterIdentity {
+            table,
+            column,
+            old,
+            new,
+        } => {
+            let mut parts = Vec::new();
+            if old.always != new.always {
+                parts.push(format!(
+                    "SET GENERATED {}",
+                    if new.always { "ALWAYS" } else { "BY DEFAULT" }
+                ));
+            }
+            parts.extend(ddl::identity_option_sets(&new.options, &old.options));
+            out.push(Statement::new(format!(
+                "ALTER TABLE {} ALTER COLUMN {} {};",
+                table.quoted(),
+                column.quoted(),
+                parts.join(" ")
+            )));
+        }
+        Change::CommentOnColumn { table, column, comment } => out.push(Statement::new(format!(
+            "COMMENT ON COLUMN {}.{} IS {};",
+            table.quoted(),
+            column.quoted(),
+            comment_sql(comment)
+        ))),
+        Change::AddConstraint { table, constraint } => {
+            let risky = existed(table)
+                && matches!(
+                    constraint.kind,
+                    ConstraintKind::ForeignKey(_) | ConstraintKind::Check { .. } | ConstraintKind::EnumCheck { .. }
+                );
+            lock(&mut out);
+            let definition = constraint_definition(constraint, &plan.to);
+            if online && risky && !constraint.not_valid {
+                out.push(Statement::new(format!(
+                    "ALTER TABLE {} ADD {definition} NOT VALID;",
+                    table.quoted()
+                )));
+                out.push(Statement::new(format!(
+                    "ALTER TABLE {} VALIDATE CONSTRAINT {};",
+                    table.quoted(),
+                    constraint.name.quoted()
+                )));
+            } else {
+                let not_valid = if constraint.not_valid { " NOT VALID" } else { "" };
+                out.push(Statement::new(format!(
+                    "ALTER TABLE {} ADD {definition}{not_valid};",
+                    table.quoted()
+                )));
+            }
+            if let Some(comment) = &constraint.comment {
+                out.push(Statement::new(format!(
+                    "COMMENT ON CONSTRAINT {} ON {} IS {};",
+                    constraint.name.quoted(),
+                    table.quoted(),
+                    literal(comment)
+                )));
+            }
+        }
+        Change::DropConstraint { table, constraint } => {
+            lock(&mut out);
+            out.push(Statement::new(format!(
+                "ALTER TABLE {} DROP CONSTRAINT {};",
+                table.quoted(),
+                constraint.name.quoted()
+            )));
+        }
+        Change::RenameConstraint { table, from, to } => out.push(Statement::new(format!(
+            "ALTER TABLE {} RENAME CONSTRAINT {} TO {};",
+            table.quoted(),
+            from.quoted(),
+            to.quoted()
+        ))),
+        Change::ValidateConstraint { table, name } => out.push(Statement::new(format!(
+            "ALTER TABLE {} VALIDATE CONSTRAINT {};",
+            table.quoted(),
+            name.quoted()
+        ))),
+        Change::CommentOnConstraint { table, name, comment } => out.push(Statement::new(format!(
+            "COMMENT ON CONSTRAINT {} ON {} IS {};",
+            name.quoted(),
+            table.quoted(),
+            comment_sql(comment)
+        ))),
+        Change::CreateIndex { table, index } => {
+            let concurrently = online && existed(table);
+            if !concurrently {
+                lock(&mut out);
+            }
+            out.push(Statement {
+                sql: index_definition(index, table, concurrently) + ";",
+                transactional: !concurrently,
+            });
+            if let Some(comment) = &index.comment {
+                let name = QualifiedName::new(table.schema.clone(), index.name.clone());
+                out.push(Statement::new(format!(
+                    "COMMENT ON INDEX {} IS {};",
+                    name.quoted(),
+                    literal(comment)
+                )));
+            }
+        }
+        Change::DropIndex { table, index } => {
+            let name = QualifiedName::new(table.schema.clone(), index.name.clone());
+            if online {
+                out.push(Statement {
+                    sql: format!("DROP INDEX CONCURRENTLY {};", name.quoted()),
+                    transactional: false,
+                });
+            } else {
+                out.push(Statement::new(format!("DROP INDEX {};", name.quoted())));
+            }
+        }
+        Change::RenameIndex { table, from, to } => {
+            let name = QualifiedName::new(table.schema.clone(), from.clone());
+            out.push(Statement::new(format!(
+                "ALTER INDEX {} RENAME TO {};",
+                name.quoted(),
+                to.quoted()
+            )));
+        }
+        Change::CommentOnIndex { table, index, comment } => {
+            let name = QualifiedName::new(table.schema.clone(), index.clone());
+            out.push(Statement::new(format!(
+                "COMMENT ON INDEX {} IS {};",
+                name.quoted(),
+                comment_sql(comment)
+            )));
+        }
+    }
+    out
+}
+
+fn comment_sql(comment: &Option<String>) -> String {
+    comment.as_deref().map(literal).unwrap_or_else(|| "NULL".into())
+}
+
+/// `ALTER kind ... RENAME TO` and `SET SCHEMA` as needed.
+fn rename_in_schema(kind: &str, from: &QualifiedName, to: &QualifiedName) -> Vec<Statement> {
+    let mut out = Vec::new();
+    let mut current = from.clone();
+    if from.schema != to.schema {
+        out.push(Statement::new(format!(
+            "ALTER {kind} {} SET SCHEMA {};",
+            current.quoted(),
+            to.schema.quoted()
+        )));
+        current = QualifiedName::new(to.schema.clone(), from.name.clone());
+    }
+    if from.name != to.name {
+        out.push(Statement::new(format!(
+            "ALTER {kind} {} RENAME TO {};",
+            current.quoted(),
+            to.name.quoted()
+        )));
+    }
+    out
+}
+
+/// A one-line description of a step, for its comment header and summaries.
+pub fn describe(change: &Change) -> String {
+    use Change::*;
+    match change {
+        CreateSchema(n) => format!("create schema {n}"),
+        DropSchema(n) => format!("drop schema {n}"),
+        CreateExtension(e) => format!("create extension {}", e.name),
+        DropExtension(e) => format!("drop extension {}", e.name),
+        AlterExtensionVersion { name, .. } => format!("update extension {name}"),
+        AlterExtensionSchema { name, schema } => format!("move extension {name} to schema {schema}"),
+        CreateEnum(e) => format!("create enum {}", e.name),
+        DropEnum(e) => format!("drop enum {}", e.name),
+        RenameEnum { from, to } => format!("rename enum {from} to {to}"),
+        AddEnumLabel { enum_name, label, .. } => format!("add label '{label}' to enum {enum_name}"),
+        RenameEnumLabel { enum_name, from, to } => format!("rename label '{from}' of enum {enum_name} to '{to}'"),
+        RecreateEnum { new, .. } => format!("recreate enum {} with its new labels", new.name),
+        CommentOnEnum { name, .. } => format!("comment on enum {name}"),
+        CreateSequence(s) => format!("create sequence {}", s.name),
+        DropSequence(s) => format!("drop sequence {}", s.name),
+        RenameSequence { from, to } => format!("rename sequence {from} to {to}"),
+        AlterSequence { name, .. } => format!("alter sequence {name}"),
+        SetSequenceOwner { name, .. } => format!("set owner of sequence {name}"),
+        CommentOnSequence { name, .. } => format!("comment on sequence {name}"),
+        CreateTable(t) => format!("create table {}", t.name),
+        DropTable(t) => format!("drop table {}", t.name),
+        RenameTable { from, to } => format!("rename table {from} to {to}"),
+        CommentOnTable { table, .. } => format!("comment on table {table}"),
+        SetLogged { table, unlogged } => {
+            format!("make table {table} {}", if *unlogged { "unlogged" } else { "logged" })
+        }
+        SetStorageParams { table, .. } => format!("set storage parameters of {table}"),
+        SetReplicaIdentity { table, .. } => format!("set replica identity of {table}"),
+        AddColumn { table, column } => format!("add column {table}.{}", column.name),
+        DropColumn { table, column } => format!("drop column {table}.{}", column.name),
+        RenameColumn { table, from, to } => format!("rename column {table}.{from} to {to}"),
+        AlterColumnType {
+            table,
+            column,
+            from,
+            to,
+            ..
+        } => format!("change type of {table}.{column} from {from} to {to}"),
+        SetNotNull { table, column } => format!("set {table}.{column} not null"),
+        DropNotNull { table, column } => format!("allow null in {table}.{column}"),
+        SetDefault { table, column, .. } => format!("set default of {table}.{column}"),
+        DropDefault { table, column } => format!("drop default of {table}.{column}"),
+        AddIdentity { table, column, .. } => format!("make {table}.{column} an identity column"),
+        DropIdentity { table, column } => format!("drop identity of {table}.{column}"),
+        AlterIdentity { table, column, .. } => format!("alter identity of {table}.{column}"),
+        CommentOnColumn { table, column, .. } => format!("comment on column {table}.{column}"),
+        AddConstraint { table, constraint } => format!("add constraint {} to {table}", constraint.name),
+        DropConstraint { table, constraint } => format!("drop constraint {} of {table}", constraint.name),
+        RenameConstraint { table, from, to } => format!("rename constraint {from} of {table} to {to}"),
+        ValidateConstraint { table, name } => format!("validate constraint {name} of {table}"),
+        CommentOnConstraint { table, name, .. } => format!("comment on constraint {name} of {table}"),
+        CreateIndex { table, index } => format!("create index {} on {table}", index.name),
+        DropIndex { table, index } => format!("drop index {} of {table}", index.name),
+        RenameIndex { table, from, to } => format!("rename index {from} of {table} to {to}"),
+        SetIndexStorageParams { index, .. } => format!("set storage parameters of index {index}"),
+        CommentOnIndex { index, .. } => format!("comment on index {index}"),
+    }
+}
+
+/// The whole script: a header, then each step with its description and
+/// findings as comments above its statements.
+pub fn render_plan(plan: &Plan) -> String {
+    let mut out = String::new();
+    if plan.steps.is_empty() {
+        return "-- no changes\n".into();
+    }
+    let which = match plan.direction {
+        Direction::Upgrade => "upgrade",
+        Direction::Downgrade => "downgrade",
+    };
+    out.push_str(&format!("-- trellisc {which}: {} step(s)\n", plan.steps.len()));
+    for (i, step) in plan.steps.iter().enumerate() {
+        out.push_str(&format!("\n-- step {}: {}\n", i + 1, describe(&step.change)));
+        for &f in &step.findings {
+            let finding = &plan.findings[f];
+            out.push_str(&format!(
+                "-- {}: {}\n",
+                finding.kind.label().to_uppercase(),
+                finding.message
+            ));
+            if let Some(help) = &finding.help {
+                out.push_str(&format!("--   {help}\n"));
+            }
+        }
+        for statement in step_statements(step, plan) {
+            if !statement.transactional {
+                out.push_str("-- (runs outside a transaction)\n");
+            }
+            out.push_str(&statement.sql);
+            out.push('\n');
+        }
+    }
+    out
+}

@@ -1,0 +1,91 @@
+//! The differ, planner and renderer on every case under tests/cases/diff:
+//! upgrade SQL, downgrade SQL and findings snapshotted side by side, and
+//! properties that hold for every case.
+
+mod common;
+
+use trellisc::ir::Schema;
+use trellisc::plan::{self, PlanOptions};
+use trellisc::render::render_plan;
+
+fn cases() -> Vec<(String, Schema, Schema)> {
+    let dir = common::root().join("tests/cases/diff");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/cases/diff")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|path| {
+            let name = path.file_name().expect("name").to_string_lossy().to_string();
+            let load = |file: &str| {
+                let text = std::fs::read_to_string(path.join(file)).expect("read case file");
+                let compiled = common::compile(&[(format!("{name}/{file}"), text)]);
+                assert!(!compiled.has_errors(), "{name}/{file}: {:#?}", compiled.diagnostics);
+                compiled.schema
+            };
+            (name.clone(), load("old.trellis"), load("new.trellis"))
+        })
+        .collect()
+}
+
+fn report(old: &Schema, new: &Schema, options: PlanOptions) -> String {
+    let upgrade = plan::upgrade(old, new, options);
+    let downgrade = plan::downgrade(old, new, options);
+    format!(
+        "{}\n-------- downgrade --------\n{}",
+        render_plan(&upgrade),
+        render_plan(&downgrade)
+    )
+}
+
+#[test]
+fn each_case_plans_as_its_snapshot() {
+    let cases = cases();
+    assert!(cases.len() >= 50, "at least 50 diff cases, found {}", cases.len());
+    for (name, old, new) in &cases {
+        insta::assert_snapshot!(name.clone(), report(old, new, PlanOptions::default()));
+    }
+}
+
+#[test]
+fn output_is_byte_identical_across_runs() {
+    for (name, old, new) in cases() {
+        assert_eq!(
+            report(&old, &new, PlanOptions::default()),
+            report(&old, &new, PlanOptions::default()),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn a_schema_diffed_with_itself_is_empty() {
+    for (name, old, new) in cases() {
+        assert!(trellisc::diff::diff(&old, &old).is_empty(), "{name}: old vs old");
+        assert!(trellisc::diff::diff(&new, &new).is_empty(), "{name}: new vs new");
+    }
+    for dir in [
+        "examples/shop",
+        "examples/blog",
+        "examples/saas",
+        "tests/fixtures/language",
+    ] {
+        let schema = common::compile(&common::read_schema(&common::root().join(dir))).schema;
+        assert!(trellisc::diff::diff(&schema, &schema).is_empty(), "{dir}");
+    }
+}
+
+#[test]
+fn upgrade_and_downgrade_are_both_empty_or_both_not() {
+    for (name, old, new) in cases() {
+        let up = trellisc::diff::diff(&old, &new);
+        let down = trellisc::diff::reverse(&old, &new);
+        assert_eq!(up.is_empty(), down.is_empty(), "{name}");
+        // The downgrade of the downgrade is the upgrade.
+        let again = trellisc::diff::diff_with(&old, &new, &trellisc::diff::Renames::from_hints(&old, &new));
+        assert_eq!(up, again, "{name}");
+    }
+}

@@ -1,0 +1,2 @@
+//! Test support: the PostgreSQL harness.
+pub mod pg;
