@@ -166,7 +166,7 @@ impl TablePair<'_> {
             _ => {}
         }
         let default = |c: &Column| c.default.as_ref().map(|d| d.value.clone());
-        if default(before) != default(after) || (type_changed && after.default.is_some()) {
+        if default(before) != default(after) {
             match default(after) {
                 Some(expr) => changes.push(Change::SetDefault {
                     table: table.clone(),

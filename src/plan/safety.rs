@@ -142,7 +142,7 @@ pub(super) fn analyse(
                         table,
                         column.as_str()
                     ),
-                    Some("widen the type instead, or allow it with --allow-destructive".into()),
+                    Some("keep a type every value fits in, or allow it with --allow-destructive".into()),
                     column_origin(to, table, column),
                 ),
             },

@@ -464,7 +464,6 @@ pub(super) fn online_set_not_null(table: &QualifiedName, column: &Ident) -> Vec<
         Some("not_null"),
     ));
     vec![
-        Statement::new("SET lock_timeout = '5s';".into()),
         Statement::new(format!(
             "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({} IS NOT NULL) NOT VALID;",
             table.quoted(),
@@ -575,4 +574,39 @@ pub(super) fn recreate_enum(old: &Enum, new: &Enum, columns: &[EnumColumn], sche
     }
     let _ = schema;
     out
+}
+
+/// A primary key or unique constraint added without blocking writes: its
+/// index built concurrently, then attached with `USING INDEX`.
+pub(super) fn online_key(table: &QualifiedName, constraint: &Constraint) -> Vec<Statement> {
+    let (kind, cols, include, nulls_not_distinct) = match &constraint.kind {
+        ConstraintKind::PrimaryKey { columns: c, include } => ("PRIMARY KEY", c, include, false),
+        ConstraintKind::Unique {
+            columns: c,
+            include,
+            nulls_not_distinct,
+        } => ("UNIQUE", c, include, *nulls_not_distinct),
+        _ => unreachable!("only keys are attached by index"),
+    };
+    let index = QualifiedName::new(table.schema.clone(), constraint.name.clone());
+    vec![
+        Statement {
+            sql: format!(
+                "CREATE UNIQUE INDEX CONCURRENTLY {} ON {} USING btree ({}){}{};",
+                constraint.name.quoted(),
+                table.quoted(),
+                columns(cols),
+                include_sql(include),
+                if nulls_not_distinct { " NULLS NOT DISTINCT" } else { "" }
+            ),
+            transactional: false,
+        },
+        Statement::new(format!(
+            "ALTER TABLE {} ADD CONSTRAINT {} {kind} USING INDEX {}{};",
+            table.quoted(),
+            constraint.name.quoted(),
+            index.name.quoted(),
+            deferral(constraint)
+        )),
+    ]
 }

@@ -32,11 +32,6 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
     let online = plan.options.online;
     let existed = |t: &QualifiedName| plan.from.tables.contains_key(t);
     let mut out = Vec::new();
-    let lock = |out: &mut Vec<Statement>| {
-        if online {
-            out.push(Statement::new("SET lock_timeout = '5s';".into()));
-        }
-    };
     match &step.change {
         Change::CreateSchema(name) => out.push(Statement::new(format!("CREATE SCHEMA {};", name.quoted()))),
         Change::DropSchema(name) => out.push(Statement::new(format!("DROP SCHEMA {};", name.quoted()))),
@@ -179,7 +174,6 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             comment_sql(comment)
         ))),
         Change::SetLogged { table, unlogged } => {
-            lock(&mut out);
             out.push(Statement::new(format!(
                 "ALTER TABLE {} SET {};",
                 table.quoted(),
@@ -211,7 +205,6 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             )));
         }
         Change::AddColumn { table, column } => {
-            lock(&mut out);
             out.push(Statement::new(format!(
                 "ALTER TABLE {} ADD COLUMN {};",
                 table.quoted(),
@@ -227,7 +220,6 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             }
         }
         Change::DropColumn { table, column } => {
-            lock(&mut out);
             out.push(Statement::new(format!(
                 "ALTER TABLE {} DROP COLUMN {};",
                 table.quoted(),
@@ -247,7 +239,6 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             collation,
             ..
         } => {
-            lock(&mut out);
             let collate = collation
                 .as_ref()
                 .map(|c| format!(" COLLATE {}", c.quoted()))
@@ -330,14 +321,16 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             comment_sql(comment)
         ))),
         Change::AddConstraint { table, constraint } => {
-            let risky = existed(table)
-                && matches!(
-                    constraint.kind,
-                    ConstraintKind::ForeignKey(_) | ConstraintKind::Check { .. } | ConstraintKind::EnumCheck { .. }
-                );
-            lock(&mut out);
+            let checks_rows = matches!(
+                constraint.kind,
+                ConstraintKind::ForeignKey(_) | ConstraintKind::Check { .. } | ConstraintKind::EnumCheck { .. }
+            );
+            let keyed = matches!(
+                constraint.kind,
+                ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. }
+            );
             let definition = constraint_definition(constraint, &plan.to);
-            if online && risky && !constraint.not_valid {
+            if online && checks_rows && !constraint.not_valid {
                 out.push(Statement::new(format!(
                     "ALTER TABLE {} ADD {definition} NOT VALID;",
                     table.quoted()
@@ -347,6 +340,9 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
                     table.quoted(),
                     constraint.name.quoted()
                 )));
+            } else if online && keyed && existed(table) {
+                // Build the index without blocking writes, then attach it.
+                out.extend(ddl::online_key(table, constraint));
             } else {
                 let not_valid = if constraint.not_valid { " NOT VALID" } else { "" };
                 out.push(Statement::new(format!(
@@ -364,7 +360,6 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             }
         }
         Change::DropConstraint { table, constraint } => {
-            lock(&mut out);
             out.push(Statement::new(format!(
                 "ALTER TABLE {} DROP CONSTRAINT {};",
                 table.quoted(),
@@ -390,9 +385,6 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
         ))),
         Change::CreateIndex { table, index } => {
             let concurrently = online && existed(table);
-            if !concurrently {
-                lock(&mut out);
-            }
             out.push(Statement {
                 sql: index_definition(index, table, concurrently) + ";",
                 transactional: !concurrently,
@@ -433,6 +425,11 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
                 comment_sql(comment)
             )));
         }
+    }
+    if online && !out.is_empty() {
+        // Every DDL statement takes a lock: give up quickly rather than
+        // queue behind a long transaction and block everyone behind it.
+        out.insert(0, Statement::new("SET lock_timeout = '5s';".into()));
     }
     out
 }

@@ -39,7 +39,33 @@ fn run(command: &mut Command) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
+/// On a fresh Debian machine (run as root) the server package is installed
+/// on first use, so that a plain `cargo test` works there.
+fn install_postgres() -> Result<(), String> {
+    let root = run(Command::new("id").arg("-u"))
+        .map(|s| s.trim() == "0")
+        .unwrap_or(false);
+    if !root || !Path::new("/usr/bin/apt-get").exists() {
+        return Err(
+            "PostgreSQL is not installed: install the postgresql package (apt-get install postgresql), \
+                    or set TRELLIS_TEST_DATABASE_URL"
+                .into(),
+        );
+    }
+    eprintln!("PostgreSQL is not installed: installing Debian's postgresql package for the tests");
+    run(Command::new("apt-get")
+        .args(["update", "-qq"])
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "-qq", "postgresql"])
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    Ok(())
+}
+
 fn postgres_bin() -> Result<PathBuf, String> {
+    if !Path::new("/usr/lib/postgresql").exists() {
+        install_postgres()?;
+    }
     let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
         .map_err(|_| {
             "PostgreSQL is not installed (no /usr/lib/postgresql); install the postgresql package".to_string()
