@@ -4,6 +4,17 @@
 
 /// A generated schema as (file name, text) pairs, 100 tables a file.
 pub fn schema(tables: usize) -> Vec<(String, String)> {
+    generate(tables, false)
+}
+
+/// The same schema with 1% of its tables changed: a column added, a column
+/// renamed (with `was`), a default changed, an index added or a check changed.
+#[allow(dead_code)]
+pub fn changed_schema(tables: usize) -> Vec<(String, String)> {
+    generate(tables, true)
+}
+
+fn generate(tables: usize, changed: bool) -> Vec<(String, String)> {
     let enums = (tables / 100).max(1);
     let mut files = Vec::new();
     let mut text = String::new();
@@ -14,7 +25,11 @@ pub fn schema(tables: usize) -> Vec<(String, String)> {
     }
     files.push(("enums.trellis".to_string(), std::mem::take(&mut text)));
     for t in 0..tables {
-        text.push_str(&table(t, enums));
+        let mut body = table(t, enums);
+        if changed {
+            body = change(t, body);
+        }
+        text.push_str(&body);
         if (t + 1) % 100 == 0 || t + 1 == tables {
             files.push((format!("tables_{:05}.trellis", t / 100), std::mem::take(&mut text)));
         }
@@ -46,4 +61,19 @@ fn table(t: usize, enums: usize) -> String {
     out.push_str("  index (lower(code)) where (deleted_at is null)\n");
     out.push_str("}\n\n");
     out
+}
+
+/// One table in a hundred gets one of five changes.
+fn change(t: usize, body: String) -> String {
+    match (t % 100 == 7, t / 100 % 5) {
+        (false, _) => body,
+        (true, 0) => body.replace(
+            "  deleted_at  timestamptz\n",
+            "  deleted_at  timestamptz\n  archived    boolean not null default false\n",
+        ),
+        (true, 1) => body.replace("  note        varchar(200)\n", "  remark      varchar(200) was note\n"),
+        (true, 2) => body.replace("numeric(12,2) not null default 0", "numeric(12,2) not null default 1"),
+        (true, 3) => body.replace("  unique (code)\n", "  unique (code)\n  index (status, created_at)\n"),
+        (true, _) => body.replace("check (amount >= 0)", "check (amount >= 0 and amount < 1000000)"),
+    }
 }

@@ -109,7 +109,7 @@ fn enums(old: &Schema, new: &Schema, renames: &Renames, changes: &mut Vec<Change
             }
             continue;
         }
-        enum_labels(before, enumeration, renames, &enum_columns(new, name), changes);
+        enum_labels(before, enumeration, renames, new, changes);
     }
     for (name, enumeration) in &old.enums {
         if !matched.contains(name) {
@@ -138,7 +138,7 @@ fn enum_columns(schema: &Schema, enum_name: &QualifiedName) -> Vec<EnumColumn> {
 
 /// Labels: renames, then additions at their place; removals or a new order
 /// need the type recreated.
-fn enum_labels(before: &Enum, after: &Enum, renames: &Renames, columns: &[EnumColumn], changes: &mut Vec<Change>) {
+fn enum_labels(before: &Enum, after: &Enum, renames: &Renames, new: &Schema, changes: &mut Vec<Change>) {
     let label_renames = renames.labels.get(&after.name);
     let old_name_of = |label: &str| -> String {
         label_renames
@@ -162,7 +162,7 @@ fn enum_labels(before: &Enum, after: &Enum, renames: &Renames, columns: &[EnumCo
         changes.push(Change::RecreateEnum {
             old: before.clone(),
             new: after.clone(),
-            columns: columns.to_vec(),
+            columns: enum_columns(new, &after.name),
         });
         return;
     }

@@ -27,11 +27,11 @@ impl Renames {
             let old_table_name = match &table.was {
                 Some(was) if old.tables.contains_key(&was.value) && !old.tables.contains_key(name) => {
                     renames.tables.insert(name.clone(), was.value.clone());
-                    was.value.clone()
+                    &was.value
                 }
-                _ => name.clone(),
+                _ => name,
             };
-            let Some(old_table) = old.tables.get(&old_table_name) else {
+            let Some(old_table) = old.tables.get(old_table_name) else {
                 continue;
             };
             let mut columns = BTreeMap::new();

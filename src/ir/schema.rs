@@ -191,10 +191,18 @@ impl Schema {
     /// Every PostgreSQL schema (namespace) the objects live in.
     pub fn namespaces(&self) -> std::collections::BTreeSet<Ident> {
         let mut names = std::collections::BTreeSet::new();
-        names.extend(self.enums.keys().map(|n| n.schema.clone()));
-        names.extend(self.sequences.keys().map(|n| n.schema.clone()));
-        names.extend(self.tables.keys().map(|n| n.schema.clone()));
-        names.extend(self.extensions.values().filter_map(|e| e.schema.clone()));
+        let all = self
+            .enums
+            .keys()
+            .chain(self.sequences.keys())
+            .chain(self.tables.keys())
+            .map(|n| &n.schema);
+        for schema in all.chain(self.extensions.values().filter_map(|e| e.schema.as_ref())) {
+            // Thousands of tables share a handful of schemas: clone only new ones.
+            if !names.contains(schema) {
+                names.insert(schema.clone());
+            }
+        }
         names
     }
 }

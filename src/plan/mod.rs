@@ -39,17 +39,17 @@ pub struct Step {
 
 /// An ordered plan with its safety findings.
 #[derive(Clone, Debug)]
-pub struct Plan {
+pub struct Plan<'s> {
     pub direction: Direction,
     pub options: PlanOptions,
     pub steps: Vec<Step>,
     pub findings: Vec<Finding>,
     /// The schemas the plan goes between (from, to).
-    pub from: Schema,
-    pub to: Schema,
+    pub from: &'s Schema,
+    pub to: &'s Schema,
 }
 
-impl Plan {
+impl Plan<'_> {
     /// Whether the plan has no steps.
     pub fn is_empty(&self) -> bool {
         self.steps.is_empty()
@@ -62,17 +62,23 @@ impl Plan {
 }
 
 /// The upgrade plan from `old` to `new`.
-pub fn upgrade(old: &Schema, new: &Schema, options: PlanOptions) -> Plan {
+pub fn upgrade<'s>(old: &'s Schema, new: &'s Schema, options: PlanOptions) -> Plan<'s> {
     build(diff::diff(old, new), old, new, Direction::Upgrade, options)
 }
 
 /// The downgrade plan from `new` back to `old`, with every step that cannot
 /// bring data back marked irreversible.
-pub fn downgrade(old: &Schema, new: &Schema, options: PlanOptions) -> Plan {
+pub fn downgrade<'s>(old: &'s Schema, new: &'s Schema, options: PlanOptions) -> Plan<'s> {
     build(diff::reverse(old, new), new, old, Direction::Downgrade, options)
 }
 
-fn build(changes: Vec<Change>, from: &Schema, to: &Schema, direction: Direction, options: PlanOptions) -> Plan {
+fn build<'s>(
+    changes: Vec<Change>,
+    from: &'s Schema,
+    to: &'s Schema,
+    direction: Direction,
+    options: PlanOptions,
+) -> Plan<'s> {
     let changes = order::with_dependent_foreign_keys(changes, from, to);
     let mut steps = order::order(changes, from, to);
     let findings = safety::analyse(&mut steps, from, to, direction, options);
@@ -81,7 +87,7 @@ fn build(changes: Vec<Change>, from: &Schema, to: &Schema, direction: Direction,
         options,
         steps,
         findings,
-        from: from.clone(),
-        to: to.clone(),
+        from,
+        to,
     }
 }

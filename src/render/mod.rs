@@ -124,7 +124,7 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             literal(from),
             literal(to)
         ))),
-        Change::RecreateEnum { old, new, columns } => out.extend(ddl::recreate_enum(old, new, columns, &plan.to)),
+        Change::RecreateEnum { old, new, columns } => out.extend(ddl::recreate_enum(old, new, columns, plan.to)),
         Change::CommentOnEnum { name, comment } => out.push(Statement::new(format!(
             "COMMENT ON TYPE {} IS {};",
             name.quoted(),
@@ -165,7 +165,7 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             name.quoted(),
             comment_sql(comment)
         ))),
-        Change::CreateTable(table) => out.extend(ddl::create_table(table, &step.deferred_foreign_keys, &plan.to)),
+        Change::CreateTable(table) => out.extend(ddl::create_table(table, &step.deferred_foreign_keys, plan.to)),
         Change::DropTable(table) => out.push(Statement::new(format!("DROP TABLE {};", table.name.quoted()))),
         Change::RenameTable { from, to } => out.extend(rename_in_schema("TABLE", from, to)),
         Change::CommentOnTable { table, comment } => out.push(Statement::new(format!(
@@ -208,7 +208,7 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             out.push(Statement::new(format!(
                 "ALTER TABLE {} ADD COLUMN {};",
                 table.quoted(),
-                column_definition(column, table, &plan.to)
+                column_definition(column, table, plan.to)
             )));
             if let Some(comment) = &column.comment {
                 out.push(Statement::new(format!(
@@ -243,7 +243,7 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
                 .as_ref()
                 .map(|c| format!(" COLLATE {}", c.quoted()))
                 .unwrap_or_default();
-            let ty = type_sql(to, &plan.to);
+            let ty = type_sql(to, plan.to);
             out.push(Statement::new(format!(
                 "ALTER TABLE {} ALTER COLUMN {} TYPE {ty}{collate} USING {}::{ty};",
                 table.quoted(),
@@ -329,7 +329,7 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
                 constraint.kind,
                 ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. }
             );
-            let definition = constraint_definition(constraint, &plan.to);
+            let definition = constraint_definition(constraint, plan.to);
             if online && checks_rows && !constraint.not_valid {
                 out.push(Statement::new(format!(
                     "ALTER TABLE {} ADD {definition} NOT VALID;",
