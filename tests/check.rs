@@ -50,3 +50,11 @@ fn five_problems_give_five_diagnostics() {
     let codes: Vec<&str> = compiled.diagnostics.iter().map(|d| d.code.as_str()).collect();
     assert_eq!(codes, ["E0205", "E0102", "E0201", "E0202", "E0206"]);
 }
+
+#[test]
+fn every_code_is_documented() {
+    let docs = std::fs::read_to_string(common::root().join("docs/diagnostics.md")).expect("docs/diagnostics.md");
+    for code in Code::ALL {
+        assert!(docs.contains(&format!("| {} |", code.as_str())), "{code} is missing from docs/diagnostics.md");
+    }
+}
