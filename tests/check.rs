@@ -55,6 +55,9 @@ fn five_problems_give_five_diagnostics() {
 fn every_code_is_documented() {
     let docs = std::fs::read_to_string(common::root().join("docs/diagnostics.md")).expect("docs/diagnostics.md");
     for code in Code::ALL {
-        assert!(docs.contains(&format!("| {} |", code.as_str())), "{code} is missing from docs/diagnostics.md");
+        assert!(
+            docs.contains(&format!("| {} |", code.as_str())),
+            "{code} is missing from docs/diagnostics.md"
+        );
     }
 }

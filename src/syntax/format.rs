@@ -246,7 +246,7 @@ impl<'t> Printer<'t> {
             }
             Declaration::Enum(d) => self.enumeration(d),
             Declaration::Sequence(d) => {
-                let header = format!("sequence {}{} {{", qual(&d.name), was(&d.was));
+                let header = format!("sequence {}{} {{", qual(&d.name), was(d.was.as_ref()));
                 let header_end = brace_after(self.text, d.name.span.end as usize);
                 if d.options.is_empty() {
                     let line = format!("{}}}", header);
@@ -281,7 +281,7 @@ impl<'t> Printer<'t> {
         let header = format!(
             "enum {}{}{} {{",
             qual(&d.name),
-            was(&d.was),
+            was(d.was.as_ref()),
             if d.as_check { " as check" } else { "" }
         );
         let labels: Vec<String> = d
@@ -338,7 +338,7 @@ impl<'t> Printer<'t> {
         if d.unlogged {
             header.push_str("unlogged ");
         }
-        header.push_str(&format!("table {}{}", qual(&d.name), was(&d.was)));
+        header.push_str(&format!("table {}{}", qual(&d.name), was(d.was.as_ref())));
         if !d.with.is_empty() {
             header.push_str(&format!(" with ({})", params(&d.with)));
         }
@@ -440,8 +440,8 @@ fn qual(name: &QualName) -> String {
     }
 }
 
-fn was(was: &Option<QualName>) -> String {
-    was.as_ref().map(|w| format!(" was {}", qual(w))).unwrap_or_default()
+fn was(was: Option<&QualName>) -> String {
+    was.map(|w| format!(" was {}", qual(w))).unwrap_or_default()
 }
 
 fn params(params: &[StorageParam]) -> String {
@@ -604,7 +604,7 @@ fn column_line(column: &ColumnDecl, width: usize) -> String {
     if let Some(collate) = &column.collate {
         out.push_str(&format!(" collate {}", qual(collate)));
     }
-    out.push_str(&was(&column.was));
+    out.push_str(&was(column.was.as_deref()));
     out
 }
 
@@ -694,7 +694,7 @@ fn table_item(item: &TableItem) -> String {
                     text
                 }
             });
-            out.push_str(&was(&c.was));
+            out.push_str(&was(c.was.as_ref()));
             out
         }
         TableItemKind::Index(index) => {
@@ -719,7 +719,7 @@ fn table_item(item: &TableItem) -> String {
             if let Some(p) = &index.predicate {
                 out.push_str(&format!(" where ({})", p.text.trim()));
             }
-            out.push_str(&was(&index.was));
+            out.push_str(&was(index.was.as_ref()));
             out
         }
         TableItemKind::ReplicaIdentity(identity) => match identity {

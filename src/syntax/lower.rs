@@ -172,8 +172,8 @@ impl Lowerer {
     }
 
     /// A `was` on something named within its table (column, constraint, index).
-    fn was_plain(&mut self, was: &Option<ast::QualName>) -> Option<Located<Ident>> {
-        let was = was.as_ref()?;
+    fn was_plain(&mut self, was: Option<&ast::QualName>) -> Option<Located<Ident>> {
+        let was = was?;
         if let Some(schema) = &was.schema {
             self.error(
                 Diagnostic::new(
@@ -739,7 +739,7 @@ impl Lowerer {
         let (data_type, serial) = self.column_type(&decl.ty);
         let mut column = Column {
             name: name.clone(),
-            was: self.was_plain(&decl.was),
+            was: self.was_plain(decl.was.as_deref()),
             data_type: Located::new(data_type.clone(), origin(decl.ty.span)),
             not_null: false,
             default: None,
@@ -1130,7 +1130,7 @@ impl Lowerer {
                         )
                     }
                 };
-                built.was = self.was_plain(&constraint.was);
+                built.was = self.was_plain(constraint.was.as_ref());
                 built.comment = self.docs(&item.docs);
                 pending.constraints.push(PendingConstraint {
                     name,
@@ -1145,7 +1145,7 @@ impl Lowerer {
                 names.extend(include.iter().map(|c| c.as_str().to_string()));
                 let built = Index {
                     name: Ident::new(""),
-                    was: self.was_plain(&index.was),
+                    was: self.was_plain(index.was.as_ref()),
                     unique: index.unique,
                     nulls_not_distinct: index.nulls_not_distinct.unwrap_or(false),
                     method: index

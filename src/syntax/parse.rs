@@ -404,7 +404,11 @@ impl Builder<'_> {
             match inner.as_rule() {
                 Rule::doc => docs.push(self.doc(inner)),
                 Rule::column_decl => entry = Some(TableEntry::Column(self.column(inner, std::mem::take(&mut docs)))),
-                Rule::table_item => entry = self.table_item(inner, std::mem::take(&mut docs)).map(TableEntry::Item),
+                Rule::table_item => {
+                    entry = self
+                        .table_item(inner, std::mem::take(&mut docs))
+                        .map(|item| TableEntry::Item(Box::new(item)))
+                }
                 Rule::comma => comma = true,
                 _ => {}
             }
@@ -430,9 +434,9 @@ impl Builder<'_> {
                     collate = inner
                         .into_inner()
                         .find(|p| p.as_rule() == Rule::qualified_name)
-                        .map(|p| self.qual_name(p))
+                        .map(|p| Box::new(self.qual_name(p)))
                 }
-                Rule::was_clause => was = self.was(inner),
+                Rule::was_clause => was = self.was(inner).map(Box::new),
                 _ => {}
             }
         }
@@ -980,7 +984,14 @@ impl Builder<'_> {
 /// The length of `text` without trailing whitespace and `//` comments.
 fn content_len(text: &str) -> usize {
     let mut end = text.trim_end().len();
-    if !text[..end].contains("//") {
+    // Only the last line can end in a comment: looking there alone keeps
+    // this from scanning a whole table for every node inside it.
+    let last_line = text.as_bytes()[..end].iter().rev().take_while(|&&b| b != b'\n');
+    let mut slash_after = false;
+    if !last_line
+        .into_iter()
+        .any(|&b| std::mem::replace(&mut slash_after, b == b'/') && b == b'/')
+    {
         return end;
     }
     loop {
@@ -1257,14 +1268,11 @@ mod tests {
         };
         assert_eq!(table.entries.len(), 4);
         assert!(
-            matches!(&table.entries[1], TableEntry::Item(TableItem { kind: TableItemKind::Index(i), .. }) if i.unique)
+            matches!(&table.entries[1], TableEntry::Item(item) if matches!(&item.kind, TableItemKind::Index(i) if i.unique))
         );
         assert!(matches!(
             &table.entries[3],
-            TableEntry::Item(TableItem {
-                kind: TableItemKind::Constraint(_),
-                ..
-            })
+            TableEntry::Item(item) if matches!(item.kind, TableItemKind::Constraint(_))
         ));
     }
 
