@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diag::{self, Code, Diagnostic, Sources};
+use crate::diag::{self, Code, Diagnostic, FileId, Sources};
 use crate::ir::Schema;
-use crate::syntax::{self, LowerOptions, ast};
+use crate::syntax::{self, LowerOptions};
 
 /// A schema read from source, with everything found wrong with it.
 pub struct Compiled {
@@ -68,26 +68,40 @@ pub fn compile_path(path: &Path, options: &LowerOptions) -> std::io::Result<Comp
     Ok(compiled)
 }
 
-/// Parses every file, on as many threads as the machine has cores (files
-/// are independent); results come back in file order.
-fn parse_all(sources: &Sources) -> Vec<(Option<ast::SourceFile>, Vec<Diagnostic>)> {
+/// A file lowered as far as it can be alone (none when it did not parse),
+/// and what was found wrong with it.
+type FileResult = (Option<syntax::LoweredFile>, Vec<Diagnostic>);
+
+/// Parses every file and lowers its tables, on as many threads as the
+/// machine has cores (files are independent until tables are named); a
+/// file's syntax tree is dropped as soon as it is lowered. Results come back
+/// in file order.
+fn parse_and_lower(sources: &Sources, options: &LowerOptions) -> Vec<FileResult> {
     let ids: Vec<_> = sources.ids().collect();
+    let one = |id: FileId| {
+        let (file, diagnostics) = syntax::parse_file(id, sources.text(id));
+        (file.map(|f| syntax::lower_file(f, options)), diagnostics)
+    };
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(ids.len())
         .max(1);
     if threads == 1 {
-        return ids.iter().map(|&id| syntax::parse_file(id, sources.text(id))).collect();
+        return ids.iter().map(|&id| one(id)).collect();
     }
-    let chunk = ids.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = ids
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|&id| syntax::parse_file(id, sources.text(id)))
-                        .collect::<Vec<_>>()
+    // Small interleaved chunks keep both threads busy to the end.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<(usize, FileResult)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&id) = ids.get(i) else { break };
+                        done.push((i, one(id)));
+                    }
+                    done
                 })
             })
             .collect();
@@ -95,18 +109,20 @@ fn parse_all(sources: &Sources) -> Vec<(Option<ast::SourceFile>, Vec<Diagnostic>
             .into_iter()
             .flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
             .collect()
-    })
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Compiles sources already in memory (tests, the language server).
 pub fn compile_sources(sources: Sources, options: &LowerOptions) -> Compiled {
     let mut diagnostics = Vec::new();
     let mut files = Vec::new();
-    for (file, found) in parse_all(&sources) {
+    for (file, found) in parse_and_lower(&sources, options) {
         diagnostics.extend(found);
         files.extend(file);
     }
-    let (schema, found) = syntax::lower(files, options);
+    let (schema, found) = syntax::finish(files, options);
     diagnostics.extend(found);
     diagnostics.extend(crate::check::check_schema(&schema));
     diag::sort(&mut diagnostics);

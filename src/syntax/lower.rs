@@ -30,32 +30,70 @@ impl Default for LowerOptions {
 }
 
 /// Lowers the files of one schema (in any order) into the IR. The syntax
-/// trees are consumed table by table, so that a large schema never holds
-/// its whole syntax tree and its whole IR at once.
+/// trees are consumed as they are lowered, so that a large schema never
+/// holds its whole syntax tree and its whole IR at once.
 pub fn lower(files: Vec<ast::SourceFile>, options: &LowerOptions) -> (Schema, Vec<Diagnostic>) {
+    let lowered = files.into_iter().map(|f| lower_file(f, options)).collect();
+    finish(lowered, options)
+}
+
+/// One file half lowered: its tables (which need nothing from other files
+/// until they are named) and its other declarations, kept for [`finish`].
+pub struct LoweredFile {
+    declarations: Vec<Declaration>,
+    tables: Vec<PendingTable>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Lowers the tables of one file (this can run on any thread, right after
+/// the file is parsed) and keeps its other declarations.
+pub fn lower_file(file: ast::SourceFile, options: &LowerOptions) -> LoweredFile {
     let mut lowerer = Lowerer {
         options: options.clone(),
         schema: Schema::default(),
         diagnostics: Vec::new(),
     };
+    if let Some(doc) = file.trailing_docs.first() {
+        lowerer.loose_doc(doc.span);
+    }
+    let mut declarations = Vec::new();
     let mut tables = Vec::new();
-    // Types and sequences first: tables refer to them.
-    for file in files {
-        if let Some(doc) = file.trailing_docs.first() {
-            lowerer.loose_doc(doc.span);
-        }
-        for declaration in file.declarations {
-            match declaration {
-                Declaration::Extension(d) => lowerer.extension(&d),
-                Declaration::Enum(d) => lowerer.enumeration(&d),
-                Declaration::Sequence(d) => lowerer.sequence(&d),
-                Declaration::Table(d) => tables.push(d),
-            }
+    for declaration in file.declarations {
+        match declaration {
+            Declaration::Table(d) => tables.extend(lowerer.table(&d)),
+            other => declarations.push(other),
         }
     }
-    let mut pending = Vec::with_capacity(tables.len());
-    for table in tables {
-        pending.extend(lowerer.table(&table));
+    LoweredFile {
+        declarations,
+        tables,
+        diagnostics: lowerer.diagnostics,
+    }
+}
+
+/// Lowers the remaining declarations of every file, then names and inserts
+/// all tables.
+pub fn finish(files: Vec<LoweredFile>, options: &LowerOptions) -> (Schema, Vec<Diagnostic>) {
+    let mut lowerer = Lowerer {
+        options: options.clone(),
+        schema: Schema::default(),
+        diagnostics: Vec::new(),
+    };
+    let mut pending = Vec::new();
+    for file in files {
+        lowerer.diagnostics.extend(file.diagnostics);
+        for declaration in &file.declarations {
+            match declaration {
+                Declaration::Extension(d) => lowerer.extension(d),
+                Declaration::Enum(d) => lowerer.enumeration(d),
+                Declaration::Sequence(d) => lowerer.sequence(d),
+                Declaration::Table(_) => {}
+            }
+        }
+        pending.extend(file.tables);
+    }
+    for table in &mut pending {
+        lowerer.enum_checks(table);
     }
     lowerer.name_and_insert(pending);
     (lowerer.schema, lowerer.diagnostics)
@@ -90,7 +128,8 @@ struct PendingIndex {
     index: Index,
 }
 
-struct PendingTable {
+/// A table lowered but not yet named.
+pub struct PendingTable {
     table: Table,
     /// Owned sequences of serial columns, named with the table.
     serials: Vec<(Ident, SqlType)>,
@@ -937,40 +976,43 @@ impl Lowerer {
                 constraint: item,
             });
         }
-        // A column of an `as check` enum carries the enum's check.
-        let data_type = pending
-            .table
-            .columns
-            .iter()
-            .find(|c| c.name == column)
-            .map(|c| c.data_type.value.clone());
-        if let Some(SqlType {
-            name: TypeName::User(enum_name),
-            array_dims: 0,
-            ..
-        }) = data_type
-        {
-            if self
-                .schema
-                .enums
-                .get(&enum_name)
-                .is_some_and(|e| e.storage == EnumStorage::Check)
+    }
+
+    /// A column of an `as check` enum carries the enum's check (added once
+    /// every file's enums are known).
+    fn enum_checks(&self, pending: &mut PendingTable) {
+        for column in &pending.table.columns {
+            let TypeName::User(enum_name) = &column.data_type.name else {
+                continue;
+            };
+            if column.data_type.array_dims != 0
+                || self
+                    .schema
+                    .enums
+                    .get(enum_name)
+                    .is_none_or(|e| e.storage != EnumStorage::Check)
             {
-                let item = self.new_constraint(
-                    ConstraintKind::EnumCheck {
-                        column: column.clone(),
-                        enum_name,
-                    },
-                    &ast::Deferral::default(),
-                    false,
-                    decl.ty.span,
-                );
-                pending.constraints.push(PendingConstraint {
-                    name: None,
-                    rule: NameRule::Check(Some(column.as_str().to_string())),
-                    constraint: item,
-                });
+                continue;
             }
+            let constraint = Constraint {
+                name: Ident::new(""),
+                was: None,
+                kind: ConstraintKind::EnumCheck {
+                    column: column.name.clone(),
+                    enum_name: enum_name.clone(),
+                },
+                deferrable: false,
+                initially_deferred: false,
+                not_valid: false,
+                comment: None,
+                named: false,
+                origin: column.data_type.origin,
+            };
+            pending.constraints.push(PendingConstraint {
+                name: None,
+                rule: NameRule::Check(Some(column.name.as_str().to_string())),
+                constraint,
+            });
         }
     }
 

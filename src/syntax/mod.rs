@@ -6,5 +6,5 @@ pub mod lower;
 pub mod parse;
 
 pub use format::format_file;
-pub use lower::{LowerOptions, lower};
+pub use lower::{LowerOptions, LoweredFile, finish, lower, lower_file};
 pub use parse::parse_file;
