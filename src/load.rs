@@ -76,8 +76,7 @@ type FileResult = (Option<syntax::LoweredFile>, Vec<Diagnostic>);
 /// machine has cores (files are independent until tables are named); a
 /// file's syntax tree is dropped as soon as it is lowered. Results come back
 /// in file order.
-fn parse_and_lower(sources: &Sources, options: &LowerOptions) -> Vec<FileResult> {
-    let ids: Vec<_> = sources.ids().collect();
+fn parse_and_lower(sources: &Sources, ids: &[FileId], options: &LowerOptions) -> Vec<FileResult> {
     let one = |id: FileId| {
         let (file, diagnostics) = syntax::parse_file(id, sources.text(id));
         (file.map(|f| syntax::lower_file(f, options)), diagnostics)
@@ -114,11 +113,12 @@ fn parse_and_lower(sources: &Sources, options: &LowerOptions) -> Vec<FileResult>
     results.into_iter().map(|(_, r)| r).collect()
 }
 
-/// Compiles sources already in memory (tests, the language server).
-pub fn compile_sources(sources: Sources, options: &LowerOptions) -> Compiled {
+/// Compiles some files of `sources` as one schema (the others may belong to
+/// another schema, as with `diff`): diagnostics sorted.
+pub fn compile_files(sources: &Sources, ids: &[FileId], options: &LowerOptions) -> (Schema, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut files = Vec::new();
-    for (file, found) in parse_and_lower(&sources, options) {
+    for (file, found) in parse_and_lower(sources, ids, options) {
         diagnostics.extend(found);
         files.extend(file);
     }
@@ -126,6 +126,13 @@ pub fn compile_sources(sources: Sources, options: &LowerOptions) -> Compiled {
     diagnostics.extend(found);
     diagnostics.extend(crate::check::check_schema(&schema));
     diag::sort(&mut diagnostics);
+    (schema, diagnostics)
+}
+
+/// Compiles sources already in memory (tests, the language server).
+pub fn compile_sources(sources: Sources, options: &LowerOptions) -> Compiled {
+    let ids: Vec<FileId> = sources.ids().collect();
+    let (schema, diagnostics) = compile_files(&sources, &ids, options);
     Compiled {
         sources,
         schema,

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::diag::{Code, Diagnostic, FileId, Sources};
 use crate::ir::Schema;
-use crate::syntax::{self, LowerOptions};
+use crate::syntax::LowerOptions;
 
 /// A schema read from a command-line argument into a shared [`Sources`].
 pub(super) struct Loaded {
@@ -47,15 +47,8 @@ pub(super) fn load(source: &str, sources: &mut Sources) -> Result<Loaded, String
             ),
         }
     }
-    let mut parsed = Vec::new();
-    for id in ids {
-        let (file, found) = syntax::parse_file(id, sources.text(id));
-        diagnostics.extend(found);
-        parsed.extend(file);
-    }
-    let (schema, found) = syntax::lower(parsed, &LowerOptions::default());
+    let (schema, found) = crate::load::compile_files(sources, &ids, &LowerOptions::default());
     diagnostics.extend(found);
-    diagnostics.extend(crate::check::check_schema(&schema));
     crate::diag::sort(&mut diagnostics);
     Ok(Loaded { schema, diagnostics })
 }
