@@ -6,6 +6,10 @@
 mod generator;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+
+// The allocator the trellisc binary uses, so the figures match the CLI's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use trellisc::diag::Sources;
 use trellisc::syntax::LowerOptions;
 
