@@ -13,22 +13,12 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use trellisc::diag::Sources;
 use trellisc::syntax::LowerOptions;
 
-fn write_for_cli(tables: usize, files: &[(String, String)]) {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-schemas/{tables}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    if std::fs::create_dir_all(&dir).is_ok() {
-        for (name, text) in files {
-            let _ = std::fs::write(dir.join(name), text);
-        }
-    }
-}
-
 fn parse_and_check(c: &mut Criterion) {
     let mut group = c.benchmark_group("front_end");
     group.sample_size(10);
     for tables in [1_000, 10_000] {
         let files = generator::schema(tables);
-        write_for_cli(tables, &files);
+        generator::write_for_cli(&tables.to_string(), &files);
         group.bench_function(format!("parse_check_{tables}_tables"), |b| {
             b.iter(|| {
                 let mut sources = Sources::new();

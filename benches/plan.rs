@@ -24,23 +24,13 @@ fn compile(files: &[(String, String)]) -> Schema {
     compiled.schema
 }
 
-fn write_for_cli(tables: usize, files: &[(String, String)]) {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-schemas/{tables}-changed"));
-    let _ = std::fs::remove_dir_all(&dir);
-    if std::fs::create_dir_all(&dir).is_ok() {
-        for (name, text) in files {
-            let _ = std::fs::write(dir.join(name), text);
-        }
-    }
-}
-
 fn diff_plan_render(c: &mut Criterion) {
     let mut group = c.benchmark_group("plan");
     group.sample_size(10);
     for tables in [1_000, 10_000] {
         let old = compile(&generator::schema(tables));
         let changed = generator::changed_schema(tables);
-        write_for_cli(tables, &changed);
+        generator::write_for_cli(&format!("{tables}-changed"), &changed);
         let new = compile(&changed);
         group.bench_function(format!("upgrade_{tables}_tables_1pct"), |b| {
             b.iter(|| {

@@ -9,26 +9,7 @@ use trellisc::plan::{self, PlanOptions};
 use trellisc::render::render_plan;
 
 fn cases() -> Vec<(String, Schema, Schema)> {
-    let dir = common::root().join("tests/cases/diff");
-    let mut names: Vec<_> = std::fs::read_dir(&dir)
-        .expect("tests/cases/diff")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.is_dir())
-        .collect();
-    names.sort();
-    names
-        .into_iter()
-        .map(|path| {
-            let name = path.file_name().expect("name").to_string_lossy().to_string();
-            let load = |file: &str| {
-                let text = std::fs::read_to_string(path.join(file)).expect("read case file");
-                let compiled = common::compile(&[(format!("{name}/{file}"), text)]);
-                assert!(!compiled.has_errors(), "{name}/{file}: {:#?}", compiled.diagnostics);
-                compiled.schema
-            };
-            (name.clone(), load("old.trellis"), load("new.trellis"))
-        })
-        .collect()
+    common::diff_cases()
 }
 
 fn report(old: &Schema, new: &Schema, options: PlanOptions) -> String {

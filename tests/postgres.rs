@@ -33,34 +33,13 @@ fn every_example_applies_to_an_empty_database() {
     }
 }
 
-fn case_schemas() -> Vec<(String, Schema, Schema)> {
-    let dir = common::root().join("tests/cases/diff");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .expect("cases")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.is_dir())
-        .collect();
-    paths.sort();
-    paths
-        .into_iter()
-        .map(|p| {
-            let name = p.file_name().expect("name").to_string_lossy().to_string();
-            let load = |f: &str| {
-                let text = std::fs::read_to_string(p.join(f)).expect("read");
-                common::compile(&[(f.to_string(), text)]).schema
-            };
-            (name, load("old.trellis"), load("new.trellis"))
-        })
-        .collect()
-}
-
 #[test]
 fn every_diff_case_runs_up_down_and_up_again() {
     let server = pg::server();
     let mut failures = Vec::new();
     for online in [false, true] {
         let options = PlanOptions { online };
-        for (name, old, new) in case_schemas() {
+        for (name, old, new) in common::diff_cases() {
             let url = server.database();
             let create = render_plan(&plan::upgrade(&Schema::default(), &old, PlanOptions::default()));
             let up = render_plan(&plan::upgrade(&old, &new, options));

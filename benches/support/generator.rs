@@ -77,3 +77,18 @@ fn change(t: usize, body: String) -> String {
         (true, _) => body.replace("check (amount >= 0)", "check (amount >= 0 and amount < 1000000)"),
     }
 }
+
+/// Writes generated files to target/bench-schemas/NAME, so that the CLI can
+/// be timed on the same schemas.
+#[allow(dead_code)]
+pub fn write_for_cli(name: &str, files: &[(String, String)]) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/bench-schemas")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    if std::fs::create_dir_all(&dir).is_ok() {
+        for (file, text) in files {
+            let _ = std::fs::write(dir.join(file), text);
+        }
+    }
+}

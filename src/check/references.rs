@@ -194,8 +194,8 @@ fn check_foreign_key(
             continue;
         };
         let (a, b) = (
-            storage_type(schema, &from_column.data_type),
-            storage_type(schema, &to_column.data_type),
+            schema.storage_type(&from_column.data_type),
+            schema.storage_type(&to_column.data_type),
         );
         if a == b {
             continue;
@@ -270,20 +270,6 @@ fn check_foreign_key(
             )),
         );
     }
-}
-
-/// The type a column has in the database (an `as check` enum is text).
-fn storage_type(schema: &Schema, data_type: &SqlType) -> SqlType {
-    if let TypeName::User(name) = &data_type.name {
-        if schema.enums.get(name).is_some_and(|e| e.storage == EnumStorage::Check) {
-            return SqlType {
-                name: TypeName::Builtin("text".into()),
-                modifiers: None,
-                array_dims: data_type.array_dims,
-            };
-        }
-    }
-    data_type.clone()
 }
 
 fn check_replica_identity(table: &Table, name: &Located<Ident>, out: &mut Vec<Diagnostic>) {

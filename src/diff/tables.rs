@@ -543,16 +543,7 @@ impl TablePair<'_> {
 
 /// The type a column has in the database (an `as check` enum is text).
 pub fn storage_type(schema: &Schema, data_type: &SqlType) -> SqlType {
-    if let TypeName::User(name) = &data_type.name {
-        if schema.enums.get(name).is_some_and(|e| e.storage == EnumStorage::Check) {
-            return SqlType {
-                name: TypeName::Builtin("text".into()),
-                modifiers: None,
-                array_dims: data_type.array_dims,
-            };
-        }
-    }
-    data_type.clone()
+    schema.storage_type(data_type)
 }
 
 /// A foreign key's referenced columns, the primary key's when not written.

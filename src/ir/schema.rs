@@ -6,7 +6,7 @@ use std::fmt;
 use std::ops::Deref;
 
 use super::name::{Ident, QualifiedName};
-use super::types::SqlType;
+use super::types::{SqlType, TypeName};
 use crate::diag::Span;
 
 /// Where a node came from. Never part of a node's identity: two nodes that
@@ -188,6 +188,21 @@ pub struct Schema {
 }
 
 impl Schema {
+    /// The type a column of this type has in the database: an `as check`
+    /// enum is stored as text.
+    pub fn storage_type(&self, data_type: &SqlType) -> SqlType {
+        if let TypeName::User(name) = &data_type.name {
+            if self.enums.get(name).is_some_and(|e| e.storage == EnumStorage::Check) {
+                return SqlType {
+                    name: TypeName::Builtin("text".into()),
+                    modifiers: None,
+                    array_dims: data_type.array_dims,
+                };
+            }
+        }
+        data_type.clone()
+    }
+
     /// Every PostgreSQL schema (namespace) the objects live in.
     pub fn namespaces(&self) -> std::collections::BTreeSet<Ident> {
         let mut names = std::collections::BTreeSet::new();

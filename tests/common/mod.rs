@@ -43,3 +43,27 @@ pub fn read_schema(dir: &Path) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// Every diff case under tests/cases/diff: (name, old schema, new schema).
+pub fn diff_cases() -> Vec<(String, trellisc::ir::Schema, trellisc::ir::Schema)> {
+    let dir = root().join("tests/cases/diff");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/cases/diff")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let name = path.file_name().expect("name").to_string_lossy().to_string();
+            let load = |file: &str| {
+                let text = std::fs::read_to_string(path.join(file)).expect("read case file");
+                let compiled = compile(&[(format!("{name}/{file}"), text)]);
+                assert!(!compiled.has_errors(), "{name}/{file}: {:#?}", compiled.diagnostics);
+                compiled.schema
+            };
+            (name.clone(), load("old.trellis"), load("new.trellis"))
+        })
+        .collect()
+}
