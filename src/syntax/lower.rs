@@ -1281,9 +1281,25 @@ impl Lowerer {
     fn name_and_insert(&mut self, mut tables: Vec<PendingTable>) {
         tables.sort_by(|a, b| a.table.name.cmp(&b.table.name));
         let mut namespaces: BTreeMap<Ident, Namespace> = BTreeMap::new();
+        // Sized up front: a large schema would otherwise rehash these sets
+        // many times over.
+        let mut sizes: BTreeMap<&Ident, (usize, usize)> = BTreeMap::new();
+        for pending in &tables {
+            let size = sizes.entry(&pending.table.name.schema).or_default();
+            size.0 += 1
+                + pending.constraints.len()
+                + pending.indexes.len()
+                + pending.identities.len()
+                + pending.serials.len();
+            size.1 += pending.constraints.len();
+        }
+        for (schema, (relations, constraints)) in sizes {
+            let namespace = namespaces.entry(schema.clone()).or_default();
+            namespace.relations.reserve(relations);
+            namespace.constraints.reserve(constraints);
+        }
         // Explicit names first: they are fixed, generated names avoid them.
-        for (name, enumeration) in &self.schema.enums {
-            let _ = enumeration;
+        for name in self.schema.enums.keys() {
             let _ = namespaces.entry(name.schema.clone()).or_default();
         }
         for (name, sequence) in &self.schema.sequences {
