@@ -80,7 +80,7 @@ fn build<'s>(
     options: PlanOptions,
 ) -> Plan<'s> {
     let changes = order::with_dependent_foreign_keys(changes, from, to);
-    let mut steps = order::order(changes, from, to);
+    let mut steps = order::order(changes, from);
     let findings = safety::analyse(&mut steps, from, to, direction, options);
     Plan {
         direction,

@@ -52,7 +52,7 @@ fn phase(change: &Change) -> u8 {
 /// Orders changes into steps: by phase (stable within a phase), tables
 /// created so that referenced tables come first, dropped so that
 /// referencing tables go first.
-pub(super) fn order(changes: Vec<Change>, from: &Schema, to: &Schema) -> Vec<Step> {
+pub(super) fn order(changes: Vec<Change>, from: &Schema) -> Vec<Step> {
     let mut indexed: Vec<(u8, usize, Change)> = changes
         .into_iter()
         .enumerate()
@@ -69,30 +69,41 @@ pub(super) fn order(changes: Vec<Change>, from: &Schema, to: &Schema) -> Vec<Ste
             .position(|(q, _, _)| *q != p)
             .map_or(indexed.len(), |n| i + n);
         let group: Vec<Change> = indexed[i..end].iter().map(|(_, _, c)| c.clone()).collect();
+        if p >= 23 {
+            // Foreign keys left out of CREATE TABLE come first among the
+            // foreign keys (phase 23), or before whatever follows them.
+            steps.extend(std::mem::take(&mut deferred_adds).into_iter().map(plain));
+        }
         match p {
-            9 => steps.extend(order_drops(group, from).into_iter().map(plain)),
+            9 => steps.extend(order_drops(group).into_iter().map(plain)),
             15 => {
                 let (created, deferred) = order_creates(group, from);
                 steps.extend(created);
                 deferred_adds.extend(deferred);
             }
-            23 => {
-                // Foreign keys left out of CREATE TABLE come with the others.
-                let mut adds = std::mem::take(&mut deferred_adds);
-                adds.extend(group);
-                steps.extend(adds.into_iter().map(plain));
-            }
             _ => steps.extend(group.into_iter().map(plain)),
-        }
-        // Deferred keys when no other foreign key is added.
-        if p < 23 && indexed.get(end).is_none_or(|(q, _, _)| *q > 23) && !deferred_adds.is_empty() {
-            steps.extend(std::mem::take(&mut deferred_adds).into_iter().map(plain));
         }
         i = end;
     }
     steps.extend(deferred_adds.into_iter().map(plain));
-    let _ = to;
     steps
+}
+
+/// Foreign keys among a set of tables, as (referencing, referenced) index
+/// pairs (a self-reference is a pair of equal indexes).
+fn foreign_key_edges(tables: &[Table]) -> Vec<(usize, usize)> {
+    let position: BTreeMap<&QualifiedName, usize> = tables.iter().enumerate().map(|(i, t)| (&t.name, i)).collect();
+    let mut edges = Vec::new();
+    for (i, table) in tables.iter().enumerate() {
+        for constraint in table.constraints.values() {
+            if let ConstraintKind::ForeignKey(fk) = &constraint.kind {
+                if let Some(&j) = position.get(&fk.referenced_table.value) {
+                    edges.push((i, j));
+                }
+            }
+        }
+    }
+    edges
 }
 
 fn plain(change: Change) -> Step {
@@ -113,29 +124,21 @@ fn order_creates(group: Vec<Change>, existing: &Schema) -> (Vec<Step>, Vec<Chang
             _ => None,
         })
         .collect();
+    let position: BTreeMap<&QualifiedName, usize> = tables.iter().enumerate().map(|(i, t)| (&t.name, i)).collect();
+    let edges = foreign_key_edges(&tables);
     let mut graph: DiGraph<usize, ()> = DiGraph::new();
     let nodes: Vec<NodeIndex> = (0..tables.len()).map(|i| graph.add_node(i)).collect();
-    let position: BTreeMap<&QualifiedName, usize> = tables.iter().enumerate().map(|(i, t)| (&t.name, i)).collect();
-    for (i, table) in tables.iter().enumerate() {
-        for constraint in table.constraints.values() {
-            if let ConstraintKind::ForeignKey(fk) = &constraint.kind {
-                if let Some(&j) = position.get(&fk.referenced_table.value) {
-                    graph.add_edge(nodes[j], nodes[i], ());
-                }
-            }
-        }
+    for &(referencing, referenced) in &edges {
+        graph.add_edge(nodes[referenced], nodes[referencing], ());
     }
     let mut in_cycle = BTreeSet::new();
-    for component in tarjan_scc(&graph) {
+    let mut scc_of: BTreeMap<usize, usize> = BTreeMap::new();
+    for (k, component) in tarjan_scc(&graph).into_iter().enumerate() {
         if component.len() > 1 || component.iter().any(|&n| graph.contains_edge(n, n)) {
             in_cycle.extend(component.iter().map(|n| graph[*n]));
         }
+        scc_of.extend(component.into_iter().map(|n| (n.index(), k)));
     }
-    let scc_of: BTreeMap<usize, usize> = tarjan_scc(&graph)
-        .into_iter()
-        .enumerate()
-        .flat_map(|(k, component)| component.into_iter().map(move |n| (n.index(), k)))
-        .collect();
     // Drop the cyclic edges so that the rest orders topologically.
     let mut acyclic: DiGraph<usize, ()> = DiGraph::new();
     let acyclic_nodes: Vec<NodeIndex> = (0..tables.len()).map(|i| acyclic.add_node(i)).collect();
@@ -187,7 +190,7 @@ fn order_creates(group: Vec<Change>, existing: &Schema) -> (Vec<Step>, Vec<Chang
 }
 
 /// Dropped tables, referencing tables before the tables they reference.
-fn order_drops(group: Vec<Change>, from: &Schema) -> Vec<Change> {
+fn order_drops(group: Vec<Change>) -> Vec<Change> {
     let tables: Vec<Table> = group
         .into_iter()
         .filter_map(|c| match c {
@@ -195,22 +198,16 @@ fn order_drops(group: Vec<Change>, from: &Schema) -> Vec<Change> {
             _ => None,
         })
         .collect();
+    let position: BTreeMap<&QualifiedName, usize> = tables.iter().enumerate().map(|(i, t)| (&t.name, i)).collect();
     let mut graph: DiGraph<usize, ()> = DiGraph::new();
     let nodes: Vec<NodeIndex> = (0..tables.len()).map(|i| graph.add_node(i)).collect();
-    let position: BTreeMap<&QualifiedName, usize> = tables.iter().enumerate().map(|(i, t)| (&t.name, i)).collect();
-    let mut cyclic_keys = Vec::new();
-    for (i, table) in tables.iter().enumerate() {
-        for constraint in table.constraints.values() {
-            if let ConstraintKind::ForeignKey(fk) = &constraint.kind {
-                if let Some(&j) = position.get(&fk.referenced_table.value) {
-                    if i != j {
-                        graph.add_edge(nodes[i], nodes[j], ());
-                    }
-                }
-            }
+    for (referencing, referenced) in foreign_key_edges(&tables) {
+        // A table's key to itself goes with the table.
+        if referencing != referenced {
+            graph.add_edge(nodes[referencing], nodes[referenced], ());
         }
     }
-    let _ = from;
+    let mut cyclic_keys = Vec::new();
     let order: Vec<usize> = match toposort(&graph, None) {
         Ok(order) => order.into_iter().map(|n| graph[n]).collect(),
         Err(_) => {

@@ -223,7 +223,7 @@ pub(super) fn analyse(
             _ => {}
         }
         if direction == Direction::Downgrade {
-            irreversible(step, i, from, to, &mut findings);
+            irreversible(step, i, from, &mut findings);
         }
     }
     if direction == Direction::Upgrade {
@@ -239,7 +239,7 @@ pub(super) fn analyse(
 
 /// Downgrade steps that bring back an object the upgrade removed: its data
 /// is gone.
-fn irreversible(step: &Step, i: usize, from: &Schema, to: &Schema, findings: &mut Vec<Finding>) {
+fn irreversible(step: &Step, i: usize, from: &Schema, findings: &mut Vec<Finding>) {
     let mut add = |message: String| {
         findings.push(Finding {
             kind: FindingKind::Irreversible,
@@ -306,7 +306,6 @@ fn irreversible(step: &Step, i: usize, from: &Schema, to: &Schema, findings: &mu
         }
         _ => {}
     }
-    let _ = to;
 }
 
 /// A dropped column and an added one of the same type in one table (or a

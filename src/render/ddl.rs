@@ -61,7 +61,7 @@ pub fn identity_clause(identity: &Identity, table: &QualifiedName, column: &Iden
         options.push(format!("SEQUENCE NAME {}", identity.sequence_name.quoted()));
     }
     let defaults = default_options(&identity.options.data_type, identity.options.increment);
-    options.extend(changed_options(&identity.options, &defaults, false));
+    options.extend(changed_options(&identity.options, &defaults));
     if !options.is_empty() {
         sql.push_str(&format!(" ({})", options.join(" ")));
     }
@@ -70,7 +70,7 @@ pub fn identity_clause(identity: &Identity, table: &QualifiedName, column: &Iden
 
 /// `SET INCREMENT BY ...` clauses for the identity options that changed.
 pub fn identity_option_sets(new: &SequenceOptions, old: &SequenceOptions) -> Vec<String> {
-    changed_options(new, old, true)
+    changed_options(new, old)
         .into_iter()
         .map(|o| format!("SET {o}"))
         .collect()
@@ -92,7 +92,7 @@ fn default_options(data_type: &SqlType, increment: i64) -> SequenceOptions {
 }
 
 /// The option clauses where `new` differs from `base`.
-fn changed_options(new: &SequenceOptions, base: &SequenceOptions, restart: bool) -> Vec<String> {
+fn changed_options(new: &SequenceOptions, base: &SequenceOptions) -> Vec<String> {
     let mut out = Vec::new();
     if new.data_type != base.data_type {
         out.push(format!("AS {}", new.data_type));
@@ -108,7 +108,6 @@ fn changed_options(new: &SequenceOptions, base: &SequenceOptions, restart: bool)
     }
     if new.start != base.start {
         out.push(format!("START WITH {}", new.start));
-        let _ = restart;
     }
     if new.cache != base.cache {
         out.push(format!("CACHE {}", new.cache));
@@ -134,13 +133,13 @@ pub fn sequence_options(options: &SequenceOptions, old: Option<&SequenceOptions>
                 defaults.start = typed.start;
                 let mut clauses = vec![format!("AS {}", options.data_type)];
                 defaults.data_type = options.data_type.clone();
-                clauses.extend(changed_options(options, &defaults, false));
+                clauses.extend(changed_options(options, &defaults));
                 return clauses.iter().map(|c| format!(" {c}")).collect();
             }
             defaults
         }
     };
-    changed_options(options, &base, old.is_some())
+    changed_options(options, &base)
         .iter()
         .map(|c| format!(" {c}"))
         .collect()
@@ -492,7 +491,7 @@ pub(super) fn online_set_not_null(table: &QualifiedName, column: &Ident) -> Vec<
 /// old name, every column converted (renamed labels mapped), the old type
 /// dropped. Rows holding a removed label make the conversion fail, so the
 /// transaction changes nothing.
-pub(super) fn recreate_enum(old: &Enum, new: &Enum, columns: &[EnumColumn], schema: &Schema) -> Vec<Statement> {
+pub(super) fn recreate_enum(old: &Enum, new: &Enum, columns: &[EnumColumn]) -> Vec<Statement> {
     let mut out = Vec::new();
     let old_name = QualifiedName::new(
         old.name.schema.clone(),
@@ -572,7 +571,6 @@ pub(super) fn recreate_enum(old: &Enum, new: &Enum, columns: &[EnumColumn], sche
     if native_before {
         out.push(Statement::new(format!("DROP TYPE {};", old_name.quoted())));
     }
-    let _ = schema;
     out
 }
 

@@ -124,7 +124,7 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             literal(from),
             literal(to)
         ))),
-        Change::RecreateEnum { old, new, columns } => out.extend(ddl::recreate_enum(old, new, columns, plan.to)),
+        Change::RecreateEnum { old, new, columns } => out.extend(ddl::recreate_enum(old, new, columns)),
         Change::CommentOnEnum { name, comment } => out.push(Statement::new(format!(
             "COMMENT ON TYPE {} IS {};",
             name.quoted(),

@@ -1411,8 +1411,7 @@ impl Lowerer {
                     sequence_name.quoted()
                 };
                 let default = Expr(format!("nextval('{}'::regclass)", regclass.replace('\'', "''")));
-                let (min, max) = data_type.integer_range().unwrap_or((1, i64::MAX));
-                let _ = min;
+                let max = data_type.integer_range().map_or(i64::MAX, |(_, max)| max);
                 if let Some(column) = pending.table.columns.iter_mut().find(|c| c.name == column_name) {
                     column.default = Some(Located::new(default, column.origin));
                     self.schema.sequences.insert(
