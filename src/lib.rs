@@ -5,6 +5,7 @@ pub mod diag;
 pub mod diff;
 pub mod ir;
 pub mod plan;
+pub mod reflect;
 pub mod render;
 pub mod syntax;
 

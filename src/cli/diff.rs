@@ -2,7 +2,8 @@
 
 use serde_json::json;
 
-use super::{Color, DiffFormat, fail, print_diagnostics, source};
+use super::source::{Loaded, Side};
+use super::{Color, DiffFormat, database, fail, print_diagnostics, source};
 use crate::diag::{Code, Diagnostic, Sources};
 use crate::plan::{self, FindingKind, Plan, PlanOptions};
 use crate::render;
@@ -14,16 +15,70 @@ pub(super) struct DiffArgs {
     pub format: DiffFormat,
     pub online: bool,
     pub allow_destructive: bool,
+    pub schemas: Vec<String>,
+}
+
+/// Reads the database sides (both at once when there are two) and brings
+/// a source side's expressions into the database's words.
+fn resolve(from: Side, to: Side, schemas: &[String]) -> Result<(Loaded, Loaded), String> {
+    match (from, to) {
+        (Side::Schema(from), Side::Schema(to)) => Ok((from, to)),
+        (Side::Database(a), Side::Database(b)) => {
+            let options = database::options(schemas, None);
+            let runtime = database::runtime()?;
+            let (a, b) = runtime
+                .block_on(async { tokio::try_join!(database::read(&a, &options), database::read(&b, &options)) })
+                .map_err(|e| e.to_string())?;
+            database::warn_unmanaged(&a.0, &a.1);
+            database::warn_unmanaged(&b.0, &b.1);
+            Ok((loaded(a.1.schema), loaded(b.1.schema)))
+        }
+        (Side::Database(url), Side::Schema(mut source)) => {
+            let database = against_source(&url, &mut source, schemas)?;
+            Ok((database, source))
+        }
+        (Side::Schema(mut source), Side::Database(url)) => {
+            let database = against_source(&url, &mut source, schemas)?;
+            Ok((source, database))
+        }
+    }
+}
+
+/// Reads the database compared with a source schema, and normalizes the
+/// source's expressions on it.
+fn against_source(url: &str, source: &mut Loaded, schemas: &[String]) -> Result<Loaded, String> {
+    let options = database::options(schemas, Some(&source.schema));
+    let runtime = database::runtime()?;
+    let reflected = runtime.block_on(async {
+        let (database, reflected) = database::read(url, &options).await?;
+        database::warn_unmanaged(&database, &reflected);
+        if !source.diagnostics.iter().any(Diagnostic::is_error) {
+            database::normalize(&database, &reflected.schema, &mut source.schema).await;
+        }
+        Ok::<_, crate::reflect::DbError>(reflected.schema)
+    });
+    Ok(loaded(reflected.map_err(|e| e.to_string())?))
+}
+
+fn loaded(schema: crate::ir::Schema) -> Loaded {
+    Loaded {
+        schema,
+        diagnostics: Vec::new(),
+    }
 }
 
 pub(super) fn run(args: DiffArgs, color: Color) -> u8 {
     let mut sources = Sources::new();
     let (from, to) = match (
-        source::load(&args.from, &mut sources),
-        source::load(&args.to, &mut sources),
+        source::side(&args.from, &mut sources),
+        source::side(&args.to, &mut sources),
     ) {
         (Ok(from), Ok(to)) => (from, to),
         (Err(e), _) | (_, Err(e)) => return fail(e),
+    };
+    let (from, to) = match resolve(from, to, &args.schemas) {
+        Ok(sides) => sides,
+        Err(e) => return fail(e),
     };
     let mut diagnostics: Vec<Diagnostic> = from.diagnostics.into_iter().chain(to.diagnostics).collect();
     if diagnostics.iter().any(Diagnostic::is_error) {

@@ -1,6 +1,7 @@
 //! The subcommands, one file each.
 
 mod check;
+mod database;
 mod diff;
 mod fmt;
 mod source;
@@ -14,8 +15,8 @@ use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use crate::diag::{self, Diagnostic, Sources};
 
 /// trellisc compiles declarative `.trellis` schemas for PostgreSQL: it checks
-/// them, formats them, and (in coming versions) diffs them against a
-/// database or the last revision and writes reversible revision scripts.
+/// them, formats them, diffs them against each other or a live database,
+/// and imports existing databases.
 #[derive(Parser, Debug)]
 #[command(name = "trellisc", version, about, long_about = None)]
 pub struct Cli {
@@ -60,9 +61,14 @@ pub enum Command {
     },
     /// Show what it takes to go from one schema to another.
     ///
-    /// SRC is a `.trellis` file or directory, or `empty`. Exit status: 0 when
-    /// the schemas are the same, 2 when they differ, 1 on error (including a
-    /// destructive change without --allow-destructive, for SQL output).
+    /// Each side is a `.trellis` file or directory, `empty`, or a database
+    /// URL (postgres://user[:password]@host[:port]/database). A database is
+    /// read from its catalogs (only read: nothing is changed); a source
+    /// schema compared with a database has its expressions put into the
+    /// server's own words first, inside a transaction that is rolled back.
+    /// Exit status: 0 when the schemas are the same, 2 when they differ, 1
+    /// on error (including a destructive change without
+    /// --allow-destructive, for SQL output).
     Diff {
         /// The schema the database has now.
         #[arg(long, default_value = "empty")]
@@ -81,6 +87,11 @@ pub enum Command {
         /// sequences, narrowed types).
         #[arg(long)]
         allow_destructive: bool,
+        /// Read only this PostgreSQL schema of a database side (repeatable).
+        /// Default: the schemas the source side uses, plus public; all
+        /// schemas when both sides are databases.
+        #[arg(long = "schema", value_name = "NAME")]
+        schemas: Vec<String>,
     },
     /// Rewrite `.trellis` files in the canonical layout (comments are kept).
     ///
@@ -107,6 +118,7 @@ pub fn run(cli: Cli) -> u8 {
             format,
             online,
             allow_destructive,
+            schemas,
         } => diff::run(
             diff::DiffArgs {
                 from,
@@ -114,6 +126,7 @@ pub fn run(cli: Cli) -> u8 {
                 format,
                 online,
                 allow_destructive,
+                schemas,
             },
             color,
         ),

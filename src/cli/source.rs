@@ -1,4 +1,5 @@
-//! Reading a schema argument: a `.trellis` file or directory, or `empty`.
+//! Reading a schema argument: a `.trellis` file or directory, `empty`, or
+//! a database URL.
 
 use std::path::Path;
 
@@ -12,6 +13,21 @@ pub(super) struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// A schema argument: source files, or a database to read.
+pub(super) enum Side {
+    Schema(Loaded),
+    Database(String),
+}
+
+/// Reads `source` (a path, `empty`, or a `postgres://` URL, which is only
+/// recognised here and read later) into `sources`.
+pub(super) fn side(source: &str, sources: &mut Sources) -> Result<Side, String> {
+    if crate::reflect::is_url(source) {
+        return Ok(Side::Database(source.to_string()));
+    }
+    load(source, sources).map(Side::Schema)
+}
+
 /// Reads `source` (a path, or `empty` for the empty schema) into `sources`.
 pub(super) fn load(source: &str, sources: &mut Sources) -> Result<Loaded, String> {
     if source == "empty" {
@@ -19,12 +35,6 @@ pub(super) fn load(source: &str, sources: &mut Sources) -> Result<Loaded, String
             schema: Schema::default(),
             diagnostics: Vec::new(),
         });
-    }
-    if source.starts_with("postgres://") || source.starts_with("postgresql://") {
-        return Err(
-            "reading a live database is not available in this version; give a .trellis file or directory, or `empty`"
-                .into(),
-        );
     }
     let path = Path::new(source);
     if !path.exists() {

@@ -91,7 +91,8 @@ fn enums(old: &Schema, new: &Schema, renames: &Renames, changes: &mut Vec<Change
                 to: name.clone(),
             });
         }
-        if before.comment != enumeration.comment {
+        // A check-stored enum's comment lives in its checks' markers.
+        if before.comment != enumeration.comment && enumeration.storage == EnumStorage::Native {
             changes.push(Change::CommentOnEnum {
                 name: name.clone(),
                 comment: enumeration.comment.clone(),

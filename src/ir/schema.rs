@@ -480,3 +480,53 @@ pub enum ReplicaIdentity {
     Nothing,
     Index(Located<Ident>),
 }
+
+/// The comment trellisc puts on the check of an `as check` enum's column:
+/// how a database read back knows the check is that enum's (documented in
+/// docs/language.md). The enum's doc comment follows on the next lines.
+pub fn enum_check_marker(enum_name: &QualifiedName, comment: Option<&str>) -> String {
+    let mut marker = format!("{ENUM_CHECK_MARKER} {}", enum_name.quoted());
+    if let Some(comment) = comment {
+        marker.push('\n');
+        marker.push_str(comment);
+    }
+    marker
+}
+
+const ENUM_CHECK_MARKER: &str = "trellisc:enum-check";
+
+/// The enum and its doc comment, if the comment is trellisc's enum-check
+/// marker.
+pub fn parse_enum_check_marker(comment: &str) -> Option<(QualifiedName, Option<String>)> {
+    let (first, rest) = match comment.split_once('\n') {
+        Some((first, rest)) => (first, Some(rest.to_string())),
+        None => (comment, None),
+    };
+    let name = first.strip_prefix(ENUM_CHECK_MARKER)?.strip_prefix(' ')?;
+    let (schema, after) = read_identifier(name)?;
+    let (name, after) = read_identifier(after.strip_prefix('.')?)?;
+    after.is_empty().then(|| (QualifiedName::new(schema, name), rest))
+}
+
+/// One identifier as SQL writes it (quoted or not) and what follows it.
+fn read_identifier(text: &str) -> Option<(super::name::Ident, &str)> {
+    if let Some(quoted) = text.strip_prefix('"') {
+        let mut name = String::new();
+        let mut chars = quoted.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            if c == '"' {
+                if chars.peek().map(|(_, n)| *n) == Some('"') {
+                    chars.next();
+                    name.push('"');
+                } else {
+                    return Some((super::name::Ident::new(name), &quoted[at + 1..]));
+                }
+            } else {
+                name.push(c);
+            }
+        }
+        return None;
+    }
+    let end = text.find('.').unwrap_or(text.len());
+    (end > 0).then(|| (super::name::Ident::new(&text[..end]), &text[end..]))
+}

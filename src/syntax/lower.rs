@@ -1004,7 +1004,10 @@ impl Lowerer {
                 deferrable: false,
                 initially_deferred: false,
                 not_valid: false,
-                comment: None,
+                comment: Some(enum_check_marker(
+                    enum_name,
+                    self.schema.enums.get(enum_name).and_then(|e| e.comment.as_deref()),
+                )),
                 named: false,
                 origin: column.data_type.origin,
             };

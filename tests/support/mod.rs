@@ -1,2 +1,3 @@
-//! Test support: the PostgreSQL harness.
+//! Test support: the PostgreSQL harness, and reading its databases back.
 pub mod pg;
+pub mod reflect;

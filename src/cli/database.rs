@@ -1,0 +1,61 @@
+//! Reading databases for the commands: a small runtime, connections, and
+//! the warnings about what trellisc leaves alone.
+
+use crate::ir::{Ident, Schema};
+use crate::reflect::{self, Database, DbError, ReflectOptions, Reflected};
+
+/// The runtime the database commands run on: one thread is plenty, the
+/// work is waiting for the server.
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the database client: {e}"))
+}
+
+/// Which schemas to read: those given, else (when compared with a source
+/// schema) the source's own plus `public`, else all.
+pub(super) fn options(schemas: &[String], compared_with: Option<&Schema>) -> ReflectOptions {
+    let mut options = ReflectOptions::default();
+    if !schemas.is_empty() {
+        options.schemas = schemas.to_vec();
+    } else if let Some(source) = compared_with {
+        let mut names: Vec<String> = source.namespaces().iter().map(|n| n.as_str().to_string()).collect();
+        if !names.iter().any(|n| n == "public") {
+            names.push("public".into());
+        }
+        options.schemas = names;
+    }
+    options
+}
+
+/// Connects and reads.
+pub(super) async fn read(url: &str, options: &ReflectOptions) -> Result<(Database, Reflected), DbError> {
+    let database = reflect::connect(url).await?;
+    let reflected = reflect::reflect(&database.client, options)
+        .await
+        .map_err(|e| DbError::from_postgres(&database.description, &e))?;
+    Ok((database, reflected))
+}
+
+/// Brings a source schema's expressions into the server's words; on a
+/// server that cannot do it (a read-only standby), says so and goes on
+/// with the source's text.
+pub(super) async fn normalize(database: &Database, reflected: &Schema, source: &mut Schema) {
+    if let Err(error) = reflect::normalize(&database.client, reflected, source, &Ident::new("public")).await {
+        let error = DbError::from_postgres(&database.description, &error);
+        eprintln!(
+            "warning: {error}; expressions are compared as written, so some may show as changed when PostgreSQL would consider them the same"
+        );
+    }
+}
+
+/// One warning line per object trellisc does not manage.
+pub(super) fn warn_unmanaged(database: &Database, reflected: &Reflected) {
+    for object in &reflected.unmanaged {
+        eprintln!(
+            "warning: {}: {} {} is not managed by trellisc; it is left alone",
+            database.description, object.kind, object.name
+        );
+    }
+}

@@ -1,0 +1,468 @@
+//! Expressions in PostgreSQL's own words: a source schema's defaults,
+//! checks, generated columns, index expressions and predicates are handed
+//! to the server, which parses them against the real types and prints them
+//! back the way it prints what it stores. Two expressions PostgreSQL
+//! considers the same then have the same text (`total >= 0` and
+//! `(total >= (0)::numeric)`, `'member'` and `'member'::user_role`).
+//!
+//! Nothing is created for good: the expressions go onto temporary tables in
+//! a transaction that is always rolled back, each in its own subtransaction,
+//! so that one the server refuses (a type that does not exist yet, say)
+//! keeps its source text and the others still get normalized. Only
+//! expressions of tables that exist in the database and differ from its
+//! text are sent; tables with the same columns and expressions share one
+//! temporary table.
+
+use std::collections::{BTreeSet, HashMap};
+
+use tokio_postgres::Client;
+
+use super::{ReflectOptions, read};
+use crate::ir::*;
+use crate::render::{index_definition, literal, type_sql};
+
+/// Where an expression sits in its table.
+#[derive(Clone, Debug)]
+enum Site {
+    Default(Ident),
+    Generated(Ident),
+    Check(Ident),
+    Index(Ident),
+    Exclusion(Ident),
+}
+
+/// The temporary table for one or more source tables.
+struct Job {
+    columns: Vec<String>,
+    statements: Vec<String>,
+}
+
+/// Rewrites `source`'s expressions into the text the server would store for
+/// them, where a table of the same name (or its `was` name) is in
+/// `database`. Returns how many expressions the server normalized.
+pub async fn normalize(
+    client: &Client,
+    database: &Schema,
+    source: &mut Schema,
+    default_schema: &Ident,
+) -> Result<usize, tokio_postgres::Error> {
+    // An extension without version or schema in the source takes whatever
+    // the database has: absent means "the default", and any will do.
+    for (name, extension) in &mut source.extensions {
+        if let Some(found) = database.extensions.get(name) {
+            if extension.version.is_none() {
+                extension.version.clone_from(&found.version);
+            }
+            if extension.schema.is_none() {
+                extension.schema.clone_from(&found.schema);
+            }
+        }
+    }
+    let mut jobs: Vec<Job> = Vec::new();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    // (source table, job, its sites in statement order)
+    let mut pending: Vec<(QualifiedName, usize, Vec<Site>)> = Vec::new();
+    let names: Vec<QualifiedName> = source.tables.keys().cloned().collect();
+    for name in names {
+        let Some(table) = source.tables.get(&name) else {
+            continue;
+        };
+        let counterpart = database
+            .tables
+            .get(&name)
+            .or_else(|| table.was.as_ref().and_then(|w| database.tables.get(&w.value)));
+        let Some(counterpart) = counterpart else { continue };
+        let known = expressions(counterpart);
+        let Some(table) = source.tables.get_mut(&name) else {
+            continue;
+        };
+        adopt_equal_texts(table, &known);
+        let Some((job, sites)) = job_for(table, &known, source_view(database, &name)) else {
+            continue;
+        };
+        let key = format!("{}\u{1}{}", job.columns.join(","), job.statements.join("\u{1}"));
+        let index = *by_key.entry(key).or_insert_with(|| {
+            jobs.push(job);
+            jobs.len() - 1
+        });
+        pending.push((name, index, sites));
+    }
+    if jobs.is_empty() {
+        return Ok(0);
+    }
+    let mut batch = format!("BEGIN; SET LOCAL search_path TO {};\n", default_schema.quoted());
+    for (number, job) in jobs.iter().enumerate() {
+        let table = format!("pg_temp.trellis_n{number}");
+        batch.push_str(&format!("CREATE TEMPORARY TABLE {table} ();\n"));
+        for column in &job.columns {
+            batch.push_str(&guarded(&format!("ALTER TABLE {table} ADD COLUMN {column}")));
+        }
+        for statement in &job.statements {
+            let statement = statement.replace("{T}", &table).replace("{N}", &number.to_string());
+            batch.push_str(&guarded(&statement));
+        }
+    }
+    let options = ReflectOptions {
+        schemas: vec!["pg_temp".into()],
+        exclude_tables: Vec::new(),
+        default_schema: default_schema.clone(),
+    };
+    let normalized = read(client, &options, &batch, "ROLLBACK").await?.schema;
+    let temp: HashMap<&str, &Table> = normalized.tables.values().map(|t| (t.name.name.as_str(), t)).collect();
+    let mut count = 0;
+    for (name, job, sites) in pending {
+        let (Some(temp), Some(table)) = (
+            temp.get(format!("trellis_n{job}").as_str()),
+            source.tables.get_mut(&name),
+        ) else {
+            continue;
+        };
+        for (number, site) in sites.iter().enumerate() {
+            count += usize::from(adopt_site(table, temp, site, number, job));
+        }
+    }
+    Ok(count)
+}
+
+/// The database's schema is only needed for type names; the source's own
+/// enums are what the source's types mean.
+fn source_view<'a>(database: &'a Schema, _table: &QualifiedName) -> &'a Schema {
+    database
+}
+
+/// Every expression text of a table.
+fn expressions(table: &Table) -> Vec<Expr> {
+    let mut all = Vec::new();
+    for column in &table.columns {
+        all.extend(column.default.iter().map(|d| d.value.clone()));
+        all.extend(column.generated.iter().map(|g| g.value.clone()));
+    }
+    for constraint in table.constraints.values() {
+        match &constraint.kind {
+            ConstraintKind::Check { expr, .. } => all.push(expr.value.clone()),
+            ConstraintKind::Exclusion(exclusion) => {
+                all.extend(exclusion.elements.iter().filter_map(|(e, _)| element_expr(e).cloned()));
+                all.extend(exclusion.predicate.iter().map(|p| p.value.clone()));
+            }
+            _ => {}
+        }
+    }
+    for index in table.indexes.values() {
+        all.extend(index.elements.iter().filter_map(|e| element_expr(e).cloned()));
+        all.extend(index.predicate.iter().map(|p| p.value.clone()));
+    }
+    all
+}
+
+fn element_expr(element: &IndexElement) -> Option<&Expr> {
+    match &element.target {
+        ElementTarget::Expression(e) => Some(e),
+        ElementTarget::Column(_) => None,
+    }
+}
+
+/// Takes the database's text for every expression that already compares
+/// equal to one of the table's there (differing in spacing or case only).
+fn adopt_equal_texts(table: &mut Table, known: &[Expr]) {
+    let adopt = |expr: &mut Expr| {
+        if let Some(same) = known.iter().find(|k| *k == expr) {
+            expr.0.clone_from(&same.0);
+        }
+    };
+    for column in &mut table.columns {
+        if let Some(default) = &mut column.default {
+            adopt(&mut default.value);
+        }
+        if let Some(generated) = &mut column.generated {
+            adopt(&mut generated.value);
+        }
+    }
+    for constraint in table.constraints.values_mut() {
+        match &mut constraint.kind {
+            ConstraintKind::Check { expr, .. } => adopt(&mut expr.value),
+            ConstraintKind::Exclusion(exclusion) => {
+                for (element, _) in &mut exclusion.elements {
+                    if let ElementTarget::Expression(e) = &mut element.target {
+                        adopt(e);
+                    }
+                }
+                if let Some(predicate) = &mut exclusion.predicate {
+                    adopt(&mut predicate.value);
+                }
+            }
+            _ => {}
+        }
+    }
+    for index in table.indexes.values_mut() {
+        for element in &mut index.elements {
+            if let ElementTarget::Expression(e) = &mut element.target {
+                adopt(e);
+            }
+        }
+        if let Some(predicate) = &mut index.predicate {
+            adopt(&mut predicate.value);
+        }
+    }
+}
+
+/// The temporary table and statements that normalize the table's remaining
+/// expressions (those with a text the database does not have), if any.
+fn job_for(table: &Table, known: &[Expr], database: &Schema) -> Option<(Job, Vec<Site>)> {
+    let unknown = |e: &Expr| !known.iter().any(|k| k.0 == e.0);
+    let mut sites = Vec::new();
+    let mut statements = Vec::new();
+    let mut referenced = BTreeSet::new();
+    for column in &table.columns {
+        let column_type = || type_sql(&column.data_type, database);
+        if let Some(default) = column.default.as_ref().filter(|d| unknown(d)) {
+            statements.push(format!(
+                "ALTER TABLE {{T}} ADD COLUMN s{} {} DEFAULT {}",
+                sites.len(),
+                column_type(),
+                default.as_str()
+            ));
+            sites.push(Site::Default(column.name.clone()));
+        }
+        if let Some(generated) = column.generated.as_ref().filter(|g| unknown(g)) {
+            words(generated.as_str(), &mut referenced);
+            statements.push(format!(
+                "ALTER TABLE {{T}} ADD COLUMN s{} {} GENERATED ALWAYS AS ({}) STORED",
+                sites.len(),
+                column_type(),
+                generated.as_str()
+            ));
+            sites.push(Site::Generated(column.name.clone()));
+        }
+    }
+    for constraint in table.constraints.values() {
+        match &constraint.kind {
+            ConstraintKind::Check { expr, .. } if unknown(expr) => {
+                words(expr.as_str(), &mut referenced);
+                statements.push(format!(
+                    "ALTER TABLE {{T}} ADD CONSTRAINT s{} CHECK ({})",
+                    sites.len(),
+                    expr.as_str()
+                ));
+                sites.push(Site::Check(constraint.name.clone()));
+            }
+            ConstraintKind::Exclusion(exclusion) => {
+                let elements: Vec<IndexElement> = exclusion.elements.iter().map(|(e, _)| e.clone()).collect();
+                let has_unknown = elements.iter().filter_map(element_expr).any(unknown)
+                    || exclusion.predicate.as_ref().is_some_and(|p| unknown(p));
+                if has_unknown {
+                    let index = scratch_index(sites.len(), &exclusion.method, elements, &exclusion.predicate);
+                    note_index_words(&index, &mut referenced);
+                    statements.push(scratch_sql(&index));
+                    sites.push(Site::Exclusion(constraint.name.clone()));
+                }
+            }
+            _ => {}
+        }
+    }
+    for index in table.indexes.values() {
+        let has_unknown = index.elements.iter().filter_map(element_expr).any(unknown)
+            || index.predicate.as_ref().is_some_and(|p| unknown(p));
+        if has_unknown {
+            let scratch = scratch_index(sites.len(), &index.method, index.elements.clone(), &index.predicate);
+            note_index_words(&scratch, &mut referenced);
+            statements.push(scratch_sql(&scratch));
+            sites.push(Site::Index(index.name.clone()));
+        }
+    }
+    if sites.is_empty() {
+        return None;
+    }
+    let columns = table
+        .columns
+        .iter()
+        .filter(|c| referenced.contains(c.name.as_str()))
+        .map(|c| {
+            let mut sql = format!("{} {}", c.name.quoted(), type_sql(&c.data_type, database));
+            if let Some(collation) = &c.collation {
+                sql.push_str(&format!(" COLLATE {}", collation.quoted()));
+            }
+            sql
+        })
+        .collect();
+    Some((Job { columns, statements }, sites))
+}
+
+/// The table name `index_definition` is given; [`scratch_sql`] turns it
+/// into the `{T}` placeholder.
+fn placeholder() -> QualifiedName {
+    QualifiedName::new(Ident::new("public"), Ident::new("trellis_scratch"))
+}
+
+fn scratch_sql(index: &Index) -> String {
+    index_definition(index, &placeholder(), false).replace("public.trellis_scratch", "{T}")
+}
+
+fn scratch_index(
+    number: usize,
+    method: &Ident,
+    elements: Vec<IndexElement>,
+    predicate: &Option<Located<Expr>>,
+) -> Index {
+    Index {
+        // Index names are unique in a schema: the job's number goes in too.
+        name: Ident::new(format!("trellis_n{{N}}_s{number}")),
+        was: None,
+        unique: false,
+        nulls_not_distinct: false,
+        method: method.clone(),
+        elements,
+        include: Vec::new(),
+        storage_params: Vec::new(),
+        predicate: predicate.clone(),
+        comment: None,
+        named: true,
+        origin: Origin::default(),
+    }
+}
+
+fn note_index_words(index: &Index, referenced: &mut BTreeSet<String>) {
+    for element in &index.elements {
+        match &element.target {
+            ElementTarget::Column(c) => {
+                referenced.insert(c.as_str().to_string());
+            }
+            ElementTarget::Expression(e) => words(e.as_str(), referenced),
+        }
+    }
+    if let Some(predicate) = &index.predicate {
+        words(predicate.as_str(), referenced);
+    }
+}
+
+/// The names an expression may use: bare words folded to lower case, and
+/// quoted names as written.
+fn words(text: &str, into: &mut BTreeSet<String>) {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '"' {
+            let mut word = String::new();
+            while let Some(inner) = chars.next() {
+                if inner == '"' {
+                    if chars.peek() == Some(&'"') {
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                word.push(inner);
+            }
+            into.insert(word);
+        } else if c == '\'' {
+            // A string literal names nothing.
+            while let Some(inner) = chars.next() {
+                if inner == '\'' && chars.peek() != Some(&'\'') {
+                    break;
+                }
+                if inner == '\'' {
+                    chars.next();
+                }
+            }
+        } else if c.is_alphabetic() || c == '_' {
+            let mut word = c.to_lowercase().to_string();
+            while let Some(&w) = chars.peek() {
+                if !(w.is_alphanumeric() || w == '_' || w == '$') {
+                    break;
+                }
+                word.extend(w.to_lowercase());
+                chars.next();
+            }
+            into.insert(word);
+        }
+    }
+}
+
+/// A statement run in its own subtransaction: if the server refuses it,
+/// the expression keeps its source text and the batch goes on.
+fn guarded(statement: &str) -> String {
+    format!(
+        "DO $trellis$ BEGIN EXECUTE {}; EXCEPTION WHEN OTHERS THEN NULL; END $trellis$;\n",
+        literal(statement)
+    )
+}
+
+/// Puts the server's text for one site into the source table; whether it
+/// could.
+fn adopt_site(table: &mut Table, temp: &Table, site: &Site, number: usize, job: usize) -> bool {
+    let name = Ident::new(format!("s{number}"));
+    let index_name = Ident::new(format!("trellis_n{job}_s{number}"));
+    match site {
+        Site::Default(column) | Site::Generated(column) => {
+            let Some(server) = temp.column(&name) else { return false };
+            let text = match site {
+                Site::Default(_) => server.default.as_ref(),
+                _ => server.generated.as_ref(),
+            };
+            let Some(text) = text else { return false };
+            let Some(target) = table.columns.iter_mut().find(|c| &c.name == column) else {
+                return false;
+            };
+            let slot = match site {
+                Site::Default(_) => &mut target.default,
+                _ => &mut target.generated,
+            };
+            match slot {
+                Some(expr) => {
+                    expr.value.0.clone_from(&text.value.0);
+                    true
+                }
+                None => false,
+            }
+        }
+        Site::Check(constraint) => {
+            let Some(ConstraintKind::Check { expr: server, .. }) = temp.constraints.get(&name).map(|c| &c.kind) else {
+                return false;
+            };
+            match table.constraints.get_mut(constraint).map(|c| &mut c.kind) {
+                Some(ConstraintKind::Check { expr, .. }) => {
+                    expr.value.0.clone_from(&server.value.0);
+                    true
+                }
+                _ => false,
+            }
+        }
+        Site::Index(index) => {
+            let Some(server) = temp.indexes.get(&index_name) else {
+                return false;
+            };
+            match table.indexes.get_mut(index) {
+                Some(target) => {
+                    adopt_index(&mut target.elements, &mut target.predicate, server);
+                    true
+                }
+                None => false,
+            }
+        }
+        Site::Exclusion(constraint) => {
+            let Some(server) = temp.indexes.get(&index_name) else {
+                return false;
+            };
+            match table.constraints.get_mut(constraint).map(|c| &mut c.kind) {
+                Some(ConstraintKind::Exclusion(exclusion)) => {
+                    let mut elements: Vec<IndexElement> = exclusion.elements.iter().map(|(e, _)| e.clone()).collect();
+                    adopt_index(&mut elements, &mut exclusion.predicate, server);
+                    for ((element, _), new) in exclusion.elements.iter_mut().zip(elements) {
+                        *element = new;
+                    }
+                    true
+                }
+                _ => false,
+            }
+        }
+    }
+}
+
+fn adopt_index(elements: &mut [IndexElement], predicate: &mut Option<Located<Expr>>, server: &Index) {
+    for (element, from) in elements.iter_mut().zip(&server.elements) {
+        if let (ElementTarget::Expression(e), ElementTarget::Expression(s)) = (&mut element.target, &from.target) {
+            e.0.clone_from(&s.0);
+        }
+    }
+    if let (Some(p), Some(s)) = (predicate.as_mut(), server.predicate.as_ref()) {
+        p.value.0.clone_from(&s.value.0);
+    }
+}

@@ -1,0 +1,247 @@
+//! The catalog queries, one per kind of object, each for the whole database.
+//!
+//! They take the list of schemas as `$1` (an empty list means every schema
+//! that is not PostgreSQL's own) and run on PostgreSQL 13 to 17: columns that
+//! newer servers added (`indnullsnotdistinct`, `confdelsetcols`) are read
+//! through `to_jsonb` of the catalog row, which is null where they are missing.
+//! The name `pg_temp` in `$1` stands for this session's temporary schema.
+
+/// The schemas to read: `$1`, or all but PostgreSQL's own.
+const NAMESPACES: &str = "
+namespaces AS (
+    SELECT n.oid, n.nspname
+    FROM pg_namespace n
+    WHERE CASE WHEN cardinality($1::text[]) = 0
+               THEN n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'
+               ELSE n.nspname = ANY($1::text[])
+                    OR (n.oid = pg_my_temp_schema() AND 'pg_temp' = ANY($1::text[])) END
+)";
+
+/// Plain tables of those schemas that are not part of an extension, not a
+/// partition and not a child of inheritance.
+fn tables_cte() -> String {
+    format!(
+        "{NAMESPACES},
+tables AS (
+    SELECT c.oid, n.nspname, c.relname, c.relpersistence, c.reloptions, c.relreplident
+    FROM pg_class c
+    JOIN namespaces n ON n.oid = c.relnamespace
+    WHERE c.relkind = 'r'
+      AND NOT c.relispartition
+      AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                      WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+)"
+    )
+}
+
+pub fn extensions() -> String {
+    "
+SELECT e.extname::text, e.extversion, n.nspname::text, a.default_version, d.description
+FROM pg_extension e
+JOIN pg_namespace n ON n.oid = e.extnamespace
+LEFT JOIN pg_available_extensions a ON a.name = e.extname
+LEFT JOIN pg_description d ON d.objoid = e.oid AND d.classoid = 'pg_extension'::regclass AND d.objsubid = 0
+WHERE e.extname <> 'plpgsql'
+ORDER BY 1"
+        .to_string()
+}
+
+pub fn enums() -> String {
+    format!(
+        "WITH {NAMESPACES}
+SELECT n.nspname::text, t.typname::text,
+       coalesce((SELECT array_agg(e.enumlabel::text ORDER BY e.enumsortorder)
+                 FROM pg_enum e WHERE e.enumtypid = t.oid), '{{}}'),
+       d.description
+FROM pg_type t
+JOIN namespaces n ON n.oid = t.typnamespace
+LEFT JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0
+WHERE t.typtype = 'e'
+  AND NOT EXISTS (SELECT 1 FROM pg_depend x
+                  WHERE x.classid = 'pg_type'::regclass AND x.objid = t.oid AND x.deptype = 'e')
+ORDER BY 1, 2"
+    )
+}
+
+/// Sequences that are not an identity column's own.
+pub fn sequences() -> String {
+    format!(
+        "WITH {NAMESPACES}
+SELECT n.nspname::text, c.relname::text, format_type(s.seqtypid, NULL),
+       s.seqincrement, s.seqmin, s.seqmax, s.seqstart, s.seqcache, s.seqcycle,
+       tn.nspname::text, t.relname::text, a.attname::text, d.description
+FROM pg_sequence s
+JOIN pg_class c ON c.oid = s.seqrelid
+JOIN namespaces n ON n.oid = c.relnamespace
+LEFT JOIN pg_depend o ON o.classid = 'pg_class'::regclass AND o.objid = c.oid
+                     AND o.refclassid = 'pg_class'::regclass AND o.refobjsubid > 0 AND o.deptype = 'a'
+LEFT JOIN pg_class t ON t.oid = o.refobjid
+LEFT JOIN pg_namespace tn ON tn.oid = t.relnamespace
+LEFT JOIN pg_attribute a ON a.attrelid = o.refobjid AND a.attnum = o.refobjsubid
+LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
+WHERE NOT EXISTS (SELECT 1 FROM pg_depend x
+                  WHERE x.classid = 'pg_class'::regclass AND x.objid = c.oid AND x.deptype IN ('i', 'e'))
+ORDER BY 1, 2"
+    )
+}
+
+pub fn tables() -> String {
+    format!(
+        "WITH {}
+SELECT t.nspname::text, t.relname::text, t.relpersistence::text, coalesce(t.reloptions, '{{}}'),
+       t.relreplident::text, d.description
+FROM tables t
+LEFT JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
+ORDER BY 1, 2",
+        tables_cte()
+    )
+}
+
+/// Columns in order, with the element type of arrays, the default or
+/// generation expression, and an identity column's sequence.
+pub fn columns() -> String {
+    format!(
+        "WITH {}
+SELECT t.nspname::text, t.relname::text, a.attname::text,
+       en.nspname::text, et.typname::text, format_type(et.oid, a.atttypmod),
+       CASE WHEN ty.typcategory = 'A' THEN greatest(a.attndims, 1) ELSE 0 END,
+       a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid), a.attidentity::text, a.attgenerated::text,
+       CASE WHEN a.attcollation <> ty.typcollation THEN co.collname::text END,
+       d.description,
+       sn.nspname::text, sc.relname::text, format_type(s.seqtypid, NULL),
+       s.seqincrement, s.seqmin, s.seqmax, s.seqstart, s.seqcache, s.seqcycle
+FROM tables t
+JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
+JOIN pg_type ty ON ty.oid = a.atttypid
+JOIN pg_type et ON et.oid = CASE WHEN ty.typcategory = 'A' AND ty.typelem <> 0 THEN ty.typelem ELSE ty.oid END
+JOIN pg_namespace en ON en.oid = et.typnamespace
+LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+LEFT JOIN pg_collation co ON co.oid = a.attcollation
+LEFT JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum
+LEFT JOIN pg_depend id ON a.attidentity <> '' AND id.classid = 'pg_class'::regclass
+                      AND id.refclassid = 'pg_class'::regclass AND id.refobjid = t.oid
+                      AND id.refobjsubid = a.attnum AND id.deptype = 'i'
+LEFT JOIN pg_class sc ON sc.oid = id.objid
+LEFT JOIN pg_namespace sn ON sn.oid = sc.relnamespace
+LEFT JOIN pg_sequence s ON s.seqrelid = sc.oid
+ORDER BY 1, 2, a.attnum",
+        tables_cte()
+    )
+}
+
+/// Primary key, unique, check, foreign key and exclusion constraints.
+pub fn constraints() -> String {
+    format!(
+        "WITH {}
+SELECT t.nspname::text, t.relname::text, co.conname::text, co.contype::text,
+       co.condeferrable, co.condeferred, co.convalidated, co.connoinherit,
+       ARRAY(SELECT a.attname::text FROM unnest(co.conkey) WITH ORDINALITY k(num, pos)
+             JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.num ORDER BY k.pos),
+       fn.nspname::text, fc.relname::text,
+       ARRAY(SELECT a.attname::text FROM unnest(co.confkey) WITH ORDINALITY k(num, pos)
+             JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.num ORDER BY k.pos),
+       co.confmatchtype::text, co.confupdtype::text, co.confdeltype::text,
+       ARRAY(SELECT a.attname::text
+             FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(to_jsonb(co) -> 'confdelsetcols') = 'array'
+                                            THEN to_jsonb(co) -> 'confdelsetcols' ELSE '[]' END) WITH ORDINALITY k(num, pos)
+             JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.num::int ORDER BY k.pos),
+       CASE WHEN co.contype = 'c' THEN pg_get_expr(co.conbin, co.conrelid) END,
+       ic.relname::text,
+       ARRAY(SELECT op.oprname::text FROM unnest(co.conexclop) WITH ORDINALITY k(oid, pos)
+             JOIN pg_operator op ON op.oid = k.oid ORDER BY k.pos),
+       d.description
+FROM tables t
+JOIN pg_constraint co ON co.conrelid = t.oid AND co.contype IN ('p', 'u', 'c', 'f', 'x')
+LEFT JOIN pg_class fc ON fc.oid = co.confrelid
+LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
+LEFT JOIN pg_class ic ON co.contype IN ('p', 'u', 'x') AND ic.oid = co.conindid
+LEFT JOIN pg_description d ON d.objoid = co.oid AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0
+ORDER BY 1, 2, 3",
+        tables_cte()
+    )
+}
+
+/// Every index, those behind constraints too (their include columns and
+/// storage parameters belong to the constraint).
+pub fn indexes() -> String {
+    format!(
+        "WITH {}
+SELECT t.nspname::text, t.relname::text, ic.relname::text, i.indisunique,
+       coalesce((to_jsonb(i) ->> 'indnullsnotdistinct')::boolean, false),
+       am.amname::text, i.indnkeyatts::int4,
+       ARRAY(SELECT coalesce(a.attname::text, '') FROM generate_series(1, i.indnatts) k
+             LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1] ORDER BY k),
+       ARRAY(SELECT CASE WHEN i.indkey[k - 1] = 0 THEN pg_get_indexdef(i.indexrelid, k, false) ELSE '' END
+             FROM generate_series(1, i.indnatts) k ORDER BY k),
+       ARRAY(SELECT CASE WHEN k > i.indnkeyatts OR oc.opcdefault THEN '' ELSE ocn.nspname::text END
+             FROM generate_series(1, i.indnatts) k
+             LEFT JOIN pg_opclass oc ON oc.oid = i.indclass[k - 1]
+             LEFT JOIN pg_namespace ocn ON ocn.oid = oc.opcnamespace ORDER BY k),
+       ARRAY(SELECT CASE WHEN k > i.indnkeyatts OR oc.opcdefault THEN '' ELSE oc.opcname::text END
+             FROM generate_series(1, i.indnatts) k
+             LEFT JOIN pg_opclass oc ON oc.oid = i.indclass[k - 1] ORDER BY k),
+       ARRAY(SELECT coalesce(array_to_string(ia.attoptions, chr(1)), '') FROM generate_series(1, i.indnatts) k
+             LEFT JOIN pg_attribute ia ON ia.attrelid = i.indexrelid AND ia.attnum = k ORDER BY k),
+       ARRAY(SELECT CASE WHEN k > i.indnkeyatts OR i.indcollation[k - 1] = 0 THEN ''
+                         WHEN i.indkey[k - 1] <> 0 AND i.indcollation[k - 1] = a.attcollation THEN ''
+                         WHEN i.indkey[k - 1] = 0 AND i.indcollation[k - 1] = 100 THEN ''
+                         ELSE coll.collname::text END
+             FROM generate_series(1, i.indnatts) k
+             LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1]
+             LEFT JOIN pg_collation coll ON coll.oid = i.indcollation[k - 1] ORDER BY k),
+       ARRAY(SELECT CASE WHEN k > i.indnkeyatts THEN 0 ELSE i.indoption[k - 1]::int4 END
+             FROM generate_series(1, i.indnatts) k ORDER BY k),
+       coalesce(ic.reloptions, '{{}}'), pg_get_expr(i.indpred, i.indrelid),
+       EXISTS (SELECT 1 FROM pg_constraint co
+               WHERE co.conindid = i.indexrelid AND co.conrelid = i.indrelid AND co.contype IN ('p', 'u', 'x')),
+       d.description, i.indisreplident
+FROM tables t
+JOIN pg_index i ON i.indrelid = t.oid
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_am am ON am.oid = ic.relam
+LEFT JOIN pg_description d ON d.objoid = ic.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
+ORDER BY 1, 2, 3",
+        tables_cte()
+    )
+}
+
+/// What trellisc does not manage yet, by kind and name, so that a diff or
+/// an import can say so instead of losing it silently.
+pub fn unmanaged() -> String {
+    format!(
+        "WITH {NAMESPACES},
+members AS (SELECT objid FROM pg_depend WHERE deptype = 'e')
+SELECT kind, name FROM (
+    SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
+                          WHEN 'p' THEN 'partitioned table' WHEN 'f' THEN 'foreign table'
+                          WHEN 'r' THEN CASE WHEN c.relispartition THEN 'partition' ELSE 'inheriting table' END
+                          ELSE 'composite type' END AS kind,
+           quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name
+    FROM pg_class c JOIN namespaces n ON n.oid = c.relnamespace
+    WHERE (c.relkind IN ('v', 'm', 'p', 'f', 'c')
+           OR (c.relkind = 'r' AND (c.relispartition OR EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid))))
+      AND c.oid NOT IN (SELECT objid FROM members)
+      AND NOT EXISTS (SELECT 1 FROM pg_type ct WHERE c.relkind = 'c' AND ct.typrelid = c.oid
+                      AND ct.oid IN (SELECT objid FROM members))
+    UNION ALL
+    SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
+           quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '(' || pg_get_function_identity_arguments(p.oid) || ')'
+    FROM pg_proc p JOIN namespaces n ON n.oid = p.pronamespace
+    WHERE p.oid NOT IN (SELECT objid FROM members)
+    UNION ALL
+    SELECT 'trigger', quote_ident(tg.tgname) || ' on ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname)
+    FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN namespaces n ON n.oid = c.relnamespace
+    WHERE NOT tg.tgisinternal
+    UNION ALL
+    SELECT 'policy', quote_ident(po.polname) || ' on ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname)
+    FROM pg_policy po JOIN pg_class c ON c.oid = po.polrelid JOIN namespaces n ON n.oid = c.relnamespace
+    UNION ALL
+    SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type' ELSE 'type' END,
+           quote_ident(n.nspname) || '.' || quote_ident(t.typname)
+    FROM pg_type t JOIN namespaces n ON n.oid = t.typnamespace
+    WHERE t.typtype IN ('d', 'r') AND t.oid NOT IN (SELECT objid FROM members)
+) u
+ORDER BY 1, 2"
+    )
+}
