@@ -115,3 +115,84 @@ fn converge_case(server: &pg::Server, (name, old, new): &(String, Schema, Schema
     }
     Ok(())
 }
+
+/// Runs `trellisc diff --from URL --to empty`; its exit status and stderr.
+fn diff_from(url: &str) -> (Option<i32>, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_trellisc"))
+        .args(["diff", "--from", url, "--to", "empty", "--format", "summary"])
+        .output()
+        .expect("run trellisc");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn database_errors_are_one_line_naming_server_and_database_never_the_password() {
+    // Nothing listens on a port just released.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let (status, stderr) = diff_from(&format!("postgresql://someone:hunter2-secret@127.0.0.1:{port}/app"));
+    assert_eq!(status, Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!("database \"app\" on 127.0.0.1:{port}")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("refused"), "{stderr}");
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+
+    let server = pg::server();
+    let url = server.database();
+    let database = url.rsplit('/').next().expect("database name").to_string();
+    let host = server.base_url().rsplit('@').next().expect("host").to_string();
+    if server.own() {
+        server
+            .psql(
+                &url,
+                &format!(
+                    "DO $$ BEGIN CREATE ROLE {role} LOGIN PASSWORD 'right-password'; \
+                     EXCEPTION WHEN duplicate_object THEN NULL; END $$;",
+                    role = pg::PASSWORD_ROLE
+                ),
+            )
+            .expect("create role");
+        let (status, stderr) = diff_from(&format!(
+            "postgresql://{}:wrong-password-42@{host}/{database}",
+            pg::PASSWORD_ROLE
+        ));
+        assert_eq!(status, Some(1), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.contains(&format!("database \"{database}\" on {host}")),
+            "{stderr}"
+        );
+        assert!(stderr.contains("password authentication failed"), "{stderr}");
+        assert!(!stderr.contains("wrong-password-42"), "{stderr}");
+    } else {
+        eprintln!("note: TRELLIS_TEST_DATABASE_URL is set: the wrong-password case needs the harness's own server");
+    }
+
+    // A role without CONNECT on the database.
+    server
+        .psql(
+            &url,
+            &format!(
+                "REVOKE CONNECT ON DATABASE {database} FROM PUBLIC; \
+                 DO $$ BEGIN CREATE ROLE trellis_no_connect LOGIN; \
+                 EXCEPTION WHEN duplicate_object THEN NULL; END $$;"
+            ),
+        )
+        .expect("revoke");
+    let (status, stderr) = diff_from(&format!("postgresql://trellis_no_connect@{host}/{database}"));
+    assert_eq!(status, Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!("database \"{database}\" on {host}")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("permission denied"), "{stderr}");
+}

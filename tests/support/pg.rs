@@ -16,6 +16,9 @@ pub struct Server {
     bin: PathBuf,
 }
 
+/// The role that logs in with a password on the harness's own server.
+pub const PASSWORD_ROLE: &str = "trellis_password_login";
+
 static SERVER: OnceLock<Result<Server, String>> = OnceLock::new();
 static DATABASES: AtomicUsize = AtomicUsize::new(0);
 
@@ -126,6 +129,14 @@ fn start() -> Result<Server, String> {
             "-D",
         ])
         .arg(&data))?;
+    // One role must give its password, for the tests of a wrong one.
+    let hba = data.join("pg_hba.conf");
+    let rules = std::fs::read_to_string(&hba).map_err(|e| format!("read {}: {e}", hba.display()))?;
+    std::fs::write(
+        &hba,
+        format!("host all {PASSWORD_ROLE} 127.0.0.1/32 scram-sha-256\n{rules}"),
+    )
+    .map_err(|e| format!("write {}: {e}", hba.display()))?;
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map_err(|e| e.to_string())?
@@ -170,6 +181,17 @@ fn start() -> Result<Server, String> {
 }
 
 impl Server {
+    /// `postgresql://user@host:port`, without a database.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Whether this is the harness's own server (not one given by
+    /// `TRELLIS_TEST_DATABASE_URL`), where [`PASSWORD_ROLE`] needs its password.
+    pub fn own(&self) -> bool {
+        std::env::var_os("TRELLIS_TEST_DATABASE_URL").is_none()
+    }
+
     /// A new, empty database; returns its URL.
     pub fn database(&self) -> String {
         let name = format!(
