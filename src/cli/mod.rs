@@ -4,6 +4,7 @@ mod check;
 mod database;
 mod diff;
 mod fmt;
+mod import;
 mod source;
 
 use std::io::IsTerminal;
@@ -93,6 +94,26 @@ pub enum Command {
         #[arg(long = "schema", value_name = "NAME")]
         schemas: Vec<String>,
     },
+    /// Write `.trellis` source for an existing database, to adopt it.
+    ///
+    /// Reads the database's catalogs (nothing is changed) and prints one
+    /// formatted `.trellis` document with every table, column, constraint,
+    /// index, enum, sequence and extension, and the `COMMENT ON` texts as
+    /// doc comments. Objects trellisc does not manage yet (views, functions,
+    /// triggers, ...) are named in warnings on standard error and left out.
+    Import {
+        /// The database: postgres://user[:password]@host[:port]/database.
+        /// Default: the TRELLIS_DATABASE_URL environment variable.
+        #[arg(long, value_name = "URL")]
+        db: Option<String>,
+        /// Read only this PostgreSQL schema (repeatable). Default: every
+        /// schema but PostgreSQL's own.
+        #[arg(long = "schema", value_name = "NAME")]
+        schemas: Vec<String>,
+        /// Write to this file instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Rewrite `.trellis` files in the canonical layout (comments are kept).
     ///
     /// With `--check`, change nothing and exit 1 if a file is not formatted.
@@ -112,6 +133,7 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check { path } => check::run(&path, color),
         Command::Fmt { path, check } => fmt::run(&path, check, color),
+        Command::Import { db, schemas, output } => import::run(import::ImportArgs { db, schemas, output }),
         Command::Diff {
             from,
             to,

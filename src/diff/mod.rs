@@ -206,6 +206,13 @@ fn sequences(old: &Schema, new: &Schema, renames: &Renames, changes: &mut Vec<Ch
         let old_name = renames.sequences.get(name).unwrap_or(name);
         let Some(before) = old.sequences.get(old_name) else {
             changes.push(Change::CreateSequence(sequence.clone()));
+            // The owning column exists only once the tables are made.
+            if let Some(owner) = &sequence.owned_by {
+                changes.push(Change::SetSequenceOwner {
+                    name: name.clone(),
+                    owner: Some(owner.value.clone()),
+                });
+            }
             continue;
         };
         matched.insert(old_name.clone());
@@ -225,10 +232,20 @@ fn sequences(old: &Schema, new: &Schema, renames: &Renames, changes: &mut Vec<Ch
         let owner = |s: &Sequence| s.owned_by.as_ref().map(|o| o.value.clone());
         let expected_old_owner = owner(before).map(|(t, c)| renames.forward_column(&t, &c));
         if expected_old_owner != owner(sequence) {
-            changes.push(Change::SetSequenceOwner {
-                name: name.clone(),
-                owner: owner(sequence),
-            });
+            // Released first, before any drop: dropping the old owning
+            // column would take the sequence along.
+            if expected_old_owner.is_some() {
+                changes.push(Change::SetSequenceOwner {
+                    name: name.clone(),
+                    owner: None,
+                });
+            }
+            if let Some(owner) = owner(sequence) {
+                changes.push(Change::SetSequenceOwner {
+                    name: name.clone(),
+                    owner: Some(owner),
+                });
+            }
         }
         if before.comment != sequence.comment {
             changes.push(Change::CommentOnSequence {

@@ -9,6 +9,10 @@ use super::Step;
 use crate::diff::Change;
 use crate::ir::*;
 
+/// The phases whose tables are ordered by their foreign keys.
+const DROP_TABLES: u8 = 10;
+const CREATE_TABLES: u8 = 15;
+
 /// The phase of a change: lower runs first.
 fn phase(change: &Change) -> u8 {
     use Change::*;
@@ -21,14 +25,17 @@ fn phase(change: &Change) -> u8 {
         RenameColumn { .. } | RenameConstraint { .. } | RenameIndex { .. } => 5,
         DropConstraint { constraint, .. } if matches!(constraint.kind, ConstraintKind::ForeignKey(_)) => 6,
         DropIndex { .. } | DropConstraint { .. } => 7,
-        DropColumn { .. } => 8,
-        DropTable(_) => 9,
-        DropSequence(_) => 10,
-        DropDefault { .. } | DropNotNull { .. } | DropIdentity { .. } => 11,
+        // Defaults go before the sequences they use; owners let go of
+        // sequences before their columns are dropped.
+        DropDefault { .. } | DropNotNull { .. } | DropIdentity { .. } => 8,
+        SetSequenceOwner { owner: None, .. } => 8,
+        DropColumn { .. } => 9,
+        DropTable(_) => DROP_TABLES,
+        DropSequence(_) => 11,
         RecreateEnum { .. } => 12,
         DropEnum(_) => 13,
         DropExtension(_) => 14,
-        CreateTable(_) => 15,
+        CreateTable(_) => CREATE_TABLES,
         AddColumn { .. } => 16,
         AlterColumnType { .. } => 17,
         SetDefault { .. } | AddIdentity { .. } | AlterIdentity { .. } | SetNotNull { .. } => 18,
@@ -75,8 +82,8 @@ pub(super) fn order(changes: Vec<Change>, from: &Schema) -> Vec<Step> {
             steps.extend(std::mem::take(&mut deferred_adds).into_iter().map(plain));
         }
         match p {
-            9 => steps.extend(order_drops(group).into_iter().map(plain)),
-            15 => {
+            DROP_TABLES => steps.extend(order_drops(group).into_iter().map(plain)),
+            CREATE_TABLES => {
                 let (created, deferred) = order_creates(group, from);
                 steps.extend(created);
                 deferred_adds.extend(deferred);

@@ -180,7 +180,8 @@ fn qualified(schema: &str, name: &str) -> QualifiedName {
 
 /// `name=value` entries of `reloptions` or `attoptions`.
 fn storage_params(entries: &[String]) -> Vec<StorageParam> {
-    let mut params: Vec<StorageParam> = entries
+    // In the catalog's order, which is the order they were given in.
+    entries
         .iter()
         .filter(|e| !e.is_empty())
         .map(|entry| match entry.split_once('=') {
@@ -193,9 +194,7 @@ fn storage_params(entries: &[String]) -> Vec<StorageParam> {
                 value: "true".into(),
             },
         })
-        .collect();
-    params.sort();
-    params
+        .collect()
 }
 
 /// A type as the IR has it, from the element type's schema and name, its
@@ -306,6 +305,7 @@ impl Builder<'_> {
                     name,
                     version,
                     schema: Some(Ident::new(schema)).filter(|s| *s != self.options.default_schema),
+                    // The comment the extension's control file gives is left out.
                     comment: get(row, 4)?,
                     origin: Origin::default(),
                 },

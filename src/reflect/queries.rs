@@ -37,7 +37,8 @@ tables AS (
 
 pub fn extensions() -> String {
     "
-SELECT e.extname::text, e.extversion, n.nspname::text, a.default_version, d.description
+SELECT e.extname::text, e.extversion, n.nspname::text, a.default_version,
+       CASE WHEN d.description IS DISTINCT FROM a.comment THEN d.description END
 FROM pg_extension e
 JOIN pg_namespace n ON n.oid = e.extnamespace
 LEFT JOIN pg_available_extensions a ON a.name = e.extname

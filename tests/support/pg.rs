@@ -186,6 +186,11 @@ impl Server {
         &self.base_url
     }
 
+    /// A PostgreSQL program of the server's version (`pg_dump`, ...).
+    pub fn program(&self, name: &str) -> PathBuf {
+        self.bin.join(name)
+    }
+
     /// Whether this is the harness's own server (not one given by
     /// `TRELLIS_TEST_DATABASE_URL`), where [`PASSWORD_ROLE`] needs its password.
     pub fn own(&self) -> bool {
@@ -219,9 +224,9 @@ impl Server {
         {
             use std::io::Write;
             let mut stdin = child.stdin.take().expect("psql stdin is piped");
-            stdin
-                .write_all(sql.as_bytes())
-                .map_err(|e| format!("write to psql: {e}"))?;
+            // psql stops reading at the first error: its message says more
+            // than the broken pipe.
+            let _ = stdin.write_all(sql.as_bytes());
         }
         let output = child.wait_with_output().map_err(|e| format!("psql: {e}"))?;
         if output.status.success() {

@@ -1,5 +1,6 @@
 //! Reading the test server's databases back into the IR, as `trellisc diff`
 //! does with a database side.
+#![allow(dead_code)]
 
 use trellisc::ir::{Ident, Schema};
 use trellisc::plan::{self, PlanOptions};
