@@ -80,7 +80,7 @@ fn reflection(c: &mut Criterion) {
         b.iter(|| {
             runtime.block_on(async {
                 let database = reflect::connect(&old_url).await.expect("connect");
-                let reflected = reflect::reflect(&database.client, &options).await.expect("reflect");
+                let reflected = reflect::reflect(&database, &options).await.expect("reflect");
                 assert_eq!(reflected.schema.tables.len(), TABLES);
             })
         })
@@ -92,7 +92,7 @@ fn reflection(c: &mut Criterion) {
                     let options = &options;
                     async move {
                         let database = reflect::connect(&url).await.expect("connect");
-                        reflect::reflect(&database.client, options).await.expect("reflect")
+                        reflect::reflect(&database, options).await.expect("reflect")
                     }
                 };
                 tokio::join!(read(old_url.clone()), read(new_url.clone()))
@@ -107,8 +107,8 @@ fn reflection(c: &mut Criterion) {
             let mut target = compile(&files);
             let database = runtime.block_on(async {
                 let database = reflect::connect(&new_url).await.expect("connect");
-                let reflected = reflect::reflect(&database.client, &options).await.expect("reflect");
-                reflect::normalize(&database.client, &reflected.schema, &mut target, &Ident::new("public"))
+                let reflected = reflect::reflect(&database, &options).await.expect("reflect");
+                reflect::normalize(&database, &reflected.schema, &mut target, &Ident::new("public"))
                     .await
                     .expect("normalize");
                 reflected.schema

@@ -32,7 +32,7 @@ pub(super) fn options(schemas: &[String], compared_with: Option<&Schema>) -> Ref
 /// Connects and reads.
 pub(super) async fn read(url: &str, options: &ReflectOptions) -> Result<(Database, Reflected), DbError> {
     let database = reflect::connect(url).await?;
-    let reflected = reflect::reflect(&database.client, options)
+    let reflected = reflect::reflect(&database, options)
         .await
         .map_err(|e| DbError::from_postgres(&database.description, &e))?;
     Ok((database, reflected))
@@ -42,7 +42,7 @@ pub(super) async fn read(url: &str, options: &ReflectOptions) -> Result<(Databas
 /// server that cannot do it (a read-only standby), says so and goes on
 /// with the source's text.
 pub(super) async fn normalize(database: &Database, reflected: &Schema, source: &mut Schema) {
-    if let Err(error) = reflect::normalize(&database.client, reflected, source, &Ident::new("public")).await {
+    if let Err(error) = reflect::normalize(database, reflected, source, &Ident::new("public")).await {
         let error = DbError::from_postgres(&database.description, &error);
         eprintln!(
             "warning: {error}; expressions are compared as written, so some may show as changed when PostgreSQL would consider them the same"

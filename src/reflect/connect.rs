@@ -14,6 +14,8 @@ pub struct Database {
     pub client: Client,
     /// `database "app" on db.example.com:5432`, for messages.
     pub description: String,
+    /// The server's major version (13, 14, ...).
+    pub major: u32,
 }
 
 /// Why a database could not be used: one line naming the database and the
@@ -108,9 +110,18 @@ pub async fn connect(url: &str) -> Result<Database, DbError> {
         .connect(NoTls)
         .await
         .map_err(|error| DbError::from_postgres(&description, &error))?;
+    let major = connection
+        .parameter("server_version")
+        .and_then(|v| v.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(13);
     tokio::spawn(async move {
         // Errors surface on the client's next request.
         let _ = connection.await;
     });
-    Ok(Database { client, description })
+    Ok(Database {
+        client,
+        description,
+        major,
+    })
 }

@@ -12,7 +12,7 @@ mod connect;
 mod normalize;
 mod queries;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use tokio_postgres::Client;
 use tokio_postgres::Row;
@@ -89,44 +89,57 @@ pub struct Unmanaged {
 
 /// Reads the database's schema: all queries in one read-only snapshot,
 /// pipelined on the one connection.
-pub async fn reflect(client: &Client, options: &ReflectOptions) -> Result<Reflected, tokio_postgres::Error> {
+pub async fn reflect(database: &Database, options: &ReflectOptions) -> Result<Reflected, tokio_postgres::Error> {
     let begin = format!(
-        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL search_path TO {}",
+        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL search_path TO {}; SET LOCAL work_mem = '64MB'",
         options.default_schema.quoted()
     );
-    read(client, options, &begin, "COMMIT").await
+    read(&database.client, database.major, options, &begin, "COMMIT").await
 }
 
 /// Runs `before` (which opens a transaction), the catalog queries and
 /// `after` (which ends it), all sent at once, and builds the IR.
 async fn read(
     client: &Client,
+    major: u32,
     options: &ReflectOptions,
     before: &str,
     after: &str,
 ) -> Result<Reflected, tokio_postgres::Error> {
     let schemas: &(dyn ToSql + Sync) = &options.schemas;
     let param = [(schemas, Type::TEXT_ARRAY)];
-    let (extensions, enums, sequences, tables, columns, constraints, indexes, unmanaged) = (
+    let texts = [
         queries::extensions(),
         queries::enums(),
         queries::sequences(),
         queries::tables(),
         queries::columns(),
-        queries::constraints(),
-        queries::indexes(),
+        queries::constraints(major),
+        queries::referenced_columns(),
+        queries::indexes(major),
+        queries::index_expressions(),
+        queries::operator_classes(),
+        queries::collations_and_operators(),
         queries::unmanaged(),
-    );
+    ];
+    let query = |i: usize| {
+        let global = matches!(i, 0 | 9 | 10);
+        client.query_typed(&texts[i], if global { &[] } else { &param })
+    };
     let results = tokio::try_join!(
         client.batch_execute(before),
-        client.query_typed(&extensions, &[]),
-        client.query_typed(&enums, &param),
-        client.query_typed(&sequences, &param),
-        client.query_typed(&tables, &param),
-        client.query_typed(&columns, &param),
-        client.query_typed(&constraints, &param),
-        client.query_typed(&indexes, &param),
-        client.query_typed(&unmanaged, &param),
+        query(0),
+        query(1),
+        query(2),
+        query(3),
+        query(4),
+        query(5),
+        query(6),
+        query(7),
+        query(8),
+        query(9),
+        query(10),
+        query(11),
         client.batch_execute(after),
     );
     let results = match results {
@@ -137,18 +150,41 @@ async fn read(
             return Err(error);
         }
     };
-    let (_, extensions, enums, sequences, tables, columns, constraints, indexes, unmanaged, _) = results;
+    let (
+        _,
+        extensions,
+        enums,
+        sequences,
+        tables,
+        columns,
+        constraints,
+        referenced,
+        indexes,
+        expressions,
+        opclasses,
+        names,
+        unmanaged,
+        _,
+    ) = results;
     let mut builder = Builder {
         options,
         schema: Schema::default(),
         default_versions: BTreeMap::new(),
+        relations: HashMap::new(),
+        names: HashMap::new(),
+        table_names: HashMap::new(),
     };
     builder.extensions(&extensions)?;
     builder.enums(&enums)?;
     builder.sequences(&sequences)?;
     builder.tables(&tables)?;
     builder.columns(&columns)?;
-    let indexes = builder.indexes(&indexes)?;
+    builder.referenced_columns(&referenced)?;
+    for row in &names {
+        builder.names.insert(get(row, 0)?, get(row, 1)?);
+    }
+    let lookups = IndexLookups::new(&expressions, &opclasses)?;
+    let indexes = builder.indexes(&indexes, &lookups)?;
     builder.constraints(&constraints, &indexes)?;
     let unmanaged = unmanaged
         .iter()
@@ -169,6 +205,9 @@ async fn read(
         default_versions: builder.default_versions,
     })
 }
+
+/// PostgreSQL's `default` collation.
+const DEFAULT_COLLATION: u32 = 100;
 
 fn get<'a, T: FromSql<'a>>(row: &'a Row, index: usize) -> Result<T, tokio_postgres::Error> {
     row.try_get(index)
@@ -260,6 +299,33 @@ fn string_literals(expr: &str) -> Vec<String> {
     literals
 }
 
+/// The items of a list PostgreSQL printed (`lower(a), (b || ','::text)`),
+/// split at the commas outside parentheses, brackets and quotes.
+fn split_list(text: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    let mut current = String::new();
+    for c in text.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '(' | '[') => depth += 1,
+            (None, ')' | ']') => depth -= 1,
+            (None, ',') if depth == 0 => {
+                items.push(current.trim().to_string());
+                current.clear();
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    items.push(current.trim().to_string());
+    items
+}
+
 fn referential_action(code: &str) -> ReferentialAction {
     match code {
         "r" => ReferentialAction::Restrict,
@@ -286,6 +352,50 @@ struct Builder<'o> {
     options: &'o ReflectOptions,
     schema: Schema,
     default_versions: BTreeMap<Ident, String>,
+    /// Columns by relation and number: name and collation.
+    relations: HashMap<u32, HashMap<i16, (Ident, u32)>>,
+    /// Collation and operator names by oid.
+    names: HashMap<u32, String>,
+    /// The tables read, by oid.
+    table_names: HashMap<u32, QualifiedName>,
+}
+
+/// What index columns need besides the index row: expression texts and
+/// operator class parameters by (index, position), operator classes by oid.
+struct IndexLookups {
+    expressions: HashMap<(u32, i32), String>,
+    parameters: HashMap<(u32, i32), Vec<String>>,
+    /// (schema, name, default for its type)
+    opclasses: HashMap<u32, (String, String, bool)>,
+}
+
+impl IndexLookups {
+    fn new(expressions: &[Row], opclasses: &[Row]) -> Result<IndexLookups, tokio_postgres::Error> {
+        let mut lookups = IndexLookups {
+            expressions: HashMap::new(),
+            parameters: HashMap::new(),
+            opclasses: HashMap::new(),
+        };
+        for row in expressions {
+            let key = (get(row, 0)?, get(row, 1)?);
+            if let Some(text) = get::<Option<String>>(row, 2)? {
+                // Numbered among the expressions; placed at the key positions
+                // whose column number is 0.
+                for (number, expression) in split_list(&text).into_iter().enumerate() {
+                    lookups.expressions.insert((key.0, number as i32), expression);
+                }
+            }
+            if let Some(parameters) = get::<Option<Vec<String>>>(row, 3)? {
+                lookups.parameters.insert(key, parameters);
+            }
+        }
+        for row in opclasses {
+            lookups
+                .opclasses
+                .insert(get(row, 0)?, (get(row, 1)?, get(row, 2)?, get(row, 3)?));
+        }
+        Ok(lookups)
+    }
 }
 
 impl Builder<'_> {
@@ -391,6 +501,7 @@ impl Builder<'_> {
                 // `i`: the index is marked below, with the indexes.
                 _ => ReplicaIdentity::Default,
             };
+            self.table_names.insert(get(row, 6)?, name.clone());
             self.schema.tables.insert(
                 name.clone(),
                 Table {
@@ -452,21 +563,58 @@ impl Builder<'_> {
                 comment: get(row, 12)?,
                 origin: Origin::default(),
             };
-            if let Some(table) = self.table(row)? {
+            let relation: u32 = get(row, 22)?;
+            let number: i16 = get(row, 23)?;
+            let collation: u32 = get(row, 24)?;
+            self.relations
+                .entry(relation)
+                .or_default()
+                .insert(number, (column.name.clone(), collation));
+            if let Some(table) = self
+                .table_names
+                .get(&relation)
+                .and_then(|n| self.schema.tables.get_mut(n))
+            {
                 table.columns.push(column);
             }
         }
         Ok(())
     }
 
+    fn referenced_columns(&mut self, rows: &[Row]) -> Result<(), tokio_postgres::Error> {
+        for row in rows {
+            let relation: u32 = get(row, 0)?;
+            let number: i16 = get(row, 1)?;
+            self.relations
+                .entry(relation)
+                .or_default()
+                .insert(number, (Ident::new(get::<String>(row, 2)?), 0));
+        }
+        Ok(())
+    }
+
+    /// Column names of a relation by number.
+    fn column_names(&self, relation: u32, numbers: &[i16]) -> Vec<Located<Ident>> {
+        let columns = self.relations.get(&relation);
+        numbers
+            .iter()
+            .filter_map(|n| columns.and_then(|c| c.get(n)))
+            .map(|(name, _)| located(name.clone()))
+            .collect()
+    }
+
     /// Reads every index; returns those behind constraints by name, and
     /// puts the others into their tables.
-    fn indexes(&mut self, rows: &[Row]) -> Result<BTreeMap<QualifiedName, Index>, tokio_postgres::Error> {
+    fn indexes(
+        &mut self,
+        rows: &[Row],
+        lookups: &IndexLookups,
+    ) -> Result<BTreeMap<QualifiedName, Index>, tokio_postgres::Error> {
         let mut backing = BTreeMap::new();
         for row in rows {
             let schema: String = get(row, 0)?;
-            let raw = Self::index(row)?;
-            let replica_identity: bool = get(row, 18)?;
+            let raw = self.index(row, lookups)?;
+            let replica_identity: bool = get(row, 17)?;
             let Some(table) = self.table(row)? else { continue };
             if replica_identity {
                 table.replica_identity = ReplicaIdentity::Index(located(raw.index.name.clone()));
@@ -480,40 +628,59 @@ impl Builder<'_> {
         Ok(backing)
     }
 
-    fn index(row: &Row) -> Result<RawIndex, tokio_postgres::Error> {
+    fn index(&self, row: &Row, lookups: &IndexLookups) -> Result<RawIndex, tokio_postgres::Error> {
         let key_count: i32 = get(row, 6)?;
-        let columns: Vec<String> = get(row, 7)?;
-        let expressions: Vec<String> = get(row, 8)?;
-        let opclass_schemas: Vec<String> = get(row, 9)?;
-        let opclass_names: Vec<String> = get(row, 10)?;
-        let opclass_options: Vec<String> = get(row, 11)?;
-        let collations: Vec<String> = get(row, 12)?;
-        let options: Vec<i32> = get(row, 13)?;
-        let reloptions: Vec<String> = get(row, 14)?;
+        let relation: u32 = get(row, 7)?;
+        let index_oid: u32 = get(row, 8)?;
+        let keys: Vec<i16> = get(row, 9)?;
+        let classes: Vec<u32> = get(row, 10)?;
+        let collations: Vec<u32> = get(row, 11)?;
+        let options: Vec<i16> = get(row, 12)?;
+        let reloptions: Vec<String> = get(row, 13)?;
+        let columns = self.relations.get(&relation);
         let mut elements = Vec::new();
         let mut include = Vec::new();
-        for (position, column) in columns.iter().enumerate() {
+        let mut expression_number = 0;
+        for (position, &number) in keys.iter().enumerate() {
+            let column = columns.and_then(|c| c.get(&number));
             if position as i32 >= key_count {
-                include.push(located(Ident::new(column.as_str())));
+                if let Some((name, _)) = column {
+                    include.push(located(name.clone()));
+                }
                 continue;
             }
-            let text = |list: &[String]| list.get(position).cloned().unwrap_or_default();
-            let target = if column.is_empty() {
-                ElementTarget::Expression(Expr(text(&expressions)))
-            } else {
-                ElementTarget::Column(Ident::new(column.as_str()))
-            };
-            let opclass = Some(text(&opclass_names)).filter(|n| !n.is_empty()).map(|name| {
-                let params: Vec<String> = text(&opclass_options).split('\u{1}').map(str::to_string).collect();
-                OperatorClass {
-                    name: qualified(&text(&opclass_schemas), &name),
-                    params: storage_params(&params),
+            let key = (index_oid, position as i32 + 1);
+            let target = match column {
+                Some((name, _)) if number != 0 => ElementTarget::Column(name.clone()),
+                _ => {
+                    let text = lookups.expressions.get(&(index_oid, expression_number)).cloned();
+                    expression_number += 1;
+                    ElementTarget::Expression(Expr(text.unwrap_or_default()))
                 }
-            });
+            };
+            let opclass = classes
+                .get(position)
+                .and_then(|oid| lookups.opclasses.get(oid))
+                .filter(|(_, _, default)| !default)
+                .map(|(schema, name, _)| OperatorClass {
+                    name: qualified(schema, name),
+                    params: storage_params(lookups.parameters.get(&key).map_or(&[][..], |p| p.as_slice())),
+                });
+            // A collation is written where it is not the column's own (or,
+            // for an expression, not the default one).
+            let collation = collations.get(position).copied().unwrap_or(0);
+            let own = match (number, column) {
+                (0, _) => DEFAULT_COLLATION,
+                (_, Some((_, own))) => *own,
+                _ => 0,
+            };
+            let collation = (collation != 0 && collation != own)
+                .then(|| self.names.get(&collation).map(Ident::new))
+                .flatten();
             let option = options.get(position).copied().unwrap_or(0);
             elements.push(IndexElement {
                 target,
-                collation: Some(text(&collations)).filter(|c| !c.is_empty()).map(Ident::new),
+                collation,
                 opclass,
                 descending: option & 1 != 0,
                 nulls_first: option & 2 != 0,
@@ -530,12 +697,12 @@ impl Builder<'_> {
                 elements,
                 include,
                 storage_params: storage_params(&reloptions),
-                predicate: get::<Option<String>>(row, 15)?.map(|p| located(Expr(p))),
-                comment: get(row, 17)?,
+                predicate: get::<Option<String>>(row, 14)?.map(|p| located(Expr(p))),
+                comment: get(row, 16)?,
                 named: true,
                 origin: Origin::default(),
             },
-            constraint: get(row, 16)?,
+            constraint: get(row, 15)?,
         })
     }
 
@@ -591,9 +758,10 @@ impl Builder<'_> {
         for row in rows {
             let schema: &str = get(row, 0)?;
             let kind: &str = get(row, 3)?;
-            let columns: Vec<String> = get(row, 8)?;
-            let columns: Vec<Located<Ident>> = columns.into_iter().map(|c| located(Ident::new(c))).collect();
-            let index_name: Option<&str> = get(row, 17)?;
+            let relation: u32 = get(row, 8)?;
+            let numbers: Option<Vec<i16>> = get(row, 9)?;
+            let columns = self.column_names(relation, numbers.as_deref().unwrap_or_default());
+            let index_name: Option<&str> = get(row, 19)?;
             let index = index_name.and_then(|n| indexes.get(&qualified(schema, n)));
             let include = index.map(|i| i.include.clone()).unwrap_or_default();
             let kind = match kind {
@@ -604,8 +772,8 @@ impl Builder<'_> {
                     nulls_not_distinct: index.is_some_and(|i| i.nulls_not_distinct),
                 },
                 "c" => {
-                    let expr = get::<Option<String>>(row, 16)?.unwrap_or_default();
-                    let comment: Option<&str> = get(row, 19)?;
+                    let expr = get::<Option<String>>(row, 18)?.unwrap_or_default();
+                    let comment: Option<&str> = get(row, 21)?;
                     match (comment.and_then(parse_enum_check_marker), columns.first()) {
                         (Some((enum_name, enum_comment)), Some(column)) => {
                             self.enum_check(row, &column.value, &enum_name, &expr, enum_comment)?;
@@ -621,27 +789,38 @@ impl Builder<'_> {
                     }
                 }
                 "f" => {
-                    let referenced: Vec<String> = get(row, 11)?;
-                    let set_columns: Vec<String> = get(row, 15)?;
+                    let referenced_relation: u32 = get(row, 12)?;
+                    let referenced: Option<Vec<i16>> = get(row, 13)?;
+                    let set_numbers: Vec<i16> = get::<Option<Vec<i16>>>(row, 17)?.unwrap_or_default();
                     ConstraintKind::ForeignKey(ForeignKey {
                         columns,
                         referenced_table: located(qualified(
-                            get::<Option<&str>>(row, 9)?.unwrap_or_default(),
                             get::<Option<&str>>(row, 10)?.unwrap_or_default(),
+                            get::<Option<&str>>(row, 11)?.unwrap_or_default(),
                         )),
-                        referenced_columns: referenced.into_iter().map(|c| located(Ident::new(c))).collect(),
-                        match_type: match get::<&str>(row, 12)? {
+                        referenced_columns: self
+                            .column_names(referenced_relation, referenced.as_deref().unwrap_or_default()),
+                        match_type: match get::<&str>(row, 14)? {
                             "f" => MatchType::Full,
                             "p" => MatchType::Partial,
                             _ => MatchType::Simple,
                         },
-                        on_update: referential_action(get(row, 13)?),
-                        on_delete: referential_action(get(row, 14)?),
-                        on_delete_columns: set_columns.into_iter().map(Ident::new).collect(),
+                        on_update: referential_action(get(row, 15)?),
+                        on_delete: referential_action(get(row, 16)?),
+                        on_delete_columns: self
+                            .column_names(relation, &set_numbers)
+                            .into_iter()
+                            .map(|c| c.value)
+                            .collect(),
                     })
                 }
                 "x" => {
-                    let operators: Vec<String> = get(row, 18)?;
+                    let operator_oids: Option<Vec<u32>> = get(row, 20)?;
+                    let operators: Vec<String> = operator_oids
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|oid| self.names.get(oid).cloned().unwrap_or_default())
+                        .collect();
                     let Some(index) = index else { continue };
                     ConstraintKind::Exclusion(Exclusion {
                         method: index.method.clone(),
@@ -660,7 +839,7 @@ impl Builder<'_> {
                 deferrable: get(row, 4)?,
                 initially_deferred: get(row, 5)?,
                 not_valid: !get::<bool>(row, 6)?,
-                comment: get(row, 19)?,
+                comment: get(row, 21)?,
                 named: true,
                 origin: Origin::default(),
             };

@@ -15,9 +15,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use tokio_postgres::Client;
-
-use super::{ReflectOptions, read};
+use super::{Database, ReflectOptions, read};
 use crate::ir::*;
 use crate::render::{index_definition, literal, type_sql};
 
@@ -41,7 +39,7 @@ struct Job {
 /// them, where a table of the same name (or its `was` name) is in
 /// `database`. Returns how many expressions the server normalized.
 pub async fn normalize(
-    client: &Client,
+    connection: &Database,
     database: &Schema,
     source: &mut Schema,
     default_schema: &Ident,
@@ -107,7 +105,9 @@ pub async fn normalize(
         exclude_tables: Vec::new(),
         default_schema: default_schema.clone(),
     };
-    let normalized = read(client, &options, &batch, "ROLLBACK").await?.schema;
+    let normalized = read(&connection.client, connection.major, &options, &batch, "ROLLBACK")
+        .await?
+        .schema;
     let temp: HashMap<&str, &Table> = normalized.tables.values().map(|t| (t.name.name.as_str(), t)).collect();
     let mut count = 0;
     for (name, job, sites) in pending {

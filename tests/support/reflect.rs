@@ -29,7 +29,7 @@ pub fn options_for(source: &Schema) -> ReflectOptions {
 pub fn read(url: &str, options: &ReflectOptions) -> Reflected {
     runtime().block_on(async {
         let database = reflect::connect(url).await.unwrap_or_else(|e| panic!("{e}"));
-        reflect::reflect(&database.client, options)
+        reflect::reflect(&database, options)
             .await
             .unwrap_or_else(|e| panic!("reflect {url}: {e}"))
     })
@@ -41,11 +41,11 @@ pub fn read_against(url: &str, source: &Schema) -> (Schema, Schema) {
     let options = options_for(source);
     runtime().block_on(async {
         let database = reflect::connect(url).await.unwrap_or_else(|e| panic!("{e}"));
-        let reflected = reflect::reflect(&database.client, &options)
+        let reflected = reflect::reflect(&database, &options)
             .await
             .unwrap_or_else(|e| panic!("reflect {url}: {e}"));
         let mut source = source.clone();
-        reflect::normalize(&database.client, &reflected.schema, &mut source, &Ident::new("public"))
+        reflect::normalize(&database, &reflected.schema, &mut source, &Ident::new("public"))
             .await
             .unwrap_or_else(|e| panic!("normalize on {url}: {e}"));
         (reflected.schema, source)
