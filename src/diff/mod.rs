@@ -81,7 +81,11 @@ fn enums(old: &Schema, new: &Schema, renames: &Renames, changes: &mut Vec<Change
     for (name, enumeration) in &new.enums {
         let old_name = renames.enums.get(name).unwrap_or(name);
         let Some(before) = old.enums.get(old_name) else {
-            changes.push(Change::CreateEnum(enumeration.clone()));
+            // A check-stored enum is no object of its own: its columns' checks
+            // come with the columns.
+            if enumeration.storage == EnumStorage::Native {
+                changes.push(Change::CreateEnum(enumeration.clone()));
+            }
             continue;
         };
         matched.insert(old_name.clone());
@@ -113,7 +117,7 @@ fn enums(old: &Schema, new: &Schema, renames: &Renames, changes: &mut Vec<Change
         enum_labels(before, enumeration, renames, new, changes);
     }
     for (name, enumeration) in &old.enums {
-        if !matched.contains(name) {
+        if !matched.contains(name) && enumeration.storage == EnumStorage::Native {
             changes.push(Change::DropEnum(enumeration.clone()));
         }
     }
@@ -255,7 +259,12 @@ fn sequences(old: &Schema, new: &Schema, renames: &Renames, changes: &mut Vec<Ch
         }
     }
     for (name, sequence) in &old.sequences {
-        if !matched.contains(name) {
+        // A sequence whose owning column goes is dropped with it by PostgreSQL.
+        let owner_dropped = sequence.owned_by.as_ref().is_some_and(|owner| {
+            let (table, column) = renames.forward_column(&owner.value.0, &owner.value.1);
+            new.tables.get(&table).is_none_or(|t| t.column(&column).is_none())
+        });
+        if !matched.contains(name) && !owner_dropped {
             changes.push(Change::DropSequence(sequence.clone()));
         }
     }

@@ -58,8 +58,7 @@ pub async fn normalize(
     }
     let mut jobs: Vec<Job> = Vec::new();
     let mut by_key: HashMap<String, usize> = HashMap::new();
-    // (source table, job, its sites in statement order)
-    let mut pending: Vec<(QualifiedName, usize, Vec<Site>)> = Vec::new();
+    let mut pending: Vec<Pending> = Vec::new();
     let names: Vec<QualifiedName> = source.tables.keys().cloned().collect();
     for name in names {
         let Some(table) = source.tables.get(&name) else {
@@ -74,16 +73,32 @@ pub async fn normalize(
         let Some(table) = source.tables.get_mut(&name) else {
             continue;
         };
+        drop_redundant_collations(table);
         adopt_equal_texts(table, &known);
-        let Some((job, sites)) = job_for(table, &known, source_view(database, &name)) else {
+        let unknown = |e: &Expr| !known.iter().any(|k| k.0 == e.0);
+        let Some((job, sites)) = job_for(table, &unknown, database) else {
             continue;
         };
-        let key = format!("{}\u{1}{}", job.columns.join(","), job.statements.join("\u{1}"));
-        let index = *by_key.entry(key).or_insert_with(|| {
-            jobs.push(job);
-            jobs.len() - 1
+        let mut add = |job: Job| {
+            let key = format!("{}\u{1}{}", job.columns.join(","), job.statements.join("\u{1}"));
+            *by_key.entry(key).or_insert_with(|| {
+                jobs.push(job);
+                jobs.len() - 1
+            })
+        };
+        let source_job = add(job);
+        // The database's own text, parsed afresh against the same columns:
+        // what PostgreSQL stores depends on history (a check kept through a
+        // column's type change reads differently from one made new).
+        let mirror = mirror(table, counterpart);
+        let mirror_job = job_for(&mirror, &|_| true, database).map(|(job, sites)| (add(job), sites));
+        pending.push(Pending {
+            table: name,
+            job: source_job,
+            sites,
+            mirror,
+            mirror_job,
         });
-        pending.push((name, index, sites));
     }
     if jobs.is_empty() {
         return Ok(0);
@@ -109,25 +124,202 @@ pub async fn normalize(
         .await?
         .schema;
     let temp: HashMap<&str, &Table> = normalized.tables.values().map(|t| (t.name.name.as_str(), t)).collect();
+    let temp_tables = &temp;
     let mut count = 0;
-    for (name, job, sites) in pending {
+    for pending in pending {
         let (Some(temp), Some(table)) = (
-            temp.get(format!("trellis_n{job}").as_str()),
-            source.tables.get_mut(&name),
+            temp.get(format!("trellis_n{}", pending.job).as_str()),
+            source.tables.get_mut(&pending.table),
         ) else {
             continue;
         };
+        for (number, site) in pending.sites.iter().enumerate() {
+            count += usize::from(adopt_site(table, temp, site, number, pending.job));
+        }
+        let Some((job, sites)) = pending.mirror_job else {
+            continue;
+        };
+        let Some(temp) = temp_tables.get(format!("trellis_n{job}").as_str()) else {
+            continue;
+        };
+        let mut mirror = pending.mirror;
         for (number, site) in sites.iter().enumerate() {
-            count += usize::from(adopt_site(table, temp, site, number, job));
+            adopt_site(&mut mirror, temp, site, number, job);
+        }
+        if let Some(counterpart) = database_table(database, table) {
+            reconcile(table, &mirror, counterpart);
         }
     }
     Ok(count)
 }
 
-/// The database's schema is only needed for type names; the source's own
-/// enums are what the source's types mean.
-fn source_view<'a>(database: &'a Schema, _table: &QualifiedName) -> &'a Schema {
+/// A source table waiting for the server's answer.
+struct Pending {
+    table: QualifiedName,
+    job: usize,
+    sites: Vec<Site>,
+    /// The source table with the database's expressions where it has them.
+    mirror: Table,
+    mirror_job: Option<(usize, Vec<Site>)>,
+}
+
+fn database_table<'d>(database: &'d Schema, table: &Table) -> Option<&'d Table> {
     database
+        .tables
+        .get(&table.name)
+        .or_else(|| table.was.as_ref().and_then(|w| database.tables.get(&w.value)))
+}
+
+/// The database's column, constraint or index for a source one: by its
+/// `was` name, else by its name.
+fn counterpart_column<'d>(database: &'d Table, column: &Column) -> Option<&'d Column> {
+    column
+        .was
+        .as_ref()
+        .and_then(|w| database.column(&w.value))
+        .or_else(|| database.column(&column.name))
+}
+
+fn counterpart_constraint<'d>(database: &'d Table, constraint: &Constraint) -> Option<&'d Constraint> {
+    constraint
+        .was
+        .as_ref()
+        .and_then(|w| database.constraints.get(&w.value))
+        .or_else(|| database.constraints.get(&constraint.name))
+}
+
+fn counterpart_index<'d>(database: &'d Table, index: &Index) -> Option<&'d Index> {
+    index
+        .was
+        .as_ref()
+        .and_then(|w| database.indexes.get(&w.value))
+        .or_else(|| database.indexes.get(&index.name))
+}
+
+/// Whether two indexes have expressions at the same places and both or
+/// neither a predicate, so that their texts can be compared place by place.
+fn same_shape(a: &Index, b: &Index) -> bool {
+    a.elements.len() == b.elements.len()
+        && a.elements
+            .iter()
+            .zip(&b.elements)
+            .all(|(x, y)| element_expr(x).is_some() == element_expr(y).is_some())
+        && a.predicate.is_some() == b.predicate.is_some()
+}
+
+/// The source table with each expression replaced by the database's for
+/// the same column, constraint or index, where there is one.
+fn mirror(table: &Table, database: &Table) -> Table {
+    let mut mirror = table.clone();
+    for column in &mut mirror.columns {
+        let Some(found) = counterpart_column(database, column) else {
+            continue;
+        };
+        if let (Some(default), Some(theirs)) = (&mut column.default, &found.default) {
+            default.value.clone_from(&theirs.value);
+        }
+        if let (Some(generated), Some(theirs)) = (&mut column.generated, &found.generated) {
+            generated.value.clone_from(&theirs.value);
+        }
+    }
+    for constraint in mirror.constraints.values_mut() {
+        let found = counterpart_constraint(database, constraint).map(|c| &c.kind);
+        if let (ConstraintKind::Check { expr, .. }, Some(ConstraintKind::Check { expr: theirs, .. })) =
+            (&mut constraint.kind, found)
+        {
+            expr.value.clone_from(&theirs.value);
+        }
+    }
+    for index in mirror.indexes.values_mut() {
+        let Some(found) = counterpart_index(database, index).filter(|f| same_shape(f, index)) else {
+            continue;
+        };
+        for (element, theirs) in index.elements.iter_mut().zip(&found.elements) {
+            element.target.clone_from(&theirs.target);
+        }
+        index.predicate.clone_from(&found.predicate);
+    }
+    mirror
+}
+
+/// Where the server reads the source's expression and the database's the
+/// same way, the source takes the database's text: they are the same.
+fn reconcile(table: &mut Table, mirror: &Table, database: &Table) {
+    for column in &mut table.columns {
+        let (Some(found), Some(theirs)) = (counterpart_column(database, column), mirror.column(&column.name)) else {
+            continue;
+        };
+        if let (Some(default), Some(parsed), Some(stored)) = (&mut column.default, &theirs.default, &found.default) {
+            if default.value.0 == parsed.value.0 {
+                default.value.clone_from(&stored.value);
+            }
+        }
+        if let (Some(generated), Some(parsed), Some(stored)) =
+            (&mut column.generated, &theirs.generated, &found.generated)
+        {
+            if generated.value.0 == parsed.value.0 {
+                generated.value.clone_from(&stored.value);
+            }
+        }
+    }
+    for constraint in table.constraints.values_mut() {
+        let found = counterpart_constraint(database, constraint).map(|c| &c.kind);
+        let parsed = mirror.constraints.get(&constraint.name).map(|c| &c.kind);
+        if let (
+            ConstraintKind::Check { expr, .. },
+            Some(ConstraintKind::Check { expr: parsed, .. }),
+            Some(ConstraintKind::Check { expr: stored, .. }),
+        ) = (&mut constraint.kind, parsed, found)
+        {
+            if expr.value.0 == parsed.value.0 {
+                expr.value.clone_from(&stored.value);
+            }
+        }
+    }
+    for index in table.indexes.values_mut() {
+        let (Some(found), Some(parsed)) = (
+            counterpart_index(database, index).filter(|f| same_shape(f, index)),
+            mirror.indexes.get(&index.name),
+        ) else {
+            continue;
+        };
+        let texts = |i: &Index| -> Vec<String> {
+            i.elements
+                .iter()
+                .filter_map(element_expr)
+                .chain(i.predicate.as_ref().map(|p| &p.value))
+                .map(|e| e.0.clone())
+                .collect()
+        };
+        if texts(index) == texts(parsed) {
+            for (element, stored) in index.elements.iter_mut().zip(&found.elements) {
+                if element_expr(element).is_some() {
+                    element.target.clone_from(&stored.target);
+                    element.collation.clone_from(&stored.collation);
+                }
+            }
+            index.predicate.clone_from(&found.predicate);
+        }
+    }
+}
+
+/// PostgreSQL does not keep an index column's collation that is the
+/// column's own: neither does the source, when compared with a database.
+fn drop_redundant_collations(table: &mut Table) {
+    let own: HashMap<Ident, Option<Ident>> = table
+        .columns
+        .iter()
+        .map(|c| (c.name.clone(), c.collation.clone()))
+        .collect();
+    for index in table.indexes.values_mut() {
+        for element in &mut index.elements {
+            if let ElementTarget::Column(column) = &element.target {
+                if element.collation.is_some() && own.get(column) == Some(&element.collation) {
+                    element.collation = None;
+                }
+            }
+        }
+    }
 }
 
 /// Every expression text of a table.
@@ -205,10 +397,10 @@ fn adopt_equal_texts(table: &mut Table, known: &[Expr]) {
     }
 }
 
-/// The temporary table and statements that normalize the table's remaining
-/// expressions (those with a text the database does not have), if any.
-fn job_for(table: &Table, known: &[Expr], database: &Schema) -> Option<(Job, Vec<Site>)> {
-    let unknown = |e: &Expr| !known.iter().any(|k| k.0 == e.0);
+/// The temporary table and statements that normalize the table's
+/// expressions for which `unknown` holds (those with a text the database
+/// does not have), if any.
+fn job_for(table: &Table, unknown: &dyn Fn(&Expr) -> bool, database: &Schema) -> Option<(Job, Vec<Site>)> {
     let mut sites = Vec::new();
     let mut statements = Vec::new();
     let mut referenced = BTreeSet::new();
@@ -460,6 +652,9 @@ fn adopt_index(elements: &mut [IndexElement], predicate: &mut Option<Located<Exp
     for (element, from) in elements.iter_mut().zip(&server.elements) {
         if let (ElementTarget::Expression(e), ElementTarget::Expression(s)) = (&mut element.target, &from.target) {
             e.0.clone_from(&s.0);
+            // An expression's collation follows from its columns; the
+            // server says which it is.
+            element.collation.clone_from(&from.collation);
         }
     }
     if let (Some(p), Some(s)) = (predicate.as_mut(), server.predicate.as_ref()) {

@@ -1,3 +1,5 @@
-//! Test support: the PostgreSQL harness, and reading its databases back.
+//! Test support: the PostgreSQL harness, reading its databases back, and
+//! random schema pairs.
 pub mod pg;
+pub mod random;
 pub mod reflect;
