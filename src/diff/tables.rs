@@ -68,6 +68,29 @@ impl TablePair<'_> {
         self.after.name.clone()
     }
 
+    /// Whether an expression uses a column whose type changes. PostgreSQL
+    /// keeps such an expression parsed against the old type (a check
+    /// compares with a `date` after its column became `timestamptz`), so
+    /// the plan makes it anew.
+    fn retyped(&self, expr: &Expr) -> bool {
+        let words: Vec<String> = expr
+            .as_str()
+            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        self.after.columns.iter().any(|column| {
+            let old_name = column.was.as_ref().map_or(&column.name, |w| &w.value);
+            self.before.column(old_name).is_some_and(|before| {
+                storage_type(self.old, &before.data_type) != storage_type(self.new, &column.data_type)
+                    && !self.same_renamed_enum(&before.data_type, &column.data_type)
+                    && words
+                        .iter()
+                        .any(|w| w == column.name.as_str() || w == old_name.as_str())
+            })
+        })
+    }
+
     fn diff(&self, changes: &mut Vec<Change>) {
         let table = self.name();
         if self.before.comment != self.after.comment {
@@ -185,7 +208,10 @@ impl TablePair<'_> {
             _ => {}
         }
         let default = |c: &Column| c.default.as_ref().map(|d| d.value.clone());
-        if default(before) != default(after) {
+        // A default kept through a type change keeps its old type inside
+        // (`'x'::text` on a varchar column): set anew, it is what a new
+        // column of that type would store.
+        if default(before) != default(after) || (type_changed && after.default.is_some()) {
             match default(after) {
                 Some(expr) => changes.push(Change::SetDefault {
                     table: table.clone(),
@@ -375,7 +401,7 @@ impl TablePair<'_> {
                     expr: b,
                     no_inherit: bn,
                 },
-            ) => a.value == b.value && an == bn,
+            ) => a.value == b.value && an == bn && !self.retyped(&b.value),
             (ConstraintKind::ForeignKey(a), ConstraintKind::ForeignKey(b)) => {
                 let target_old = self
                     .renames
@@ -538,6 +564,15 @@ impl TablePair<'_> {
                 .zip(&after.include)
                 .all(|(a, b)| renamed(a) == b.value)
             && before.predicate.as_ref().map(|p| &p.value) == after.predicate.as_ref().map(|p| &p.value)
+            && !after
+                .elements
+                .iter()
+                .filter_map(|e| match &e.target {
+                    ElementTarget::Expression(x) => Some(x),
+                    ElementTarget::Column(_) => None,
+                })
+                .chain(after.predicate.as_ref().map(|p| &p.value))
+                .any(|x| self.retyped(x))
     }
 }
 

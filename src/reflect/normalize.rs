@@ -75,6 +75,7 @@ pub async fn normalize(
         };
         drop_redundant_collations(table);
         adopt_equal_texts(table, &known);
+        adopt_derived_collations(table, counterpart);
         let unknown = |e: &Expr| !known.iter().any(|k| k.0 == e.0);
         let Some((job, sites)) = job_for(table, &unknown, database) else {
             continue;
@@ -317,6 +318,22 @@ fn drop_redundant_collations(table: &mut Table) {
                 if element.collation.is_some() && own.get(column) == Some(&element.collation) {
                     element.collation = None;
                 }
+            }
+        }
+    }
+}
+
+/// An index expression's collation that the source leaves out is the one
+/// PostgreSQL derives from its columns: where the database has the same
+/// expression at the same place, the source takes its collation.
+fn adopt_derived_collations(table: &mut Table, database: &Table) {
+    for index in table.indexes.values_mut() {
+        let Some(found) = counterpart_index(database, index).filter(|f| same_shape(f, index)) else {
+            continue;
+        };
+        for (element, theirs) in index.elements.iter_mut().zip(&found.elements) {
+            if element.collation.is_none() && element_expr(element).is_some() && element.target == theirs.target {
+                element.collation.clone_from(&theirs.collation);
             }
         }
     }
