@@ -68,6 +68,27 @@ impl TablePair<'_> {
         self.after.name.clone()
     }
 
+    /// The name a column had before (renames from `was`, inverted for a
+    /// downgrade).
+    fn old_column_name<'n>(&'n self, name: &'n Ident) -> &'n Ident {
+        self.renames
+            .columns
+            .get(&self.after.name)
+            .and_then(|r| r.get(name))
+            .unwrap_or(name)
+    }
+
+    /// Whether a column's type or collation changes.
+    fn recollated(&self, name: &Ident) -> bool {
+        self.after.column(name).is_some_and(|column| {
+            let old_name = self.old_column_name(&column.name);
+            self.before.column(old_name).is_some_and(|before| {
+                before.collation != column.collation
+                    || storage_type(self.old, &before.data_type) != storage_type(self.new, &column.data_type)
+            })
+        })
+    }
+
     /// Whether an expression uses a column whose type changes. PostgreSQL
     /// keeps such an expression parsed against the old type (a check
     /// compares with a `date` after its column became `timestamptz`), so
@@ -80,7 +101,7 @@ impl TablePair<'_> {
             .map(str::to_lowercase)
             .collect();
         self.after.columns.iter().any(|column| {
-            let old_name = column.was.as_ref().map_or(&column.name, |w| &w.value);
+            let old_name = self.old_column_name(&column.name);
             self.before.column(old_name).is_some_and(|before| {
                 storage_type(self.old, &before.data_type) != storage_type(self.new, &column.data_type)
                     && !self.same_renamed_enum(&before.data_type, &column.data_type)
@@ -519,6 +540,22 @@ impl TablePair<'_> {
                         from: old.name.clone(),
                         to: index.name.clone(),
                     });
+                    let (set, reset) = storage_param_changes(&old.storage_params, &index.storage_params);
+                    if !set.is_empty() || !reset.is_empty() {
+                        changes.push(Change::SetIndexStorageParams {
+                            table: table.clone(),
+                            index: index.name.clone(),
+                            set,
+                            reset,
+                        });
+                    }
+                    if old.comment != index.comment {
+                        changes.push(Change::CommentOnIndex {
+                            table: table.clone(),
+                            index: index.name.clone(),
+                            comment: index.comment.clone(),
+                        });
+                    }
                 }
                 None => changes.push(Change::CreateIndex {
                     table: table.clone(),
@@ -573,6 +610,13 @@ impl TablePair<'_> {
                 })
                 .chain(after.predicate.as_ref().map(|p| &p.value))
                 .any(|x| self.retyped(x))
+            // PostgreSQL rebuilds the index from a definition that leaves out
+            // a collation equal to the column's: when the column's collation
+            // changes, an explicit one is lost.
+            && !after.elements.iter().any(|e| match &e.target {
+                ElementTarget::Column(c) => e.collation.is_some() && self.recollated(c),
+                ElementTarget::Expression(_) => false,
+            })
     }
 }
 

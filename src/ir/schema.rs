@@ -206,9 +206,12 @@ impl Schema {
     /// Every PostgreSQL schema (namespace) the objects live in.
     pub fn namespaces(&self) -> std::collections::BTreeSet<Ident> {
         let mut names = std::collections::BTreeSet::new();
+        // A check-stored enum is no object of its own and needs no schema.
         let all = self
             .enums
-            .keys()
+            .values()
+            .filter(|e| e.storage == EnumStorage::Native)
+            .map(|e| &e.name)
             .chain(self.sequences.keys())
             .chain(self.tables.keys())
             .map(|n| &n.schema);

@@ -169,7 +169,13 @@ fn order_creates(group: Vec<Change>, existing: &Schema) -> (Vec<Step>, Vec<Chang
             };
             let target = position.get(&fk.referenced_table.value);
             let cyclic = target.is_some_and(|&j| scc_of.get(&i) == scc_of.get(&j) && in_cycle.contains(&i));
-            let missing = target.is_none() && !existing.tables.contains_key(&fk.referenced_table.value);
+            // The referenced table exists but not (yet) its key: the key is
+            // added later in the plan, the foreign key after it.
+            let missing = target.is_none()
+                && existing
+                    .tables
+                    .get(&fk.referenced_table.value)
+                    .is_none_or(|t| !has_key(t, &fk.referenced_columns));
             if cyclic || constraint.not_valid || missing {
                 left_out.push(constraint.name.clone());
                 deferred.push(Change::AddConstraint {
@@ -194,6 +200,28 @@ fn order_creates(group: Vec<Change>, existing: &Schema) -> (Vec<Step>, Vec<Chang
         });
     }
     (steps, deferred)
+}
+
+/// Whether a table has a primary key, unique constraint or unique
+/// non-partial index on exactly these columns (empty: the primary key).
+fn has_key(table: &Table, columns: &[Located<Ident>]) -> bool {
+    let same =
+        |key: &[Located<Ident>]| key.len() == columns.len() && key.iter().zip(columns).all(|(a, b)| a.value == b.value);
+    let constraint_key = table.constraints.values().any(|c| match &c.kind {
+        ConstraintKind::PrimaryKey { columns: key, .. } => columns.is_empty() || same(key),
+        ConstraintKind::Unique { columns: key, .. } => same(key),
+        _ => false,
+    });
+    let index_key = table.indexes.values().any(|i| {
+        i.unique
+            && i.predicate.is_none()
+            && i.elements.len() == columns.len()
+            && i.elements
+                .iter()
+                .zip(columns)
+                .all(|(e, c)| matches!(&e.target, ElementTarget::Column(n) if *n == c.value))
+    });
+    constraint_key || index_key
 }
 
 /// Dropped tables, referencing tables before the tables they reference.

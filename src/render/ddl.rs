@@ -517,6 +517,14 @@ pub(super) fn recreate_enum(old: &Enum, new: &Enum, columns: &[EnumColumn]) -> V
             new.name.quoted(),
             labels.join(", ")
         )));
+        // The old type's comment goes with it.
+        if let Some(comment) = &new.comment {
+            out.push(Statement::new(format!(
+                "COMMENT ON TYPE {} IS {};",
+                new.name.quoted(),
+                literal(comment)
+            )));
+        }
     }
     let renamed: Vec<(&str, &str)> = new
         .labels
