@@ -78,6 +78,26 @@ impl TablePair<'_> {
             .unwrap_or(name)
     }
 
+    /// Whether a column is dropped and added again: its generated
+    /// expression changes (or it stops or starts being generated).
+    fn recreated(&self, name: &Ident) -> bool {
+        self.after.column(name).is_some_and(|column| {
+            self.before
+                .column(self.old_column_name(&column.name))
+                .is_some_and(|before| {
+                    before.generated.as_ref().map(|g| &g.value) != column.generated.as_ref().map(|g| &g.value)
+                })
+        })
+    }
+
+    /// Whether an expression names a column that is dropped and added again.
+    fn mentions_recreated(&self, expr: &Expr) -> bool {
+        expr.as_str()
+            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+            .filter(|w| !w.is_empty())
+            .any(|w| self.recreated(&Ident::new(w.to_lowercase())))
+    }
+
     /// Whether a column's type or collation changes.
     fn recollated(&self, name: &Ident) -> bool {
         self.after.column(name).is_some_and(|column| {
@@ -168,10 +188,13 @@ impl TablePair<'_> {
             }
             if before.generated.as_ref().map(|g| &g.value) != column.generated.as_ref().map(|g| &g.value) {
                 // PostgreSQL before 17 cannot change a generated expression:
-                // the column is dropped and added again (its values are computed).
+                // the column is dropped and added again (its values are
+                // computed), by its new name when it was renamed first.
+                let mut dropped = before.clone();
+                dropped.name = column.name.clone();
                 changes.push(Change::DropColumn {
                     table: table.clone(),
-                    column: before.clone(),
+                    column: dropped,
                 });
                 changes.push(Change::AddColumn {
                     table: table.clone(),
@@ -379,6 +402,21 @@ impl TablePair<'_> {
     /// thing, renames and defaults taken into account.
     fn same_constraint(&self, before: &Constraint, after: &Constraint) -> bool {
         if before.deferrable != after.deferrable || before.initially_deferred != after.initially_deferred {
+            return false;
+        }
+        let uses_recreated = match &after.kind {
+            ConstraintKind::PrimaryKey { columns, include } | ConstraintKind::Unique { columns, include, .. } => {
+                columns.iter().chain(include).any(|c| self.recreated(&c.value))
+            }
+            ConstraintKind::ForeignKey(fk) => fk.columns.iter().any(|c| self.recreated(&c.value)),
+            ConstraintKind::Check { expr, .. } => self.mentions_recreated(expr),
+            ConstraintKind::Exclusion(exclusion) => exclusion.elements.iter().any(|(e, _)| match &e.target {
+                ElementTarget::Column(c) => self.recreated(c),
+                ElementTarget::Expression(x) => self.mentions_recreated(x),
+            }),
+            ConstraintKind::EnumCheck { column, .. } => self.recreated(column),
+        };
+        if uses_recreated {
             return false;
         }
         let columns = self.renames.columns.get(&self.name());
@@ -610,6 +648,14 @@ impl TablePair<'_> {
                 })
                 .chain(after.predicate.as_ref().map(|p| &p.value))
                 .any(|x| self.retyped(x))
+            // A column dropped and added again (a new generated expression)
+            // takes its indexes along.
+            && !after.elements.iter().any(|e| match &e.target {
+                ElementTarget::Column(c) => self.recreated(c),
+                ElementTarget::Expression(x) => self.mentions_recreated(x),
+            })
+            && !after.include.iter().any(|c| self.recreated(&c.value))
+            && !after.predicate.as_ref().is_some_and(|p| self.mentions_recreated(&p.value))
             // PostgreSQL rebuilds the index from a definition that leaves out
             // a collation equal to the column's: when the column's collation
             // changes, an explicit one is lost.
