@@ -36,6 +36,27 @@ pub(super) fn tables(old: &Schema, new: &Schema, renames: &Renames, changes: &mu
     }
     for (name, table) in &old.tables {
         if !matched.contains(name) {
+            // A foreign key to a table that stays, whose key goes: dropped
+            // first, so that the key can go before the table does.
+            for constraint in table.constraints.values() {
+                let ConstraintKind::ForeignKey(fk) = &constraint.kind else {
+                    continue;
+                };
+                let target = &fk.referenced_table.value;
+                let kept = new.tables.get(target).or_else(|| {
+                    renames
+                        .tables
+                        .iter()
+                        .find(|(_, o)| *o == target)
+                        .and_then(|(n, _)| new.tables.get(n))
+                });
+                if kept.is_some_and(|t| !t.has_key(&fk.referenced_columns)) {
+                    changes.push(Change::DropConstraint {
+                        table: name.clone(),
+                        constraint: constraint.clone(),
+                    });
+                }
+            }
             changes.push(Change::DropTable(table.clone()));
         }
     }

@@ -309,6 +309,30 @@ impl Table {
         self.columns.iter().find(|c| &c.name == name)
     }
 
+    /// Whether the table has a primary key, unique constraint or unique
+    /// non-partial index on exactly these columns (empty: the primary key),
+    /// as a foreign key needs.
+    pub fn has_key(&self, columns: &[Located<Ident>]) -> bool {
+        let same = |key: &[Located<Ident>]| {
+            key.len() == columns.len() && key.iter().zip(columns).all(|(a, b)| a.value == b.value)
+        };
+        let constraint_key = self.constraints.values().any(|c| match &c.kind {
+            ConstraintKind::PrimaryKey { columns: key, .. } => columns.is_empty() || same(key),
+            ConstraintKind::Unique { columns: key, .. } => same(key),
+            _ => false,
+        });
+        let index_key = self.indexes.values().any(|i| {
+            i.unique
+                && i.predicate.is_none()
+                && i.elements.len() == columns.len()
+                && i.elements
+                    .iter()
+                    .zip(columns)
+                    .all(|(e, c)| matches!(&e.target, ElementTarget::Column(n) if *n == c.value))
+        });
+        constraint_key || index_key
+    }
+
     /// The primary key constraint, if any.
     pub fn primary_key(&self) -> Option<&Constraint> {
         self.constraints

@@ -175,7 +175,7 @@ fn order_creates(group: Vec<Change>, existing: &Schema) -> (Vec<Step>, Vec<Chang
                 && existing
                     .tables
                     .get(&fk.referenced_table.value)
-                    .is_none_or(|t| !has_key(t, &fk.referenced_columns));
+                    .is_none_or(|t| !t.has_key(&fk.referenced_columns));
             if cyclic || constraint.not_valid || missing {
                 left_out.push(constraint.name.clone());
                 deferred.push(Change::AddConstraint {
@@ -200,28 +200,6 @@ fn order_creates(group: Vec<Change>, existing: &Schema) -> (Vec<Step>, Vec<Chang
         });
     }
     (steps, deferred)
-}
-
-/// Whether a table has a primary key, unique constraint or unique
-/// non-partial index on exactly these columns (empty: the primary key).
-fn has_key(table: &Table, columns: &[Located<Ident>]) -> bool {
-    let same =
-        |key: &[Located<Ident>]| key.len() == columns.len() && key.iter().zip(columns).all(|(a, b)| a.value == b.value);
-    let constraint_key = table.constraints.values().any(|c| match &c.kind {
-        ConstraintKind::PrimaryKey { columns: key, .. } => columns.is_empty() || same(key),
-        ConstraintKind::Unique { columns: key, .. } => same(key),
-        _ => false,
-    });
-    let index_key = table.indexes.values().any(|i| {
-        i.unique
-            && i.predicate.is_none()
-            && i.elements.len() == columns.len()
-            && i.elements
-                .iter()
-                .zip(columns)
-                .all(|(e, c)| matches!(&e.target, ElementTarget::Column(n) if *n == c.value))
-    });
-    constraint_key || index_key
 }
 
 /// Dropped tables, referencing tables before the tables they reference.

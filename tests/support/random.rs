@@ -60,7 +60,6 @@ pub const KNOWN_BUGS: &[&str] = &[
     "B5 identity added to a column that was nullable: ADD GENERATED runs before SET NOT NULL",
     "B6 the type or collation of a column that a generated column uses changed: PostgreSQL refuses",
     "B7 sequence or identity bounds changed so that the current value is outside them: no RESTART",
-    "B8 a sequence dropped while a column default still calls nextval on it: DROP SEQUENCE runs first",
     "B9 a key replaced (dropped and added) while foreign keys rely on it and were renamed or point at renamed columns",
     "B10 an enum recreated (a label added or removed, `as check` toggled) while a foreign key joins columns \
      of that enum: the columns are converted one at a time",
@@ -70,7 +69,6 @@ pub const KNOWN_BUGS: &[&str] = &[
     "B14 an `as check` enum renamed (or renamed while `as check` is toggled): ALTER TYPE on a type that does not exist",
     "B15 columns joined by a foreign key changed to or from numeric: each ALTER TYPE rechecks the foreign key \
      against the other column's old type",
-    "B16 CREATE SEQUENCE never sets OWNED BY (only a change of owner does), so the owner is lost on create",
     "B18 an enum recreated while a table or column of its type is dropped, added or renamed in the same plan: \
      the conversion names columns that do not exist at that point",
     "B19 an index or constraint renamed with `was` and changed (also when only its expression's text changes \
@@ -86,8 +84,6 @@ pub const KNOWN_BUGS: &[&str] = &[
      renames the type by its name from before the rename",
     "B24 a table that owns a sequence moved to another schema: PostgreSQL moves the sequence along, \
      later steps name it in the old schema",
-    "B17 the column or table that owns a sequence dropped (the sequence kept, disowned or dropped): PostgreSQL \
-     drops the sequence with its owner, before OWNED BY NONE or DROP SEQUENCE run",
 ];
 
 /// The pair drawn from a seed, with `tables` tables in `old` and
@@ -2188,21 +2184,13 @@ impl Model {
 
     fn drop_table(&mut self, rng: &mut Rng, t: usize) -> bool {
         let id = self.tables[t].id;
-        if self.guarded()
-            && self
-                .sequences
-                .iter()
-                .any(|s| s.owned_by.is_some_and(|(table, _)| table == id))
-        {
-            return false; // B17
-        }
         // Sequences the table owns: dropped too, or kept and disowned.
         let owned: Vec<usize> = (0..self.sequences.len())
             .filter(|&s| self.sequences[s].owned_by.is_some_and(|(table, _)| table == id))
             .collect();
         let drop_owned = rng.chance(50);
         for &s in owned.iter().rev() {
-            if drop_owned && self.droppable_sequence(s) {
+            if drop_owned {
                 self.sequences.remove(s);
             } else {
                 self.sequences[s].owned_by = None;
@@ -2245,10 +2233,6 @@ impl Model {
             if Model::feeds_generated(&self.tables[t], c) || referenced {
                 return false; // B4, B2
             }
-            let table = self.tables[t].id;
-            if self.sequences.iter().any(|s| s.owned_by == Some((table, c))) {
-                return false; // B17
-            }
         }
         let table_id = self.tables[t].id;
         let owned: Vec<usize> = (0..self.sequences.len())
@@ -2256,7 +2240,7 @@ impl Model {
             .collect();
         let drop_owned = rng.chance(50);
         for &s in owned.iter().rev() {
-            if drop_owned && self.droppable_sequence(s) {
+            if drop_owned {
                 self.sequences.remove(s);
             } else {
                 self.sequences[s].owned_by = None;
@@ -2264,17 +2248,6 @@ impl Model {
         }
         self.tables[t].columns.retain(|col| col.id != c);
         true
-    }
-
-    /// B8: a sequence a column default still calls is not dropped.
-    fn droppable_sequence(&self, s: usize) -> bool {
-        let id = self.sequences[s].id;
-        !self.guarded()
-            || !self.tables.iter().any(|t| {
-                t.columns
-                    .iter()
-                    .any(|c| matches!(c.default, Some(DefaultValue::NextVal { sequence, .. }) if sequence == id))
-            })
     }
 
     /// The columns whose types must change together with `(table, column)`:
@@ -2737,9 +2710,6 @@ impl Model {
                 }
             }
             2 => {
-                if !self.droppable_sequence(s) {
-                    return false;
-                }
                 self.sequences.remove(s);
             }
             3 => {
