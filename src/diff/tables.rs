@@ -564,22 +564,7 @@ impl TablePair<'_> {
                 });
                 continue;
             }
-            let (set, reset) = storage_param_changes(&before.storage_params, &index.storage_params);
-            if !set.is_empty() || !reset.is_empty() {
-                changes.push(Change::SetIndexStorageParams {
-                    table: table.clone(),
-                    index: index.name.clone(),
-                    set,
-                    reset,
-                });
-            }
-            if before.comment != index.comment {
-                changes.push(Change::CommentOnIndex {
-                    table: table.clone(),
-                    index: index.name.clone(),
-                    comment: index.comment.clone(),
-                });
-            }
+            self.index_properties(before, index, changes);
         }
         let mut dropped: Vec<&Index> = self
             .before
@@ -599,22 +584,7 @@ impl TablePair<'_> {
                         from: old.name.clone(),
                         to: index.name.clone(),
                     });
-                    let (set, reset) = storage_param_changes(&old.storage_params, &index.storage_params);
-                    if !set.is_empty() || !reset.is_empty() {
-                        changes.push(Change::SetIndexStorageParams {
-                            table: table.clone(),
-                            index: index.name.clone(),
-                            set,
-                            reset,
-                        });
-                    }
-                    if old.comment != index.comment {
-                        changes.push(Change::CommentOnIndex {
-                            table: table.clone(),
-                            index: index.name.clone(),
-                            comment: index.comment.clone(),
-                        });
-                    }
+                    self.index_properties(old, index, changes);
                 }
                 None => changes.push(Change::CreateIndex {
                     table: table.clone(),
@@ -626,6 +596,27 @@ impl TablePair<'_> {
             changes.push(Change::DropIndex {
                 table: table.clone(),
                 index: index.clone(),
+            });
+        }
+    }
+
+    /// What an index that stays (perhaps renamed) changes in place: storage
+    /// parameters and comment.
+    fn index_properties(&self, before: &Index, after: &Index, changes: &mut Vec<Change>) {
+        let (set, reset) = storage_param_changes(&before.storage_params, &after.storage_params);
+        if !set.is_empty() || !reset.is_empty() {
+            changes.push(Change::SetIndexStorageParams {
+                table: self.name(),
+                index: after.name.clone(),
+                set,
+                reset,
+            });
+        }
+        if before.comment != after.comment {
+            changes.push(Change::CommentOnIndex {
+                table: self.name(),
+                index: after.name.clone(),
+                comment: after.comment.clone(),
             });
         }
     }
