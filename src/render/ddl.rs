@@ -344,7 +344,7 @@ pub fn index_definition(index: &Index, table: &QualifiedName, concurrently: bool
 
 /// `CREATE TABLE` with its columns and constraints (the left-out foreign
 /// keys come later), then its indexes and comments.
-pub(super) fn create_table(table: &Table, left_out: &[Ident], schema: &Schema) -> Vec<Statement> {
+pub(super) fn create_table(table: &Table, left_out: &[Ident], schema: &Schema, online: bool) -> Vec<Statement> {
     let mut lines: Vec<String> = table
         .columns
         .iter()
@@ -378,8 +378,13 @@ pub(super) fn create_table(table: &Table, left_out: &[Ident], schema: &Schema) -
     }
     sql.push(';');
     let mut out = vec![Statement::new(sql)];
+    // With --online every index is built concurrently, those of a new
+    // table too (cheap on an empty table, and no lock to reason about).
     for index in table.indexes.values() {
-        out.push(Statement::new(index_definition(index, &table.name, false) + ";"));
+        out.push(Statement {
+            sql: index_definition(index, &table.name, online) + ";",
+            transactional: !online,
+        });
     }
     match &table.replica_identity {
         ReplicaIdentity::Default => {}

@@ -165,7 +165,9 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             name.quoted(),
             comment_sql(comment)
         ))),
-        Change::CreateTable(table) => out.extend(ddl::create_table(table, &step.deferred_foreign_keys, plan.to)),
+        Change::CreateTable(table) => {
+            out.extend(ddl::create_table(table, &step.deferred_foreign_keys, plan.to, online))
+        }
         Change::DropTable(table) => out.push(Statement::new(format!("DROP TABLE {};", table.name.quoted()))),
         Change::RenameTable { from, to } => out.extend(rename_in_schema("TABLE", from, to)),
         Change::CommentOnTable { table, comment } => out.push(Statement::new(format!(
