@@ -9,12 +9,6 @@ use trellisc::ir::Schema;
 use trellisc::plan::{self, PlanOptions};
 use trellisc::render::render_plan;
 
-fn schema_of(dir: &str) -> Schema {
-    let compiled = common::compile(&common::read_schema(&common::root().join(dir)));
-    assert!(!compiled.has_errors(), "{dir}: {:#?}", compiled.diagnostics);
-    compiled.schema
-}
-
 #[test]
 fn every_example_applies_to_an_empty_database() {
     let server = pg::server();
@@ -24,7 +18,7 @@ fn every_example_applies_to_an_empty_database() {
         "examples/saas",
         "tests/fixtures/language",
     ] {
-        let schema = schema_of(dir);
+        let schema = common::schema_of(dir);
         let url = server.database();
         let sql = render_plan(&plan::upgrade(&Schema::default(), &schema, PlanOptions::default()));
         if let Err(error) = server.psql(&url, &sql) {

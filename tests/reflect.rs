@@ -10,12 +10,6 @@ use trellisc::ir::Schema;
 use trellisc::plan::{self, FindingKind, PlanOptions};
 use trellisc::render::{describe, render_plan};
 
-fn schema_of(dir: &str) -> Schema {
-    let compiled = common::compile(&common::read_schema(&common::root().join(dir)));
-    assert!(!compiled.has_errors(), "{dir}: {:#?}", compiled.diagnostics);
-    compiled.schema
-}
-
 #[test]
 fn every_example_converges() {
     let server = pg::server();
@@ -26,7 +20,7 @@ fn every_example_converges() {
         "examples/saas",
         "tests/fixtures/language",
     ] {
-        let schema = schema_of(dir);
+        let schema = common::schema_of(dir);
         let url = server.database();
         let sql = render_plan(&plan::upgrade(&Schema::default(), &schema, PlanOptions::default()));
         server.psql(&url, &sql).unwrap_or_else(|e| panic!("{dir}: {e}"));

@@ -62,6 +62,14 @@ pub(super) fn tables(old: &Schema, new: &Schema, renames: &Renames, changes: &mu
     }
 }
 
+/// The words of an expression, lower-cased: the column names it may use.
+fn words(expr: &Expr) -> impl Iterator<Item = String> + '_ {
+    expr.as_str()
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+}
+
 /// Whether an unchanged table's meaning depends only on itself: not on the
 /// labels of an `as check` enum or on another table's primary key (a
 /// foreign key that names no columns).
@@ -113,10 +121,7 @@ impl TablePair<'_> {
 
     /// Whether an expression names a column that is dropped and added again.
     fn mentions_recreated(&self, expr: &Expr) -> bool {
-        expr.as_str()
-            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
-            .filter(|w| !w.is_empty())
-            .any(|w| self.recreated(&Ident::new(w.to_lowercase())))
+        words(expr).any(|w| self.recreated(&Ident::new(w)))
     }
 
     /// Whether a column's type or collation changes.
@@ -135,12 +140,7 @@ impl TablePair<'_> {
     /// compares with a `date` after its column became `timestamptz`), so
     /// the plan makes it anew.
     fn retyped(&self, expr: &Expr) -> bool {
-        let words: Vec<String> = expr
-            .as_str()
-            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .collect();
+        let words: Vec<String> = words(expr).collect();
         self.after.columns.iter().any(|column| {
             let old_name = self.old_column_name(&column.name);
             self.before.column(old_name).is_some_and(|before| {

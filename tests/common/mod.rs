@@ -32,6 +32,14 @@ pub fn compile(files: &[(String, String)]) -> Compiled {
     compile_sources(sources, &LowerOptions::default())
 }
 
+/// The schema of a directory (relative to the root), which must compile
+/// without errors.
+pub fn schema_of(dir: &str) -> trellisc::ir::Schema {
+    let compiled = compile(&read_schema(&root().join(dir)));
+    assert!(!compiled.has_errors(), "{dir}: {:#?}", compiled.diagnostics);
+    compiled.schema
+}
+
 /// Reads every `.trellis` file below `dir` (names relative to the root).
 pub fn read_schema(dir: &Path) -> Vec<(String, String)> {
     trellisc::load::schema_files(dir)
