@@ -1,5 +1,6 @@
 //! trellisc: a declarative schema language compiler for PostgreSQL.
 
+pub mod apply;
 pub mod check;
 pub mod diag;
 pub mod diff;
@@ -7,9 +8,11 @@ pub mod ir;
 pub mod plan;
 pub mod reflect;
 pub mod render;
+pub mod revision;
 pub mod syntax;
 
 pub mod cli;
 pub mod load;
+pub mod project;
 
 pub use load::{Compiled, compile_path, compile_sources};

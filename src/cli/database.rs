@@ -17,6 +17,13 @@ pub(super) fn runtime() -> Result<tokio::runtime::Runtime, String> {
 /// schema) the source's own plus `public`, else all.
 pub(super) fn options(schemas: &[String], compared_with: Option<&Schema>) -> ReflectOptions {
     let mut options = ReflectOptions::default();
+    // A project's own version table is bookkeeping, never schema.
+    let project = std::env::current_dir()
+        .ok()
+        .and_then(|here| crate::project::Project::find(&here).ok());
+    if let Some(project) = project {
+        options.exclude_tables.push(project.version_table);
+    }
     if !schemas.is_empty() {
         options.schemas = schemas.to_vec();
     } else if let Some(source) = compared_with {

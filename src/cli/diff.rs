@@ -120,7 +120,7 @@ pub(super) fn run(args: DiffArgs, color: Color) -> u8 {
 }
 
 /// Each destructive finding as a diagnostic at the object's source.
-fn refusals(plan: &Plan) -> Vec<Diagnostic> {
+pub(super) fn refusals(plan: &Plan) -> Vec<Diagnostic> {
     plan.destructive()
         .map(|finding| {
             let mut diagnostic = Diagnostic::new(Code::DestructiveChange, finding.message.clone());
@@ -135,7 +135,7 @@ fn refusals(plan: &Plan) -> Vec<Diagnostic> {
         .collect()
 }
 
-fn summary(upgrade: &Plan, downgrade: &Plan) -> String {
+pub(super) fn summary(upgrade: &Plan, downgrade: &Plan) -> String {
     if upgrade.is_empty() {
         return "no changes\n".into();
     }

@@ -1,10 +1,12 @@
 //! The subcommands, one file each.
 
+mod apply;
 mod check;
 mod database;
 mod diff;
 mod fmt;
 mod import;
+mod revisions;
 mod source;
 
 use std::io::IsTerminal;
@@ -17,7 +19,13 @@ use crate::diag::{self, Diagnostic, Sources};
 
 /// trellisc compiles declarative `.trellis` schemas for PostgreSQL: it checks
 /// them, formats them, diffs them against each other or a live database,
-/// and imports existing databases.
+/// imports existing databases, and keeps a versioned history of revisions
+/// (upgrade and downgrade SQL) that it applies to databases.
+///
+/// A day with revisions: `trellisc init`, write schema/*.trellis,
+/// `trellisc revision -m "Base schema"`, review versions/, `trellisc
+/// upgrade head --db URL`. The revision commands read trellis.toml from the
+/// current or a parent directory.
 #[derive(Parser, Debug)]
 #[command(name = "trellisc", version, about, long_about = None)]
 pub struct Cli {
@@ -114,6 +122,125 @@ pub enum Command {
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Start a project here: a commented trellis.toml, schema/ and versions/.
+    Init {
+        /// The directory to start the project in.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Write the next revision: the SQL from the last revision's schema to
+    /// the schema as it is now, and a snapshot of that schema.
+    ///
+    /// Needs no database. Refuses when the schema has errors, when the
+    /// change is destructive (unless --allow-destructive), and when the
+    /// history has several heads (run `trellisc merge`). With nothing to
+    /// do it says so and writes nothing.
+    Revision {
+        /// What the revision does, as for a commit.
+        #[arg(short, long)]
+        message: String,
+        /// Write a revision with empty upgrade and downgrade parts to fill
+        /// in by hand (data migrations, objects trellisc does not manage);
+        /// run `trellisc rehash` after editing it.
+        #[arg(long)]
+        empty: bool,
+        /// Accept changes that lose data.
+        #[arg(long)]
+        allow_destructive: bool,
+        /// Use online-safe forms (concurrent index builds, NOT VALID then
+        /// VALIDATE); statements that cannot run in a transaction run on
+        /// their own, with progress recorded.
+        #[arg(long)]
+        online: bool,
+    },
+    /// Join the heads that branches left in the history with a merge
+    /// revision whose snapshot has both branches' changes.
+    ///
+    /// A conflict (both branches changing the same column differently, one
+    /// dropping what the other changes) is reported and nothing is written.
+    Merge {
+        /// The merge revision's message.
+        #[arg(short, long)]
+        message: Option<String>,
+    },
+    /// Accept the versions directory as it is: rewrite trellis.sum after a
+    /// deliberate edit of a revision file.
+    Rehash,
+    /// Apply revisions up to TARGET (default: head), or print their SQL.
+    ///
+    /// Online: takes an advisory lock (a second run waits, then finds
+    /// nothing to do), creates the version table if needed, and runs each
+    /// revision in its own transaction together with its bookkeeping.
+    /// Statements PostgreSQL refuses in a transaction (CREATE INDEX
+    /// CONCURRENTLY) run on their own and their progress is recorded, so a
+    /// rerun resumes. On failure, the statement, its place and the server's
+    /// message are shown and the exit status is 1.
+    Upgrade {
+        /// A revision id (or a unique start of one), or `head`.
+        target: Option<String>,
+        /// Print the script for psql instead of running it (no database
+        /// needed): every revision from --from (default: the beginning) to
+        /// TARGET, with the version table's bookkeeping.
+        #[arg(long)]
+        sql: bool,
+        /// With --sql: the revision the database is at already.
+        #[arg(long, value_name = "REV", requires = "sql")]
+        from: Option<String>,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Undo revisions: back to TARGET (a revision id), `-N` (the last N
+    /// applied) or `base` (all).
+    Downgrade {
+        /// `-1`, a revision id, or `base`.
+        #[arg(allow_hyphen_values = true)]
+        target: String,
+        /// Print the script for psql instead of running it.
+        #[arg(long)]
+        sql: bool,
+        /// With --sql: the revision the database is at (default: head).
+        #[arg(long, value_name = "REV", requires = "sql")]
+        from: Option<String>,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Show the revision the database is at.
+    Current {
+        #[arg(long, value_name = "URL")]
+        db: Option<String>,
+    },
+    /// List the revisions, newest first; with a database (--db or the
+    /// configured variable), mark those applied.
+    History {
+        #[arg(long, value_name = "URL")]
+        db: Option<String>,
+    },
+    /// Record the database as being at REV (or `base`) without running any
+    /// SQL: for a database that already has the schema.
+    Stamp {
+        /// A revision id, `head` or `base`.
+        target: String,
+        #[arg(long, value_name = "URL")]
+        db: Option<String>,
+    },
+    /// Compare the database with the snapshot of the revision it is at.
+    ///
+    /// Exit status: 0 when it matches, 2 when it has drifted (the
+    /// differences are listed), 1 on error.
+    Drift {
+        #[arg(long, value_name = "URL")]
+        db: Option<String>,
+    },
+    /// Prove the history on an empty scratch database: every revision up,
+    /// then down to base, each state compared with its snapshot.
+    ///
+    /// Reports the first revision whose result differs from its snapshot,
+    /// with the difference; exit status 1 then.
+    Verify {
+        /// The scratch database (must be empty; it is emptied again).
+        #[arg(long, value_name = "URL")]
+        db: Option<String>,
+    },
     /// Rewrite `.trellis` files in the canonical layout (comments are kept).
     ///
     /// With `--check`, change nothing and exit 1 if a file is not formatted.
@@ -127,12 +254,62 @@ pub enum Command {
     },
 }
 
+/// Where to run revisions, and the timeouts.
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// The database: postgres://user[:password]@host[:port]/database.
+    /// Default: the variable named in trellis.toml (TRELLIS_DATABASE_URL).
+    #[arg(long, value_name = "URL")]
+    db: Option<String>,
+    /// Give up on a statement that waits this long for a lock (such as
+    /// `5s`), instead of queueing other sessions behind it.
+    #[arg(long, value_name = "DURATION")]
+    lock_timeout: Option<String>,
+    /// Give up on a statement that runs this long.
+    #[arg(long, value_name = "DURATION")]
+    statement_timeout: Option<String>,
+}
+
+impl RunArgs {
+    fn target(self) -> apply::Target {
+        apply::Target {
+            db: self.db,
+            lock_timeout: self.lock_timeout,
+            statement_timeout: self.statement_timeout,
+        }
+    }
+}
+
 /// Runs a command and returns the process exit status.
 pub fn run(cli: Cli) -> u8 {
     let color = cli.color;
     match cli.command {
         Command::Check { path } => check::run(&path, color),
         Command::Fmt { path, check } => fmt::run(&path, check, color),
+        Command::Init { dir } => revisions::init(&dir),
+        Command::Revision {
+            message,
+            empty,
+            allow_destructive,
+            online,
+        } => revisions::revision(
+            revisions::RevisionArgs {
+                message,
+                empty,
+                allow_destructive,
+                online,
+            },
+            color,
+        ),
+        Command::Merge { message } => revisions::merge(message),
+        Command::Rehash => revisions::rehash(),
+        Command::Upgrade { target, sql, from, run } => apply::upgrade(target, sql, from, run.target()),
+        Command::Downgrade { target, sql, from, run } => apply::downgrade(target, sql, from, run.target()),
+        Command::Current { db } => apply::current(db),
+        Command::History { db } => apply::history(db),
+        Command::Stamp { target, db } => apply::stamp(target, db),
+        Command::Drift { db } => apply::drift(db),
+        Command::Verify { db } => apply::verify(db),
         Command::Import { db, schemas, output } => import::run(import::ImportArgs { db, schemas, output }),
         Command::Diff {
             from,

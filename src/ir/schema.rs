@@ -188,6 +188,24 @@ pub struct Schema {
 }
 
 impl Schema {
+    /// The schema without its `was` hints: what it is, not how it came
+    /// about (a revision's snapshot, from which the next revision starts).
+    pub fn without_renames(&self) -> Schema {
+        let mut schema = self.clone();
+        for e in schema.enums.values_mut() {
+            e.was = None;
+            e.labels.iter_mut().for_each(|l| l.was = None);
+        }
+        schema.sequences.values_mut().for_each(|s| s.was = None);
+        for table in schema.tables.values_mut() {
+            table.was = None;
+            table.columns.iter_mut().for_each(|c| c.was = None);
+            table.constraints.values_mut().for_each(|c| c.was = None);
+            table.indexes.values_mut().for_each(|i| i.was = None);
+        }
+        schema
+    }
+
     /// The type a column of this type has in the database: an `as check`
     /// enum is stored as text.
     pub fn storage_type(&self, data_type: &SqlType) -> SqlType {

@@ -1,0 +1,521 @@
+//! Running revisions against a database: the version table, the advisory
+//! lock, one transaction per revision, statements that PostgreSQL refuses
+//! in a transaction run on their own with their progress recorded, and a
+//! report of the statement that failed.
+//!
+//! Also the offline form of the same work: the whole script for `psql`.
+
+mod script;
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use futures_util::future::join_all;
+use tokio_postgres::Client;
+
+use crate::ir::QualifiedName;
+use crate::reflect::{Database, DbError};
+use crate::render::literal;
+use crate::revision::split::{Piece, split};
+use crate::revision::{History, Revision};
+
+pub use script::{Direction, script};
+
+/// What a database's version table says about one revision.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Applied {
+    pub revision: String,
+    pub message: String,
+    pub checksum: String,
+    pub state: State,
+    /// Statements of the current direction already run (for a revision
+    /// stopped part way).
+    pub statements_done: usize,
+    pub applied_at: String,
+}
+
+/// Whether a revision is whole, or stopped part way through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    Applied,
+    Upgrading,
+    Downgrading,
+}
+
+impl State {
+    /// The word the version table stores.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Applied => "applied",
+            State::Upgrading => "upgrading",
+            State::Downgrading => "downgrading",
+        }
+    }
+}
+
+/// Why running revisions stopped.
+#[derive(Debug)]
+pub enum ApplyError {
+    /// The database could not be reached or answered with an error outside
+    /// any revision.
+    Database(DbError),
+    /// A statement of a revision failed.
+    Statement(Box<StatementFailure>),
+    /// The version table and the versions directory disagree.
+    History(String),
+}
+
+impl From<DbError> for ApplyError {
+    fn from(error: DbError) -> ApplyError {
+        ApplyError::Database(error)
+    }
+}
+
+/// A failed statement, with all it takes to find and fix it.
+#[derive(Debug)]
+pub struct StatementFailure {
+    pub revision: String,
+    pub message: String,
+    /// `file:line:column` of the failing statement (column when the server
+    /// gave a position).
+    pub place: String,
+    pub statement: String,
+    pub server: String,
+    /// What state the revision is left in.
+    pub outcome: String,
+}
+
+impl fmt::Display for ApplyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApplyError::Database(e) => write!(f, "{e}"),
+            ApplyError::History(e) => f.write_str(e),
+            ApplyError::Statement(failure) => {
+                writeln!(
+                    f,
+                    "revision {} ({}) failed at {}:",
+                    failure.revision, failure.message, failure.place
+                )?;
+                for line in failure.statement.lines() {
+                    writeln!(f, "    {line}")?;
+                }
+                writeln!(f, "{}", failure.server)?;
+                write!(f, "{}", failure.outcome)
+            }
+        }
+    }
+}
+
+/// How to run.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// `lock_timeout` for every statement, such as `5s`.
+    pub lock_timeout: Option<String>,
+    /// `statement_timeout` for every statement.
+    pub statement_timeout: Option<String>,
+}
+
+/// A connection holding trellisc's advisory lock on the database.
+pub struct Session<'h> {
+    db: Database,
+    table: QualifiedName,
+    history: &'h History,
+}
+
+/// The advisory lock key: one per version table, so two projects sharing a
+/// database do not wait for each other.
+fn lock_key(table: &QualifiedName) -> String {
+    format!("trellisc {}", table.quoted())
+}
+
+impl<'h> Session<'h> {
+    /// Connects to read only: no lock.
+    pub async fn read_only(url: &str, table: &QualifiedName, history: &'h History) -> Result<Session<'h>, ApplyError> {
+        let db = crate::reflect::connect(url).await?;
+        Ok(Session {
+            db,
+            table: table.clone(),
+            history,
+        })
+    }
+
+    /// Connects, takes the advisory lock (saying so when it has to wait for
+    /// another run), then sets the timeouts.
+    pub async fn open(
+        url: &str,
+        table: &QualifiedName,
+        history: &'h History,
+        options: &RunOptions,
+        mut report: impl FnMut(&str),
+    ) -> Result<Session<'h>, ApplyError> {
+        let db = crate::reflect::connect(url).await?;
+        let fail = |e: tokio_postgres::Error| ApplyError::Database(DbError::from_postgres(&db.description, &e));
+        let key = lock_key(table);
+        let got = db
+            .client
+            .query_one("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", &[&key])
+            .await
+            .map_err(fail)?;
+        if !got.get::<_, bool>(0) {
+            report(&format!(
+                "waiting for another trellisc run on {} to finish",
+                db.description
+            ));
+            db.client
+                .query_one("SELECT pg_advisory_lock(hashtextextended($1, 0))", &[&key])
+                .await
+                .map_err(fail)?;
+        }
+        let mut settings = String::new();
+        if let Some(timeout) = &options.lock_timeout {
+            settings.push_str(&format!("SET lock_timeout = {};", literal(timeout)));
+        }
+        if let Some(timeout) = &options.statement_timeout {
+            settings.push_str(&format!("SET statement_timeout = {};", literal(timeout)));
+        }
+        if !settings.is_empty() {
+            db.client.batch_execute(&settings).await.map_err(fail)?;
+        }
+        Ok(Session {
+            db,
+            table: table.clone(),
+            history,
+        })
+    }
+
+    /// The database's description, for messages.
+    pub fn description(&self) -> &str {
+        &self.db.description
+    }
+
+    /// The connection.
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+
+    fn db_error(&self, error: &tokio_postgres::Error) -> ApplyError {
+        ApplyError::Database(DbError::from_postgres(&self.db.description, error))
+    }
+
+    /// Creates the version table (and its schema) unless it exists.
+    pub async fn ensure_table(&self) -> Result<(), ApplyError> {
+        let sql = script::create_table_sql(&self.table);
+        self.db.client.batch_execute(&sql).await.map_err(|e| self.db_error(&e))
+    }
+
+    /// The version table's rows in the order they were applied; none when
+    /// there is no table.
+    pub async fn applied(&self) -> Result<Vec<Applied>, ApplyError> {
+        let exists = self
+            .db
+            .client
+            .query_one("SELECT to_regclass($1) IS NOT NULL", &[&self.table.quoted()])
+            .await
+            .map_err(|e| self.db_error(&e))?;
+        if !exists.get::<_, bool>(0) {
+            return Ok(Vec::new());
+        }
+        let rows = self
+            .db
+            .client
+            .query(
+                &format!(
+                    "SELECT revision, message, checksum, state, statements_done, \
+                     to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') \
+                     FROM {} ORDER BY applied_at, revision",
+                    self.table.quoted()
+                ),
+                &[],
+            )
+            .await
+            .map_err(|e| self.db_error(&e))?;
+        let mut applied = Vec::new();
+        for row in rows {
+            let state: String = row.try_get(3).map_err(|e| self.db_error(&e))?;
+            let done: i32 = row.try_get(4).map_err(|e| self.db_error(&e))?;
+            applied.push(Applied {
+                revision: row.try_get(0).map_err(|e| self.db_error(&e))?,
+                message: row.try_get(1).map_err(|e| self.db_error(&e))?,
+                checksum: row.try_get(2).map_err(|e| self.db_error(&e))?,
+                state: match state.as_str() {
+                    "upgrading" => State::Upgrading,
+                    "downgrading" => State::Downgrading,
+                    _ => State::Applied,
+                },
+                statements_done: usize::try_from(done).unwrap_or(0),
+                applied_at: row.try_get(5).map_err(|e| self.db_error(&e))?,
+            });
+        }
+        Ok(applied)
+    }
+
+    /// The applied rows, checked against the directory: every revision the
+    /// database has must be known.
+    pub async fn applied_known(&self) -> Result<Vec<Applied>, ApplyError> {
+        let applied = self.applied().await?;
+        let unknown: Vec<&Applied> = applied
+            .iter()
+            .filter(|a| self.history.get(&a.revision).is_none())
+            .collect();
+        if let Some(first) = unknown.first() {
+            return Err(ApplyError::History(format!(
+                "{} is at revision {} ({}), which is not in {}: the database was upgraded from another branch or a newer checkout; update this checkout (git pull) or switch to that branch",
+                self.db.description,
+                first.revision,
+                first.message,
+                self.history.dir.display()
+            )));
+        }
+        Ok(applied)
+    }
+
+    /// Applies `target` and everything it descends from that the database
+    /// does not have, in order; returns the revisions applied.
+    pub async fn upgrade(&self, target: Option<&Revision>, mut report: impl FnMut(&str)) -> Result<usize, ApplyError> {
+        self.ensure_table().await?;
+        let applied = self.applied_known().await?;
+        if let Some(partial) = applied.iter().find(|a| a.state == State::Downgrading) {
+            return Err(ApplyError::History(format!(
+                "revision {} stopped part way through its downgrade; run `trellisc downgrade` again to finish it first",
+                partial.revision
+            )));
+        }
+        let have: BTreeSet<String> = applied
+            .iter()
+            .filter(|a| a.state == State::Applied)
+            .map(|a| a.revision.clone())
+            .collect();
+        let wanted = match target {
+            Some(target) => self.history.ancestors(&target.id),
+            None => BTreeSet::new(),
+        };
+        let pending: Vec<&Revision> = self
+            .history
+            .in_order(&wanted)
+            .into_iter()
+            .filter(|r| !have.contains(&r.id))
+            .collect();
+        for revision in &pending {
+            if let Some(a) = applied.iter().find(|a| a.revision == revision.id) {
+                if a.checksum != revision.checksum && a.state == State::Applied {
+                    report(&format!(
+                        "warning: revision {} was edited after it was applied",
+                        revision.id
+                    ));
+                }
+            }
+            let done = applied
+                .iter()
+                .find(|a| a.revision == revision.id && a.state == State::Upgrading)
+                .map_or(0, |a| a.statements_done);
+            if done > 0 {
+                report(&format!(
+                    "resuming {}  {} after its first {done} statement(s)",
+                    revision.id, revision.message
+                ));
+            } else {
+                report(&format!("upgrading {}  {}", revision.id, revision.message));
+            }
+            self.run(revision, Direction::Upgrade, done).await?;
+        }
+        Ok(pending.len())
+    }
+
+    /// Undoes every applied revision that `target` (None: base) does not
+    /// descend from, newest first; returns the revisions undone.
+    pub async fn downgrade(&self, remove: &[&Revision], mut report: impl FnMut(&str)) -> Result<usize, ApplyError> {
+        let applied = self.applied_known().await?;
+        for revision in remove {
+            let done = applied
+                .iter()
+                .find(|a| a.revision == revision.id && a.state == State::Downgrading)
+                .map_or(0, |a| a.statements_done);
+            report(&format!("downgrading {}  {}", revision.id, revision.message));
+            self.run(revision, Direction::Downgrade, done).await?;
+        }
+        Ok(remove.len())
+    }
+
+    /// Records exactly `keep` as applied, running nothing.
+    pub async fn stamp(&self, keep: &BTreeSet<String>) -> Result<(), ApplyError> {
+        self.ensure_table().await?;
+        let table = self.table.quoted();
+        let mut sql = String::from("BEGIN;\n");
+        let listed: Vec<String> = keep.iter().map(|id| literal(id)).collect();
+        if listed.is_empty() {
+            sql.push_str(&format!("DELETE FROM {table};\n"));
+        } else {
+            sql.push_str(&format!(
+                "DELETE FROM {table} WHERE revision NOT IN ({});\n",
+                listed.join(", ")
+            ));
+        }
+        for revision in self.history.in_order(keep) {
+            sql.push_str(&format!(
+                "INSERT INTO {table} (revision, message, checksum) VALUES ({}, {}, {}) \
+                 ON CONFLICT (revision) DO UPDATE SET state = 'applied', statements_done = 0;\n",
+                literal(&revision.id),
+                literal(&revision.message),
+                literal(&revision.checksum)
+            ));
+        }
+        sql.push_str("COMMIT;");
+        self.db.client.batch_execute(&sql).await.map_err(|e| self.db_error(&e))
+    }
+
+    /// Runs one revision one way, skipping the first `done` statements
+    /// (those of an earlier run that stopped part way).
+    async fn run(&self, revision: &Revision, direction: Direction, done: usize) -> Result<(), ApplyError> {
+        let (text, first_line) = match direction {
+            Direction::Upgrade => (&revision.upgrade, revision.upgrade_line),
+            Direction::Downgrade => (&revision.downgrade, revision.downgrade_line),
+        };
+        let pieces = split(text);
+        let segments = segments(&pieces);
+        let last = segments.len().saturating_sub(1);
+        let table = self.table.quoted();
+        let mut count = 0;
+        for (i, segment) in segments.iter().enumerate() {
+            let start = count;
+            count += segment.len();
+            if count <= done && !segment.is_empty() {
+                continue;
+            }
+            let finished = i == last;
+            let bookkeeping = script::bookkeeping(&table, revision, direction, finished, count);
+            let transactional = segment.iter().all(|p| p.transactional);
+            let mut batch: Vec<String> = Vec::new();
+            if transactional {
+                batch.push("BEGIN".into());
+            }
+            batch.extend(segment.iter().map(|p| p.sql.clone()));
+            if !transactional {
+                // The statement commits by itself; its progress is recorded
+                // right after.
+                batch.push(format!("BEGIN; {bookkeeping} COMMIT"));
+            } else {
+                batch.push(bookkeeping);
+                batch.push("COMMIT".into());
+            }
+            let results = if transactional {
+                join_all(batch.iter().map(|sql| self.db.client.batch_execute(sql))).await
+            } else {
+                // Outside a transaction nothing stops the bookkeeping after
+                // a failed statement: it only runs after a success.
+                let mut results = Vec::new();
+                for sql in &batch {
+                    let result = self.db.client.batch_execute(sql).await;
+                    let failed = result.is_err();
+                    results.push(result);
+                    if failed {
+                        break;
+                    }
+                }
+                results
+            };
+            let failed = results.iter().position(Result::is_err);
+            let Some(index) = failed else { continue };
+            // A failed statement aborts the transaction and the COMMIT
+            // after it rolls back; this makes sure of it.
+            let _ = self.db.client.batch_execute("ROLLBACK").await;
+            let error = match &results[index] {
+                Err(e) => e,
+                Ok(()) => continue,
+            };
+            let offset = usize::from(transactional);
+            let piece = index.checked_sub(offset).and_then(|k| segment.get(k));
+            let Some(piece) = piece else {
+                return Err(self.db_error(error));
+            };
+            let position = error.as_db_error().and_then(|db| match db.position() {
+                Some(tokio_postgres::error::ErrorPosition::Original(p)) => Some(*p as usize),
+                _ => None,
+            });
+            let (line, column) = place_in(text, piece, position);
+            let outcome = if start == 0 && (transactional || i == 0) {
+                format!(
+                    "nothing of revision {} was kept: its transaction was rolled back",
+                    revision.id
+                )
+            } else {
+                format!(
+                    "the first {start} statement(s) of revision {} ran and are recorded; fix the cause and run the command again to go on from there",
+                    revision.id
+                )
+            };
+            return Err(ApplyError::Statement(Box::new(StatementFailure {
+                revision: revision.id.clone(),
+                message: revision.message.clone(),
+                place: format!(
+                    "{}:{}{}",
+                    revision.path.display(),
+                    first_line + line - 1,
+                    column.map(|c| format!(":{c}")).unwrap_or_default()
+                ),
+                statement: piece.sql.clone(),
+                server: server_message(error),
+                outcome,
+            })));
+        }
+        Ok(())
+    }
+}
+
+/// Consecutive statements that can share a transaction, and each one that
+/// cannot on its own. A revision without statements is one empty segment,
+/// so that it is still recorded.
+fn segments(pieces: &[Piece]) -> Vec<Vec<Piece>> {
+    let mut out: Vec<Vec<Piece>> = Vec::new();
+    for piece in pieces {
+        let joins = piece.transactional && out.last().is_some_and(|s| s.iter().all(|p| p.transactional));
+        match out.last_mut() {
+            Some(segment) if joins => segment.push(piece.clone()),
+            _ => out.push(vec![piece.clone()]),
+        }
+    }
+    if out.is_empty() {
+        out.push(Vec::new());
+    }
+    out
+}
+
+/// The 1-based line in `text` where the statement (or the server's
+/// position in it) is, and the column when there is a position.
+fn place_in(text: &str, piece: &Piece, position: Option<usize>) -> (usize, Option<usize>) {
+    let Some(position) = position else {
+        return (piece.line, None);
+    };
+    // The position counts characters from 1.
+    let offset = piece
+        .sql
+        .char_indices()
+        .nth(position.saturating_sub(1))
+        .map_or(piece.sql.len(), |(i, _)| i);
+    let absolute = (piece.start + offset).min(text.len());
+    let before = text.get(..absolute).unwrap_or("");
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, Some(column))
+}
+
+/// The server's error with its code, detail and hint.
+fn server_message(error: &tokio_postgres::Error) -> String {
+    match error.as_db_error() {
+        Some(db) => {
+            let mut out = format!("server: {} {}: {}", db.severity(), db.code().code(), db.message());
+            if let Some(detail) = db.detail() {
+                out.push_str(&format!("\n  detail: {detail}"));
+            }
+            if let Some(hint) = db.hint() {
+                out.push_str(&format!("\n  hint: {hint}"));
+            }
+            out
+        }
+        None => format!("connection: {error}"),
+    }
+}
+
+/// The client of a session, for the commands that read the database.
+pub fn client<'a>(session: &'a Session<'_>) -> &'a Client {
+    &session.db.client
+}

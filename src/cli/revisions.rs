@@ -1,0 +1,345 @@
+//! The offline revision commands: `init`, `revision`, `merge`, `rehash`,
+//! and the pieces the database commands share (finding the project,
+//! reading the history and the schema).
+
+use std::path::{Path, PathBuf};
+
+use super::{Color, fail, print_diagnostics};
+use crate::diag::{Code, Diagnostic, Sources};
+use crate::ir::Schema;
+use crate::plan::{self, PlanOptions};
+use crate::project::{self, Project};
+use crate::render;
+use crate::revision::files::{self, RevisionText};
+use crate::revision::{History, Revision, merge, sum};
+use crate::syntax::LowerOptions;
+
+/// The project of the current directory.
+pub(super) fn project() -> Result<Project, String> {
+    let here = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    Project::find(&here)
+}
+
+/// The project's checked history.
+pub(super) fn history(project: &Project) -> Result<History, String> {
+    History::load(&project.versions).map_err(|problems| problems.to_string())
+}
+
+/// The project and its history, or the exit status after saying why not.
+pub(super) fn open() -> Result<(Project, History), u8> {
+    let project = project().map_err(fail)?;
+    let history = history(&project).map_err(|e| {
+        eprintln!("{e}");
+        1
+    })?;
+    Ok((project, history))
+}
+
+/// The snapshot of a revision (None: the empty schema before the first).
+pub(super) fn snapshot(revision: Option<&Revision>) -> Result<Schema, String> {
+    match revision {
+        Some(revision) => revision.snapshot(),
+        None => Ok(Schema::default()),
+    }
+}
+
+/// Compiles the project's schema (the versions directory is never part of
+/// it, even when it lies inside the schema directory).
+pub(super) fn compile_schema(project: &Project) -> Result<(Sources, Schema, Vec<Diagnostic>), String> {
+    let path = &project.schema;
+    if !path.exists() {
+        return Err(format!(
+            "the schema path {} (from {}) does not exist; create it or change `schema` there",
+            path.display(),
+            project.file.display()
+        ));
+    }
+    let files: Vec<PathBuf> = crate::load::schema_files(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?
+        .into_iter()
+        .filter(|f| !f.starts_with(&project.versions))
+        .collect();
+    if files.is_empty() {
+        return Err(format!(
+            "no .trellis files in {}; write the schema there (see docs/language.md)",
+            path.display()
+        ));
+    }
+    let mut sources = Sources::new();
+    let mut diagnostics = Vec::new();
+    for file in &files {
+        match std::fs::read_to_string(file) {
+            Ok(text) => {
+                sources.add(file.display().to_string(), text);
+            }
+            Err(e) => diagnostics.push(
+                Diagnostic::new(Code::UnreadableFile, format!("cannot read {}: {e}", file.display()))
+                    .help("check the file's permissions and that it is UTF-8 text"),
+            ),
+        }
+    }
+    let ids: Vec<_> = sources.ids().collect();
+    let options = LowerOptions {
+        default_schema: project.default_schema.clone(),
+    };
+    let (schema, found) = crate::load::compile_files(&sources, &ids, &options);
+    diagnostics.extend(found);
+    Ok((sources, schema, diagnostics))
+}
+
+/// `trellisc init`: a commented trellis.toml, `schema/` and `versions/`.
+pub(super) fn init(dir: &Path) -> u8 {
+    let file = dir.join(project::FILE_NAME);
+    if file.exists() {
+        return fail(format!("{} exists already; nothing changed", file.display()));
+    }
+    let steps = || -> Result<(), String> {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        files::write_file(&file, project::TEMPLATE)?;
+        let project = Project::read(&file)?;
+        for path in [&project.schema, &project.versions] {
+            std::fs::create_dir_all(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+        }
+        files::write_file(&project.versions.join(".gitattributes"), sum::GITATTRIBUTES)?;
+        sum::write(&project.versions)
+    };
+    if let Err(e) = steps() {
+        return fail(e);
+    }
+    println!(
+        "wrote {} and created schema/ and versions/\nnext: write your tables in schema/*.trellis, then run `trellisc revision -m \"Base schema\"`",
+        file.display()
+    );
+    0
+}
+
+/// What `revision` was asked to do.
+pub(super) struct RevisionArgs {
+    pub message: String,
+    pub empty: bool,
+    pub allow_destructive: bool,
+    pub online: bool,
+}
+
+/// `trellisc revision -m MSG`: the next revision, from the head's snapshot
+/// to the schema as it is now.
+pub(super) fn revision(args: RevisionArgs, color: Color) -> u8 {
+    let (project, history) = match open() {
+        Ok(opened) => opened,
+        Err(status) => return status,
+    };
+    if args.message.trim().is_empty() {
+        return fail("the message is empty; say what the revision does, as for a commit");
+    }
+    let head = match history.head() {
+        Ok(head) => head,
+        Err(e) => return fail(e),
+    };
+    let old = match snapshot(head) {
+        Ok(schema) => schema,
+        Err(e) => return fail(e),
+    };
+    let parents: Vec<String> = head.map(|h| vec![h.id.clone()]).unwrap_or_default();
+    let (id, created) = files::new_id();
+    let (upgrade_sql, downgrade_sql, new) = if args.empty {
+        (
+            "-- Write the upgrade statements here.\n".to_string(),
+            "-- Write the statements that undo them here.\n".to_string(),
+            old.clone(),
+        )
+    } else {
+        let (sources, new, mut diagnostics) = match compile_schema(&project) {
+            Ok(compiled) => compiled,
+            Err(e) => return fail(e),
+        };
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            print_diagnostics(&sources, &diagnostics, color);
+            eprintln!("revision refused: the schema has errors; nothing written");
+            return 1;
+        }
+        let options = PlanOptions { online: args.online };
+        let upgrade = plan::upgrade(&old, &new, options);
+        if upgrade.is_empty() {
+            print_diagnostics(&sources, &diagnostics, color);
+            let at = head.map_or("the empty schema".to_string(), |h| format!("revision {}", h.id));
+            println!("no changes: the schema is the same as at {at}; nothing written");
+            return 0;
+        }
+        let refused = super::diff::refusals(&upgrade);
+        if !refused.is_empty() && !args.allow_destructive {
+            diagnostics.extend(refused);
+            print_diagnostics(&sources, &diagnostics, color);
+            eprintln!(
+                "nothing written: the change is destructive (rerun with --allow-destructive to accept the data loss)"
+            );
+            return 1;
+        }
+        print_diagnostics(&sources, &diagnostics, color);
+        let downgrade = plan::downgrade(&old, &new, options);
+        let summary = super::diff::summary(&upgrade, &downgrade);
+        print!("{summary}");
+        (
+            render::render_plan(&upgrade),
+            render::render_plan(&downgrade),
+            new.without_renames(),
+        )
+    };
+    write_revision(
+        &project,
+        &id,
+        &parents,
+        &args.message,
+        &created,
+        &upgrade_sql,
+        &downgrade_sql,
+        &new,
+    )
+}
+
+/// Writes a revision's two files and the sum, and says where.
+#[allow(clippy::too_many_arguments)]
+fn write_revision(
+    project: &Project,
+    id: &str,
+    parents: &[String],
+    message: &str,
+    created: &str,
+    upgrade: &str,
+    downgrade: &str,
+    snapshot: &Schema,
+) -> u8 {
+    let slug = files::slug(message);
+    let stem = if slug.is_empty() {
+        id.to_string()
+    } else {
+        format!("{id}_{slug}")
+    };
+    let dir = &project.versions;
+    let sql_path = dir.join(format!("{stem}.sql"));
+    let text = RevisionText {
+        id,
+        parents,
+        message,
+        created,
+        upgrade,
+        downgrade,
+    }
+    .render();
+    let steps = || -> Result<(), String> {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        files::write_file(&sql_path, &text)?;
+        files::write_file(&sql_path.with_extension("trellis"), &files::snapshot_text(id, snapshot))?;
+        sum::write(dir)
+    };
+    if let Err(e) = steps() {
+        // A half-written revision would only confuse the next command.
+        let _ = std::fs::remove_file(&sql_path);
+        let _ = std::fs::remove_file(sql_path.with_extension("trellis"));
+        return fail(e);
+    }
+    println!("wrote {} (revision {id})", sql_path.display());
+    0
+}
+
+/// `trellisc merge`: joins the heads of branches in a merge revision whose
+/// snapshot has both branches' changes.
+pub(super) fn merge(message: Option<String>) -> u8 {
+    let (project, history) = match open() {
+        Ok(opened) => opened,
+        Err(status) => return status,
+    };
+    let heads = history.heads();
+    if heads.len() < 2 {
+        println!("nothing to merge: the history has {} head(s)", heads.len());
+        return 0;
+    }
+    // Heads in id order; each is merged into the result of the ones before.
+    let mut combined = match heads[0].snapshot() {
+        Ok(schema) => schema,
+        Err(e) => return fail(e),
+    };
+    let mut joined: Vec<&Revision> = vec![heads[0]];
+    for theirs in &heads[1..] {
+        let base_revision = joined
+            .iter()
+            .filter_map(|ours| history.common_ancestor(&ours.id, &theirs.id))
+            .max_by_key(|r| history.ancestors(&r.id).len());
+        let (base, theirs_schema) = match (snapshot(base_revision), theirs.snapshot()) {
+            (Ok(base), Ok(theirs)) => (base, theirs),
+            (Err(e), _) | (_, Err(e)) => return fail(e),
+        };
+        match merge::merge(&base, &combined, &theirs_schema) {
+            Ok(schema) => combined = schema,
+            Err(conflicts) => {
+                let ours = joined.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join(" + ");
+                for conflict in &conflicts {
+                    eprintln!(
+                        "error[{}]: the branches conflict on {}\n  {ours} {}\n  {} {}",
+                        Code::MergeConflict,
+                        conflict.object,
+                        conflict.ours,
+                        theirs.id,
+                        conflict.theirs
+                    );
+                }
+                eprintln!(
+                    "nothing written: {} conflict(s) between the branches; make the schema agree on one branch (with a revision there), then run `trellisc merge` again",
+                    conflicts.len()
+                );
+                return 1;
+            }
+        }
+        joined.push(theirs);
+    }
+    // The combined schema must still be a valid schema (one branch may
+    // reference what the other dropped).
+    let written = files::snapshot_text("merge", &combined);
+    let mut sources = Sources::new();
+    let id = sources.add("merged schema", written);
+    let (_, diagnostics) = crate::load::compile_files(&sources, &[id], &LowerOptions::default());
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        print_diagnostics(&sources, &diagnostics, Color::Never);
+        return fail(
+            "nothing written: the branches' schemas do not fit together (see above); fix it on one branch, then merge again",
+        );
+    }
+    let parents: Vec<String> = joined.iter().map(|r| r.id.clone()).collect();
+    let message = message.unwrap_or_else(|| {
+        format!(
+            "Merge {}",
+            joined.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join(" and ")
+        )
+    });
+    let (id, created) = files::new_id();
+    let nothing = "-- A merge: nothing to run. The database gets each branch's changes from\n-- the branch's own revisions, which upgrade runs before this one.\n";
+    write_revision(&project, &id, &parents, &message, &created, nothing, nothing, &combined)
+}
+
+/// `trellisc rehash`: accepts the versions directory as it is.
+pub(super) fn rehash() -> u8 {
+    let project = match project() {
+        Ok(project) => project,
+        Err(e) => return fail(e),
+    };
+    let before = sum::verify(&project.versions);
+    if let Err(e) = sum::write(&project.versions) {
+        return fail(e);
+    }
+    for problem in &before {
+        println!("accepted: {}", problem.split(';').next().unwrap_or(problem));
+    }
+    match History::load(&project.versions) {
+        Ok(history) => {
+            println!(
+                "wrote {} ({} revision(s))",
+                project.versions.join(sum::FILE_NAME).display(),
+                history.revisions.len()
+            );
+            0
+        }
+        Err(problems) => {
+            eprintln!("{problems}");
+            1
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! The project file, `trellis.toml`: where the schema and the revisions
+//! live, and which database the revision commands talk to.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::ir::{Ident, QualifiedName};
+
+/// The name of the project file.
+pub const FILE_NAME: &str = "trellis.toml";
+
+/// The file `trellisc init` writes: every setting, with its default.
+pub const TEMPLATE: &str = r#"# trellisc project file. Paths are relative to this file.
+
+# The .trellis files that make up the schema (a file or a directory).
+schema = "schema"
+
+# Where `trellisc revision` writes revisions (SQL files, their schema
+# snapshots and the trellis.sum file that guards them).
+versions = "versions"
+
+# The PostgreSQL schema that unqualified names in .trellis files live in.
+default_schema = "public"
+
+# The table that records which revisions a database has. trellisc creates
+# it on the first upgrade and never treats it as part of your schema.
+version_table = "public.trellis_version"
+
+# The environment variable that holds the database URL
+# (postgres://user:password@host:port/database); --db overrides it.
+database_url_env = "TRELLIS_DATABASE_URL"
+"#;
+
+/// `trellis.toml` as written; every key is optional.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct File {
+    schema: Option<PathBuf>,
+    versions: Option<PathBuf>,
+    default_schema: Option<String>,
+    version_table: Option<String>,
+    database_url_env: Option<String>,
+}
+
+/// A project: the settings of its `trellis.toml`, paths resolved.
+#[derive(Clone, Debug)]
+pub struct Project {
+    /// The `trellis.toml` file.
+    pub file: PathBuf,
+    /// The schema's `.trellis` file or directory.
+    pub schema: PathBuf,
+    /// The versions directory.
+    pub versions: PathBuf,
+    pub default_schema: Ident,
+    pub version_table: QualifiedName,
+    pub database_url_env: String,
+}
+
+impl Project {
+    /// Finds `trellis.toml` in `start` or the nearest parent directory and
+    /// reads it.
+    pub fn find(start: &Path) -> Result<Project, String> {
+        // Paths are kept relative to `start` so that messages stay short.
+        let mut relative = PathBuf::new();
+        let mut dir = Some(start);
+        while let Some(d) = dir {
+            if d.join(FILE_NAME).is_file() {
+                return Project::read(&relative.join(FILE_NAME));
+            }
+            relative.push("..");
+            dir = d.parent();
+        }
+        Err(format!(
+            "no {FILE_NAME} in {} or any parent directory; run `trellisc init` to start a project here",
+            start.display()
+        ))
+    }
+
+    /// Reads one `trellis.toml`.
+    pub fn read(path: &Path) -> Result<Project, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let file: File = toml::from_str(&text).map_err(|e| describe_toml_error(path, &text, &e))?;
+        let root = path.parent().unwrap_or(Path::new(""));
+        let default_schema = file.default_schema.unwrap_or_else(|| "public".into());
+        if default_schema.is_empty() {
+            return Err(format!("{}: default_schema is empty", path.display()));
+        }
+        let default_schema = Ident::new(&default_schema);
+        let table = file.version_table.unwrap_or_else(|| "public.trellis_version".into());
+        let version_table = parse_table_name(&table, &default_schema).ok_or_else(|| {
+            format!(
+                "{}: version_table = {table:?} is not a table name; write `name` or `schema.name`",
+                path.display()
+            )
+        })?;
+        Ok(Project {
+            file: path.to_path_buf(),
+            schema: root.join(file.schema.unwrap_or_else(|| "schema".into())),
+            versions: root.join(file.versions.unwrap_or_else(|| "versions".into())),
+            default_schema,
+            version_table,
+            database_url_env: file.database_url_env.unwrap_or_else(|| "TRELLIS_DATABASE_URL".into()),
+        })
+    }
+
+    /// The database URL: `--db` when given, else the configured
+    /// environment variable.
+    pub fn database_url(&self, given: Option<&str>) -> Result<String, String> {
+        if let Some(url) = given {
+            return Ok(url.to_string());
+        }
+        match std::env::var(&self.database_url_env) {
+            Ok(url) if !url.trim().is_empty() => Ok(url),
+            _ => Err(format!(
+                "no database given: pass --db postgres://user@host/database or set {}",
+                self.database_url_env
+            )),
+        }
+    }
+}
+
+/// `name` or `schema.name`, lower-case words or double-quoted names.
+fn parse_table_name(text: &str, default_schema: &Ident) -> Option<QualifiedName> {
+    let valid = |part: &str| {
+        !part.is_empty()
+            && part.len() <= 63
+            && part
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            && !part.starts_with(|c: char| c.is_ascii_digit())
+    };
+    match text.split_once('.') {
+        Some((schema, name)) if valid(schema) && valid(name) => {
+            Some(QualifiedName::new(Ident::new(schema), Ident::new(name)))
+        }
+        None if valid(text) => Some(QualifiedName::new(default_schema.clone(), Ident::new(text))),
+        _ => None,
+    }
+}
+
+/// A TOML error as `file:line:column: message`.
+fn describe_toml_error(path: &Path, text: &str, error: &toml::de::Error) -> String {
+    let message = error.message().trim_end();
+    match error.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("{}:{line}:{column}: {message}", path.display())
+        }
+        None => format!("{}: {message}", path.display()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<Project, String> {
+        let dir = std::env::temp_dir().join(format!("trellis-project-{}-{}", std::process::id(), text.len()));
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let path = dir.join(FILE_NAME);
+        std::fs::write(&path, text).map_err(|e| e.to_string())?;
+        let result = Project::read(&path);
+        let _ = std::fs::remove_dir_all(&dir);
+        result
+    }
+
+    #[test]
+    fn the_template_gives_the_defaults() {
+        let project = read(TEMPLATE).expect("the template reads");
+        assert!(project.schema.ends_with("schema"));
+        assert!(project.versions.ends_with("versions"));
+        assert_eq!(project.version_table.to_string(), "trellis_version");
+        assert_eq!(project.version_table.schema.as_str(), "public");
+        assert_eq!(project.database_url_env, "TRELLIS_DATABASE_URL");
+    }
+
+    #[test]
+    fn an_unknown_key_is_named_with_its_place() {
+        let error = read("schema = \"s\"\nversion = \"v\"\n").expect_err("refused");
+        assert!(error.contains(":2:1:"), "{error}");
+        assert!(error.contains("unknown field `version`"), "{error}");
+    }
+
+    #[test]
+    fn a_bad_version_table_is_refused() {
+        let error = read("version_table = \"a.b.c\"\n").expect_err("refused");
+        assert!(error.contains("is not a table name"), "{error}");
+        let project = read("version_table = \"ops.revisions\"\n").expect("reads");
+        assert_eq!(project.version_table.schema.as_str(), "ops");
+    }
+}

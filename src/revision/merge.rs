@@ -1,0 +1,558 @@
+//! Three-way merge of schemas: the snapshot of a merge revision, combining
+//! what two branches changed since their common ancestor.
+//!
+//! Every object keyed by name (extension, enum, sequence, table; a table's
+//! columns, constraints and indexes) is merged on its own: if both sides
+//! agree, or only one side changed it, that side wins; otherwise it is a
+//! conflict. A table both sides changed is merged member by member and
+//! setting by setting. A rename looks like a drop and an add, which merges
+//! unless the other side changed the old object.
+//!
+//! Column order: the columns of `ours` that are kept, in `ours`' order, then
+//! the columns only `theirs` added, in `theirs`' order, at the end (where
+//! `ADD COLUMN` puts them). A reordering only `theirs` made is not kept.
+//!
+//! The result is not checked: a column one side drops may still be named by
+//! an index the other side adds. The caller runs the checks on it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ir::{Column, Constraint, Enum, Extension, Ident, Identity, Index, Schema, Sequence, Table};
+
+/// Two branches changed the same thing differently.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Conflict {
+    /// What it is about: "column public.users.email", "table public.orders",
+    /// "index public.orders_total_idx on public.orders", "enum public.status",
+    /// "extension pgcrypto", "comment of table public.users", ...
+    pub object: String,
+    /// What our side did, in words: "changes its type to bigint", "drops or
+    /// renames it", "adds it", ...
+    pub ours: String,
+    /// What their side did, in the same words.
+    pub theirs: String,
+}
+
+/// The schema with both branches' changes from `base`, or every conflict.
+pub fn merge(base: &Schema, ours: &Schema, theirs: &Schema) -> Result<Schema, Vec<Conflict>> {
+    let mut conflicts = Vec::new();
+    let c = &mut conflicts;
+    let merged = Schema {
+        extensions: merge_map(
+            [&base.extensions, &ours.extensions, &theirs.extensions],
+            |n| format!("extension {}", n.quoted()),
+            c,
+        ),
+        enums: merge_map(
+            [&base.enums, &ours.enums, &theirs.enums],
+            |n| format!("enum {}", n.quoted()),
+            c,
+        ),
+        sequences: merge_map(
+            [&base.sequences, &ours.sequences, &theirs.sequences],
+            |n| format!("sequence {}", n.quoted()),
+            c,
+        ),
+        tables: merge_map(
+            [&base.tables, &ours.tables, &theirs.tables],
+            |n| format!("table {}", n.quoted()),
+            c,
+        ),
+    };
+    if conflicts.is_empty() {
+        Ok(merged)
+    } else {
+        Err(conflicts)
+    }
+}
+
+/// An object merged as a whole, unless it knows how to combine two changes.
+trait Mergeable: Clone + PartialEq {
+    /// Whether a missing object may have been renamed rather than dropped.
+    const RENAMABLE: bool = true;
+
+    /// What differs from `base`, one phrase per field ("changes its type to text").
+    fn changes_from(&self, base: &Self) -> Vec<String>;
+
+    /// A short description that tells two additions apart, if there is one.
+    fn summary(&self) -> Option<String> {
+        None
+    }
+
+    /// Both sides changed it differently: their combination (conflicts about
+    /// its parts go to `conflicts`), or `None` for a conflict about the whole.
+    fn merge_changed(_sides: [&Self; 3], _conflicts: &mut Vec<Conflict>) -> Option<Self> {
+        None
+    }
+}
+
+/// The classic three-way rule over base, ours and theirs: `Some(choice)`, or
+/// `None` for a conflict.
+fn resolve<T: PartialEq>([base, ours, theirs]: [Option<&T>; 3]) -> Option<Option<&T>> {
+    if ours == theirs || theirs == base {
+        Some(ours)
+    } else if ours == base {
+        Some(theirs)
+    } else {
+        None
+    }
+}
+
+/// Merges every key of the base, ours and theirs maps, in key order.
+fn merge_map<K: Ord + Clone, T: Mergeable>(
+    sides: [&BTreeMap<K, T>; 3],
+    object: impl Fn(&K) -> String,
+    conflicts: &mut Vec<Conflict>,
+) -> BTreeMap<K, T> {
+    let keys: BTreeSet<&K> = sides.iter().flat_map(|side| side.keys()).collect();
+    let mut merged = BTreeMap::new();
+    for key in keys {
+        if let Some(value) = merge_object(|| object(key), sides.map(|side| side.get(key)), conflicts) {
+            merged.insert(key.clone(), value);
+        }
+    }
+    merged
+}
+
+/// Merges one object; `None` when the result lacks it (or on a conflict).
+fn merge_object<T: Mergeable>(
+    object: impl FnOnce() -> String,
+    sides: [Option<&T>; 3],
+    conflicts: &mut Vec<Conflict>,
+) -> Option<T> {
+    if let Some(choice) = resolve(sides) {
+        return choice.cloned();
+    }
+    if let [Some(b), Some(o), Some(t)] = sides {
+        if let Some(merged) = T::merge_changed([b, o, t], conflicts) {
+            return Some(merged);
+        }
+    }
+    let (ours, theirs) = match sides {
+        [None, Some(o), Some(t)] => match (o.summary(), t.summary()) {
+            (Some(os), Some(ts)) if os != ts => (format!("adds it as {os}"), format!("adds it as {ts}")),
+            _ => ("adds it".to_string(), "adds it differently".to_string()),
+        },
+        [base, ours, theirs] => (describe(base, ours), describe(base, theirs)),
+    };
+    conflicts.push(Conflict {
+        object: object(),
+        ours,
+        theirs,
+    });
+    None
+}
+
+/// What one side did to an object it changed, in words.
+fn describe<T: Mergeable>(base: Option<&T>, side: Option<&T>) -> String {
+    match (base, side) {
+        (Some(_), None) if T::RENAMABLE => "drops or renames it".to_string(),
+        (Some(_), None) => "drops it".to_string(),
+        (Some(b), Some(s)) => match s.changes_from(b) {
+            changes if changes.is_empty() => "changes it".to_string(),
+            changes => changes.join(", "),
+        },
+        (None, Some(_)) => "adds it".to_string(),
+        (None, None) => "leaves it out".to_string(),
+    }
+}
+
+/// Merges one setting of a table; on a conflict keeps ours and records it.
+fn merge_setting<T: PartialEq + Clone>(
+    object: String,
+    sides: [&T; 3],
+    describe: impl Fn(&T) -> String,
+    conflicts: &mut Vec<Conflict>,
+) -> T {
+    match resolve(sides.map(Some)) {
+        Some(Some(choice)) => choice.clone(),
+        _ => {
+            let [_, ours, theirs] = sides;
+            conflicts.push(Conflict {
+                object,
+                ours: describe(ours),
+                theirs: describe(theirs),
+            });
+            ours.clone()
+        }
+    }
+}
+
+/// "sets its FIELD to VALUE" or "drops its FIELD".
+fn set_or_drop(field: &str, value: Option<String>) -> String {
+    match value {
+        Some(value) => format!("sets its {field} to {value}"),
+        None => format!("drops its {field}"),
+    }
+}
+
+/// The phrase for a changed doc comment, if it changed.
+fn comment_change(base: &Option<String>, side: &Option<String>) -> Option<String> {
+    (base != side).then(|| set_or_drop("comment", side.as_ref().map(|c| format!("{c:?}"))))
+}
+
+impl Mergeable for Column {
+    fn changes_from(&self, base: &Column) -> Vec<String> {
+        let mut changes = Vec::new();
+        if self.data_type != base.data_type {
+            changes.push(format!("changes its type to {}", self.data_type.value));
+        }
+        if self.not_null != base.not_null {
+            changes.push(format!("{} not null", if self.not_null { "sets" } else { "drops" }));
+        }
+        if self.default != base.default {
+            changes.push(set_or_drop("default", self.default.as_ref().map(|d| d.as_str().into())));
+        }
+        if self.identity != base.identity {
+            let identity = |i: &Identity| format!("generated {}", if i.always { "always" } else { "by default" });
+            changes.push(set_or_drop("identity", self.identity.as_deref().map(identity)));
+        }
+        if self.generated != base.generated {
+            changes.push(set_or_drop(
+                "generated expression",
+                self.generated.as_ref().map(|g| g.as_str().into()),
+            ));
+        }
+        if self.collation != base.collation {
+            changes.push(set_or_drop("collation", self.collation.as_ref().map(Ident::quoted)));
+        }
+        changes.extend(comment_change(&base.comment, &self.comment));
+        changes
+    }
+
+    fn summary(&self) -> Option<String> {
+        let mut summary = self.data_type.value.to_string();
+        if let Some(collation) = &self.collation {
+            summary += &format!(" collate {}", collation.quoted());
+        }
+        if self.not_null {
+            summary += " not null";
+        }
+        if let Some(default) = &self.default {
+            summary += &format!(" default {}", default.as_str());
+        }
+        if let Some(identity) = &self.identity {
+            summary += &format!(
+                " generated {} as identity",
+                if identity.always { "always" } else { "by default" }
+            );
+        }
+        if let Some(generated) = &self.generated {
+            summary += &format!(" generated always as ({}) stored", generated.as_str());
+        }
+        Some(summary)
+    }
+}
+
+/// Objects described by their definition as a whole and their comment.
+macro_rules! mergeable_by_definition {
+    ($($kind:ident),*) => {$(
+        impl Mergeable for $kind {
+            fn changes_from(&self, base: &$kind) -> Vec<String> {
+                let definition_differs = $kind { comment: base.comment.clone(), ..self.clone() } != *base;
+                let definition = definition_differs.then(|| "changes its definition".to_string());
+                definition.into_iter().chain(comment_change(&base.comment, &self.comment)).collect()
+            }
+        }
+    )*};
+}
+
+mergeable_by_definition!(Constraint, Index, Sequence);
+
+impl Mergeable for Enum {
+    fn changes_from(&self, base: &Enum) -> Vec<String> {
+        let mut changes = Vec::new();
+        if self.labels != base.labels {
+            let labels: Vec<String> = self
+                .labels
+                .iter()
+                .map(|l| format!("'{}'", l.name.replace('\'', "''")))
+                .collect();
+            changes.push(format!("changes its labels to {}", labels.join(", ")));
+        }
+        if self.storage != base.storage {
+            changes.push(format!("changes its storage to {:?}", self.storage).to_lowercase());
+        }
+        changes.extend(comment_change(&base.comment, &self.comment));
+        changes
+    }
+}
+
+impl Mergeable for Extension {
+    const RENAMABLE: bool = false;
+
+    fn changes_from(&self, base: &Extension) -> Vec<String> {
+        let mut changes = Vec::new();
+        if self.version != base.version {
+            changes.push(set_or_drop("version", self.version.clone()));
+        }
+        if self.schema != base.schema {
+            changes.push(set_or_drop("schema", self.schema.as_ref().map(Ident::quoted)));
+        }
+        changes.extend(comment_change(&base.comment, &self.comment));
+        changes
+    }
+}
+
+impl Mergeable for Table {
+    fn changes_from(&self, base: &Table) -> Vec<String> {
+        let mut changes: Vec<String> = comment_change(&base.comment, &self.comment).into_iter().collect();
+        let settings = |t: &Table| {
+            (
+                t.was.clone(),
+                t.unlogged,
+                t.storage_params.clone(),
+                t.replica_identity.clone(),
+            )
+        };
+        if settings(self) != settings(base) {
+            changes.push("changes its settings".to_string());
+        }
+        let mut seen = BTreeSet::new();
+        for column in self
+            .columns
+            .iter()
+            .chain(&base.columns)
+            .filter(|c| seen.insert(&c.name))
+        {
+            let verb = match (base.column(&column.name), self.column(&column.name)) {
+                (None, _) => "adds",
+                (_, None) => "drops",
+                (b, s) if b != s => "changes",
+                _ => continue,
+            };
+            changes.push(format!("{verb} column {}", column.name.quoted()));
+        }
+        if self.constraints != base.constraints {
+            changes.push("changes its constraints".to_string());
+        }
+        if self.indexes != base.indexes {
+            changes.push("changes its indexes".to_string());
+        }
+        changes
+    }
+
+    fn merge_changed([base, ours, theirs]: [&Table; 3], conflicts: &mut Vec<Conflict>) -> Option<Table> {
+        let table = ours.name.quoted();
+        // One table-level setting, by the same rule as whole objects.
+        macro_rules! setting {
+            ($field:ident, $what:literal, $describe:expr) => {
+                merge_setting(
+                    format!(concat!($what, " of table {}"), table),
+                    [&base.$field, &ours.$field, &theirs.$field],
+                    $describe,
+                    conflicts,
+                )
+            };
+        }
+        let was = setting!(was, "rename hint", |w| format!("changes it to {w:?}"));
+        let comment = setting!(comment, "comment", |c| match c {
+            Some(c) => format!("changes it to {c:?}"),
+            None => "drops it".to_string(),
+        });
+        let unlogged = setting!(unlogged, "logging", |u| format!(
+            "makes it {}",
+            if *u { "unlogged" } else { "logged" }
+        ));
+        let storage_params = setting!(storage_params, "storage parameters", |params| {
+            let params: Vec<String> = params.iter().map(|p| format!("{} = {}", p.name, p.value)).collect();
+            format!("changes them to ({})", params.join(", "))
+        });
+        let replica_identity = setting!(replica_identity, "replica identity", |r| format!("changes it to {r:?}"));
+        let columns = merge_columns([base, ours, theirs], conflicts);
+        let constraint = |n: &Ident| format!("constraint {} on {table}", n.quoted());
+        let constraints = merge_map(
+            [&base.constraints, &ours.constraints, &theirs.constraints],
+            constraint,
+            conflicts,
+        );
+        let index = |n: &Ident| format!("index {}.{} on {table}", ours.name.schema.quoted(), n.quoted());
+        let indexes = merge_map([&base.indexes, &ours.indexes, &theirs.indexes], index, conflicts);
+        Some(Table {
+            name: ours.name.clone(),
+            was,
+            comment,
+            unlogged,
+            storage_params,
+            columns,
+            constraints,
+            indexes,
+            replica_identity,
+            origin: ours.origin,
+        })
+    }
+}
+
+/// The merged columns: ours' kept columns in ours' order, then the columns
+/// only theirs added, in theirs' order.
+fn merge_columns([base, ours, theirs]: [&Table; 3], conflicts: &mut Vec<Conflict>) -> Vec<Column> {
+    let only_theirs = theirs.columns.iter().filter(|c| ours.column(&c.name).is_none());
+    let mut merged = Vec::new();
+    for column in ours.columns.iter().chain(only_theirs) {
+        let object = || format!("column {}.{}", ours.name.quoted(), column.name.quoted());
+        let sides = [base, ours, theirs].map(|table| table.column(&column.name));
+        merged.extend(merge_object(object, sides, conflicts));
+    }
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Sources;
+    use crate::syntax::LowerOptions;
+
+    /// The schema of one `.trellis` text, which must compile without errors.
+    fn schema(text: &str) -> Schema {
+        let mut sources = Sources::new();
+        sources.add("test.trellis", text);
+        let compiled = crate::compile_sources(sources, &LowerOptions::default());
+        assert!(!compiled.has_errors(), "{text}\n{:#?}", compiled.diagnostics);
+        compiled.schema
+    }
+
+    /// Merges three texts.
+    fn merged(base: &str, ours: &str, theirs: &str) -> Result<Schema, Vec<Conflict>> {
+        merge(&schema(base), &schema(ours), &schema(theirs))
+    }
+
+    fn conflict(object: &str, ours: &str, theirs: &str) -> Conflict {
+        Conflict {
+            object: object.into(),
+            ours: ours.into(),
+            theirs: theirs.into(),
+        }
+    }
+
+    const BASE: &str = "
+        table users {
+          id    bigint primary key
+          name  text
+          email text
+        }
+        table orders {
+          id    bigint primary key
+          total numeric(12,2)
+        }
+    ";
+
+    #[test]
+    fn disjoint_changes_in_different_tables_both_apply() {
+        let ours = BASE.replace("email text", "email text not null");
+        let theirs = BASE.replace("total numeric(12,2)", "total numeric(12,2)\n index (total)");
+        let expected = ours.replace("total numeric(12,2)", "total numeric(12,2)\n index (total)");
+        assert_eq!(merged(BASE, &ours, &theirs), Ok(schema(&expected)));
+    }
+
+    #[test]
+    fn columns_both_sides_add_follow_ours_then_theirs() {
+        let ours = BASE.replace("email text", "email text\n age integer");
+        let theirs = BASE.replace("name  text", "nick text\n name text");
+        let result = merged(BASE, &ours, &theirs).expect("no conflict");
+        let users = &result
+            .tables
+            .values()
+            .find(|t| t.name.name.as_str() == "users")
+            .expect("users")
+            .columns;
+        let names: Vec<&str> = users.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["id", "name", "email", "age", "nick"]);
+    }
+
+    #[test]
+    fn rename_on_one_side_merges_with_an_index_on_the_other() {
+        let ours = BASE.replace("name  text", "full_name text");
+        let theirs = BASE.replace("email text", "email text\n unique index users_email (email)");
+        let expected = ours.replace("email text", "email text\n unique index users_email (email)");
+        assert_eq!(merged(BASE, &ours, &theirs), Ok(schema(&expected)));
+    }
+
+    #[test]
+    fn the_same_change_on_both_sides_is_no_conflict() {
+        let both = BASE.replace("name  text", "name text not null default ''");
+        assert_eq!(merged(BASE, &both, &both), Ok(schema(&both)));
+    }
+
+    #[test]
+    fn unchanged_theirs_gives_ours() {
+        let ours = "extension pgcrypto\nenum status { 'a' }\n".to_string() + &BASE.replace("email text", "");
+        assert_eq!(merged(BASE, &ours, BASE), Ok(schema(&ours)));
+        assert_eq!(merged(BASE, BASE, &ours), Ok(schema(&ours)));
+    }
+
+    #[test]
+    fn different_types_for_one_column_conflict() {
+        let ours = BASE
+            .replace("name  text", "name bigint")
+            .replace("email text", "email text default 'x'");
+        let theirs = BASE
+            .replace("name  text", "name varchar(100)")
+            .replace("email text", "email text default 'y'");
+        let expected = vec![
+            conflict(
+                "column public.users.name",
+                "changes its type to bigint",
+                "changes its type to character varying(100)",
+            ),
+            conflict(
+                "column public.users.email",
+                "sets its default to 'x'",
+                "sets its default to 'y'",
+            ),
+        ];
+        assert_eq!(merged(BASE, &ours, &theirs), Err(expected));
+    }
+
+    #[test]
+    fn drop_against_modify_conflicts() {
+        let ours = BASE
+            .replace("email text", "")
+            .replace("total numeric(12,2)", "total numeric(14,2)");
+        let theirs = BASE
+            .replace("email text", "email text not null")
+            .replace("table orders", "table gone");
+        let expected = vec![
+            conflict("table public.orders", "changes column total", "drops or renames it"),
+            conflict("column public.users.email", "drops or renames it", "sets not null"),
+        ];
+        assert_eq!(merged(BASE, &ours, &theirs), Err(expected));
+    }
+
+    #[test]
+    fn a_table_both_sides_add_differently_conflicts() {
+        let ours = format!("{BASE} table tags {{ id bigint primary key }}");
+        let theirs = format!("{BASE} table tags {{ id bigint primary key\n label text }}");
+        let expected = vec![conflict("table public.tags", "adds it", "adds it differently")];
+        assert_eq!(merged(BASE, &ours, &theirs), Err(expected));
+    }
+
+    #[test]
+    fn labels_both_sides_append_conflict() {
+        let base = "enum status { 'new', 'paid' }";
+        let expected = vec![conflict(
+            "enum public.status",
+            "changes its labels to 'new', 'paid', 'shipped'",
+            "changes its labels to 'new', 'paid', 'refunded'",
+        )];
+        let ours = "enum status { 'new', 'paid', 'shipped' }";
+        assert_eq!(
+            merged(base, ours, "enum status { 'new', 'paid', 'refunded' }"),
+            Err(expected)
+        );
+    }
+
+    #[test]
+    fn comments_merge_per_field_and_conflict_when_both_change() {
+        let ours = format!("/// Accounts.\n{}", BASE.trim_start());
+        let theirs = BASE.replace("email text", "/// Login.\n email text");
+        let expected = format!("/// Accounts.\n{}", theirs.trim_start());
+        assert_eq!(merged(BASE, &ours, &theirs), Ok(schema(&expected)));
+        let theirs = format!("/// Customers.\n{}", theirs.trim_start());
+        let expected = vec![conflict(
+            "comment of table public.users",
+            "changes it to \"Accounts.\"",
+            "changes it to \"Customers.\"",
+        )];
+        assert_eq!(merged(BASE, &ours, &theirs), Err(expected));
+    }
+}

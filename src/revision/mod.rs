@@ -1,0 +1,236 @@
+//! Revisions: the versioned history of a schema.
+//!
+//! A revision is two files in the versions directory:
+//! `<id>_<slug>.sql`, plain SQL a reviewer reads in a pull request (a
+//! header of `--` lines, then an upgrade part and a downgrade part), and
+//! `<id>_<slug>.trellis`, the schema the revision leads to, so that making
+//! the next revision or printing the SQL never needs a database. The
+//! revisions form a graph by their parents; `trellis.sum` holds one
+//! checksum line per file.
+
+pub mod files;
+pub mod merge;
+pub mod split;
+pub mod sum;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+pub use files::{Revision, RevisionText};
+
+/// The word that stands for "before the first revision".
+pub const BASE: &str = "base";
+
+/// Every revision of a versions directory, checked: ids unique, parents
+/// known, no cycle, every file matching its checksum.
+#[derive(Debug)]
+pub struct History {
+    pub dir: PathBuf,
+    /// Parents before children; among revisions that could go in either
+    /// order, by id.
+    pub revisions: Vec<Revision>,
+    index: BTreeMap<String, usize>,
+}
+
+/// What was found wrong with a versions directory, one line each.
+#[derive(Debug)]
+pub struct Problems(pub Vec<String>);
+
+impl std::fmt::Display for Problems {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, problem) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "error: {problem}")?;
+        }
+        Ok(())
+    }
+}
+
+impl History {
+    /// Reads and checks the versions directory `dir`. A missing directory
+    /// is an empty history.
+    pub fn load(dir: &Path) -> Result<History, Problems> {
+        let mut problems = Vec::new();
+        let mut revisions = Vec::new();
+        if dir.exists() {
+            let names = match files::revision_files(dir) {
+                Ok(names) => names,
+                Err(e) => return Err(Problems(vec![format!("cannot read {}: {e}", dir.display())])),
+            };
+            for path in names {
+                match Revision::read(&path) {
+                    Ok(revision) => revisions.push(revision),
+                    Err(problem) => problems.push(problem),
+                }
+            }
+            problems.extend(sum::verify(dir));
+        }
+        let history = History::order(dir, revisions, &mut problems);
+        if problems.is_empty() {
+            Ok(history)
+        } else {
+            Err(Problems(problems))
+        }
+    }
+
+    /// Puts the revisions in graph order, reporting duplicate ids, unknown
+    /// parents and cycles.
+    fn order(dir: &Path, mut revisions: Vec<Revision>, problems: &mut Vec<String>) -> History {
+        revisions.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut by_id: BTreeMap<String, usize> = BTreeMap::new();
+        for (i, revision) in revisions.iter().enumerate() {
+            if let Some(&other) = by_id.get(&revision.id) {
+                problems.push(format!(
+                    "{} and {} have the same revision id {}; give one of them a new id (and rename its files), then run `trellisc rehash`",
+                    revisions[other].path.display(),
+                    revision.path.display(),
+                    revision.id
+                ));
+            } else {
+                by_id.insert(revision.id.clone(), i);
+            }
+        }
+        let mut graph = petgraph::graph::DiGraph::<usize, ()>::new();
+        let nodes: Vec<_> = (0..revisions.len()).map(|i| graph.add_node(i)).collect();
+        for (i, revision) in revisions.iter().enumerate() {
+            for parent in &revision.parents {
+                match by_id.get(parent) {
+                    Some(&p) => {
+                        graph.add_edge(nodes[p], nodes[i], ());
+                    }
+                    None => problems.push(format!(
+                        "{}: its parent revision {parent} is not in {}; restore the parent's files (from version control) or correct the `-- parent:` line and run `trellisc rehash`",
+                        revision.path.display(),
+                        dir.display()
+                    )),
+                }
+            }
+        }
+        let order: Vec<usize> = match petgraph::algo::toposort(&graph, None) {
+            Ok(sorted) => sorted.into_iter().map(|n| graph[n]).collect(),
+            Err(cycle) => {
+                problems.push(format!(
+                    "{}: the revisions' parents form a cycle; correct the `-- parent:` lines",
+                    revisions[graph[cycle.node_id()]].path.display()
+                ));
+                (0..revisions.len()).collect()
+            }
+        };
+        let mut slots: Vec<Option<Revision>> = revisions.into_iter().map(Some).collect();
+        let revisions: Vec<Revision> = order.into_iter().filter_map(|i| slots[i].take()).collect();
+        let index = revisions.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect();
+        History {
+            dir: dir.to_path_buf(),
+            revisions,
+            index,
+        }
+    }
+
+    /// The revision with this exact id.
+    pub fn get(&self, id: &str) -> Option<&Revision> {
+        self.index.get(id).map(|&i| &self.revisions[i])
+    }
+
+    /// The revisions no other revision has as parent, by id.
+    pub fn heads(&self) -> Vec<&Revision> {
+        let parents: BTreeSet<&str> = self
+            .revisions
+            .iter()
+            .flat_map(|r| r.parents.iter().map(String::as_str))
+            .collect();
+        let mut heads: Vec<&Revision> = self
+            .revisions
+            .iter()
+            .filter(|r| !parents.contains(r.id.as_str()))
+            .collect();
+        heads.sort_by(|a, b| a.id.cmp(&b.id));
+        heads
+    }
+
+    /// The one head, or an error that explains branches.
+    pub fn head(&self) -> Result<Option<&Revision>, String> {
+        let heads = self.heads();
+        match heads.as_slice() {
+            [] => Ok(None),
+            [head] => Ok(Some(head)),
+            several => Err(self.explain_heads(several)),
+        }
+    }
+
+    /// Why several heads need a merge.
+    pub fn explain_heads(&self, heads: &[&Revision]) -> String {
+        let mut out = format!(
+            "the history in {} has {} heads: revisions were added on separate branches",
+            self.dir.display(),
+            heads.len()
+        );
+        for head in heads {
+            out.push_str(&format!("\n  {}  {}", head.id, head.message));
+        }
+        out.push_str("\nrun `trellisc merge` to join them (it checks that the branches do not change the same thing)");
+        out
+    }
+
+    /// A revision named by its id, a unique prefix of it, or `head`.
+    pub fn resolve(&self, name: &str) -> Result<&Revision, String> {
+        if name == "head" {
+            return self
+                .head()?
+                .ok_or_else(|| format!("{} has no revisions yet", self.dir.display()));
+        }
+        if let Some(revision) = self.get(name) {
+            return Ok(revision);
+        }
+        let matching: Vec<&Revision> = self
+            .index
+            .range(name.to_string()..)
+            .take_while(|(id, _)| id.starts_with(name))
+            .map(|(_, &i)| &self.revisions[i])
+            .collect();
+        match matching.as_slice() {
+            [one] if !name.is_empty() => Ok(one),
+            [] | [_] => Err(format!(
+                "no revision {name:?} in {}; `trellisc history` lists them",
+                self.dir.display()
+            )),
+            several => Err(format!(
+                "{name:?} is the start of {} revision ids ({}); give more of the id",
+                several.len(),
+                several.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join(", ")
+            )),
+        }
+    }
+
+    /// `id` and every revision it descends from.
+    pub fn ancestors(&self, id: &str) -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        let mut pending = vec![id.to_string()];
+        while let Some(next) = pending.pop() {
+            if let Some(revision) = self.get(&next) {
+                if seen.insert(next) {
+                    pending.extend(revision.parents.iter().cloned());
+                }
+            }
+        }
+        seen
+    }
+
+    /// The nearest revision both `a` and `b` descend from (None: only the
+    /// empty schema before all revisions).
+    pub fn common_ancestor(&self, a: &str, b: &str) -> Option<&Revision> {
+        let of_a = self.ancestors(a);
+        let of_b = self.ancestors(b);
+        // Graph order puts parents first: the last shared one is nearest.
+        self.revisions
+            .iter()
+            .rev()
+            .find(|r| of_a.contains(&r.id) && of_b.contains(&r.id))
+    }
+
+    /// Revisions in graph order that are in `ids`.
+    pub fn in_order<'h>(&'h self, ids: &BTreeSet<String>) -> Vec<&'h Revision> {
+        self.revisions.iter().filter(|r| ids.contains(&r.id)).collect()
+    }
+}

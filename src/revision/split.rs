@@ -1,0 +1,510 @@
+//! Splitting SQL scripts into statements, the way psql does, so each
+//! statement of a revision can be run on its own, named when it fails, and
+//! run outside a transaction block when PostgreSQL refuses it inside one.
+//!
+//! The lexer knows just enough of PostgreSQL's: comments (nested `/* */`),
+//! strings (`'…'`, `E'…'` with backslash escapes, standard_conforming_strings
+//! on), quoted identifiers, dollar quotes, parentheses and the `BEGIN ATOMIC
+//! … END` bodies of SQL-standard functions. psql's backslash commands and
+//! `:variables` are not interpreted.
+
+/// One statement of a script.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Piece {
+    /// The statement's text from its first token to its terminating
+    /// semicolon (inclusive), comments inside kept. The last statement of a
+    /// script may lack the semicolon: it then runs to the end of the script,
+    /// trailing whitespace trimmed, so an unterminated quote or comment
+    /// reaches the server and is reported there.
+    pub sql: String,
+    /// Byte offset of the statement's first character in the script.
+    pub start: usize,
+    /// 1-based line of the statement's first character.
+    pub line: usize,
+    /// False when PostgreSQL refuses the statement inside a transaction block.
+    pub transactional: bool,
+}
+
+/// The statements of a script, in order; statements that are only comments
+/// are dropped.
+pub fn split(script: &str) -> Vec<Piece> {
+    let mut ranges = Vec::new();
+    let mut statement = Statement::default();
+    for token in Tokens::new(script) {
+        let text = token.text(script);
+        if text == ";" && statement.parens == 0 && statement.blocks == 0 {
+            if let Some(start) = statement.start {
+                ranges.push((start, token.end));
+            }
+            statement = Statement::default();
+            continue;
+        }
+        statement.start.get_or_insert(token.start);
+        statement.track(token.kind, text);
+    }
+    if let Some(start) = statement.start {
+        ranges.push((start, start + script[start..].trim_end_matches(is_space).len()));
+    }
+
+    let (mut line, mut counted) = (1, 0);
+    let mut pieces = Vec::with_capacity(ranges.len());
+    for (start, end) in ranges {
+        line += script.as_bytes()[counted..start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        counted = start;
+        let sql = &script[start..end];
+        pieces.push(Piece {
+            sql: sql.to_string(),
+            start,
+            line,
+            transactional: runs_in_transaction(sql),
+        });
+    }
+    pieces
+}
+
+/// Whether PostgreSQL accepts the statement inside a transaction block
+/// (`CREATE INDEX CONCURRENTLY`, `VACUUM`, `CREATE DATABASE`, ... it does not).
+pub fn runs_in_transaction(statement: &str) -> bool {
+    // Literals and quoted identifiers keep their quotes, so they never equal
+    // a keyword.
+    let tokens: Vec<String> = Tokens::new(statement)
+        .map(|t| t.text(statement).to_ascii_lowercase())
+        .collect();
+    let words: Vec<&str> = tokens.iter().map(String::as_str).collect();
+    let refused = match words.as_slice() {
+        ["create", "index", "concurrently", ..] | ["create", "unique", "index", "concurrently", ..] => true,
+        ["drop", "index", "concurrently", ..] => true,
+        ["create" | "drop", "database" | "tablespace", ..] => true,
+        ["alter", "system", ..] | ["vacuum", ..] => true,
+        ["alter", "database", _, "set", "tablespace", ..] => true,
+        ["alter", "table", rest @ ..] => rest
+            .windows(2)
+            .position(|pair| pair == ["detach", "partition"])
+            .is_some_and(|at| rest[at + 2..].contains(&"concurrently")),
+        ["reindex", rest @ ..] => reindex_refused(rest),
+        _ => false,
+    };
+    !refused
+}
+
+/// `REINDEX [ ( options ) ] kind [ CONCURRENTLY ] name`: concurrent ones and
+/// those over a whole schema, database or system commit as they go.
+fn reindex_refused(words: &[&str]) -> bool {
+    let (options, rest) = match words {
+        ["(", options @ ..] => match options.iter().position(|w| *w == ")") {
+            Some(close) => (&options[..close], &options[close + 1..]),
+            None => (options, &[][..]),
+        },
+        _ => (&[][..], words),
+    };
+    let concurrent_option = options
+        .iter()
+        .enumerate()
+        .any(|(at, word)| *word == "concurrently" && !matches!(options.get(at + 1), Some(&("false" | "off" | "0"))));
+    concurrent_option || matches!(rest, ["schema" | "system" | "database", ..] | [_, "concurrently", ..])
+}
+
+/// What the splitter remembers about the statement being read.
+#[derive(Default)]
+struct Statement<'a> {
+    /// Offset of its first token.
+    start: Option<usize>,
+    /// Its first four words, enough to recognise `CREATE OR REPLACE FUNCTION`.
+    heading: Vec<&'a str>,
+    parens: usize,
+    /// Open `BEGIN` / `CASE` blocks of a SQL-standard routine body.
+    blocks: usize,
+}
+
+impl<'a> Statement<'a> {
+    fn track(&mut self, kind: Kind, text: &'a str) {
+        match (kind, text) {
+            (Kind::Symbol, "(") => self.parens += 1,
+            (Kind::Symbol, ")") => self.parens = self.parens.saturating_sub(1),
+            (Kind::Word, _) => {
+                if self.heading.len() < 4 {
+                    self.heading.push(text);
+                }
+                // psql's heuristic: semicolons inside BEGIN … END of a routine
+                // body do not end the statement; CASE … END nests inside it.
+                if self.parens == 0 && self.defines_routine() {
+                    let is = |keyword: &str| text.eq_ignore_ascii_case(keyword);
+                    if is("begin") || (is("case") && self.blocks > 0) {
+                        self.blocks += 1;
+                    } else if is("end") {
+                        self.blocks = self.blocks.saturating_sub(1);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether it starts with `CREATE [OR REPLACE] FUNCTION | PROCEDURE`.
+    fn defines_routine(&self) -> bool {
+        let is = |at: usize, keywords: &[&str]| {
+            self.heading
+                .get(at)
+                .is_some_and(|word| keywords.iter().any(|k| word.eq_ignore_ascii_case(k)))
+        };
+        let routine = ["function", "procedure"];
+        is(0, &["create"]) && (is(1, &routine) || (is(1, &["or"]) && is(2, &["replace"]) && is(3, &routine)))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// A keyword or unquoted identifier.
+    Word,
+    /// Strings, quoted identifiers, numbers and `$1` parameters.
+    Literal,
+    /// Any other single character: `;`, `(`, operators.
+    Symbol,
+}
+
+/// A token's kind and byte range. Every range starts and ends on an ASCII
+/// byte or the end of the text (non-ASCII bytes only occur inside words and
+/// quotes), so slicing the text by it never splits a character.
+struct Token {
+    kind: Kind,
+    start: usize,
+    end: usize,
+}
+
+impl Token {
+    fn text<'a>(&self, script: &'a str) -> &'a str {
+        &script[self.start..self.end]
+    }
+}
+
+/// The tokens of a script, whitespace and comments skipped.
+struct Tokens<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Tokens<'a> {
+    fn new(script: &'a str) -> Self {
+        Tokens {
+            bytes: script.as_bytes(),
+            at: 0,
+        }
+    }
+
+    fn peek(&self, offset: usize) -> Option<u8> {
+        self.bytes.get(self.at + offset).copied()
+    }
+
+    fn skip_blanks(&mut self) {
+        loop {
+            match (self.peek(0), self.peek(1)) {
+                (Some(b), _) if is_space(b as char) => self.at += 1,
+                (Some(b'-'), Some(b'-')) => {
+                    let rest = &self.bytes[self.at..];
+                    self.at += rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+                }
+                (Some(b'/'), Some(b'*')) => self.skip_block_comment(),
+                _ => return,
+            }
+        }
+    }
+
+    fn skip_block_comment(&mut self) {
+        let mut depth = 0usize;
+        while self.at < self.bytes.len() {
+            match (self.peek(0), self.peek(1)) {
+                (Some(b'/'), Some(b'*')) => (depth, self.at) = (depth + 1, self.at + 2),
+                (Some(b'*'), Some(b'/')) => {
+                    (depth, self.at) = (depth - 1, self.at + 2);
+                    if depth == 0 {
+                        return;
+                    }
+                }
+                _ => self.at += 1,
+            }
+        }
+    }
+
+    /// A quoted token: past its `opening` (`'`, `"` or `E'`) up to the
+    /// closing `quote`; a doubled quote stands for itself.
+    fn quoted(&mut self, opening: usize, quote: u8, backslash_escapes: bool) -> Kind {
+        self.at += opening;
+        while let Some(b) = self.peek(0) {
+            self.at += 1;
+            if b == b'\\' && backslash_escapes {
+                self.at = (self.at + 1).min(self.bytes.len());
+            } else if b == quote && self.peek(0) == Some(quote) {
+                self.at += 1;
+            } else if b == quote {
+                break;
+            }
+        }
+        Kind::Literal
+    }
+
+    /// At a `$`: a dollar quote `$tag$…$tag$`, a parameter `$1`, or a symbol.
+    fn dollar(&mut self) -> Kind {
+        let rest = &self.bytes[self.at + 1..];
+        let tag = match rest.first() {
+            Some(&b) if is_word_start(b) => rest.iter().take_while(|&&b| is_word_char(b) && b != b'$').count(),
+            _ => 0,
+        };
+        if rest.get(tag) == Some(&b'$') {
+            let delimiter = &self.bytes[self.at..self.at + tag + 2];
+            let body = self.at + delimiter.len();
+            let close = self.bytes[body..].windows(delimiter.len()).position(|w| w == delimiter);
+            self.at = close.map_or(self.bytes.len(), |at| body + at + delimiter.len());
+            Kind::Literal
+        } else if rest.first().is_some_and(u8::is_ascii_digit) {
+            self.at += 1 + rest.iter().take_while(|b| b.is_ascii_digit()).count();
+            Kind::Literal
+        } else {
+            self.at += 1;
+            Kind::Symbol
+        }
+    }
+}
+
+impl Iterator for Tokens<'_> {
+    type Item = Token;
+
+    fn next(&mut self) -> Option<Token> {
+        self.skip_blanks();
+        let start = self.at;
+        let kind = match (self.peek(0)?, self.peek(1)) {
+            (quote @ (b'\'' | b'"'), _) => self.quoted(1, quote, false),
+            (b'e' | b'E', Some(b'\'')) => self.quoted(2, b'\'', true),
+            (b'$', _) => self.dollar(),
+            (b, _) if is_word_char(b) => {
+                self.at += self.bytes[start..].iter().take_while(|&&b| is_word_char(b)).count();
+                if b.is_ascii_digit() { Kind::Literal } else { Kind::Word }
+            }
+            _ => {
+                self.at += 1;
+                Kind::Symbol
+            }
+        };
+        Some(Token {
+            kind,
+            start,
+            end: self.at,
+        })
+    }
+}
+
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c')
+}
+
+/// Letters, `_` and any non-ASCII byte start an identifier in PostgreSQL.
+fn is_word_start(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b'_' || b >= 0x80
+}
+
+fn is_word_char(b: u8) -> bool {
+    is_word_start(b) || b.is_ascii_digit() || b == b'$'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn sqls(script: &str) -> Vec<String> {
+        split(script).into_iter().map(|piece| piece.sql).collect()
+    }
+
+    #[test]
+    fn splits_at_semicolons_with_offsets_and_lines() {
+        let script = "create table a (id int);\n\n  -- the second\n  insert into a values (1); select 1;";
+        let pieces = split(script);
+        assert_eq!(pieces.len(), 3);
+        assert_eq!(
+            (pieces[0].sql.as_str(), pieces[0].start, pieces[0].line),
+            ("create table a (id int);", 0, 1)
+        );
+        assert_eq!(
+            (pieces[1].sql.as_str(), pieces[1].line),
+            ("insert into a values (1);", 4)
+        );
+        assert_eq!(&script[pieces[1].start..pieces[1].start + 6], "insert");
+        assert_eq!((pieces[2].sql.as_str(), pieces[2].line), ("select 1;", 4));
+    }
+
+    #[test]
+    fn comments_hide_semicolons_and_stay_inside_statements() {
+        assert_eq!(
+            sqls("select 1 -- not; the end\n+ 1; select 2;"),
+            ["select 1 -- not; the end\n+ 1;", "select 2;"]
+        );
+        assert_eq!(sqls("/* a; /* nested; */ still; */ select 1;"), ["select 1;"]);
+        assert_eq!(sqls("select /* x; */ 1;"), ["select /* x; */ 1;"]);
+        assert_eq!(
+            sqls("select 2 /**/; select 3 /*/ ; */;"),
+            ["select 2 /**/;", "select 3 /*/ ; */;"]
+        );
+    }
+
+    #[test]
+    fn quotes_hide_semicolons() {
+        assert_eq!(
+            sqls("select 'it''s; fine'; select 2;"),
+            ["select 'it''s; fine';", "select 2;"]
+        );
+        // standard_conforming_strings: a backslash in '…' is literal.
+        assert_eq!(sqls(r"select 'a\'; select 2;"), [r"select 'a\';", "select 2;"]);
+        assert_eq!(
+            sqls(r"select E'it\'s; fine', e'\\'; select 2;"),
+            [r"select E'it\'s; fine', e'\\';", "select 2;"]
+        );
+        assert_eq!(
+            sqls(r#"select 1 as "a;""b"; select 2;"#),
+            [r#"select 1 as "a;""b";"#, "select 2;"]
+        );
+        assert_eq!(sqls(r"select some'x\'; select 2;"), [r"select some'x\';", "select 2;"]);
+    }
+
+    #[test]
+    fn dollar_quotes_hide_semicolons() {
+        let function = "create function f() returns int language plpgsql as $$ begin return 1; end $$;";
+        assert_eq!(sqls(&format!("{function}\nselect 2;")), [function, "select 2;"]);
+        let tagged = "do $body$ begin perform $$;$$; end; $body$;";
+        assert_eq!(sqls(&format!("{tagged} select 2;")), [tagged, "select 2;"]);
+        assert_eq!(
+            sqls("prepare p as select $1; select $2;"),
+            ["prepare p as select $1;", "select $2;"]
+        );
+        assert_eq!(sqls("select a$$b; select 2;"), ["select a$$b;", "select 2;"]);
+    }
+
+    #[test]
+    fn routine_bodies_keep_their_semicolons() {
+        let procedure = "CREATE OR REPLACE PROCEDURE p() LANGUAGE sql\nBegin Atomic\n  insert into t values (1);\n  \
+                         select case when true then 1 else 2 end;\nEND;";
+        assert_eq!(sqls(&format!("{procedure}\nselect 2;")), [procedure, "select 2;"]);
+        let function = "create function f() returns int begin atomic select 1; end;";
+        assert_eq!(
+            sqls(&format!("{function} begin; select 2; end;")),
+            [function, "begin;", "select 2;", "end;"]
+        );
+        // Outside a routine definition CASE and BEGIN nest nothing.
+        assert_eq!(
+            sqls("select case when true then 1 end; begin; commit;"),
+            ["select case when true then 1 end;", "begin;", "commit;"]
+        );
+    }
+
+    #[test]
+    fn parentheses_hide_semicolons_like_psql() {
+        let rule = "create rule r as on insert to t do also (insert into a values (1); insert into b values (2));";
+        assert_eq!(sqls(&format!("{rule} select 1;")), [rule, "select 1;"]);
+    }
+
+    #[test]
+    fn empty_statements_and_trailing_text() {
+        assert!(split("").is_empty());
+        assert!(split(" ;\n; ;;").is_empty());
+        assert!(split("-- only a comment\n/* and another */\n").is_empty());
+        assert_eq!(sqls("select 1; -- done\n"), ["select 1;"]);
+        assert_eq!(sqls("select 1;\nselect 2  \n\n"), ["select 1;", "select 2"]);
+        assert_eq!(sqls("select 1 -- no semicolon\n"), ["select 1 -- no semicolon"]);
+    }
+
+    #[test]
+    fn unterminated_quotes_and_comments_take_the_rest() {
+        assert_eq!(
+            sqls("select 1; select 'oops; select 2;\n"),
+            ["select 1;", "select 'oops; select 2;"]
+        );
+        assert_eq!(sqls("select 1 /* oops; select 2;"), ["select 1 /* oops; select 2;"]);
+        assert_eq!(sqls("select $x$ a; b"), ["select $x$ a; b"]);
+        assert_eq!(sqls(r#"select E'\"#), [r#"select E'\"#]);
+        assert_eq!(sqls("select \"a; b"), ["select \"a; b"]);
+    }
+
+    #[test]
+    fn multibyte_text_keeps_offsets_on_characters() {
+        let script = "-- é\nselect 'ü;é' as \"名前\";\n/* 注; */ insert into 表 values ('ß');";
+        let pieces = split(script);
+        assert_eq!(
+            sqls(script),
+            ["select 'ü;é' as \"名前\";", "insert into 表 values ('ß');"]
+        );
+        for piece in &pieces {
+            assert_eq!(&script[piece.start..piece.start + piece.sql.len()], piece.sql);
+        }
+        assert_eq!((pieces[0].start, pieces[0].line), (6, 2));
+        assert_eq!(pieces[1].line, 3);
+        assert_eq!(sqls("select $é$;$é$; select 2;"), ["select $é$;$é$;", "select 2;"]);
+    }
+
+    #[test]
+    fn pieces_know_whether_they_run_in_a_transaction() {
+        let pieces = split("create table t (a int);\ncreate index concurrently i on t (a);");
+        assert!(pieces[0].transactional);
+        assert!(!pieces[1].transactional);
+    }
+
+    #[test]
+    fn statements_refused_in_a_transaction_block() {
+        for sql in [
+            "CREATE INDEX CONCURRENTLY i ON t (a)",
+            "create unique index concurrently if not exists i on t (a);",
+            "-- why\n/* how */ Drop Index Concurrently i",
+            "reindex index concurrently i",
+            "REINDEX (CONCURRENTLY) TABLE t",
+            "reindex (verbose, concurrently true) table t",
+            "reindex database app",
+            "alter table only t detach partition p concurrently",
+            "VACUUM (ANALYZE) t",
+            "create database app",
+            "drop database if exists app",
+            "create tablespace fast location '/ssd'",
+            "drop tablespace fast",
+            "alter system set work_mem = '64MB'",
+            "alter database app set tablespace fast",
+        ] {
+            assert!(!runs_in_transaction(sql), "{sql}");
+        }
+    }
+
+    #[test]
+    fn statements_accepted_in_a_transaction_block() {
+        for sql in [
+            "create index i on t (a)",
+            "create index \"concurrently\" on t (a)",
+            "insert into t values ('create index concurrently')",
+            "select 'vacuum'",
+            "reindex table t",
+            "reindex (concurrently false) table t",
+            "alter table t detach partition p",
+            "alter table t add column concurrently int",
+            "alter database app set search_path = app",
+            "create table database (a int)",
+            "analyze t",
+            "cluster",
+            "",
+            "-- vacuum",
+        ] {
+            assert!(runs_in_transaction(sql), "{sql}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn never_panics_and_pieces_point_into_the_script(
+            script in prop_oneof![any::<String>(), "[-/*'\"$;eEab1 \n()\\\\é]{0,40}"],
+        ) {
+            for piece in split(&script) {
+                prop_assert_eq!(script.get(piece.start..piece.start + piece.sql.len()), Some(piece.sql.as_str()));
+                prop_assert_eq!(piece.line, 1 + script[..piece.start].matches('\n').count());
+                prop_assert!(!piece.sql.is_empty() && !piece.sql.starts_with(is_space));
+            }
+        }
+    }
+}

@@ -1,0 +1,811 @@
+//! The revision workflow end to end, through the real `trellisc` binary and
+//! the real PostgreSQL server: the everyday session, the psql script,
+//! concurrent and failing upgrades, tampering, branches and merges, drift
+//! and verify. Each step is checked in the database, by reflection and in
+//! the version table.
+
+mod common;
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use support::pg;
+
+static PROJECTS: AtomicUsize = AtomicUsize::new(0);
+
+/// A project directory with its own database.
+struct Project {
+    dir: PathBuf,
+    url: String,
+}
+
+impl Drop for Project {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "status {:?}\n--- stdout ---\n{}--- stderr ---\n{}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+impl Project {
+    /// `trellisc init` in a new directory, with a new database.
+    fn new() -> Project {
+        let dir = std::env::temp_dir().join(format!(
+            "trellis-revisions-{}-{}",
+            std::process::id(),
+            PROJECTS.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("project directory");
+        let project = Project {
+            dir,
+            url: pg::server().database(),
+        };
+        project.ok(&["init"]);
+        project
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_trellisc"));
+        command
+            .args(args)
+            .current_dir(&self.dir)
+            .env("TRELLIS_DATABASE_URL", &self.url)
+            .env_remove("TRELLIS_REVISION_ID")
+            .env_remove("TRELLIS_REVISION_TIME");
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("run trellisc")
+    }
+
+    /// Runs and expects exit status 0; returns standard output.
+    fn ok(&self, args: &[&str]) -> String {
+        let output = self.run(args);
+        assert_eq!(output.status.code(), Some(0), "trellisc {args:?}\n{}", text(&output));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Runs and expects exit status `code`; returns stdout and stderr.
+    fn fails(&self, args: &[&str], code: i32) -> String {
+        let output = self.run(args);
+        assert_eq!(output.status.code(), Some(code), "trellisc {args:?}\n{}", text(&output));
+        text(&output)
+    }
+
+    /// `trellisc revision` with a fixed id and time.
+    fn revision(&self, id: &str, args: &[&str]) -> Output {
+        let mut all = vec!["revision"];
+        all.extend(args);
+        self.command(&all)
+            .env("TRELLIS_REVISION_ID", id)
+            .env("TRELLIS_REVISION_TIME", "2026-11-25T12:00:00Z")
+            .output()
+            .expect("run trellisc")
+    }
+
+    fn revision_ok(&self, id: &str, args: &[&str]) {
+        let output = self.revision(id, args);
+        assert_eq!(output.status.code(), Some(0), "revision {args:?}\n{}", text(&output));
+    }
+
+    fn write(&self, path: &str, content: &str) {
+        let path = self.dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, content).expect("write");
+    }
+
+    /// The revision SQL file whose name starts with `id`.
+    fn revision_file(&self, id: &str) -> PathBuf {
+        let versions = self.dir.join("versions");
+        let mut found: Vec<PathBuf> = std::fs::read_dir(&versions)
+            .expect("versions")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| {
+                p.extension().is_some_and(|e| e == "sql")
+                    && p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(id))
+            })
+            .collect();
+        assert_eq!(found.len(), 1, "one revision file for {id}: {found:?}");
+        found.remove(0)
+    }
+
+    fn read(&self, path: &Path) -> String {
+        std::fs::read_to_string(path).expect("read")
+    }
+
+    /// The revision ids in the version table, in the order applied.
+    fn applied(&self) -> Vec<String> {
+        applied(&self.url)
+    }
+
+    /// The schema a revision's snapshot holds.
+    fn snapshot(&self, id: &str) -> trellisc::ir::Schema {
+        let path = self.revision_file(id).with_extension("trellis");
+        trellisc::revision::files::read_snapshot(&path).expect("snapshot compiles")
+    }
+
+    /// Asserts the database has exactly the schema of revision `id`.
+    fn assert_at(&self, id: &str) {
+        let remaining = support::reflect::remaining(&self.url, &self.snapshot(id));
+        assert!(
+            remaining.is_empty(),
+            "the database is not at {id}'s snapshot:\n{}",
+            remaining.join("\n")
+        );
+    }
+}
+
+fn applied(url: &str) -> Vec<String> {
+    let query = |sql: &str| {
+        pg::server()
+            .psql(url, &format!("\\pset tuples_only on\n\\pset format unaligned\n{sql};"))
+            .expect("read the version table")
+    };
+    if query("SELECT to_regclass('public.trellis_version') IS NULL").trim() == "t" {
+        return Vec::new();
+    }
+    query("SELECT revision || ':' || state FROM public.trellis_version ORDER BY applied_at")
+        .split_whitespace()
+        .map(String::from)
+        .collect()
+}
+
+const BASE: &str = "\
+table users {
+  id   bigint generated always as identity primary key
+  name text not null
+  email text not null
+}
+
+table posts {
+  id     bigint generated always as identity primary key
+  author bigint not null references users
+  title  text not null
+}
+";
+
+const RENAMED: &str = "\
+table users {
+  id        bigint generated always as identity primary key
+  full_name text not null was name
+  email     text not null
+
+  unique index users_email (email)
+}
+
+table posts {
+  id     bigint generated always as identity primary key
+  author bigint not null references users
+  title  text not null
+}
+";
+
+/// The session from the issue, step by step.
+#[test]
+fn everyday_session() {
+    let p = Project::new();
+    p.write("schema/app.trellis", BASE);
+    p.revision_ok("20261125120000_aaaaaa", &["-m", "Base Schema"]);
+    let base = p.revision_file("20261125120000_aaaaaa");
+    assert!(base.ends_with("20261125120000_aaaaaa_base_schema.sql"), "{base:?}");
+    insta::assert_snapshot!("base_schema_revision", p.read(&base));
+    insta::assert_snapshot!("base_schema_snapshot", p.read(&base.with_extension("trellis")));
+
+    // Offline: the whole script, no database needed.
+    let script = p
+        .command(&["upgrade", "head", "--sql"])
+        .env("TRELLIS_DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
+        .output()
+        .expect("run");
+    assert_eq!(script.status.code(), Some(0), "{}", text(&script));
+    insta::assert_snapshot!("base_schema_upgrade_sql", String::from_utf8_lossy(&script.stdout));
+
+    assert!(p.applied().is_empty());
+    p.ok(&["upgrade", "head", "--db", &p.url]);
+    assert_eq!(p.applied(), ["20261125120000_aaaaaa:applied"]);
+    p.assert_at("20261125120000_aaaaaa");
+
+    // Nothing to do: says so, writes nothing.
+    let unchanged = p.ok(&["revision", "-m", "nothing"]);
+    assert!(unchanged.contains("no changes"), "{unchanged}");
+    assert_eq!(std::fs::read_dir(p.dir.join("versions")).expect("dir").count(), 4);
+
+    p.write("schema/app.trellis", RENAMED);
+    p.revision_ok("20261125120100_bbbbbb", &["-m", "Rename and index"]);
+    let second = p.revision_file("20261125120100_bbbbbb");
+    insta::assert_snapshot!("rename_and_index_revision", p.read(&second));
+    let snapshot = p.read(&second.with_extension("trellis"));
+    assert!(
+        !snapshot.contains(" was "),
+        "a snapshot has no rename hints:\n{snapshot}"
+    );
+
+    p.ok(&["upgrade", "head"]);
+    assert_eq!(
+        p.applied(),
+        ["20261125120000_aaaaaa:applied", "20261125120100_bbbbbb:applied"]
+    );
+    p.assert_at("20261125120100_bbbbbb");
+    // The rename kept the rows.
+    pg::server()
+        .psql(
+            &p.url,
+            "INSERT INTO users (full_name, email) VALUES ('Ada', 'ada@example.com');",
+        )
+        .expect("insert");
+
+    p.ok(&["downgrade", "-1"]);
+    assert_eq!(p.applied(), ["20261125120000_aaaaaa:applied"]);
+    p.assert_at("20261125120000_aaaaaa");
+    let names = pg::server()
+        .psql(&p.url, "\\pset tuples_only on\nSELECT name FROM users;")
+        .expect("select");
+    assert_eq!(
+        names.trim(),
+        "Ada",
+        "the downgrade renamed the column back, rows and all"
+    );
+
+    let history = p.ok(&["history"]);
+    assert_eq!(
+        history,
+        "  20261125120100_bbbbbb  Rename and index (head)\n\
+         * 20261125120000_aaaaaa  Base Schema\n\
+         (* applied, ~ stopped part way)\n"
+    );
+    let current = p.ok(&["current"]);
+    assert!(
+        current.contains(
+            ": 20261125120000_aaaaaa  Base Schema\n1 revision(s) to apply to reach head 20261125120100_bbbbbb"
+        ),
+        "{current}"
+    );
+    assert!(!current.contains("password"), "{current}");
+
+    p.ok(&["upgrade"]);
+    p.assert_at("20261125120100_bbbbbb");
+    let drift = p.ok(&["drift"]);
+    assert!(drift.starts_with("no drift"), "{drift}");
+
+    // Drift: a change made behind trellisc's back is found (exit 2).
+    pg::server()
+        .psql(&p.url, "ALTER TABLE posts ADD COLUMN draft boolean;")
+        .expect("alter");
+    let drifted = p.fails(&["drift"], 2);
+    assert!(
+        drifted.contains("has drifted from revision 20261125120100_bbbbbb"),
+        "{drifted}"
+    );
+    assert!(drifted.contains("drop column posts.draft"), "{drifted}");
+
+    p.ok(&["downgrade", "base"]);
+    assert!(p.applied().is_empty());
+    let left = support::reflect::remaining(&p.url, &trellisc::ir::Schema::default());
+    assert!(left.is_empty(), "{left:?}");
+}
+
+/// `upgrade --sql` run by psql gives the same database as `upgrade`.
+#[test]
+fn the_psql_script_matches_the_online_upgrade() {
+    let p = Project::new();
+    p.write("schema/app.trellis", BASE);
+    p.revision_ok("20261125120000_aaaaaa", &["-m", "Base"]);
+    p.write("schema/app.trellis", RENAMED);
+    p.revision_ok("20261125120100_bbbbbb", &["-m", "Rename", "--online"]);
+    let script = p.ok(&["upgrade", "--sql"]);
+    assert!(script.contains("CREATE UNIQUE INDEX CONCURRENTLY"), "{script}");
+
+    let other = pg::server().database();
+    pg::server().psql(&other, &script).expect("psql runs the script");
+    p.ok(&["upgrade"]);
+    assert_eq!(applied(&other), p.applied());
+
+    let all = trellisc::reflect::ReflectOptions {
+        exclude_tables: Vec::new(),
+        ..Default::default()
+    };
+    let online = support::reflect::read(&p.url, &all).schema;
+    let scripted = support::reflect::read(&other, &all).schema;
+    assert_eq!(online, scripted, "the two ways give different databases");
+    assert!(online.tables.keys().any(|t| t.name.as_str() == "trellis_version"));
+
+    // And the downgrade script takes it back.
+    let down = p.ok(&["downgrade", "base", "--sql"]);
+    pg::server().psql(&other, &down).expect("psql runs the downgrade");
+    assert!(applied(&other).is_empty());
+    let empty = support::reflect::read(&other, &trellisc::reflect::ReflectOptions::default()).schema;
+    assert_eq!(empty, trellisc::ir::Schema::default());
+}
+
+/// Two upgrades started at the same moment apply each revision once.
+#[test]
+fn concurrent_upgrades_apply_each_revision_once() {
+    let p = Project::new();
+    p.write("schema/app.trellis", BASE);
+    p.revision_ok("20261125120000_aaaaaa", &["-m", "Base"]);
+    // A slow revision keeps the first run busy while the second arrives.
+    p.revision_ok("20261125120100_bbbbbb", &["-m", "Slow", "--empty"]);
+    let slow = p.revision_file("20261125120100_bbbbbb");
+    let edited = p
+        .read(&slow)
+        .replace(
+            "-- Write the upgrade statements here.",
+            "SELECT pg_sleep(1);\nCREATE TABLE side (id int);",
+        )
+        .replace("-- Write the statements that undo them here.", "DROP TABLE side;");
+    std::fs::write(&slow, edited).expect("edit");
+    p.ok(&["rehash"]);
+
+    let children: Vec<_> = (0..2)
+        .map(|_| {
+            p.command(&["upgrade"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    let outputs: Vec<Output> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().expect("wait"))
+        .collect();
+    for output in &outputs {
+        assert_eq!(output.status.code(), Some(0), "{}", text(output));
+    }
+    assert_eq!(
+        p.applied(),
+        ["20261125120000_aaaaaa:applied", "20261125120100_bbbbbb:applied"]
+    );
+    let said: String = outputs.iter().map(text).collect();
+    assert!(said.contains("applied 2 revision(s)"), "{said}");
+    assert!(said.contains("already at 20261125120100_bbbbbb"), "{said}");
+}
+
+/// A revision whose third statement fails changes nothing; the error names
+/// the statement, its place and the server's message.
+#[test]
+fn a_failing_revision_leaves_everything_as_it_was() {
+    let p = Project::new();
+    p.write("schema/app.trellis", BASE);
+    p.revision_ok("20261125120000_aaaaaa", &["-m", "Base"]);
+    p.ok(&["upgrade"]);
+    p.revision_ok("20261125120100_bbbbbb", &["-m", "Broken", "--empty"]);
+    let broken = p.revision_file("20261125120100_bbbbbb");
+    let edited = p.read(&broken).replace(
+        "-- Write the upgrade statements here.",
+        "CREATE TABLE audit (id int);\nINSERT INTO users (name, email) VALUES ('a', 'b');\nALTER TABLE posts\n  ADD COLUMN x int REFERENCES nowhere;\nCREATE TABLE never (id int);",
+    );
+    std::fs::write(&broken, edited).expect("edit");
+    p.ok(&["rehash"]);
+
+    let said = p.fails(&["upgrade"], 1);
+    let name = broken.file_name().expect("name").to_string_lossy().to_string();
+    assert!(
+        said.contains(&format!("{name}:12:")),
+        "the place of the third statement:\n{said}"
+    );
+    assert!(said.contains("ADD COLUMN x int REFERENCES nowhere"), "{said}");
+    assert!(said.contains("relation \"nowhere\" does not exist"), "{said}");
+    assert!(said.contains("rolled back"), "{said}");
+
+    assert_eq!(p.applied(), ["20261125120000_aaaaaa:applied"]);
+    p.assert_at("20261125120000_aaaaaa");
+    let rows = pg::server()
+        .psql(&p.url, "\\pset tuples_only on\nSELECT count(*) FROM users;")
+        .expect("count");
+    assert_eq!(rows.trim(), "0");
+}
+
+/// A process killed in the middle of a revision leaves none of it behind.
+#[test]
+fn a_killed_upgrade_leaves_no_half_revision() {
+    let p = Project::new();
+    p.write("schema/app.trellis", BASE);
+    p.revision_ok("20261125120000_aaaaaa", &["-m", "Base"]);
+    p.ok(&["upgrade"]);
+    p.revision_ok("20261125120100_bbbbbb", &["-m", "Long", "--empty"]);
+    let long = p.revision_file("20261125120100_bbbbbb");
+    let edited = p.read(&long).replace(
+        "-- Write the upgrade statements here.",
+        "CREATE TABLE half (id int);\nSELECT pg_sleep(3);\nCREATE TABLE other_half (id int);",
+    );
+    std::fs::write(&long, edited).expect("edit");
+    p.ok(&["rehash"]);
+
+    let mut child = p
+        .command(&["upgrade"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    // Wait until the server is in the sleep, then kill the client.
+    let watch = "\\pset tuples_only on\nSELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(3)%';";
+    let mut sleeping = false;
+    for _ in 0..100 {
+        let found = pg::server().psql(&p.url, watch).expect("watch");
+        if found.trim() != "0" {
+            sleeping = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(sleeping, "the upgrade never reached the sleep");
+    child.kill().expect("kill");
+    let _ = child.wait();
+
+    assert_eq!(p.applied(), ["20261125120000_aaaaaa:applied"]);
+    p.assert_at("20261125120000_aaaaaa");
+    // Once the server has noticed, a new run applies the whole revision.
+    p.ok(&["upgrade"]);
+    assert_eq!(
+        p.applied(),
+        ["20261125120000_aaaaaa:applied", "20261125120100_bbbbbb:applied"]
+    );
+}
+
+/// Statements that cannot run in a transaction run on their own; when one
+/// fails, the ones before it stay recorded and a rerun resumes after them.
+#[test]
+fn an_online_revision_resumes_where_it_stopped() {
+    let p = Project::new();
+    p.write("schema/app.trellis", BASE);
+    p.revision_ok("20261125120000_aaaaaa", &["-m", "Base"]);
+    p.ok(&["upgrade"]);
+    p.revision_ok("20261125120100_bbbbbb", &["-m", "Indexes", "--empty"]);
+    let file = p.revision_file("20261125120100_bbbbbb");
+    let original = p.read(&file);
+    let broken = original.replace(
+        "-- Write the upgrade statements here.",
+        "CREATE INDEX CONCURRENTLY posts_title ON posts (title);\nCREATE INDEX CONCURRENTLY posts_missing ON posts (missing);\nCREATE INDEX CONCURRENTLY users_email ON users (email);",
+    );
+    std::fs::write(&file, &broken).expect("edit");
+    p.ok(&["rehash"]);
+    let said = p.fails(&["upgrade"], 1);
+    assert!(said.contains("column \"missing\" does not exist"), "{said}");
+    assert!(said.contains("the first 1 statement(s)"), "{said}");
+    assert_eq!(
+        p.applied(),
+        ["20261125120000_aaaaaa:applied", "20261125120100_bbbbbb:upgrading"]
+    );
+    let fixed = broken.replace("posts (missing)", "posts (author)");
+    std::fs::write(&file, fixed).expect("fix");
+    p.ok(&["rehash"]);
+    let resumed = text(&p.run(&["upgrade"]));
+    assert!(resumed.contains("resuming 20261125120100_bbbbbb"), "{resumed}");
+    assert!(resumed.contains("status Some(0)"), "{resumed}");
+    assert_eq!(
+        p.applied(),
+        ["20261125120000_aaaaaa:applied", "20261125120100_bbbbbb:applied"]
+    );
+    let indexes = pg::server()
+        .psql(
+            &p.url,
+            "\\pset tuples_only on\nSELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE indexname IN ('posts_title', 'posts_missing', 'users_email');",
+        )
+        .expect("indexes");
+    assert_eq!(indexes.trim(), "posts_missing,posts_title,users_email");
+}
+
+/// Edited, deleted and renamed revision files are each named.
+#[test]
+fn tampering_is_reported_with_the_file() {
+    let p = Project::new();
+    p.write("schema/app.trellis", BASE);
+    p.revision_ok("20261125120000_aaaaaa", &["-m", "Base"]);
+    p.write("schema/app.trellis", RENAMED);
+    p.revision_ok("20261125120100_bbbbbb", &["-m", "Rename"]);
+    let first = p.revision_file("20261125120000_aaaaaa");
+    let second = p.revision_file("20261125120100_bbbbbb");
+    let original = p.read(&first);
+
+    std::fs::write(&first, original.replace("NOT NULL", "NULL")).expect("edit");
+    let said = p.fails(&["upgrade", "--sql"], 1);
+    assert!(said.contains("20261125120000_aaaaaa_base.sql was edited"), "{said}");
+    std::fs::write(&first, &original).expect("restore");
+    p.ok(&["upgrade", "--sql"]);
+
+    let moved = first.with_file_name("20261125120000_aaaaaa_renamed.sql");
+    std::fs::rename(&first, &moved).expect("rename");
+    let said = p.fails(&["history"], 1);
+    assert!(
+        said.contains("20261125120000_aaaaaa_base.sql was deleted or renamed"),
+        "{said}"
+    );
+    assert!(
+        said.contains("20261125120000_aaaaaa_renamed.sql is not listed"),
+        "{said}"
+    );
+    std::fs::rename(&moved, &first).expect("rename back");
+
+    let kept = p.read(&second);
+    std::fs::remove_file(&second).expect("delete");
+    let said = p.fails(&["revision", "-m", "next"], 1);
+    assert!(
+        said.contains("20261125120100_bbbbbb_rename.sql was deleted or renamed"),
+        "{said}"
+    );
+    std::fs::write(&second, kept).expect("restore");
+    p.ok(&["history"]);
+}
+
+/// A versions directory that cannot be written gives the path, the user
+/// and what to do.
+#[test]
+fn a_read_only_versions_directory_is_explained() {
+    let p = Project::new();
+    p.write("schema/app.trellis", BASE);
+    let versions = p.dir.join("versions");
+    let root = std::fs::metadata("/proc/self").map(|m| {
+        use std::os::unix::fs::MetadataExt;
+        m.uid() == 0
+    });
+    let output = if root.unwrap_or(false) {
+        // root writes anywhere: run as nobody, for whom the directory is
+        // read-only.
+        let everyone = |path: &Path, mode: u32| {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+        };
+        everyone(&p.dir, 0o755);
+        everyone(&versions, 0o755);
+        Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(env!("CARGO_BIN_EXE_trellisc"))
+            .args(["revision", "-m", "Base"])
+            .current_dir(&p.dir)
+            .output()
+            .expect("setpriv")
+    } else {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&versions, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+        p.run(&["revision", "-m", "Base"])
+    };
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    assert!(said.contains("is not writable for user"), "{said}");
+    assert!(said.contains("versions"), "{said}");
+    assert!(!said.contains("panicked"), "{said}");
+    let left: Vec<_> = std::fs::read_dir(&versions).expect("dir").collect();
+    assert_eq!(left.len(), 2, "nothing half-written: {left:?}");
+}
+
+/// Clear errors for the usual mistakes.
+#[test]
+fn everyday_mistakes_are_explained() {
+    let p = Project::new();
+    let elsewhere = std::env::temp_dir().join(format!("trellis-no-project-{}", std::process::id()));
+    std::fs::create_dir_all(&elsewhere).expect("dir");
+    let output = Command::new(env!("CARGO_BIN_EXE_trellisc"))
+        .args(["upgrade", "--sql"])
+        .current_dir(&elsewhere)
+        .output()
+        .expect("run");
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    assert!(said.contains("no trellis.toml"), "{said}");
+    assert!(said.contains("trellisc init"), "{said}");
+    let _ = std::fs::remove_dir_all(&elsewhere);
+
+    p.write("schema/app.trellis", BASE);
+    p.revision_ok("20261125120000_aaaaaa", &["-m", "Base"]);
+    let said = p.fails(&["upgrade", "nosuch"], 1);
+    assert!(said.contains("no revision \"nosuch\""), "{said}");
+
+    let said = p.fails(&["upgrade", "--db", "postgres://me:sekrit@127.0.0.1:1/app"], 1);
+    assert!(said.contains("database \"app\" on 127.0.0.1:1"), "{said}");
+    assert!(!said.contains("sekrit"), "the password is never shown:\n{said}");
+
+    // A database at a revision this checkout does not have.
+    p.ok(&["upgrade"]);
+    pg::server()
+        .psql(
+            &p.url,
+            "INSERT INTO trellis_version (revision, message, checksum) VALUES ('20991231000000_ffffff', 'From the future', 'x');",
+        )
+        .expect("insert");
+    let said = p.fails(&["upgrade"], 1);
+    assert!(
+        said.contains("20991231000000_ffffff (From the future), which is not in versions"),
+        "{said}"
+    );
+
+    // A schema with errors is refused with its diagnostics.
+    p.write("schema/app.trellis", "table t {\n  id nosuchtype\n}\n");
+    let said = p.fails(&["revision", "-m", "Broken"], 1);
+    assert!(said.contains("E0205"), "{said}");
+    assert!(said.contains("schema/app.trellis:2:"), "{said}");
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git");
+    assert!(output.status.success(), "git {args:?}\n{}", text(&output));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Two git branches each add a revision: git merges trellis.sum without a
+/// conflict, trellisc sees two heads and explains them, `merge` joins them,
+/// and the result upgrades and verifies.
+#[test]
+fn branches_merge_without_conflicts() {
+    let p = Project::new();
+    p.write("schema/app.trellis", BASE);
+    p.revision_ok("20261125120000_aaaaaa", &["-m", "Base"]);
+    git(&p.dir, &["init", "-q"]);
+    git(&p.dir, &["add", "-A"]);
+    git(&p.dir, &["commit", "-qm", "base"]);
+
+    git(&p.dir, &["checkout", "-qb", "tags"]);
+    p.write(
+        "schema/tags.trellis",
+        "table tags {\n  id bigint primary key\n  name text not null\n}\n",
+    );
+    p.revision_ok("20261125130000_cccccc", &["-m", "Tags"]);
+    git(&p.dir, &["add", "-A"]);
+    git(&p.dir, &["commit", "-qm", "tags"]);
+
+    git(&p.dir, &["checkout", "-q", "main"]);
+    p.write(
+        "schema/audit.trellis",
+        "table audit {\n  id bigint primary key\n  at timestamptz not null\n}\n",
+    );
+    p.revision_ok("20261125140000_dddddd", &["-m", "Audit"]);
+    git(&p.dir, &["add", "-A"]);
+    git(&p.dir, &["commit", "-qm", "audit"]);
+    git(&p.dir, &["merge", "-q", "--no-edit", "tags"]);
+
+    let said = p.fails(&["revision", "-m", "More"], 1);
+    assert!(said.contains("2 heads"), "{said}");
+    assert!(said.contains("trellisc merge"), "{said}");
+    let history = p.ok(&["history"]);
+    assert!(history.contains("(branch point)"), "{history}");
+
+    let merged = p
+        .command(&["merge"])
+        .env("TRELLIS_REVISION_ID", "20261125150000_eeeeee")
+        .env("TRELLIS_REVISION_TIME", "2026-11-25T15:00:00Z")
+        .output()
+        .expect("merge");
+    assert_eq!(merged.status.code(), Some(0), "{}", text(&merged));
+    let snapshot = p.snapshot("20261125150000_eeeeee");
+    let names: Vec<&str> = snapshot.tables.keys().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["audit", "posts", "tags", "users"]);
+    // The source (merged by git) and the merged snapshot agree.
+    let next = p.ok(&["revision", "-m", "After merge"]);
+    assert!(next.contains("no changes"), "{next}");
+
+    p.ok(&["upgrade"]);
+    p.assert_at("20261125150000_eeeeee");
+    assert_eq!(p.applied().len(), 4);
+    let scratch = pg::server().database();
+    let verified = p.ok(&["verify", "--db", &scratch]);
+    assert!(verified.contains("verified: 4 revision(s)"), "{verified}");
+}
+
+/// Both branches change the same column differently: `merge` names it.
+#[test]
+fn a_real_conflict_is_reported() {
+    let p = Project::new();
+    p.write("schema/app.trellis", BASE);
+    p.revision_ok("20261125120000_aaaaaa", &["-m", "Base"]);
+    let versions = p.dir.join("versions");
+    let sum = p.read(&versions.join("trellis.sum"));
+
+    p.write(
+        "schema/app.trellis",
+        &BASE.replace("  title  text not null", "  title  varchar(100) not null"),
+    );
+    p.revision_ok("20261125130000_cccccc", &["-m", "Short titles", "--allow-destructive"]);
+    let first = p.read(&versions.join("trellis.sum"));
+    // The other branch: from the base again.
+    std::fs::write(versions.join("trellis.sum"), &sum).expect("reset sum");
+    let branch_files: Vec<PathBuf> = ["sql", "trellis"]
+        .iter()
+        .map(|e| p.revision_file("20261125130000_cccccc").with_extension(e))
+        .collect();
+    let saved: Vec<(PathBuf, String)> = branch_files.iter().map(|f| (f.clone(), p.read(f))).collect();
+    for (file, _) in &saved {
+        std::fs::remove_file(file).expect("remove");
+    }
+    p.write(
+        "schema/app.trellis",
+        &BASE.replace("  title  text not null", "  title  text"),
+    );
+    p.revision_ok("20261125140000_dddddd", &["-m", "Optional titles"]);
+    for (file, content) in &saved {
+        std::fs::write(file, content).expect("restore");
+    }
+    // What git's union merge makes of the sum file: both sides' lines.
+    let both = format!("{}{first}", p.read(&versions.join("trellis.sum")));
+    std::fs::write(versions.join("trellis.sum"), both).expect("union");
+    p.ok(&["history"]);
+
+    let said = p.fails(&["merge"], 1);
+    assert!(said.contains("E0302"), "{said}");
+    assert!(said.contains("column public.posts.title"), "{said}");
+    assert!(
+        said.contains("varchar(100)") || said.contains("character varying(100)"),
+        "{said}"
+    );
+    assert!(said.contains("nothing written"), "{said}");
+}
+
+/// `verify` finds a revision whose SQL does not lead to its snapshot.
+#[test]
+fn verify_finds_a_revision_that_does_not_hold() {
+    let p = Project::new();
+    p.write("schema/app.trellis", BASE);
+    p.revision_ok("20261125120000_aaaaaa", &["-m", "Base"]);
+    p.write("schema/app.trellis", RENAMED);
+    p.revision_ok("20261125120100_bbbbbb", &["-m", "Rename"]);
+    let scratch = pg::server().database();
+    let verified = p.ok(&["verify", "--db", &scratch]);
+    assert!(
+        verified.contains("verified: 2 revision(s) up and down, 4 state(s)"),
+        "{verified}"
+    );
+    assert!(applied(&scratch).is_empty());
+
+    let file = p.revision_file("20261125120100_bbbbbb");
+    let edited = p.read(&file).replace("CREATE UNIQUE INDEX", "CREATE INDEX");
+    std::fs::write(&file, edited).expect("edit");
+    p.ok(&["rehash"]);
+    let scratch = pg::server().database();
+    let said = p.fails(&["verify", "--db", &scratch], 1);
+    assert!(
+        said.contains("up   20261125120100_bbbbbb  Rename: the database differs"),
+        "{said}"
+    );
+    assert!(said.contains("users_email"), "{said}");
+
+    // A database that is not empty is refused.
+    p.ok(&["upgrade", "20261125120000"]);
+    let said = p.fails(&["verify", "--db", &p.url.clone()], 1);
+    assert!(said.contains("not empty") || said.contains("is not empty"), "{said}");
+}
+
+/// `stamp` adopts a database that already has the schema, running nothing.
+#[test]
+fn stamp_adopts_an_existing_database() {
+    let p = Project::new();
+    p.write("schema/app.trellis", BASE);
+    p.revision_ok("20261125120000_aaaaaa", &["-m", "Base"]);
+    let revision = trellisc::revision::Revision::read(&p.revision_file("20261125120000_aaaaaa")).expect("read");
+    pg::server()
+        .psql(&p.url, &revision.upgrade)
+        .expect("the schema, made by hand");
+
+    let said = p.fails(&["drift"], 2);
+    assert!(said.contains("has drifted from the empty schema"), "{said}");
+    p.ok(&["stamp", "head"]);
+    assert_eq!(p.applied(), ["20261125120000_aaaaaa:applied"]);
+    let said = p.ok(&["drift"]);
+    assert!(said.starts_with("no drift"), "{said}");
+    let said = p.ok(&["upgrade"]);
+    assert!(said.contains("already at 20261125120000_aaaaaa"), "{said}");
+    p.ok(&["stamp", "base"]);
+    assert!(p.applied().is_empty());
+    p.assert_at("20261125120000_aaaaaa");
+}
