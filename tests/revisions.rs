@@ -696,9 +696,29 @@ fn branches_merge_without_conflicts() {
     let next = p.ok(&["revision", "-m", "After merge"]);
     assert!(next.contains("no changes"), "{next}");
 
-    p.ok(&["upgrade"]);
+    // A database that followed main gets the other branch's revision, then
+    // the merge.
+    p.ok(&["upgrade", "20261125140000_dddddd"]);
+    p.assert_at("20261125140000_dddddd");
+    let said = text(&p.run(&["upgrade"]));
+    assert!(said.contains("applied 2 revision(s)"), "{said}");
+    assert!(said.contains("upgrading 20261125130000_cccccc  Tags"), "{said}");
     p.assert_at("20261125150000_eeeeee");
     assert_eq!(p.applied().len(), 4);
+    // The snapshots can be compared like any schema.
+    let diff = p.fails(
+        &[
+            "diff",
+            "--from",
+            "rev:20261125140000",
+            "--to",
+            "rev:head",
+            "--format",
+            "summary",
+        ],
+        2,
+    );
+    assert!(diff.contains("create table tags"), "{diff}");
     let scratch = pg::server().database();
     let verified = p.ok(&["verify", "--db", &scratch]);
     assert!(verified.contains("verified: 4 revision(s)"), "{verified}");

@@ -295,15 +295,15 @@ impl<'h> Session<'h> {
             .into_iter()
             .filter(|r| !have.contains(&r.id))
             .collect();
-        for revision in &pending {
-            if let Some(a) = applied.iter().find(|a| a.revision == revision.id) {
-                if a.checksum != revision.checksum && a.state == State::Applied {
-                    report(&format!(
-                        "warning: revision {} was edited after it was applied",
-                        revision.id
-                    ));
-                }
+        for a in applied.iter().filter(|a| a.state == State::Applied) {
+            if self.history.get(&a.revision).is_some_and(|r| r.checksum != a.checksum) {
+                report(&format!(
+                    "warning: revision {} was edited after it was applied to {}; the database has the version that ran then",
+                    a.revision, self.db.description
+                ));
             }
+        }
+        for revision in &pending {
             let done = applied
                 .iter()
                 .find(|a| a.revision == revision.id && a.state == State::Upgrading)

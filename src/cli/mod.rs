@@ -70,8 +70,9 @@ pub enum Command {
     },
     /// Show what it takes to go from one schema to another.
     ///
-    /// Each side is a `.trellis` file or directory, `empty`, or a database
-    /// URL (postgres://user[:password]@host[:port]/database). A database is
+    /// Each side is a `.trellis` file or directory, `empty`, `rev:REV` (the
+    /// schema after a revision of the project: `rev:head`, an id), or a
+    /// database URL (postgres://user[:password]@host[:port]/database). A database is
     /// read from its catalogs (only read: nothing is changed); a source
     /// schema compared with a database has its expressions put into the
     /// server's own words first, inside a transaction that is rolled back.

@@ -28,11 +28,30 @@ pub(super) fn side(source: &str, sources: &mut Sources) -> Result<Side, String> 
     load(source, sources).map(Side::Schema)
 }
 
-/// Reads `source` (a path, or `empty` for the empty schema) into `sources`.
+/// The schema snapshot of a revision of the current project (`head`, an
+/// id or the start of one, `base`).
+fn revision_snapshot(name: &str) -> Result<Schema, String> {
+    let here = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let project = crate::project::Project::find(&here)?;
+    let history = crate::revision::History::load(&project.versions).map_err(|p| p.to_string())?;
+    if name == crate::revision::BASE {
+        return Ok(Schema::default());
+    }
+    history.resolve(name)?.snapshot()
+}
+
+/// Reads `source` (a path, `empty` for the empty schema, or `rev:REV` for
+/// a revision's snapshot) into `sources`.
 pub(super) fn load(source: &str, sources: &mut Sources) -> Result<Loaded, String> {
     if source == "empty" {
         return Ok(Loaded {
             schema: Schema::default(),
+            diagnostics: Vec::new(),
+        });
+    }
+    if let Some(name) = source.strip_prefix("rev:") {
+        return revision_snapshot(name).map(|schema| Loaded {
+            schema,
             diagnostics: Vec::new(),
         });
     }

@@ -86,7 +86,9 @@ impl Revision {
     /// Parses a revision file's text.
     pub fn parse(path: &Path, text: &str) -> Result<Revision, String> {
         let problem = |line: usize, what: &str| format!("{}:{line}: {what}", path.display());
-        let mut lines = text.lines().enumerate();
+        // Lines with their ends, so that offsets stay exact (CRLF too).
+        let mut lines = text.split_inclusive('\n').enumerate();
+        let first_line = text.split_inclusive('\n').next().unwrap_or("");
         let id = match lines.next() {
             Some((_, first)) if first.starts_with(MAGIC) => first[MAGIC.len()..].trim().to_string(),
             _ => {
@@ -102,11 +104,11 @@ impl Revision {
         let (mut parents, mut message, mut created) = (None, None, None);
         let mut upgrade_start = None;
         let mut downgrade_start = None;
-        let mut offset = text.lines().next().map_or(0, |l| l.len() + 1);
+        let mut offset = first_line.len();
         let mut upgrade_range = (0, 0);
         for (n, line) in lines {
             let start = offset;
-            offset += line.len() + 1;
+            offset += line.len();
             let trimmed = line.trim_end();
             if trimmed == UPGRADE_MARK && upgrade_start.is_none() {
                 upgrade_start = Some((n + 2, offset));
@@ -383,6 +385,36 @@ mod tests {
         assert_eq!(upgrade_line, "ALTER TABLE a RENAME TO b;");
         let downgrade_line = text.lines().nth(revision.downgrade_line - 1).unwrap_or("");
         assert_eq!(downgrade_line, "ALTER TABLE b RENAME TO a;");
+    }
+
+    #[test]
+    fn crlf_files_keep_their_parts() {
+        let text = format!(
+            "{MAGIC}abc\r\n-- parent: base\r\n{UPGRADE_MARK}\r\nSELECT 1;\r\n{DOWNGRADE_MARK}\r\nSELECT 2;\r\n"
+        );
+        let revision = Revision::parse(Path::new("v/x.sql"), &text).expect("parses");
+        assert_eq!(revision.upgrade.trim(), "SELECT 1;");
+        assert_eq!(revision.downgrade.trim(), "SELECT 2;");
+        assert_eq!((revision.upgrade_line, revision.downgrade_line), (4, 6));
+    }
+
+    #[test]
+    fn any_text_parses_or_is_refused_without_panic() {
+        let samples = [
+            String::new(),
+            MAGIC.to_string(),
+            format!("{MAGIC}é\n-- parent: ü\n"),
+            format!("{MAGIC}a\n-- parent: base\n{DOWNGRADE_MARK}\n{UPGRADE_MARK}"),
+            format!("{MAGIC}a\n-- parents: b c\n{UPGRADE_MARK}\n{DOWNGRADE_MARK}"),
+        ];
+        for sample in samples {
+            let _ = Revision::parse(Path::new("x.sql"), &sample);
+            for cut in 0..sample.len() {
+                if sample.is_char_boundary(cut) {
+                    let _ = Revision::parse(Path::new("x.sql"), &sample[..cut]);
+                }
+            }
+        }
     }
 
     #[test]

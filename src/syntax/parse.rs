@@ -14,31 +14,190 @@ struct TrellisParser;
 /// Parses one file. A syntax error stops the parse of that file (the other
 /// files of the schema are still checked); layout problems found while
 /// building the tree are returned alongside it.
+///
+/// A large file (an import, a revision's snapshot) is parsed in pieces cut
+/// between top-level declarations, on as many threads as there are cores:
+/// pest keeps every token of its input in memory, so one huge input costs
+/// more than its pieces do. Should a piece not parse, the whole file is
+/// parsed again so that the error reads exactly as it would otherwise.
 pub fn parse_file(file: FileId, text: &str) -> (Option<SourceFile>, Vec<Diagnostic>) {
-    match TrellisParser::parse(Rule::schema_file, text) {
-        Ok(mut pairs) => {
-            let line_starts = std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect();
-            let mut builder = Builder {
-                file,
-                text,
-                line_starts,
-                diagnostics: Vec::new(),
-            };
-            let root = pairs.next().expect("pest returns the start rule's pair on success");
-            let source = builder.schema_file(root);
-            (Some(source), builder.diagnostics)
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let pieces = pieces(text);
+    if pieces.len() > 1 {
+        if let Some(parsed) = parse_pieces(file, text, &line_starts, &pieces) {
+            return parsed;
         }
-        Err(error) => (None, vec![syntax_error(file, text, &error)]),
+    }
+    parse_range(file, text, &line_starts, 0..text.len())
+        .unwrap_or_else(|error| (None, vec![syntax_error(file, text, &error)]))
+}
+
+type Parsed = (Option<SourceFile>, Vec<Diagnostic>);
+
+/// Parses `text[range]`, whose spans are offsets into the whole `text`.
+fn parse_range(
+    file: FileId,
+    text: &str,
+    line_starts: &[usize],
+    range: std::ops::Range<usize>,
+) -> Result<Parsed, Box<pest::error::Error<Rule>>> {
+    let base = range.start;
+    let mut pairs = TrellisParser::parse(Rule::schema_file, &text[range]).map_err(Box::new)?;
+    let mut builder = Builder {
+        file,
+        text,
+        base,
+        line_starts,
+        diagnostics: Vec::new(),
+    };
+    let root = pairs.next().expect("pest returns the start rule's pair on success");
+    let source = builder.schema_file(root);
+    Ok((Some(source), builder.diagnostics))
+}
+
+/// Parses the pieces, two or more threads at a time; None when one does not
+/// parse.
+fn parse_pieces(file: FileId, text: &str, line_starts: &[usize], pieces: &[std::ops::Range<usize>]) -> Option<Parsed> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(pieces.len());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<(usize, Option<Parsed>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(range) = pieces.get(i) else { break };
+                        done.push((i, parse_range(file, text, line_starts, range.clone()).ok()));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    let mut whole = SourceFile {
+        file,
+        declarations: Vec::new(),
+        trailing_docs: Vec::new(),
+    };
+    let mut diagnostics = Vec::new();
+    for (_, result) in results {
+        let (source, found) = result?;
+        let source = source?;
+        whole.declarations.extend(source.declarations);
+        // Only the last piece can end with loose docs (see `pieces`).
+        whole.trailing_docs = source.trailing_docs;
+        diagnostics.extend(found);
+    }
+    Some((Some(whole), diagnostics))
+}
+
+/// Below this size a file is parsed in one go.
+const PIECE_SIZE: usize = 256 * 1024;
+
+/// Where a large file can be cut: before a top-level declaration (with the
+/// doc comments right above it) whose previous non-blank line is code at
+/// depth 0, never inside braces, parentheses, strings, quoted names or
+/// comments. Pieces are at least [`PIECE_SIZE`] long; small files are one
+/// piece.
+fn pieces(text: &str) -> Vec<std::ops::Range<usize>> {
+    if text.len() < 2 * PIECE_SIZE {
+        return std::iter::once(0..text.len()).collect();
+    }
+    let mut cuts = vec![0];
+    let mut depth: i64 = 0;
+    let mut quote: Option<u8> = None;
+    // The start of the comment lines right above the current line, and
+    // whether the line above those (blank lines skipped) is code.
+    let mut block_start: Option<usize> = None;
+    let mut code_above = false;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim_start();
+        let at_top = depth == 0 && quote.is_none();
+        if at_top && trimmed.trim_end().is_empty() {
+            if block_start.take().is_some() {
+                // Comments with a blank line after them belong to no
+                // declaration: keep them where they are, uncut.
+                code_above = false;
+            }
+            continue;
+        }
+        if at_top && trimmed.starts_with("//") && line.starts_with('/') {
+            block_start.get_or_insert(start);
+            continue;
+        }
+        if at_top && starts_declaration(line) && code_above {
+            let cut = block_start.unwrap_or(start);
+            if cut - cuts.last().copied().unwrap_or(0) >= PIECE_SIZE && text.len() - cut >= PIECE_SIZE {
+                cuts.push(cut);
+            }
+        }
+        block_start = None;
+        scan_line(line.as_bytes(), &mut depth, &mut quote);
+        code_above = depth == 0 && quote.is_none();
+    }
+    cuts.push(text.len());
+    cuts.windows(2).map(|w| w[0]..w[1]).collect()
+}
+
+/// Whether a line (at column 0) starts a top-level declaration.
+fn starts_declaration(line: &str) -> bool {
+    let word: String = line
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    matches!(word.as_str(), "table" | "unlogged" | "enum" | "sequence" | "extension")
+        && line[word.len()..].starts_with([' ', '\t'])
+}
+
+/// Follows braces and parentheses through a line, skipping strings, quoted
+/// names and `//` comments; a string or name may go on to the next line.
+fn scan_line(bytes: &[u8], depth: &mut i64, quote: &mut Option<u8>) {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match *quote {
+            Some(q) if b == q => {
+                if bytes.get(i + 1) == Some(&q) {
+                    i += 1;
+                } else {
+                    *quote = None;
+                }
+            }
+            Some(_) => {}
+            None => match b {
+                b'\'' | b'"' => *quote = Some(b),
+                b'/' if bytes.get(i + 1) == Some(&b'/') => return,
+                b'{' | b'(' => *depth += 1,
+                b'}' | b')' => *depth -= 1,
+                _ => {}
+            },
+        }
+        i += 1;
     }
 }
 
 struct Builder<'t> {
     file: FileId,
+    /// The whole file.
     text: &'t str,
+    /// Where the text pest parses starts in the file.
+    base: usize,
     /// Byte offsets where lines start, for line lookups.
-    line_starts: Vec<usize>,
+    line_starts: &'t [usize],
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -46,7 +205,7 @@ impl Builder<'_> {
     /// The span of a pair, without the whitespace and comments pest lets
     /// trail inside non-atomic rules.
     fn span(&self, pair: &Pair<Rule>) -> Span {
-        let start = pair.as_span().start();
+        let start = self.base + pair.as_span().start();
         Span::new(self.file, start..start + content_len(pair.as_str()))
     }
 
@@ -69,7 +228,7 @@ impl Builder<'_> {
 
     fn doc(&self, pair: Pair<Rule>) -> Doc {
         // A doc comment is a comment: trimming trailing comments would empty it.
-        let start = pair.as_span().start();
+        let start = self.base + pair.as_span().start();
         let span = Span::new(self.file, start..start + pair.as_str().trim_end().len());
         let raw = pair.as_str().trim_end_matches(['\r', '\n']);
         let text = raw.strip_prefix("///").unwrap_or(raw);
@@ -1257,6 +1416,71 @@ mod tests {
         let (file, diagnostics) = parse_file(FileId(0), text);
         assert!(diagnostics.is_empty(), "{diagnostics:#?}");
         file.expect("parses")
+    }
+
+    /// A file of about a megabyte with everything that could mislead the cuts:
+    /// doc comments above and loose, `//` comments, braces and declaration
+    /// words inside strings (one spanning lines) and quoted names.
+    fn large_file() -> String {
+        let mut text = String::from("// header\n\nextension pgcrypto\n\n");
+        for i in 0..16000 {
+            match i % 6 {
+                0 => text.push_str(&format!(
+                    "/// Table {i}.\n/// More.\ntable t{i} {{\n  id bigint primary key\n  s text default '}} {{ ''x'''\n}}\n\n"
+                )),
+                1 => text.push_str(&format!("/// loose {i}\n\ntable t{i} {{\n  id int\n  check (id > 0)\n}}\n\n")),
+                2 => text.push_str(&format!(
+                    "// section {i}\ntable t{i} {{\n  \"}}\" text default '\ntable x {{\n'\n}}\n\n"
+                )),
+                3 => text.push_str(&format!("enum e{i} {{\n  'a'\n  'b'\n}}\n\n")),
+                4 => text.push_str(&format!("table t{i} {{}}\nsequence s{i} {{\n  start 5\n}}\n\n")),
+                _ => text.push_str(&format!("unlogged table t{i} {{\n  a int // }} {{\n}}\n\n")),
+            }
+        }
+        text.push_str("/// trailing\n");
+        text
+    }
+
+    #[test]
+    fn a_large_file_parses_in_pieces_as_it_does_whole() {
+        let text = large_file();
+        assert!(text.len() > 3 * PIECE_SIZE);
+        let cuts = pieces(&text);
+        assert!(cuts.len() >= 3, "{} pieces", cuts.len());
+        let line_starts: Vec<usize> = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let whole = parse_range(FileId(0), &text, &line_starts, 0..text.len()).expect("parses whole");
+        let pieced = parse_file(FileId(0), &text);
+        assert_eq!(format!("{pieced:?}"), format!("{whole:?}"));
+        for range in &cuts[1..] {
+            let at = &text[range.start..];
+            assert!(
+                ["//", "table", "enum", "unlogged", "sequence", "extension"]
+                    .iter()
+                    .any(|w| at.starts_with(w)),
+                "cut at {:?}",
+                &at[..at.len().min(30)]
+            );
+            let above = text[..range.start].trim_end();
+            assert!(
+                !above.rsplit('\n').next().unwrap_or("").starts_with("/// loose"),
+                "a loose doc stays with what follows it"
+            );
+        }
+    }
+
+    #[test]
+    fn a_syntax_error_in_a_large_file_reads_as_in_a_small_one() {
+        let mut text = large_file();
+        let middle = text.len() / 2;
+        let at = text[middle..].find("\ntable").map_or(middle, |n| middle + n + 1);
+        text.insert_str(at, "tabel oops {}\n");
+        let (file, diagnostics) = parse_file(FileId(0), &text);
+        assert!(file.is_none());
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+        let span = diagnostics[0].main_span().expect("a place");
+        assert_eq!(span.start as usize, at);
     }
 
     #[test]
