@@ -13,6 +13,7 @@ pub mod syntax;
 
 pub mod cli;
 pub mod load;
+pub mod lsp;
 pub mod project;
 
 pub use load::{Compiled, compile_path, compile_sources};

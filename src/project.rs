@@ -61,12 +61,19 @@ impl Project {
     /// Finds `trellis.toml` in `start` or the nearest parent directory and
     /// reads it.
     pub fn find(start: &Path) -> Result<Project, String> {
-        // Paths are kept relative to `start` so that messages stay short.
+        // From the current directory, paths are kept relative to it so that
+        // messages stay short.
+        let from_here = std::env::current_dir().is_ok_and(|here| here == start);
         let mut relative = PathBuf::new();
         let mut dir = Some(start);
         while let Some(d) = dir {
             if d.join(FILE_NAME).is_file() {
-                return Project::read(&relative.join(FILE_NAME));
+                let path = if from_here {
+                    relative.join(FILE_NAME)
+                } else {
+                    d.join(FILE_NAME)
+                };
+                return Project::read(&path);
             }
             relative.push("..");
             dir = d.parent();

@@ -242,6 +242,11 @@ pub enum Command {
         #[arg(long, value_name = "URL")]
         db: Option<String>,
     },
+    /// Run the language server over standard input and output (for
+    /// editors: diagnostics as you type, go to definition, hover,
+    /// completion, formatting, symbols, and what the next revision would do
+    /// to each declaration).
+    Lsp,
     /// Rewrite `.trellis` files in the canonical layout (comments are kept).
     ///
     /// With `--check`, change nothing and exit 1 if a file is not formatted.
@@ -288,6 +293,10 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check { path } => check::run(&path, color),
         Command::Fmt { path, check } => fmt::run(&path, check, color),
         Command::Init { dir } => revisions::init(&dir),
+        Command::Lsp => match crate::lsp::run() {
+            Ok(()) => 0,
+            Err(e) => fail(e),
+        },
         Command::Revision {
             message,
             empty,
