@@ -509,6 +509,13 @@ fn server_message(error: &tokio_postgres::Error) -> String {
             if let Some(hint) = db.hint() {
                 out.push_str(&format!("\n  hint: {hint}"));
             }
+            if db.code() == &tokio_postgres::error::SqlState::OUT_OF_MEMORY && db.message().contains("shared memory") {
+                out.push_str(
+                    "\n  a revision runs in one transaction, and this one takes more locks than the server allows in one \
+                     (max_locks_per_transaction x max_connections); raise max_locks_per_transaction (a restart is needed) \
+                     or split the revision",
+                );
+            }
             out
         }
         None => format!("connection: {error}"),

@@ -1,0 +1,2 @@
+" .trellis files are PostgreSQL schemas for trellisc.
+autocmd BufRead,BufNewFile *.trellis setfiletype trellis

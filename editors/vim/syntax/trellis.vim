@@ -1,0 +1,187 @@
+" Vim syntax file
+" Language:   Trellis (.trellis PostgreSQL schemas, compiled by trellisc)
+" Follows:    grammar/trellis.pest, the single source of the syntax.
+"             tests/editors.rs checks that every keyword of that grammar is
+"             spelt out in this file (outside comments).
+
+if exists('b:current_syntax')
+  finish
+endif
+
+let s:cpo_save = &cpo
+set cpo&vim
+
+" Keywords are case-insensitive, as in PostgreSQL.
+syn case ignore
+syn iskeyword @,48-57,_,192-255,$
+" Declarations span many lines: always parse from the top (files are small).
+syn sync fromstart
+
+" ---------------------------------------------------------------- patterns
+
+" A name: "quoted" (a "" inside is one quote) or bare (letters, digits, _, $).
+let s:ident = '\%("\%([^"]\|""\)*"\|\%(\h\|[^\x00-\x7f]\)\%(\w\|[$]\|[^\x00-\x7f]\)*\)'
+let s:qname = s:ident . '\%(\.' . s:ident . '\)\='
+let s:string = "'\\%([^']\\|''\\)*'"
+
+" A type: multi-word types first, then any [schema.]name; modifiers such as
+" (12,2) and array suffixes ([] or `array`) follow.
+let s:field = '\%(year\|month\|day\|hour\|minute\|second\)\>'
+let s:type = '\%(double\s\+precision\>'
+      \ . '\|\%(character\|char\|bit\)\s\+varying\>'
+      \ . '\|\%(timestamp\|time\)\>\%(\s*(\s*\d\+\s*)\)\=\%(\s\+\%(with\|without\)\s\+time\s\+zone\>\)\='
+      \ . '\|interval\>\%(\s\+' . s:field . '\%(\s\+to\s\+' . s:field . '\)\=\)\='
+      \ . '\|' . s:qname . '\)'
+      \ . '\%(\s*([^()]*)\)\='
+      \ . '\%(\s*\[\s*\d*\s*\]\|\s\+array\>\%(\s*\[\s*\d\+\s*\]\)\=\)*'
+
+" What starts a table item (or continues one) rather than a column.
+let s:item_start = '\%(constraint\>\|primary\s\+key\>\|foreign\s\+key\>\|check\s*('
+      \ . '\|exclude\>\|replica\s\+identity\>\|unique\s*\%((\|nulls\>\|index\>\)'
+      \ . '\|index\s*\%((\|using\>\|' . s:ident . '\s*\%((\|using\>\|nulls\>\)\)'
+      \ . '\|on\s\+\%(delete\|update\)\>\|references\>\|deferrable\>'
+      \ . '\|not\s\+\%(deferrable\|valid\)\>\|initially\s\+\%(deferred\|immediate\)\>'
+      \ . '\|match\s\+\%(full\|simple\|partial\)\>\|include\s*(\|where\s*(\|with\s*('
+      \ . '\|no\s\+inherit\>\|nulls\s\+\%(not\s\+\)\=distinct\>\|using\s\+' . s:ident . '\s*(\)'
+
+" ---------------------------------------------------------------- comments, literals
+
+syn keyword trellisTodo contained TODO FIXME XXX NOTE
+syn match trellisComment "//.*$" contains=trellisTodo,@Spell
+" `///` (but not `////`) is a doc comment: it becomes COMMENT ON.
+syn match trellisDocComment "///\%(/\)\@!.*$" contains=trellisTodo,@Spell
+
+syn region trellisString matchgroup=trellisString start=+'+ skip=+''+ end=+'+ contains=trellisEscape
+syn match trellisEscape +''+ contained
+syn region trellisQuotedName start=+"+ skip=+""+ end=+"+ oneline
+syn match trellisNumber "\<\d\+\%(\.\d*\)\=\%(e[-+]\=\d\+\)\=\>"
+syn match trellisNumber "\%(\w\)\@<!-\d\+\>"
+
+" ---------------------------------------------------------------- declarations
+
+syn keyword trellisDeclaration extension enum sequence table nextgroup=trellisDeclName skipwhite skipnl
+syn keyword trellisStorageClass unlogged
+syn keyword trellisTopKeyword version schema
+exe 'syn match trellisDeclName contained #' . s:qname . '\|' . s:string . '#'
+
+" `was OLD`: a rename hint, on a declaration, column, item or enum label.
+syn keyword trellisWas was nextgroup=trellisOldName skipwhite
+exe 'syn match trellisOldName contained #' . s:qname . '\|' . s:string . '#'
+
+syn match trellisTopKeyword "\<as\s\+check\>"
+
+" ---------------------------------------------------------------- enums
+
+syn region trellisEnumBody matchgroup=trellisDelimiter start="\%(\<enum\>[^{]*\)\@<={" end="}" fold
+      \ contains=trellisComment,trellisDocComment,trellisString,trellisWas
+
+" ---------------------------------------------------------------- sequences
+
+syn cluster trellisSequenceOptions contains=trellisComment,trellisDocComment,trellisNumber,trellisSequenceKeyword,trellisSequenceAs,trellisSequenceName,trellisOwnedBy
+syn keyword trellisSequenceKeyword contained increment by minvalue maxvalue no start with cache cycle
+syn keyword trellisSequenceAs contained as nextgroup=trellisType skipwhite
+syn match trellisSequenceName contained "\<sequence\s\+name\>" nextgroup=trellisDeclName skipwhite
+syn match trellisOwnedBy contained "\<owned\s\+by\>\%(\s\+none\>\)\="
+syn region trellisSequenceBody matchgroup=trellisDelimiter start="\%(\<sequence\>[^{]*\)\@<={" end="}" fold
+      \ contains=@trellisSequenceOptions,trellisWas
+
+" ---------------------------------------------------------------- tables
+
+syn region trellisTableBody matchgroup=trellisDelimiter start="\%(\<table\>[^{]*\)\@<={" end="}" fold
+      \ contains=@trellisTableItems
+
+syn cluster trellisTableItems contains=trellisComment,trellisDocComment,trellisString,trellisQuotedName,trellisNumber,
+      \trellisColumnIndent,trellisKeyword,trellisItemKeyword,trellisReferences,trellisUsing,trellisWas,
+      \trellisParens,trellisIdentityOptions,trellisParameters,trellisFunction,trellisOperator,trellisCast,
+      \trellisNiladic,trellisTypedLiteral,trellisAtTimeZone,trellisBoolean
+
+" A column line: its name, then its type. The name wins over keywords
+" (a column may be called `name`, `action` or `key`), an item does not.
+exe 'syn match trellisColumnIndent contained #^\s\+\ze\%(' . s:item_start . '\)\@!' . s:ident . '\s# nextgroup=trellisColumn'
+exe 'syn match trellisColumn contained #' . s:ident . '# nextgroup=trellisType skipwhite'
+exe 'syn match trellisType contained #' . s:type . '#'
+
+syn keyword trellisKeyword contained not null default primary key unique check generated always by as identity stored
+      \ collate foreign exclude include where replica full nothing nulls distinct deferrable initially
+      \ deferred immediate match simple partial on delete update cascade restrict no action set valid inherit
+syn keyword trellisItemKeyword contained constraint index nextgroup=trellisItemName skipwhite
+exe 'syn match trellisItemName contained #\%(\%(using\|nulls\)\>\)\@!' . s:ident . '#'
+syn keyword trellisReferences contained references nextgroup=trellisTableName skipwhite
+exe 'syn match trellisTableName contained #' . s:qname . '#'
+syn keyword trellisUsing contained using nextgroup=trellisMethod skipwhite
+exe 'syn match trellisMethod contained #\%(index\>\)\@!' . s:ident . '#'
+
+" ---------------------------------------------------------------- expressions (SQL)
+
+syn cluster trellisExpression contains=trellisFunction,trellisOperator,trellisCast,trellisConstant,trellisBoolean,trellisSqlWord,
+      \trellisNiladic,trellisTypedLiteral,trellisAtTimeZone,trellisComment,trellisString,trellisQuotedName,trellisNumber,trellisParens
+
+" Check, where, generated and index expressions, column lists, element lists.
+syn region trellisParens contained matchgroup=trellisDelimiter start="(" end=")" contains=@trellisExpression,trellisElementWord
+" Sequence options of an identity column: generated always as identity (...).
+syn region trellisIdentityOptions contained matchgroup=trellisDelimiter start="\%(\<identity\s*\)\@<=(" end=")" contains=@trellisSequenceOptions
+
+exe 'syn match trellisFunction contained #' . s:qname . '\ze\s*(#'
+syn match trellisOperator contained "\%([-+*<>=~!@#%^&|?]\|/\%(/\)\@!\)\+"
+syn match trellisCast contained "::" nextgroup=trellisType skipwhite
+syn keyword trellisConstant contained null unknown
+syn keyword trellisBoolean contained true false
+syn keyword trellisSqlWord contained and or not is in between symmetric like ilike escape distinct from
+      \ isnull notnull overlaps any all some exists case when then else end collate for cast array
+syn keyword trellisNiladic contained current_date current_time current_timestamp localtime localtimestamp
+      \ current_user current_role current_schema current_catalog session_user
+" A typed literal: interval '30 days', date '2024-01-01'.
+syn match trellisTypedLiteral contained "\<\%(interval\|date\|time\|timetz\|timestamp\|timestamptz\)\ze\s*'"
+syn match trellisSqlWord contained "\<similar\s\+to\>"
+syn match trellisAtTimeZone contained "\<at\s\+time\s\+zone\>"
+" In index and exclusion element lists.
+syn keyword trellisElementWord contained asc desc nulls first last with operator
+
+" with (fillfactor = 70): after a table's name, an index or an exclusion
+" constraint. Defined after trellisFunction, so that `with (` is not a call.
+syn region trellisParameters matchgroup=trellisDelimiter start="\<with\s*(" end=")" contains=@trellisExpression
+
+" ---------------------------------------------------------------- colours
+
+hi def link trellisComment         Comment
+hi def link trellisDocComment      SpecialComment
+hi def link trellisTodo            Todo
+hi def link trellisString          String
+hi def link trellisEscape          SpecialChar
+hi def link trellisQuotedName      Identifier
+hi def link trellisNumber          Number
+hi def link trellisDeclaration     Keyword
+hi def link trellisStorageClass    StorageClass
+hi def link trellisKeyword         Keyword
+hi def link trellisTopKeyword      Keyword
+hi def link trellisItemKeyword     Keyword
+hi def link trellisReferences      Keyword
+hi def link trellisUsing           Keyword
+hi def link trellisSequenceKeyword Keyword
+hi def link trellisSequenceAs      Keyword
+hi def link trellisSequenceName    Keyword
+hi def link trellisOwnedBy         Keyword
+hi def link trellisElementWord     Keyword
+hi def link trellisSqlWord         Keyword
+hi def link trellisAtTimeZone      Keyword
+hi def link trellisDeclName        Function
+hi def link trellisItemName        Function
+hi def link trellisTableName       Function
+hi def link trellisMethod          Special
+hi def link trellisColumn          Identifier
+hi def link trellisType            Type
+hi def link trellisWas             PreProc
+hi def link trellisOldName         Special
+hi def link trellisFunction        Function
+hi def link trellisNiladic         Function
+hi def link trellisTypedLiteral    Type
+hi def link trellisOperator        Operator
+hi def link trellisCast            Operator
+hi def link trellisConstant        Constant
+hi def link trellisBoolean         Boolean
+hi def link trellisDelimiter       Delimiter
+
+let b:current_syntax = 'trellis'
+
+let &cpo = s:cpo_save
+unlet s:cpo_save
