@@ -57,6 +57,31 @@ pub enum Change {
         name: QualifiedName,
         comment: Option<String>,
     },
+    /// The check of an `as check` enum column, replaced by one that allows
+    /// more labels: online, the new check is added `NOT VALID` under a
+    /// temporary name and validated before the old one goes, so the column
+    /// is never unchecked.
+    ReplaceCheck {
+        table: QualifiedName,
+        old: Constraint,
+        new: Constraint,
+    },
+    /// Rows of a column of an `as check` enum that hold a renamed label get
+    /// the new one (between dropping the old check and adding the new).
+    UpdateEnumLabel {
+        table: QualifiedName,
+        column: Ident,
+        from: String,
+        to: String,
+    },
+    /// Before anything changes: stop if rows of the column still hold a
+    /// label of an `as check` enum that goes away (names in the old schema).
+    GuardEnumLabel {
+        table: QualifiedName,
+        column: Ident,
+        enum_name: QualifiedName,
+        label: String,
+    },
 
     CreateSequence(Sequence),
     DropSequence(Sequence),
@@ -230,6 +255,9 @@ impl Change {
             | SetStorageParams { table, .. }
             | SetReplicaIdentity { table, .. }
             | AddColumn { table, .. }
+            | UpdateEnumLabel { table, .. }
+            | ReplaceCheck { table, .. }
+            | GuardEnumLabel { table, .. }
             | DropColumn { table, .. }
             | RenameColumn { table, .. }
             | AlterColumnType { table, .. }

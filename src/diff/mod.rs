@@ -111,6 +111,8 @@ fn enums(old: &Schema, new: &Schema, renames: &Renames, changes: &mut Vec<Change
                     new: enumeration.clone(),
                     columns: enum_columns(new, name),
                 });
+            } else {
+                check_labels(old, new, before, enumeration, renames, changes);
             }
             continue;
         }
@@ -119,6 +121,68 @@ fn enums(old: &Schema, new: &Schema, renames: &Renames, changes: &mut Vec<Change
     for (name, enumeration) in &old.enums {
         if !matched.contains(name) && enumeration.storage == EnumStorage::Native {
             changes.push(Change::DropEnum(enumeration.clone()));
+        }
+    }
+}
+
+/// An `as check` enum's renamed and removed labels, for each column of it
+/// that existed before: rows move to a renamed label; a removed label is
+/// guarded (the upgrade stops if rows still hold it).
+fn check_labels(old: &Schema, new: &Schema, before: &Enum, after: &Enum, renames: &Renames, changes: &mut Vec<Change>) {
+    let label_renames = renames.labels.get(&after.name);
+    let old_name_of = |label: &str| -> String {
+        label_renames
+            .and_then(|r| r.get(label))
+            .cloned()
+            .unwrap_or_else(|| label.to_string())
+    };
+    let moved: Vec<(String, String)> = after
+        .labels
+        .iter()
+        .map(|l| (old_name_of(&l.name), l.name.clone()))
+        .filter(|(from, to)| from != to && before.labels.iter().any(|b| &b.name == from))
+        .collect();
+    let kept: BTreeSet<String> = after.labels.iter().map(|l| old_name_of(&l.name)).collect();
+    let removed: Vec<&str> = before
+        .labels
+        .iter()
+        .map(|l| l.name.as_str())
+        .filter(|l| !kept.contains(*l))
+        .collect();
+    if moved.is_empty() && removed.is_empty() {
+        return;
+    }
+    for column in enum_columns(new, &after.name) {
+        if column.array_dims > 0 {
+            continue;
+        }
+        let old_table_name = renames.tables.get(&column.table).unwrap_or(&column.table);
+        let old_column_name = renames
+            .columns
+            .get(&column.table)
+            .and_then(|c| c.get(&column.column))
+            .unwrap_or(&column.column);
+        let existed = old.tables.get(old_table_name).and_then(|t| t.column(old_column_name)).is_some_and(
+            |c| matches!(&c.data_type.name, TypeName::User(n) if old.enums.get(n).is_some_and(|e| e.name == before.name)),
+        );
+        if !existed {
+            continue;
+        }
+        for label in &removed {
+            changes.push(Change::GuardEnumLabel {
+                table: old_table_name.clone(),
+                column: old_column_name.clone(),
+                enum_name: before.name.clone(),
+                label: label.to_string(),
+            });
+        }
+        for (from, to) in &moved {
+            changes.push(Change::UpdateEnumLabel {
+                table: column.table.clone(),
+                column: column.column.clone(),
+                from: from.clone(),
+                to: to.clone(),
+            });
         }
     }
 }

@@ -242,7 +242,9 @@ impl TablePair<'_> {
             storage_type(self.old, &before.data_type),
             storage_type(self.new, &after.data_type),
         );
-        let type_changed = old_type != new_type && !self.same_renamed_enum(&before.data_type, &after.data_type);
+        let type_changed = old_type != new_type
+            && !self.same_renamed_enum(&before.data_type, &after.data_type)
+            && !self.converted_enum(&before.data_type, &after.data_type);
         if type_changed || before.collation != after.collation {
             changes.push(Change::AlterColumnType {
                 table: table.clone(),
@@ -312,6 +314,24 @@ impl TablePair<'_> {
     }
 
     /// An enum-typed column whose enum was renamed keeps its values.
+    /// Whether the only change is the enum's storage (native ↔ check),
+    /// which converting the enum's columns takes care of.
+    fn converted_enum(&self, before: &SqlType, after: &SqlType) -> bool {
+        match (&before.name, &after.name) {
+            (TypeName::User(old), TypeName::User(new)) => {
+                let old_name = self.renames.enums.get(new).unwrap_or(new);
+                old_name == old
+                    && before.array_dims == after.array_dims
+                    && before.modifiers == after.modifiers
+                    && matches!(
+                        (self.old.enums.get(old), self.new.enums.get(new)),
+                        (Some(a), Some(b)) if a.storage != b.storage
+                    )
+            }
+            _ => false,
+        }
+    }
+
     fn same_renamed_enum(&self, before: &SqlType, after: &SqlType) -> bool {
         match (&before.name, &after.name) {
             (TypeName::User(old), TypeName::User(new)) => {
@@ -390,9 +410,46 @@ impl TablePair<'_> {
         }
     }
 
+    /// Whether an enum check only allows more labels than before: the same
+    /// column and enum, every old label kept under its name.
+    fn widened_enum_check(&self, before: &Constraint, after: &Constraint) -> bool {
+        let (
+            ConstraintKind::EnumCheck {
+                column: old_column,
+                enum_name: old_enum,
+            },
+            ConstraintKind::EnumCheck { column, enum_name },
+        ) = (&before.kind, &after.kind)
+        else {
+            return false;
+        };
+        let renamed_from = self.renames.enums.get(enum_name).unwrap_or(enum_name);
+        let (Some(old), Some(new)) = (self.old.enums.get(old_enum), self.new.enums.get(enum_name)) else {
+            return false;
+        };
+        renamed_from == old_enum
+            && self.old_column_name(column) == old_column
+            && !self.recreated(column)
+            && !before.not_valid
+            && !after.not_valid
+            && new.labels.len() > old.labels.len()
+            && old
+                .labels
+                .iter()
+                .all(|l| new.labels.iter().any(|n| n.name == l.name && n.was.is_none()))
+    }
+
     fn constraint(&self, before: &Constraint, after: &Constraint, changes: &mut Vec<Change>) {
         let table = self.name();
         let same = self.same_constraint(before, after);
+        if !same && self.widened_enum_check(before, after) {
+            changes.push(Change::ReplaceCheck {
+                table,
+                old: before.clone(),
+                new: after.clone(),
+            });
+            return;
+        }
         if !same || (!before.not_valid && after.not_valid) {
             changes.push(Change::DropConstraint {
                 table: table.clone(),

@@ -17,7 +17,7 @@ const CREATE_TABLES: u8 = 15;
 fn phase(change: &Change) -> u8 {
     use Change::*;
     match change {
-        CreateSchema(_) => 0,
+        CreateSchema(_) | GuardEnumLabel { .. } => 0,
         CreateExtension(_) | AlterExtensionVersion { .. } | AlterExtensionSchema { .. } => 1,
         RenameEnum { .. } | RenameSequence { .. } | RenameTable { .. } => 2,
         CreateEnum(_) | AddEnumLabel { .. } | RenameEnumLabel { .. } => 3,
@@ -36,13 +36,13 @@ fn phase(change: &Change) -> u8 {
         DropEnum(_) => 13,
         DropExtension(_) => 14,
         CreateTable(_) => CREATE_TABLES,
-        AddColumn { .. } => 16,
+        AddColumn { .. } | UpdateEnumLabel { .. } => 16,
         AlterColumnType { .. } => 17,
         SetDefault { .. } | AddIdentity { .. } | AlterIdentity { .. } | SetNotNull { .. } => 18,
         SetSequenceOwner { .. } => 19,
         SetLogged { .. } | SetStorageParams { .. } | SetIndexStorageParams { .. } => 20,
         AddConstraint { constraint, .. } if matches!(constraint.kind, ConstraintKind::ForeignKey(_)) => 23,
-        AddConstraint { .. } => 21,
+        AddConstraint { .. } | ReplaceCheck { .. } => 21,
         CreateIndex { .. } => 22,
         ValidateConstraint { .. } => 24,
         SetReplicaIdentity { .. } => 25,

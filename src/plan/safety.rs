@@ -93,7 +93,56 @@ pub(super) fn analyse(
                 )),
                 sequence.origin,
             ),
-            Change::RecreateEnum { old, new, .. } => {
+            Change::GuardEnumLabel {
+                table,
+                column,
+                enum_name,
+                label,
+            } => add(
+                destructive_kind,
+                format!(
+                    "removes label '{label}' of enum {enum_name}; the revision stops before changing anything if rows of {table}.{} still hold it",
+                    column.as_str()
+                ),
+                Some(format!(
+                    "if the label was renamed, write `'NEW' was '{label}'`; else move those rows first"
+                )),
+                to.enums.get(enum_name).map_or(Origin(None), |e| e.origin),
+            ),
+            Change::UpdateEnumLabel {
+                table,
+                column,
+                from,
+                to: label,
+            } => add(
+                FindingKind::Risky,
+                format!(
+                    "updates the rows of {table}.{} that hold '{from}' to '{label}' (row locks while it runs)",
+                    column.as_str()
+                ),
+                None,
+                table_origin(to, table).unwrap_or(Origin(None)),
+            ),
+            Change::RecreateEnum { old, new, columns } => {
+                if !columns.is_empty() {
+                    let tables: std::collections::BTreeSet<String> =
+                        columns.iter().map(|c| c.table.to_string()).collect();
+                    let tables: Vec<String> = tables.into_iter().collect();
+                    add(
+                        FindingKind::Risky,
+                        format!(
+                            "rewrites table(s) {} under an ACCESS EXCLUSIVE lock: their column(s) {} change type",
+                            tables.join(", "),
+                            columns
+                                .iter()
+                                .map(|c| format!("{}.{}", c.table, c.column.as_str()))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                        None,
+                        new.origin,
+                    );
+                }
                 let removed: Vec<&str> = old
                     .labels
                     .iter()
@@ -174,6 +223,17 @@ pub(super) fn analyse(
                     column.origin,
                 )
             }
+            Change::ReplaceCheck { table, new, .. } if !options.online => add(
+                FindingKind::Risky,
+                format!(
+                    "replaces constraint {} of {table}: checks every row under a lock",
+                    new.name.as_str()
+                ),
+                Some(
+                    "with --online the new check is added NOT VALID and validated before the old one goes".to_string(),
+                ),
+                new.origin,
+            ),
             Change::AddConstraint { table, constraint } if existed(from, table) => match &constraint.kind {
                 ConstraintKind::ForeignKey(_) | ConstraintKind::Check { .. } | ConstraintKind::EnumCheck { .. }
                     if !constraint.not_valid =>

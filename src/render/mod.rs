@@ -125,6 +125,44 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             literal(to)
         ))),
         Change::RecreateEnum { old, new, columns } => out.extend(ddl::recreate_enum(old, new, columns)),
+        Change::UpdateEnumLabel {
+            table,
+            column,
+            from,
+            to,
+        } => out.push(Statement::new(format!(
+            "UPDATE {} SET {} = {} WHERE {} = {};",
+            table.quoted(),
+            column.quoted(),
+            literal(to),
+            column.quoted(),
+            literal(from)
+        ))),
+        Change::GuardEnumLabel {
+            table,
+            column,
+            enum_name,
+            label,
+        } => {
+            // The message names the table, the label and the rows; nothing
+            // has changed yet when it stops the revision.
+            let message = format!(
+                "label {} of enum {} is still held by {{count}} row(s) of {}.{}; move them to another label first",
+                literal(label),
+                enum_name,
+                table,
+                column.as_str()
+            )
+            .replace('%', "%%")
+            .replace("{count}", "%");
+            out.push(Statement::new(format!(
+                "DO $trellisc$ DECLARE held bigint; BEGIN SELECT count(*) INTO held FROM {} WHERE {} = {}; IF held > 0 THEN RAISE EXCEPTION {}, held; END IF; END $trellisc$;",
+                table.quoted(),
+                column.quoted(),
+                literal(label),
+                literal(&message)
+            )));
+        }
         Change::CommentOnEnum { name, comment } => out.push(Statement::new(format!(
             "COMMENT ON TYPE {} IS {};",
             name.quoted(),
@@ -361,6 +399,57 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
                 )));
             }
         }
+        Change::ReplaceCheck { table, old, new } => {
+            let definition = constraint_definition(new, plan.to);
+            if online {
+                let temporary = Ident::new(crate::ir::naming::make_object_name(
+                    new.name.as_str(),
+                    None,
+                    Some("new"),
+                ));
+                let mut temporary_constraint = new.clone();
+                temporary_constraint.name = temporary.clone();
+                let temporary_definition = constraint_definition(&temporary_constraint, plan.to);
+                out.push(Statement::new(format!(
+                    "ALTER TABLE {} ADD {temporary_definition} NOT VALID;",
+                    table.quoted()
+                )));
+                out.push(Statement::new(format!(
+                    "ALTER TABLE {} VALIDATE CONSTRAINT {};",
+                    table.quoted(),
+                    temporary.quoted()
+                )));
+                out.push(Statement::new(format!(
+                    "ALTER TABLE {} DROP CONSTRAINT {};",
+                    table.quoted(),
+                    old.name.quoted()
+                )));
+                out.push(Statement::new(format!(
+                    "ALTER TABLE {} RENAME CONSTRAINT {} TO {};",
+                    table.quoted(),
+                    temporary.quoted(),
+                    new.name.quoted()
+                )));
+            } else {
+                out.push(Statement::new(format!(
+                    "ALTER TABLE {} DROP CONSTRAINT {};",
+                    table.quoted(),
+                    old.name.quoted()
+                )));
+                out.push(Statement::new(format!(
+                    "ALTER TABLE {} ADD {definition};",
+                    table.quoted()
+                )));
+            }
+            if let Some(comment) = &new.comment {
+                out.push(Statement::new(format!(
+                    "COMMENT ON CONSTRAINT {} ON {} IS {};",
+                    new.name.quoted(),
+                    table.quoted(),
+                    literal(comment)
+                )));
+            }
+        }
         Change::DropConstraint { table, constraint } => {
             out.push(Statement::new(format!(
                 "ALTER TABLE {} DROP CONSTRAINT {};",
@@ -477,6 +566,33 @@ pub fn describe(change: &Change) -> String {
         RenameEnum { from, to } => format!("rename enum {from} to {to}"),
         AddEnumLabel { enum_name, label, .. } => format!("add label '{label}' to enum {enum_name}"),
         RenameEnumLabel { enum_name, from, to } => format!("rename label '{from}' of enum {enum_name} to '{to}'"),
+        ReplaceCheck { table, new, .. } => format!(
+            "replace constraint {} of {table} to allow the enum's new labels",
+            new.name
+        ),
+        UpdateEnumLabel {
+            table,
+            column,
+            from,
+            to,
+        } => {
+            format!("move rows of {table}.{} from label '{from}' to '{to}'", column.as_str())
+        }
+        GuardEnumLabel {
+            table,
+            column,
+            enum_name,
+            label,
+        } => format!(
+            "stop if rows of {table}.{} still hold label '{label}' of enum {enum_name}",
+            column.as_str()
+        ),
+        RecreateEnum { old, new, .. } if old.storage != new.storage => format!(
+            "convert enum {} from {} to {}",
+            new.name,
+            storage_words(old.storage),
+            storage_words(new.storage)
+        ),
         RecreateEnum { new, .. } => format!("recreate enum {} with its new labels", new.name),
         CommentOnEnum { name, .. } => format!("comment on enum {name}"),
         CreateSequence(s) => format!("create sequence {}", s.name),
@@ -522,6 +638,13 @@ pub fn describe(change: &Change) -> String {
         RenameIndex { table, from, to } => format!("rename index {from} of {table} to {to}"),
         SetIndexStorageParams { index, .. } => format!("set storage parameters of index {index}"),
         CommentOnIndex { index, .. } => format!("comment on index {index}"),
+    }
+}
+
+fn storage_words(storage: EnumStorage) -> &'static str {
+    match storage {
+        EnumStorage::Native => "a native type",
+        EnumStorage::Check => "a check on text",
     }
 }
 
