@@ -129,6 +129,7 @@ impl Client {
                     found = Some(message);
                     break;
                 }
+                self.pending.push(message);
             }
         }
         // Later messages of the same burst may follow: take the newest.
