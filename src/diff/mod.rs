@@ -89,7 +89,11 @@ fn enums(old: &Schema, new: &Schema, renames: &Renames, changes: &mut Vec<Change
             continue;
         };
         matched.insert(old_name.clone());
-        if old_name != name {
+        // Only a native enum is a type to rename: a check-stored one lives in
+        // its checks' markers, and a conversion makes the type under its new
+        // name (or takes the old one away by its old name).
+        let both_native = before.storage == EnumStorage::Native && enumeration.storage == EnumStorage::Native;
+        if old_name != name && both_native {
             changes.push(Change::RenameEnum {
                 from: old_name.clone(),
                 to: name.clone(),

@@ -66,7 +66,6 @@ pub const KNOWN_BUGS: &[&str] = &[
     "B11 an enum recreated while a check or index predicate compares one of its columns with a label",
     "B12 the type of an identity column changed: ALTER COLUMN ... SET AS is not valid",
     "B13 the type of a generated column changed: USING is not allowed there",
-    "B14 an `as check` enum renamed (or renamed while `as check` is toggled): ALTER TYPE on a type that does not exist",
     "B15 columns joined by a foreign key changed to or from numeric: each ALTER TYPE rechecks the foreign key \
      against the other column's old type",
     "B18 an enum recreated while a table or column of its type is dropped, added or renamed in the same plan: \
@@ -2566,12 +2565,9 @@ impl Model {
         }
         let e = rng.below(self.enums.len());
         let id = self.enums[e].id;
-        let was_check = self.old.as_ref().is_some_and(|o| o.check_enums.contains(&id));
         match rng.weighted(&[5, 4, 3, 2, 2, 1, 1]) {
             // B10, B11: label lists that make either direction recreate the type.
             0 | 5 | 6 if self.guarded() && !self.enums[e].as_check && self.enum_recreate_fails(id) => return false,
-            // B14: an `as check` enum renamed.
-            2 if self.guarded() && (self.enums[e].as_check || was_check) => return false,
             6 if self.guarded() && self.enums[e].was.is_some() => return false,
             0 => {
                 let id = self.id();
