@@ -6,6 +6,7 @@ use super::source::{Loaded, Side};
 use super::{Color, DiffFormat, database, fail, print_diagnostics, source};
 use crate::diag::{Code, Diagnostic, Sources};
 use crate::plan::{self, FindingKind, Plan, PlanOptions};
+use crate::reflect::Dependency;
 use crate::render;
 
 /// What `diff` was asked to do.
@@ -19,10 +20,11 @@ pub(super) struct DiffArgs {
 }
 
 /// Reads the database sides (both at once when there are two) and brings
-/// a source side's expressions into the database's words.
-fn resolve(from: Side, to: Side, schemas: &[String]) -> Result<(Loaded, Loaded), String> {
+/// a source side's expressions into the database's words; also returns
+/// what unmanaged objects of the `from` database use.
+fn resolve(from: Side, to: Side, schemas: &[String]) -> Result<(Loaded, Loaded, Vec<Dependency>), String> {
     match (from, to) {
-        (Side::Schema(from), Side::Schema(to)) => Ok((from, to)),
+        (Side::Schema(from), Side::Schema(to)) => Ok((from, to, Vec::new())),
         (Side::Database(a), Side::Database(b)) => {
             let options = database::options(schemas, None);
             let runtime = database::runtime()?;
@@ -31,22 +33,22 @@ fn resolve(from: Side, to: Side, schemas: &[String]) -> Result<(Loaded, Loaded),
                 .map_err(|e| e.to_string())?;
             database::warn_unmanaged(&a.0, &a.1);
             database::warn_unmanaged(&b.0, &b.1);
-            Ok((loaded(a.1.schema), loaded(b.1.schema)))
+            Ok((loaded(a.1.schema), loaded(b.1.schema), a.1.dependencies))
         }
         (Side::Database(url), Side::Schema(mut source)) => {
-            let database = against_source(&url, &mut source, schemas)?;
-            Ok((database, source))
+            let (database, dependencies) = against_source(&url, &mut source, schemas)?;
+            Ok((database, source, dependencies))
         }
         (Side::Schema(mut source), Side::Database(url)) => {
-            let database = against_source(&url, &mut source, schemas)?;
-            Ok((source, database))
+            let (database, _) = against_source(&url, &mut source, schemas)?;
+            Ok((source, database, Vec::new()))
         }
     }
 }
 
 /// Reads the database compared with a source schema, and normalizes the
 /// source's expressions on it.
-fn against_source(url: &str, source: &mut Loaded, schemas: &[String]) -> Result<Loaded, String> {
+fn against_source(url: &str, source: &mut Loaded, schemas: &[String]) -> Result<(Loaded, Vec<Dependency>), String> {
     let options = database::options(schemas, Some(&source.schema));
     let runtime = database::runtime()?;
     let reflected = runtime.block_on(async {
@@ -55,9 +57,10 @@ fn against_source(url: &str, source: &mut Loaded, schemas: &[String]) -> Result<
         if !source.diagnostics.iter().any(Diagnostic::is_error) {
             database::normalize(&database, &reflected.schema, &mut source.schema).await;
         }
-        Ok::<_, crate::reflect::DbError>(reflected.schema)
+        Ok::<_, crate::reflect::DbError>((reflected.schema, reflected.dependencies))
     });
-    Ok(loaded(reflected.map_err(|e| e.to_string())?))
+    let (schema, dependencies) = reflected.map_err(|e| e.to_string())?;
+    Ok((loaded(schema), dependencies))
 }
 
 fn loaded(schema: crate::ir::Schema) -> Loaded {
@@ -76,7 +79,7 @@ pub(super) fn run(args: DiffArgs, color: Color) -> u8 {
         (Ok(from), Ok(to)) => (from, to),
         (Err(e), _) | (_, Err(e)) => return fail(e),
     };
-    let (from, to) = match resolve(from, to, &args.schemas) {
+    let (from, to, dependencies) = match resolve(from, to, &args.schemas) {
         Ok(sides) => sides,
         Err(e) => return fail(e),
     };
@@ -90,8 +93,17 @@ pub(super) fn run(args: DiffArgs, color: Color) -> u8 {
     let upgrade = plan::upgrade(&from.schema, &to.schema, options);
     let downgrade = plan::downgrade(&from.schema, &to.schema, options);
     let differ = if upgrade.is_empty() { 0 } else { 2 };
+    let blocked = blocked_steps(&upgrade, &dependencies);
     match args.format {
         DiffFormat::Sql => {
+            if !blocked.is_empty() {
+                diagnostics.extend(blocked);
+                print_diagnostics(&sources, &diagnostics, color);
+                eprintln!(
+                    "nothing written: PostgreSQL would refuse the change (objects trellisc does not manage use what it drops or retypes)"
+                );
+                return 1;
+            }
             let refused = refusals(&upgrade);
             if !refused.is_empty() && !args.allow_destructive {
                 diagnostics.extend(refused);
@@ -105,10 +117,12 @@ pub(super) fn run(args: DiffArgs, color: Color) -> u8 {
             print!("{}", render::render_plan(&upgrade));
         }
         DiffFormat::Summary => {
+            diagnostics.extend(blocked);
             print_diagnostics(&sources, &diagnostics, color);
             print!("{}", summary(&upgrade, &downgrade));
         }
         DiffFormat::Json => {
+            diagnostics.extend(blocked);
             print_diagnostics(&sources, &diagnostics, color);
             println!(
                 "{}",
@@ -117,6 +131,31 @@ pub(super) fn run(args: DiffArgs, color: Color) -> u8 {
         }
     }
     differ
+}
+
+/// Each step PostgreSQL would refuse because an unmanaged object uses what
+/// it drops or retypes, as an error.
+pub(super) fn blocked_steps(plan: &Plan, dependencies: &[Dependency]) -> Vec<Diagnostic> {
+    let uses: Vec<plan::Use> = dependencies
+        .iter()
+        .map(|d| plan::Use {
+            object: &d.object,
+            table: &d.table,
+            column: d.column.as_ref(),
+        })
+        .collect();
+    plan::blocked(plan, &uses)
+        .into_iter()
+        .map(|b| {
+            let mut diagnostic = Diagnostic::new(Code::UsedByUnmanaged, b.message);
+            if let Some(span) = plan.steps[b.step].change.table().and_then(|t| plan.to.tables.get(t)).and_then(|t| t.origin.0) {
+                diagnostic = diagnostic.primary(span, "this change");
+            }
+            diagnostic
+                .help(format!("PostgreSQL would refuse: {}", b.statement))
+                .help("drop the dependent object before the change and create it again after (a hand-written revision: `trellisc revision --empty`), or leave this column or table as it is")
+        })
+        .collect()
 }
 
 /// Each destructive finding as a diagnostic at the object's source.

@@ -4,9 +4,11 @@
 //! petgraph orders tables by their foreign keys, and keys that form cycles
 //! are added after the tables with `ALTER TABLE ... ADD CONSTRAINT`.
 
+mod blocked;
 mod order;
 mod safety;
 
+pub use blocked::{Blocked, Use, blocked};
 pub use safety::{Finding, FindingKind, version_is_older};
 
 use crate::diff::{self, Change};

@@ -59,6 +59,8 @@ pub struct Reflected {
     /// Objects trellisc does not manage (views, functions, ...), which it
     /// leaves alone and names in a warning.
     pub unmanaged: Vec<Unmanaged>,
+    /// What those objects use of the tables trellisc manages.
+    pub dependencies: Vec<Dependency>,
     /// The version `CREATE EXTENSION` would install, by extension: source
     /// without a `version` means that one.
     pub default_versions: BTreeMap<Ident, String>,
@@ -76,6 +78,16 @@ impl Reflected {
         }
         schema
     }
+}
+
+/// Something an object trellisc does not manage uses in a managed table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dependency {
+    /// `view public.order_totals`, `policy own_rows on public.orders`, ...
+    pub object: String,
+    pub table: QualifiedName,
+    /// The column it uses; none when it uses the table as a whole.
+    pub column: Option<Ident>,
 }
 
 /// An object of a kind trellisc does not manage.
@@ -121,6 +133,7 @@ async fn read(
         queries::operator_classes(),
         queries::collations_and_operators(),
         queries::unmanaged(),
+        queries::dependencies(),
     ];
     let query = |i: usize| {
         let global = matches!(i, 0 | 9 | 10);
@@ -140,6 +153,7 @@ async fn read(
         query(9),
         query(10),
         query(11),
+        query(12),
         client.batch_execute(after),
     );
     let results = match results {
@@ -164,6 +178,7 @@ async fn read(
         opclasses,
         names,
         unmanaged,
+        dependencies,
         _,
     ) = results;
     let mut builder = Builder {
@@ -195,6 +210,17 @@ async fn read(
             })
         })
         .collect::<Result<_, tokio_postgres::Error>>()?;
+    let dependencies = dependencies
+        .iter()
+        .map(|row| {
+            let column: Option<String> = get(row, 4)?;
+            Ok(Dependency {
+                object: format!("{} {}", get::<String>(row, 0)?, get::<String>(row, 1)?),
+                table: QualifiedName::new(Ident::new(get::<String>(row, 2)?), Ident::new(get::<String>(row, 3)?)),
+                column: column.map(Ident::new),
+            })
+        })
+        .collect::<Result<_, tokio_postgres::Error>>()?;
     let mut schema = std::mem::take(&mut builder.schema);
     for excluded in &options.exclude_tables {
         schema.tables.remove(excluded);
@@ -202,6 +228,7 @@ async fn read(
     Ok(Reflected {
         schema,
         unmanaged,
+        dependencies,
         default_versions: builder.default_versions,
     })
 }

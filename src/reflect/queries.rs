@@ -274,3 +274,41 @@ SELECT kind, name FROM (
 ORDER BY 1, 2"
     )
 }
+
+/// What objects trellisc does not manage depend on in the tables it does:
+/// views and materialized views (through their rules), triggers, policies
+/// and SQL-bodied routines, with the column they use (none: the table as a
+/// whole). PostgreSQL refuses to drop or retype what they use.
+pub fn dependencies() -> String {
+    format!(
+        "WITH {NAMESPACES}
+SELECT DISTINCT kind, name, nspname::text, relname::text, attname::text FROM (
+    SELECT CASE d.classid
+               WHEN 'pg_rewrite'::regclass THEN CASE vc.relkind WHEN 'm' THEN 'materialized view' ELSE 'view' END
+               WHEN 'pg_trigger'::regclass THEN 'trigger'
+               WHEN 'pg_policy'::regclass THEN 'policy'
+               ELSE CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END END AS kind,
+           CASE d.classid
+               WHEN 'pg_rewrite'::regclass THEN quote_ident(vn.nspname) || '.' || quote_ident(vc.relname)
+               WHEN 'pg_trigger'::regclass THEN quote_ident(tg.tgname) || ' on ' || tg.tgrelid::regclass::text
+               WHEN 'pg_policy'::regclass THEN quote_ident(po.polname) || ' on ' || po.polrelid::regclass::text
+               ELSE d.objid::regprocedure::text END AS name,
+           n.nspname, c.relname, a.attname
+    FROM pg_depend d
+    JOIN pg_class c ON d.refclassid = 'pg_class'::regclass AND c.oid = d.refobjid AND c.relkind = 'r'
+    JOIN namespaces n ON n.oid = c.relnamespace
+    LEFT JOIN pg_attribute a ON d.refobjsubid > 0 AND a.attrelid = c.oid AND a.attnum = d.refobjsubid
+    LEFT JOIN pg_rewrite r ON d.classid = 'pg_rewrite'::regclass AND r.oid = d.objid
+    LEFT JOIN pg_class vc ON vc.oid = r.ev_class
+    LEFT JOIN pg_namespace vn ON vn.oid = vc.relnamespace
+    LEFT JOIN pg_trigger tg ON d.classid = 'pg_trigger'::regclass AND tg.oid = d.objid
+    LEFT JOIN pg_policy po ON d.classid = 'pg_policy'::regclass AND po.oid = d.objid
+    LEFT JOIN pg_proc p ON d.classid = 'pg_proc'::regclass AND p.oid = d.objid
+    WHERE d.deptype = 'n'
+      AND d.classid IN ('pg_rewrite'::regclass, 'pg_trigger'::regclass, 'pg_policy'::regclass, 'pg_proc'::regclass)
+      AND (d.classid <> 'pg_rewrite'::regclass OR vc.oid <> c.oid)
+      AND (d.classid <> 'pg_trigger'::regclass OR NOT tg.tgisinternal)
+) deps
+ORDER BY 1, 2, 3, 4, 5"
+    )
+}

@@ -1,0 +1,102 @@
+//! Steps PostgreSQL would refuse because an object trellisc does not manage
+//! (a view, a trigger, a policy, a SQL-bodied routine) uses what they drop
+//! or retype. Found before any SQL is written or run.
+
+use std::collections::BTreeMap;
+
+use super::Plan;
+use crate::diff::Change;
+use crate::ir::*;
+
+/// What an unmanaged object uses: a table, or one of its columns (names as
+/// they are in the plan's `from` schema, the database).
+pub struct Use<'a> {
+    pub object: &'a str,
+    pub table: &'a QualifiedName,
+    pub column: Option<&'a Ident>,
+}
+
+/// A step that would fail, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Blocked {
+    pub step: usize,
+    /// `column orders.total is used by view public.order_totals`.
+    pub message: String,
+    /// The statement PostgreSQL would refuse.
+    pub statement: String,
+}
+
+/// Every step of an upgrade that an unmanaged object's use would make fail.
+pub fn blocked(plan: &Plan, uses: &[Use]) -> Vec<Blocked> {
+    if uses.is_empty() {
+        return Vec::new();
+    }
+    // Steps name tables and columns as they are after earlier renames:
+    // follow those back to the database's names.
+    let mut table_was: BTreeMap<&QualifiedName, &QualifiedName> = BTreeMap::new();
+    let mut column_was: BTreeMap<(&QualifiedName, &Ident), &Ident> = BTreeMap::new();
+    for step in &plan.steps {
+        match &step.change {
+            Change::RenameTable { from, to } => {
+                table_was.insert(to, from);
+            }
+            Change::RenameColumn { table, from, to } => {
+                column_was.insert((table, to), from);
+            }
+            _ => {}
+        }
+    }
+    let original_table = |t: &QualifiedName| -> QualifiedName { table_was.get(t).map_or(t, |o| *o).clone() };
+    let original_column = |t: &QualifiedName, c: &Ident| -> Ident { column_was.get(&(t, c)).map_or(c, |o| *o).clone() };
+    let users_of = |table: &QualifiedName, column: Option<&Ident>| -> Vec<&str> {
+        let table = original_table(table);
+        let column = column.map(|c| original_column(&table, c));
+        let mut users: Vec<&str> = uses
+            .iter()
+            .filter(|u| *u.table == table && (column.is_none() || u.column.is_none() || u.column == column.as_ref()))
+            .map(|u| u.object)
+            .collect();
+        users.dedup();
+        users
+    };
+    let mut out = Vec::new();
+    for (i, step) in plan.steps.iter().enumerate() {
+        let targets: Vec<(String, Vec<&str>)> = match &step.change {
+            Change::DropTable(table) => vec![(format!("table {}", table.name), users_of(&table.name, None))],
+            Change::DropColumn { table, column } => vec![(
+                format!("column {table}.{}", column.name.as_str()),
+                users_of(table, Some(&column.name)),
+            )],
+            Change::AlterColumnType { table, column, .. } => vec![(
+                format!("column {table}.{}", column.as_str()),
+                users_of(table, Some(column)),
+            )],
+            Change::RecreateEnum { columns, .. } => columns
+                .iter()
+                .map(|c| {
+                    (
+                        format!("column {}.{}", c.table, c.column.as_str()),
+                        users_of(&c.table, Some(&c.column)),
+                    )
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (what, users) in targets {
+            if users.is_empty() {
+                continue;
+            }
+            let statement = crate::render::step_statements(step, plan)
+                .into_iter()
+                .map(|s| s.sql)
+                .find(|sql| !sql.starts_with("--") && !sql.starts_with("SET "))
+                .unwrap_or_default();
+            out.push(Blocked {
+                step: i,
+                message: format!("{what} is used by {}, which trellisc does not manage", users.join(", ")),
+                statement,
+            });
+        }
+    }
+    out
+}

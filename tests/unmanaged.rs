@@ -1,0 +1,137 @@
+//! Objects trellisc does not manage (views, policies, triggers) are never
+//! touched, and a change PostgreSQL would refuse because one of them uses
+//! what it drops or retypes is reported before any SQL is written.
+
+mod common;
+mod support;
+
+use std::process::{Command, Output};
+
+use support::pg;
+
+const DATABASE: &str = "
+CREATE TABLE orders (id bigint PRIMARY KEY, total numeric(12,2) NOT NULL, note text, owner text, status text);
+CREATE TABLE audit (id bigint PRIMARY KEY, at timestamptz NOT NULL);
+CREATE VIEW order_totals AS SELECT id, total FROM orders;
+CREATE VIEW audit_all AS SELECT * FROM audit;
+ALTER TABLE orders ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_rows ON orders USING (owner = current_user);
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER status_changed BEFORE UPDATE OF status ON orders FOR EACH ROW EXECUTE FUNCTION touch();
+";
+
+fn diff(url: &str, dir: &std::path::Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_trellisc"))
+        .args(["diff", "--from", url, "--to"])
+        .arg(dir)
+        .arg("--allow-destructive")
+        .output()
+        .expect("trellisc diff")
+}
+
+fn schema_dir(label: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("trellis-unmanaged-{}-{label}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("a.trellis"), text).expect("write");
+    dir
+}
+
+const KEPT: &str = "table orders {
+  id     bigint primary key
+  total  numeric(12,2) not null
+  note   text
+  owner  text
+  status text
+}
+
+table audit {
+  id bigint primary key
+  at timestamptz not null
+}
+";
+
+#[test]
+fn changes_the_unmanaged_objects_would_block_are_refused_by_name() {
+    let url = pg::server().database();
+    pg::server().psql(&url, DATABASE).expect("the database");
+    let changed = KEPT
+        .replace("total  numeric(12,2) not null", "total  bigint not null")
+        .replace("  owner  text\n", "")
+        .replace("  status text\n", "  status varchar(20)\n")
+        .replace(
+            "table audit {\n  id bigint primary key\n  at timestamptz not null\n}\n",
+            "",
+        );
+    let dir = schema_dir("blocked", &changed);
+    let output = diff(&url, &dir);
+    let said = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    assert!(output.stdout.is_empty(), "no SQL is written");
+    for expected in [
+        "column orders.total is used by view public.order_totals",
+        "column orders.owner is used by policy own_rows on orders",
+        "column orders.status is used by trigger status_changed on orders",
+        "table audit is used by view public.audit_all",
+        "PostgreSQL would refuse: ALTER TABLE public.orders ALTER COLUMN total TYPE bigint",
+        "E0303",
+    ] {
+        assert!(said.contains(expected), "{expected:?} in:\n{said}");
+    }
+    // What was reported is what PostgreSQL does refuse.
+    for statement in [
+        "ALTER TABLE public.orders ALTER COLUMN total TYPE bigint USING total::bigint;",
+        "ALTER TABLE public.orders DROP COLUMN owner;",
+        "ALTER TABLE public.orders ALTER COLUMN status TYPE varchar(20);",
+        "DROP TABLE public.audit;",
+    ] {
+        assert!(
+            pg::server().psql(&url, statement).is_err(),
+            "PostgreSQL accepts {statement}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn changes_they_allow_go_through_and_leave_them_alone() {
+    let url = pg::server().database();
+    pg::server().psql(&url, DATABASE).expect("the database");
+    // A rename is followed by views and policies; a new column and a new
+    // index do not concern them.
+    let changed = KEPT
+        .replace(
+            "  total  numeric(12,2) not null",
+            "  amount numeric(12,2) not null was total",
+        )
+        .replace("  note   text\n", "  note   text\n  extra  int\n")
+        .replace("  status text\n", "  status text\n\n  index orders_owner (owner)\n");
+    let dir = schema_dir("allowed", &changed);
+    let output = diff(&url, &dir);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let sql = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        !sql.contains("VIEW") && !sql.contains("POLICY") && !sql.contains("TRIGGER"),
+        "{sql}"
+    );
+    pg::server().psql(&url, &sql).expect("the plan applies");
+    let view = pg::server()
+        .psql(
+            &url,
+            "\\pset tuples_only on\nSELECT pg_get_viewdef('order_totals'::regclass);",
+        )
+        .expect("view");
+    assert!(view.contains("amount"), "the view follows the rename: {view}");
+    let left = pg::server()
+        .psql(
+            &url,
+            "\\pset tuples_only on\nSELECT count(*) FROM pg_policy WHERE polname = 'own_rows';",
+        )
+        .expect("policy");
+    assert_eq!(left.trim(), "1");
+    let _ = std::fs::remove_dir_all(&dir);
+}
