@@ -829,3 +829,64 @@ fn stamp_adopts_an_existing_database() {
     assert!(p.applied().is_empty());
     p.assert_at("20261125120000_aaaaaa");
 }
+
+/// A revision that a view (which trellisc does not manage) would make fail
+/// part way is not started; once the revision drops and recreates the
+/// view itself, it runs.
+#[test]
+fn a_revision_a_view_would_break_is_refused_before_it_runs() {
+    let p = Project::new();
+    p.write("schema/app.trellis", BASE);
+    p.revision_ok("20261125120000_aaaaaa", &["-m", "Base"]);
+    p.ok(&["upgrade"]);
+    pg::server()
+        .psql(&p.url, "CREATE VIEW post_titles AS SELECT id, title FROM posts;")
+        .expect("a view of our own");
+    p.write(
+        "schema/app.trellis",
+        &BASE.replace("  title  text not null", "  title  varchar(300) not null"),
+    );
+    p.revision_ok(
+        "20261125120100_bbbbbb",
+        &["-m", "Shorter titles", "--allow-destructive"],
+    );
+
+    let said = p.fails(&["upgrade"], 1);
+    assert!(
+        said.contains("revision 20261125120100_bbbbbb (Shorter titles) was not run"),
+        "{said}"
+    );
+    assert!(
+        said.contains("column posts.title is used by view public.post_titles"),
+        "{said}"
+    );
+    assert!(
+        said.contains("would fail: ALTER TABLE public.posts ALTER COLUMN title TYPE"),
+        "{said}"
+    );
+    assert_eq!(p.applied(), ["20261125120000_aaaaaa:applied"]);
+    p.assert_at("20261125120000_aaaaaa");
+
+    let file = p.revision_file("20261125120100_bbbbbb");
+    let edited = p.read(&file).replacen(
+        "-- trellisc: upgrade\n",
+        "-- trellisc: upgrade\nDROP VIEW post_titles;\n",
+        1,
+    );
+    let edited = edited.replacen(
+        "\n-- trellisc: downgrade\n",
+        "CREATE VIEW post_titles AS SELECT id, title FROM posts;\n\n-- trellisc: downgrade\n",
+        1,
+    );
+    std::fs::write(&file, edited).expect("edit");
+    p.ok(&["rehash"]);
+    p.ok(&["upgrade"]);
+    p.assert_at("20261125120100_bbbbbb");
+    let view = pg::server()
+        .psql(
+            &p.url,
+            "\\pset tuples_only on\nSELECT count(*) FROM pg_views WHERE viewname = 'post_titles';",
+        )
+        .expect("view");
+    assert_eq!(view.trim(), "1");
+}

@@ -308,6 +308,9 @@ impl<'h> Session<'h> {
                 .iter()
                 .find(|a| a.revision == revision.id && a.state == State::Upgrading)
                 .map_or(0, |a| a.statements_done);
+            if done == 0 {
+                self.check_dependents(revision, Direction::Upgrade).await?;
+            }
             if done > 0 {
                 report(&format!(
                     "resuming {}  {} after its first {done} statement(s)",
@@ -330,10 +333,81 @@ impl<'h> Session<'h> {
                 .iter()
                 .find(|a| a.revision == revision.id && a.state == State::Downgrading)
                 .map_or(0, |a| a.statements_done);
+            if done == 0 {
+                self.check_dependents(revision, Direction::Downgrade).await?;
+            }
             report(&format!("downgrading {}  {}", revision.id, revision.message));
             self.run(revision, Direction::Downgrade, done).await?;
         }
         Ok(remove.len())
+    }
+
+    /// Refuses a revision that PostgreSQL would refuse part way because an
+    /// object trellisc does not manage (a view, a policy, a trigger) uses
+    /// what it drops or retypes: found from the revision's snapshots and
+    /// the database's dependencies as they are right before it runs.
+    async fn check_dependents(&self, revision: &Revision, direction: Direction) -> Result<(), ApplyError> {
+        let dependencies = crate::reflect::dependencies(&self.db)
+            .await
+            .map_err(|e| self.db_error(&e))?;
+        if dependencies.is_empty() || revision.is_merge() {
+            return Ok(());
+        }
+        let parent = revision.parents.first().and_then(|p| self.history.get(p));
+        let before = match parent {
+            Some(parent) => parent.snapshot(),
+            None => Ok(crate::ir::Schema::default()),
+        };
+        let (Ok(before), Ok(after)) = (before, revision.snapshot()) else {
+            // Without snapshots there is nothing to compare; the server
+            // still refuses what it must.
+            return Ok(());
+        };
+        let options = crate::plan::PlanOptions::default();
+        let plan = match direction {
+            Direction::Upgrade => crate::plan::upgrade(&before, &after, options),
+            Direction::Downgrade => crate::plan::downgrade(&before, &after, options),
+        };
+        let uses: Vec<crate::plan::Use> = dependencies
+            .iter()
+            .map(|d| crate::plan::Use {
+                object: &d.object,
+                table: &d.table,
+                column: d.column.as_ref(),
+            })
+            .collect();
+        // Objects the revision drops itself (edited in by hand) are no
+        // obstacle.
+        let text = match direction {
+            Direction::Upgrade => &revision.upgrade,
+            Direction::Downgrade => &revision.downgrade,
+        };
+        let drops: Vec<String> = split(text)
+            .into_iter()
+            .map(|p| p.sql.to_ascii_lowercase())
+            .filter(|sql| sql.starts_with("drop "))
+            .collect();
+        let dropped_here = |object: &str| {
+            let bare = bare_name(object).to_ascii_lowercase();
+            drops.iter().any(|sql| sql.contains(&bare))
+        };
+        let uses: Vec<crate::plan::Use> = uses.into_iter().filter(|u| !dropped_here(u.object)).collect();
+        let blocked = crate::plan::blocked(&plan, &uses);
+        if blocked.is_empty() {
+            return Ok(());
+        }
+        let mut message = format!(
+            "revision {} ({}) was not run: PostgreSQL would refuse it part way, because objects trellisc does not manage use what it drops or retypes:",
+            revision.id, revision.message
+        );
+        for b in &blocked {
+            message.push_str(&format!("\n  {}\n    would fail: {}", b.message, b.statement));
+        }
+        message.push_str(&format!(
+            "\nedit {}: drop those objects at the start of the part and create them again at its end, then run `trellisc rehash` and the command again",
+            revision.path.display()
+        ));
+        Err(ApplyError::History(message))
     }
 
     /// Records exactly `keep` as applied, running nothing.
@@ -459,6 +533,18 @@ impl<'h> Session<'h> {
         }
         Ok(())
     }
+}
+
+/// The object's own name from `view public.order_totals`, `policy p on t`
+/// or `function public.f(integer)`: `order_totals`, `p`, `f`.
+fn bare_name(object: &str) -> &str {
+    let name = object
+        .strip_prefix("materialized view ")
+        .or_else(|| object.split_once(' ').map(|(_, rest)| rest))
+        .unwrap_or(object);
+    let name = name.split(" on ").next().unwrap_or(name);
+    let name = name.split('(').next().unwrap_or(name);
+    name.rsplit('.').next().unwrap_or(name).trim_matches('"')
 }
 
 /// Consecutive statements that can share a transaction, and each one that

@@ -99,6 +99,26 @@ pub struct Unmanaged {
     pub name: String,
 }
 
+/// What objects trellisc does not manage use of the tables it manages, in
+/// every schema (one query).
+pub async fn dependencies(database: &Database) -> Result<Vec<Dependency>, tokio_postgres::Error> {
+    let schemas: Vec<String> = Vec::new();
+    let rows = database
+        .client
+        .query_typed(&queries::dependencies(), &[(&schemas, Type::TEXT_ARRAY)])
+        .await?;
+    rows.iter().map(dependency).collect()
+}
+
+fn dependency(row: &Row) -> Result<Dependency, tokio_postgres::Error> {
+    let column: Option<String> = get(row, 4)?;
+    Ok(Dependency {
+        object: format!("{} {}", get::<String>(row, 0)?, get::<String>(row, 1)?),
+        table: QualifiedName::new(Ident::new(get::<String>(row, 2)?), Ident::new(get::<String>(row, 3)?)),
+        column: column.map(Ident::new),
+    })
+}
+
 /// Reads the database's schema: all queries in one read-only snapshot,
 /// pipelined on the one connection.
 pub async fn reflect(database: &Database, options: &ReflectOptions) -> Result<Reflected, tokio_postgres::Error> {
@@ -212,14 +232,7 @@ async fn read(
         .collect::<Result<_, tokio_postgres::Error>>()?;
     let dependencies = dependencies
         .iter()
-        .map(|row| {
-            let column: Option<String> = get(row, 4)?;
-            Ok(Dependency {
-                object: format!("{} {}", get::<String>(row, 0)?, get::<String>(row, 1)?),
-                table: QualifiedName::new(Ident::new(get::<String>(row, 2)?), Ident::new(get::<String>(row, 3)?)),
-                column: column.map(Ident::new),
-            })
-        })
+        .map(dependency)
         .collect::<Result<_, tokio_postgres::Error>>()?;
     let mut schema = std::mem::take(&mut builder.schema);
     for excluded in &options.exclude_tables {
