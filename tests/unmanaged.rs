@@ -135,3 +135,44 @@ fn changes_they_allow_go_through_and_leave_them_alone() {
     assert_eq!(left.trim(), "1");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Properties the language has no form for are named by `import` (and
+/// `diff`), never dropped silently.
+#[test]
+fn import_names_the_properties_it_leaves_out() {
+    let url = pg::server().database();
+    pg::server()
+        .psql(
+            &url,
+            "CREATE TABLE orders (id bigint PRIMARY KEY, note text, payload bytea, code int);
+             ALTER TABLE orders ALTER COLUMN note SET STATISTICS 500;
+             ALTER TABLE orders ALTER COLUMN payload SET STORAGE EXTERNAL;
+             ALTER TABLE orders ALTER COLUMN note SET COMPRESSION pglz;
+             ALTER INDEX orders_pkey SET (fillfactor = 70);
+             ALTER TABLE orders ENABLE ROW LEVEL SECURITY;
+             GRANT SELECT ON orders TO PUBLIC;
+             CLUSTER orders USING orders_pkey;
+             CREATE STATISTICS orders_stats (dependencies) ON note, code FROM orders;",
+        )
+        .expect("the database");
+    let output = Command::new(env!("CARGO_BIN_EXE_trellisc"))
+        .args(["import", "--db", &url])
+        .output()
+        .expect("trellisc import");
+    assert_eq!(output.status.code(), Some(0));
+    let warned = String::from_utf8_lossy(&output.stderr);
+    for expected in [
+        "statistics target 500 of column public.orders.note",
+        "storage external of column public.orders.payload",
+        "compression pglz of column public.orders.note",
+        "storage parameters of the index of constraint orders_pkey on public.orders",
+        "row-level security of table public.orders",
+        "privileges granted on table public.orders",
+        "CLUSTER ON index orders_pkey of table public.orders",
+        "extended statistics public.orders_stats",
+    ] {
+        assert!(warned.contains(expected), "{expected:?} in:\n{warned}");
+    }
+    let source = String::from_utf8_lossy(&output.stdout);
+    assert!(source.contains("table orders"), "{source}");
+}

@@ -152,7 +152,7 @@ async fn read(
         queries::index_expressions(),
         queries::operator_classes(),
         queries::collations_and_operators(),
-        queries::unmanaged(),
+        queries::unmanaged(major),
         queries::dependencies(),
     ];
     let query = |i: usize| {

@@ -236,10 +236,22 @@ WHERE oid IN (SELECT unnest(conexclop) FROM pg_constraint WHERE contype = 'x')"
 }
 
 /// What trellisc does not manage yet, by kind and name, so that a diff or
-/// an import can say so instead of losing it silently.
-pub fn unmanaged() -> String {
+/// an import can say so instead of losing it silently: objects of other
+/// kinds, and properties of managed tables, columns and indexes that the
+/// language has no form for.
+pub fn unmanaged(major: u32) -> String {
+    let compression = if major >= 14 {
+        "UNION ALL
+    SELECT 'compression ' || CASE a.attcompression WHEN 'l' THEN 'lz4' ELSE 'pglz' END || ' of column',
+           quote_ident(t.nspname) || '.' || quote_ident(t.relname) || '.' || quote_ident(a.attname)
+    FROM pg_attribute a JOIN tables t ON t.oid = a.attrelid
+    WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attcompression <> ''"
+    } else {
+        ""
+    };
+    let tables = tables_cte();
     format!(
-        "WITH {NAMESPACES},
+        "WITH {tables},
 members AS (SELECT objid FROM pg_depend WHERE deptype = 'e')
 SELECT kind, name FROM (
     SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
@@ -270,6 +282,48 @@ SELECT kind, name FROM (
            quote_ident(n.nspname) || '.' || quote_ident(t.typname)
     FROM pg_type t JOIN namespaces n ON n.oid = t.typnamespace
     WHERE t.typtype IN ('d', 'r') AND t.oid NOT IN (SELECT objid FROM members)
+    UNION ALL
+    SELECT 'tablespace ' || quote_ident(ts.spcname) || ' of table', quote_ident(t.nspname) || '.' || quote_ident(t.relname)
+    FROM tables t JOIN pg_class c ON c.oid = t.oid JOIN pg_tablespace ts ON ts.oid = c.reltablespace
+    UNION ALL
+    SELECT 'tablespace ' || quote_ident(ts.spcname) || ' of index', quote_ident(t.nspname) || '.' || quote_ident(ic.relname)
+    FROM pg_index i JOIN tables t ON t.oid = i.indrelid JOIN pg_class ic ON ic.oid = i.indexrelid
+    JOIN pg_tablespace ts ON ts.oid = ic.reltablespace
+    UNION ALL
+    SELECT 'access method ' || quote_ident(am.amname) || ' of table', quote_ident(t.nspname) || '.' || quote_ident(t.relname)
+    FROM tables t JOIN pg_class c ON c.oid = t.oid JOIN pg_am am ON am.oid = c.relam
+    WHERE am.amname <> 'heap'
+    UNION ALL
+    SELECT 'row-level security of table', quote_ident(t.nspname) || '.' || quote_ident(t.relname)
+    FROM tables t JOIN pg_class c ON c.oid = t.oid
+    WHERE c.relrowsecurity OR c.relforcerowsecurity
+    UNION ALL
+    SELECT 'privileges granted on table', quote_ident(t.nspname) || '.' || quote_ident(t.relname)
+    FROM tables t JOIN pg_class c ON c.oid = t.oid
+    WHERE c.relacl IS NOT NULL
+    UNION ALL
+    SELECT 'CLUSTER ON index ' || quote_ident(ic.relname) || ' of table', quote_ident(t.nspname) || '.' || quote_ident(t.relname)
+    FROM pg_index i JOIN tables t ON t.oid = i.indrelid JOIN pg_class ic ON ic.oid = i.indexrelid
+    WHERE i.indisclustered
+    UNION ALL
+    SELECT 'statistics target ' || a.attstattarget::text || ' of column',
+           quote_ident(t.nspname) || '.' || quote_ident(t.relname) || '.' || quote_ident(a.attname)
+    FROM pg_attribute a JOIN tables t ON t.oid = a.attrelid
+    WHERE a.attnum > 0 AND NOT a.attisdropped AND coalesce(a.attstattarget::int, -1) >= 0
+    UNION ALL
+    SELECT 'storage ' || CASE a.attstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external' WHEN 'm' THEN 'main' ELSE 'extended' END
+               || ' of column',
+           quote_ident(t.nspname) || '.' || quote_ident(t.relname) || '.' || quote_ident(a.attname)
+    FROM pg_attribute a JOIN tables t ON t.oid = a.attrelid JOIN pg_type ty ON ty.oid = a.atttypid
+    WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attstorage <> ty.typstorage
+    {compression}
+    UNION ALL
+    SELECT 'storage parameters of the index of constraint', quote_ident(con.conname) || ' on ' || quote_ident(t.nspname) || '.' || quote_ident(t.relname)
+    FROM pg_constraint con JOIN tables t ON t.oid = con.conrelid JOIN pg_class ic ON ic.oid = con.conindid
+    WHERE con.contype IN ('p', 'u') AND ic.reloptions IS NOT NULL
+    UNION ALL
+    SELECT 'extended statistics', quote_ident(n.nspname) || '.' || quote_ident(s.stxname)
+    FROM pg_statistic_ext s JOIN namespaces n ON n.oid = s.stxnamespace
 ) u
 ORDER BY 1, 2"
     )
