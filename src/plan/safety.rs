@@ -17,6 +17,8 @@ pub enum FindingKind {
     Irreversible,
     /// A drop and an add of the same shape: probably a rename without `was`.
     LikelyRename,
+    /// Worth knowing, neither risky nor destructive.
+    Note,
 }
 
 impl FindingKind {
@@ -27,6 +29,7 @@ impl FindingKind {
             FindingKind::Risky => "risky",
             FindingKind::Irreversible => "irreversible",
             FindingKind::LikelyRename => "likely rename",
+            FindingKind::Note => "note",
         }
     }
 }
@@ -221,6 +224,24 @@ pub(super) fn analyse(
                     ),
                     Some("give the column a default, or add it nullable, fill it, then make it not null".into()),
                     column.origin,
+                )
+            }
+            Change::AddConstraint { table, constraint }
+                if constraint.not_valid
+                    && from
+                        .tables
+                        .get(table)
+                        .and_then(|t| t.constraints.get(&constraint.name))
+                        .is_some_and(|c| !c.not_valid) =>
+            {
+                add(
+                    FindingKind::Note,
+                    format!(
+                        "constraint {} of {table} is dropped and added NOT VALID: PostgreSQL cannot mark a validated constraint not valid; rows already there are no longer checked by it",
+                        constraint.name.as_str()
+                    ),
+                    None,
+                    constraint.origin,
                 )
             }
             Change::ReplaceCheck { table, new, .. } if !options.online => add(
