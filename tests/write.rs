@@ -851,7 +851,6 @@ fn reflected_collisions_come_back_the_same() {
 /// so reflection finds names that the rule would not give. The language has
 /// `sequence name` for them, but lowering does not take it yet.
 #[test]
-#[ignore = "lowering ignores the identity option `sequence name`"]
 fn identity_sequence_names_come_back_the_same() {
     let invoices = qualified("public", "invoices");
     let mut id = column("id", builtin("bigint"), true);

@@ -810,11 +810,22 @@ impl Lowerer {
                     if let Some(first) = identity_span.replace(constraint.span) {
                         self.twice(constraint.span, first, "identity");
                     }
+                    // `sequence name` as written; otherwise named with the
+                    // table's other generated names (an empty name until then).
+                    let mut sequence_name = QualifiedName::new(pending.table.name.schema.clone(), Ident::new(""));
+                    for option in options.iter() {
+                        if let SequenceOptionKind::SequenceName(written) = &option.kind {
+                            let schema = match &written.schema {
+                                Some(s) => self.ident(s),
+                                None => pending.table.name.schema.clone(),
+                            };
+                            sequence_name = QualifiedName::new(schema, self.ident(&written.name));
+                        }
+                    }
                     let (options, _) = self.sequence_options(options, constraint.span, Some(&data_type));
                     column.identity = Some(Box::new(Identity {
                         always: *always,
-                        // Named with the table's other generated names.
-                        sequence_name: QualifiedName::new(pending.table.name.schema.clone(), Ident::new("")),
+                        sequence_name,
                         options,
                     }));
                     column.not_null = true;
@@ -1392,15 +1403,29 @@ impl Lowerer {
             let schema = pending.table.name.schema.clone();
             // Owned sequences are named while the table is being created.
             for column_name in pending.identities.clone() {
+                let Some(identity) = pending
+                    .table
+                    .columns
+                    .iter_mut()
+                    .find(|c| c.name == column_name)
+                    .and_then(|c| c.identity.as_mut())
+                else {
+                    continue;
+                };
+                if !identity.sequence_name.name.as_str().is_empty() {
+                    // Written with `sequence name`: it takes its place.
+                    if identity.sequence_name.schema == schema {
+                        namespace
+                            .relations
+                            .insert(identity.sequence_name.name.as_str().to_string(), Origin(None));
+                    }
+                    continue;
+                }
                 let sequence = choose_name(&table, Some(column_name.as_str()), "seq", |n| {
                     namespace.relations.contains_key(n)
                 });
                 namespace.relations.insert(sequence.as_str().to_string(), Origin(None));
-                if let Some(column) = pending.table.columns.iter_mut().find(|c| c.name == column_name) {
-                    if let Some(identity) = &mut column.identity {
-                        identity.sequence_name = QualifiedName::new(schema.clone(), sequence);
-                    }
-                }
+                identity.sequence_name = QualifiedName::new(schema.clone(), sequence);
             }
             for (column_name, data_type) in std::mem::take(&mut pending.serials) {
                 let sequence = choose_name(&table, Some(column_name.as_str()), "seq", |n| {
