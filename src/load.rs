@@ -77,40 +77,10 @@ type FileResult = (Option<syntax::LoweredFile>, Vec<Diagnostic>);
 /// file's syntax tree is dropped as soon as it is lowered. Results come back
 /// in file order.
 fn parse_and_lower(sources: &Sources, ids: &[FileId], options: &LowerOptions) -> Vec<FileResult> {
-    let one = |id: FileId| {
+    crate::parallel::map(ids, |&id| {
         let (file, diagnostics) = syntax::parse_file(id, sources.text(id));
         (file.map(|f| syntax::lower_file(f, options)), diagnostics)
-    };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(ids.len())
-        .max(1);
-    if threads == 1 {
-        return ids.iter().map(|&id| one(id)).collect();
-    }
-    // Small interleaved chunks keep both threads busy to the end.
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<(usize, FileResult)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(&id) = ids.get(i) else { break };
-                        done.push((i, one(id)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-            .collect()
-    });
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, r)| r).collect()
+    })
 }
 
 /// Compiles some files of `sources` as one schema (the others may belong to

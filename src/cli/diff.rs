@@ -104,13 +104,7 @@ pub(super) fn run(args: DiffArgs, color: Color) -> u8 {
                 );
                 return 1;
             }
-            let refused = refusals(&upgrade);
-            if !refused.is_empty() && !args.allow_destructive {
-                diagnostics.extend(refused);
-                print_diagnostics(&sources, &diagnostics, color);
-                eprintln!(
-                    "nothing written: the change is destructive (rerun with --allow-destructive to accept the data loss)"
-                );
+            if refuse_destructive(&upgrade, args.allow_destructive, &sources, &mut diagnostics, color) {
                 return 1;
             }
             print_diagnostics(&sources, &diagnostics, color);
@@ -158,8 +152,27 @@ pub(super) fn blocked_steps(plan: &Plan, dependencies: &[Dependency]) -> Vec<Dia
         .collect()
 }
 
+/// Prints the destructive findings (and the diagnostics so far) and says
+/// nothing is written, unless they are allowed; whether it refused.
+pub(super) fn refuse_destructive(
+    upgrade: &Plan,
+    allowed: bool,
+    sources: &Sources,
+    diagnostics: &mut Vec<Diagnostic>,
+    color: Color,
+) -> bool {
+    let refused = refusals(upgrade);
+    if refused.is_empty() || allowed {
+        return false;
+    }
+    diagnostics.extend(refused);
+    print_diagnostics(sources, diagnostics, color);
+    eprintln!("nothing written: the change is destructive (rerun with --allow-destructive to accept the data loss)");
+    true
+}
+
 /// Each destructive finding as a diagnostic at the object's source.
-pub(super) fn refusals(plan: &Plan) -> Vec<Diagnostic> {
+fn refusals(plan: &Plan) -> Vec<Diagnostic> {
     plan.destructive()
         .map(|finding| {
             let mut diagnostic = Diagnostic::new(Code::DestructiveChange, finding.message.clone());

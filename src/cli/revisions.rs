@@ -165,13 +165,7 @@ pub(super) fn revision(args: RevisionArgs, color: Color) -> u8 {
             println!("no changes: the schema is the same as at {at}; nothing written");
             return 0;
         }
-        let refused = super::diff::refusals(&upgrade);
-        if !refused.is_empty() && !args.allow_destructive {
-            diagnostics.extend(refused);
-            print_diagnostics(&sources, &diagnostics, color);
-            eprintln!(
-                "nothing written: the change is destructive (rerun with --allow-destructive to accept the data loss)"
-            );
+        if super::diff::refuse_destructive(&upgrade, args.allow_destructive, &sources, &mut diagnostics, color) {
             return 1;
         }
         print_diagnostics(&sources, &diagnostics, color);

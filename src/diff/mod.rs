@@ -133,13 +133,7 @@ fn enums(old: &Schema, new: &Schema, renames: &Renames, changes: &mut Vec<Change
 /// that existed before: rows move to a renamed label; a removed label is
 /// guarded (the upgrade stops if rows still hold it).
 fn check_labels(old: &Schema, new: &Schema, before: &Enum, after: &Enum, renames: &Renames, changes: &mut Vec<Change>) {
-    let label_renames = renames.labels.get(&after.name);
-    let old_name_of = |label: &str| -> String {
-        label_renames
-            .and_then(|r| r.get(label))
-            .cloned()
-            .unwrap_or_else(|| label.to_string())
-    };
+    let old_name_of = |label: &str| renames.old_label(&after.name, label);
     let moved: Vec<(String, String)> = after
         .labels
         .iter()
@@ -212,13 +206,7 @@ fn enum_columns(schema: &Schema, enum_name: &QualifiedName) -> Vec<EnumColumn> {
 /// Labels: renames, then additions at their place; removals or a new order
 /// need the type recreated.
 fn enum_labels(before: &Enum, after: &Enum, renames: &Renames, new: &Schema, changes: &mut Vec<Change>) {
-    let label_renames = renames.labels.get(&after.name);
-    let old_name_of = |label: &str| -> String {
-        label_renames
-            .and_then(|r| r.get(label))
-            .cloned()
-            .unwrap_or_else(|| label.to_string())
-    };
+    let old_name_of = |label: &str| renames.old_label(&after.name, label);
     let old_labels: Vec<&str> = before.labels.iter().map(|l| l.name.as_str()).collect();
     // New labels in old names where they existed before.
     let kept: Vec<(String, String)> = after

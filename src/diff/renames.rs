@@ -18,6 +18,15 @@ pub struct Renames {
 }
 
 impl Renames {
+    /// The name a label of an enum (by its new name) had before.
+    pub fn old_label(&self, enum_name: &QualifiedName, label: &str) -> String {
+        self.labels
+            .get(enum_name)
+            .and_then(|r| r.get(label))
+            .cloned()
+            .unwrap_or_else(|| label.to_string())
+    }
+
     /// The renames `new` declares that `old` makes real: the old name exists
     /// in `old` and the new name does not (a hint already applied, or naming
     /// nothing, is not a rename).

@@ -57,40 +57,17 @@ fn parse_range(
     Ok((Some(source), builder.diagnostics))
 }
 
-/// Parses the pieces, two or more threads at a time; None when one does not
-/// parse.
+/// Parses the pieces on as many threads as there are cores; None when one
+/// does not parse.
 fn parse_pieces(file: FileId, text: &str, line_starts: &[usize], pieces: &[std::ops::Range<usize>]) -> Option<Parsed> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(pieces.len());
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<(usize, Option<Parsed>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(range) = pieces.get(i) else { break };
-                        done.push((i, parse_range(file, text, line_starts, range.clone()).ok()));
-                    }
-                    done
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-            .collect()
-    });
-    results.sort_by_key(|(i, _)| *i);
+    let results = crate::parallel::map(pieces, |range| parse_range(file, text, line_starts, range.clone()).ok());
     let mut whole = SourceFile {
         file,
         declarations: Vec::new(),
         trailing_docs: Vec::new(),
     };
     let mut diagnostics = Vec::new();
-    for (_, result) in results {
+    for result in results {
         let (source, found) = result?;
         let source = source?;
         whole.declarations.extend(source.declarations);

@@ -25,33 +25,7 @@
 
 const fs = require('fs');
 const path = require('path');
-const vsctm = require('vscode-textmate');
-const oniguruma = require('vscode-oniguruma');
-
-const ROOT_SCOPE = 'source.trellis';
-const GRAMMAR = path.join(__dirname, '..', 'syntaxes', 'trellis.tmLanguage.json');
-
-// Loads the grammar the same way tokenize.js does (kept in step by hand:
-// tokenize.js runs on require, so it cannot be shared).
-async function loadGrammar() {
-  const wasm = fs.readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm'));
-  const onigLib = oniguruma
-    .loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength))
-    .then(() => ({
-      createOnigScanner: (patterns) => new oniguruma.OnigScanner(patterns),
-      createOnigString: (text) => new oniguruma.OnigString(text),
-    }));
-  const registry = new vsctm.Registry({
-    onigLib,
-    loadGrammar: async (scopeName) =>
-      scopeName === ROOT_SCOPE
-        ? vsctm.parseRawGrammar(fs.readFileSync(GRAMMAR, 'utf8'), GRAMMAR)
-        : null,
-  });
-  const grammar = await registry.loadGrammar(ROOT_SCOPE);
-  if (!grammar) throw new Error(`cannot load ${GRAMMAR}`);
-  return grammar;
-}
+const { ROOT_SCOPE, loadGrammar, INITIAL } = require('./grammar');
 
 // Scope prefix => style. A prefix matches a scope equal to it or starting
 // with it and a dot.
@@ -151,7 +125,7 @@ function parseArgs(argv) {
 function tokenize(grammar, source) {
   const lines = source.split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  let stack = vsctm.INITIAL;
+  let stack = INITIAL;
   return lines.map((raw) => {
     const line = raw.replace(/\r$/, '');
     const result = grammar.tokenizeLine(line, stack);

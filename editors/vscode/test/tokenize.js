@@ -16,33 +16,8 @@
 'use strict';
 
 const fs = require('fs');
-const path = require('path');
-const vsctm = require('vscode-textmate');
-const oniguruma = require('vscode-oniguruma');
-
-const ROOT_SCOPE = 'source.trellis';
-const GRAMMAR = path.join(__dirname, '..', 'syntaxes', 'trellis.tmLanguage.json');
+const { ROOT_SCOPE, loadGrammar, INITIAL } = require('./grammar');
 const EXEMPT = /[\s{}(),;]/g;
-
-async function loadGrammar() {
-  const wasm = fs.readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm'));
-  const onigLib = oniguruma
-    .loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength))
-    .then(() => ({
-      createOnigScanner: (patterns) => new oniguruma.OnigScanner(patterns),
-      createOnigString: (text) => new oniguruma.OnigString(text),
-    }));
-  const registry = new vsctm.Registry({
-    onigLib,
-    loadGrammar: async (scopeName) =>
-      scopeName === ROOT_SCOPE
-        ? vsctm.parseRawGrammar(fs.readFileSync(GRAMMAR, 'utf8'), GRAMMAR)
-        : null,
-  });
-  const grammar = await registry.loadGrammar(ROOT_SCOPE);
-  if (!grammar) throw new Error(`cannot load ${GRAMMAR}`);
-  return grammar;
-}
 
 /// Whether a token's scopes say anything beyond the root and meta regions.
 function isScoped(scopes) {
@@ -53,7 +28,7 @@ function tokenizeFile(grammar, file, out, problems) {
   const lines = fs.readFileSync(file, 'utf8').split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   out.push(`== ${file}`);
-  let stack = vsctm.INITIAL;
+  let stack = INITIAL;
   lines.forEach((raw, index) => {
     const line = raw.replace(/\r$/, '');
     const result = grammar.tokenizeLine(line, stack);
