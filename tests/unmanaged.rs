@@ -176,3 +176,35 @@ fn import_names_the_properties_it_leaves_out() {
     let source = String::from_utf8_lossy(&output.stdout);
     assert!(source.contains("table orders"), "{source}");
 }
+
+/// A function that takes a native enum keeps the type from being dropped or
+/// recreated: reported before any SQL is written.
+#[test]
+fn a_routine_using_an_enum_type_blocks_its_drop() {
+    let url = pg::server().database();
+    pg::server()
+        .psql(
+            &url,
+            "CREATE TYPE order_status AS ENUM ('pending', 'paid');
+             CREATE TABLE orders (id bigint PRIMARY KEY, status order_status NOT NULL);
+             CREATE FUNCTION is_open(s order_status) RETURNS boolean LANGUAGE sql AS $$ SELECT s = 'pending' $$;",
+        )
+        .expect("the database");
+    // Removing a label recreates the type: the old one is dropped at the end.
+    let dir = schema_dir(
+        "enum-type",
+        "enum order_status { 'pending' }\n\ntable orders {\n  id     bigint primary key\n  status order_status not null\n}\n",
+    );
+    let output = diff(&url, &dir);
+    let said = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("enum type order_status is used by function is_open(order_status)"),
+        "{said}"
+    );
+    assert!(
+        said.contains("PostgreSQL would refuse: DROP TYPE public.order_status_old"),
+        "{said}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

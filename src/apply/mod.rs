@@ -374,6 +374,7 @@ impl<'h> Session<'h> {
                 object: &d.object,
                 table: &d.table,
                 column: d.column.as_ref(),
+                on_type: d.on_type,
             })
             .collect();
         // Objects the revision drops itself (edited in by hand) are no

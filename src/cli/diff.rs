@@ -136,6 +136,7 @@ pub(super) fn blocked_steps(plan: &Plan, dependencies: &[Dependency]) -> Vec<Dia
             object: &d.object,
             table: &d.table,
             column: d.column.as_ref(),
+            on_type: d.on_type,
         })
         .collect();
     plan::blocked(plan, &uses)

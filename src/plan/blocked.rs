@@ -12,8 +12,10 @@ use crate::ir::*;
 /// they are in the plan's `from` schema, the database).
 pub struct Use<'a> {
     pub object: &'a str,
+    /// A table, or an enum type when `on_type`.
     pub table: &'a QualifiedName,
     pub column: Option<&'a Ident>,
+    pub on_type: bool,
 }
 
 /// A step that would fail, and why.
@@ -53,7 +55,17 @@ pub fn blocked(plan: &Plan, uses: &[Use]) -> Vec<Blocked> {
         let column = column.map(|c| original_column(&table, c));
         let mut users: Vec<&str> = uses
             .iter()
+            .filter(|u| !u.on_type)
             .filter(|u| *u.table == table && (column.is_none() || u.column.is_none() || u.column == column.as_ref()))
+            .map(|u| u.object)
+            .collect();
+        users.dedup();
+        users
+    };
+    let users_of_type = |name: &QualifiedName| -> Vec<&str> {
+        let mut users: Vec<&str> = uses
+            .iter()
+            .filter(|u| u.on_type && u.table == name)
             .map(|u| u.object)
             .collect();
         users.dedup();
@@ -61,35 +73,68 @@ pub fn blocked(plan: &Plan, uses: &[Use]) -> Vec<Blocked> {
     };
     let mut out = Vec::new();
     for (i, step) in plan.steps.iter().enumerate() {
-        let targets: Vec<(String, Vec<&str>)> = match &step.change {
-            Change::DropTable(table) => vec![(format!("table {}", table.name), users_of(&table.name, None))],
+        // What is at stake, who uses it, and a word of the statement that
+        // would fail.
+        let targets: Vec<(String, Vec<&str>, String)> = match &step.change {
+            Change::DropTable(table) => vec![(
+                format!("table {}", table.name),
+                users_of(&table.name, None),
+                "DROP TABLE".into(),
+            )],
             Change::DropColumn { table, column } => vec![(
                 format!("column {table}.{}", column.name.as_str()),
                 users_of(table, Some(&column.name)),
+                "DROP COLUMN".into(),
             )],
             Change::AlterColumnType { table, column, .. } => vec![(
                 format!("column {table}.{}", column.as_str()),
                 users_of(table, Some(column)),
+                format!("ALTER COLUMN {} TYPE", column.quoted()),
             )],
-            Change::RecreateEnum { columns, .. } => columns
-                .iter()
-                .map(|c| {
-                    (
-                        format!("column {}.{}", c.table, c.column.as_str()),
-                        users_of(&c.table, Some(&c.column)),
-                    )
-                })
-                .collect(),
+            Change::DropEnum(e) if e.storage == EnumStorage::Native => {
+                vec![(
+                    format!("enum type {}", e.name),
+                    users_of_type(&e.name),
+                    "DROP TYPE".into(),
+                )]
+            }
+            Change::RecreateEnum { old, columns, .. } => {
+                let mut targets: Vec<(String, Vec<&str>, String)> = columns
+                    .iter()
+                    .map(|c| {
+                        (
+                            format!("column {}.{}", c.table, c.column.as_str()),
+                            users_of(&c.table, Some(&c.column)),
+                            format!("ALTER COLUMN {} TYPE", c.column.quoted()),
+                        )
+                    })
+                    .collect();
+                // The old type is dropped at the end.
+                if old.storage == EnumStorage::Native {
+                    targets.push((
+                        format!("enum type {}", old.name),
+                        users_of_type(&old.name),
+                        "DROP TYPE".into(),
+                    ));
+                }
+                targets
+            }
             _ => Vec::new(),
         };
-        for (what, users) in targets {
+        for (what, users, word) in targets {
             if users.is_empty() {
                 continue;
             }
-            let statement = crate::render::step_statements(step, plan)
+            let statements: Vec<String> = crate::render::step_statements(step, plan)
                 .into_iter()
                 .map(|s| s.sql)
-                .find(|sql| !sql.starts_with("--") && !sql.starts_with("SET "))
+                .filter(|sql| !sql.starts_with("--") && !sql.starts_with("SET "))
+                .collect();
+            let statement = statements
+                .iter()
+                .find(|sql| sql.contains(&word))
+                .or(statements.first())
+                .cloned()
                 .unwrap_or_default();
             out.push(Blocked {
                 step: i,

@@ -85,9 +85,12 @@ impl Reflected {
 pub struct Dependency {
     /// `view public.order_totals`, `policy own_rows on public.orders`, ...
     pub object: String,
+    /// The table it uses, or the enum type when `on_type`.
     pub table: QualifiedName,
     /// The column it uses; none when it uses the table as a whole.
     pub column: Option<Ident>,
+    /// Whether it uses an enum type (a routine's argument, a view's column).
+    pub on_type: bool,
 }
 
 /// An object of a kind trellisc does not manage.
@@ -116,6 +119,7 @@ fn dependency(row: &Row) -> Result<Dependency, tokio_postgres::Error> {
         object: format!("{} {}", get::<String>(row, 0)?, get::<String>(row, 1)?),
         table: QualifiedName::new(Ident::new(get::<String>(row, 2)?), Ident::new(get::<String>(row, 3)?)),
         column: column.map(Ident::new),
+        on_type: get(row, 5)?,
     })
 }
 

@@ -336,7 +336,7 @@ ORDER BY 1, 2"
 pub fn dependencies() -> String {
     format!(
         "WITH {NAMESPACES}
-SELECT DISTINCT kind, name, nspname::text, relname::text, attname::text FROM (
+SELECT DISTINCT kind, name, nspname::text, relname::text, attname::text, is_type FROM (
     SELECT CASE d.classid
                WHEN 'pg_rewrite'::regclass THEN CASE vc.relkind WHEN 'm' THEN 'materialized view' ELSE 'view' END
                WHEN 'pg_trigger'::regclass THEN 'trigger'
@@ -347,7 +347,7 @@ SELECT DISTINCT kind, name, nspname::text, relname::text, attname::text FROM (
                WHEN 'pg_trigger'::regclass THEN quote_ident(tg.tgname) || ' on ' || tg.tgrelid::regclass::text
                WHEN 'pg_policy'::regclass THEN quote_ident(po.polname) || ' on ' || po.polrelid::regclass::text
                ELSE d.objid::regprocedure::text END AS name,
-           n.nspname, c.relname, a.attname
+           n.nspname, c.relname, a.attname, false AS is_type
     FROM pg_depend d
     JOIN pg_class c ON d.refclassid = 'pg_class'::regclass AND c.oid = d.refobjid AND c.relkind = 'r'
     JOIN namespaces n ON n.oid = c.relnamespace
@@ -362,6 +362,23 @@ SELECT DISTINCT kind, name, nspname::text, relname::text, attname::text FROM (
       AND d.classid IN ('pg_rewrite'::regclass, 'pg_trigger'::regclass, 'pg_policy'::regclass, 'pg_proc'::regclass)
       AND (d.classid <> 'pg_rewrite'::regclass OR vc.oid <> c.oid)
       AND (d.classid <> 'pg_trigger'::regclass OR NOT tg.tgisinternal)
+    UNION ALL
+    -- Routines (arguments, results) and views (columns) of an enum type.
+    SELECT CASE d.classid WHEN 'pg_rewrite'::regclass
+               THEN CASE vc.relkind WHEN 'm' THEN 'materialized view' ELSE 'view' END
+               ELSE CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END END,
+           CASE d.classid WHEN 'pg_rewrite'::regclass THEN quote_ident(vn.nspname) || '.' || quote_ident(vc.relname)
+               ELSE d.objid::regprocedure::text END,
+           n.nspname, t.typname, NULL, true
+    FROM pg_depend d
+    JOIN pg_type t ON d.refclassid = 'pg_type'::regclass AND t.oid = d.refobjid AND t.typtype = 'e'
+    JOIN namespaces n ON n.oid = t.typnamespace
+    LEFT JOIN pg_rewrite r ON d.classid = 'pg_rewrite'::regclass AND r.oid = d.objid
+    LEFT JOIN pg_class vc ON vc.oid = r.ev_class
+    LEFT JOIN pg_namespace vn ON vn.oid = vc.relnamespace
+    LEFT JOIN pg_proc p ON d.classid = 'pg_proc'::regclass AND p.oid = d.objid
+    WHERE d.deptype = 'n' AND d.classid IN ('pg_rewrite'::regclass, 'pg_proc'::regclass)
+      AND (d.classid <> 'pg_rewrite'::regclass OR vc.relkind IN ('v', 'm'))
 ) deps
 ORDER BY 1, 2, 3, 4, 5"
     )
