@@ -96,14 +96,14 @@ fn changes_the_unmanaged_objects_would_block_are_refused_by_name() {
 fn changes_they_allow_go_through_and_leave_them_alone() {
     let url = pg::server().database();
     pg::server().psql(&url, DATABASE).expect("the database");
-    // A rename is followed by views and policies; a new column and a new
-    // index do not concern them.
+    // A rename is followed by views and policies; a dropped column none of
+    // them uses, a new column and a new index do not concern them.
     let changed = KEPT
         .replace(
             "  total  numeric(12,2) not null",
             "  amount numeric(12,2) not null was total",
         )
-        .replace("  note   text\n", "  note   text\n  extra  int\n")
+        .replace("  note   text\n", "  extra  int\n")
         .replace("  status text\n", "  status text\n\n  index orders_owner (owner)\n");
     let dir = schema_dir("allowed", &changed);
     let output = diff(&url, &dir);
@@ -133,6 +133,19 @@ fn changes_they_allow_go_through_and_leave_them_alone() {
         )
         .expect("policy");
     assert_eq!(left.trim(), "1");
+    let kept = pg::server()
+        .psql(
+            &url,
+            "\\pset tuples_only on\nSELECT (SELECT count(*) FROM pg_trigger WHERE tgname = 'status_changed') || ',' \
+             || (SELECT count(*) FROM pg_views WHERE viewname IN ('order_totals', 'audit_all')) || ',' \
+             || (SELECT count(*) FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'note');",
+        )
+        .expect("what is left");
+    assert_eq!(
+        kept.trim(),
+        "1,2,0",
+        "the trigger and views stay, the unrelated column goes"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
