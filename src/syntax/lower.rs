@@ -1171,7 +1171,7 @@ impl Lowerer {
                                 .method
                                 .as_ref()
                                 .map(|m| Ident::from_source(&m.text))
-                                .unwrap_or_else(|| Ident::new("gist")),
+                                .unwrap_or_else(|| Ident::new("btree")),
                             elements,
                             include,
                             storage_params: self.storage_params(&exclusion.with),

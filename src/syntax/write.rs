@@ -519,7 +519,7 @@ impl<'a> Writer<'a> {
             }
             ConstraintKind::Exclusion(exclusion) => {
                 out.push_str("exclude");
-                if exclusion.method.as_str() != "gist" {
+                if exclusion.method.as_str() != "btree" {
                     let _ = write!(out, " using {}", exclusion.method.quoted());
                 }
                 let elements: Vec<String> = exclusion

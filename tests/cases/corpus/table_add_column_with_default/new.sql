@@ -1,0 +1,6 @@
+CREATE TABLE customers (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    email text NOT NULL UNIQUE,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    active boolean NOT NULL DEFAULT true
+);

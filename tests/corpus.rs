@@ -1,0 +1,167 @@
+//! The fidelity corpus (tests/cases/corpus): pairs of plain SQL schemas, as
+//! people write them by hand, each run database to database through the
+//! `trellisc` binary in both directions on the real server.
+//!
+//! For a pair `old.sql` / `new.sql`: a database is made from each, and
+//! `trellisc diff --from OLD_DB --to NEW_DB` writes the SQL that is run on
+//! the old one. Then `trellisc diff` between the two must find nothing, and
+//! `pg_dump --schema-only` of the two must be identical. The same again from
+//! the upgraded database back to a fresh copy of `old.sql`.
+//!
+//! `TRELLIS_CORPUS=part` runs only the pairs whose folder name contains
+//! `part`. Every pair runs; the failures are reported together.
+
+mod common;
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use support::pg;
+
+fn pairs() -> Vec<PathBuf> {
+    let dir = common::root().join("tests/cases/corpus");
+    let filter = std::env::var("TRELLIS_CORPUS").unwrap_or_default();
+    let mut pairs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| p.is_dir())
+        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().contains(&filter)))
+        .collect();
+    pairs.sort();
+    pairs
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+}
+
+/// `pg_dump --schema-only`, without the lines that change on every run.
+fn dump(server: &pg::Server, url: &str) -> Result<String, String> {
+    let output = Command::new(server.program("pg_dump"))
+        .args(["--schema-only", "--no-owner", "-d", url])
+        .output()
+        .map_err(|e| format!("run pg_dump: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("pg_dump: {}", String::from_utf8_lossy(&output.stderr)));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|l| !l.starts_with("\\restrict") && !l.starts_with("\\unrestrict"))
+        .map(|l| format!("{l}\n"))
+        .collect())
+}
+
+/// `trellisc diff --from FROM --to TO --allow-destructive`: the SQL, or an
+/// error with what the program said.
+fn diff(from: &str, to: &str) -> Result<(String, bool), String> {
+    let output = Command::new(env!("CARGO_BIN_EXE_trellisc"))
+        .args([
+            "diff",
+            "--color",
+            "never",
+            "--allow-destructive",
+            "--from",
+            from,
+            "--to",
+            to,
+        ])
+        .output()
+        .map_err(|e| format!("run trellisc: {e}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    match output.status.code() {
+        Some(0) => Ok((stdout, false)),
+        Some(2) => Ok((stdout, true)),
+        _ => Err(format!(
+            "trellisc diff failed ({}):\n{}{stdout}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        )),
+    }
+}
+
+/// One direction: take `current` to what `target` is.
+fn converge(server: &pg::Server, current: &str, target: &str) -> Result<(), String> {
+    let (sql, _) = diff(current, target)?;
+    server
+        .psql(current, &sql)
+        .map_err(|e| format!("the plan does not apply: {e}\n--- plan ---\n{sql}"))?;
+    let (again, differs) = diff(current, target)?;
+    if differs {
+        return Err(format!(
+            "not converged: a second diff still has work:\n{again}\n--- first plan ---\n{sql}"
+        ));
+    }
+    let (before, after) = (dump(server, current)?, dump(server, target)?);
+    if before != after {
+        let diff = similar::TextDiff::from_lines(&before, &after);
+        return Err(format!(
+            "pg_dump --schema-only differs (- upgraded, + target):\n{}\n--- plan ---\n{sql}",
+            diff.unified_diff().context_radius(2)
+        ));
+    }
+    Ok(())
+}
+
+fn database(server: &pg::Server, sql: &str, what: &str) -> Result<String, String> {
+    let url = server.database();
+    server
+        .psql(&url, sql)
+        .map_err(|e| format!("{what} does not run on PostgreSQL: {e}"))?;
+    Ok(url)
+}
+
+fn check_pair(server: &pg::Server, dir: &Path) -> Result<(), String> {
+    let old = read(&dir.join("old.sql"));
+    let new = read(&dir.join("new.sql"));
+    let (a, b) = (database(server, &old, "old.sql")?, database(server, &new, "new.sql")?);
+    converge(server, &a, &b).map_err(|e| format!("old -> new: {e}"))?;
+    let c = database(server, &old, "old.sql")?;
+    converge(server, &a, &c).map_err(|e| format!("new -> old: {e}"))?;
+    for url in [a, b, c] {
+        if let Some(name) = url.rsplit('/').next() {
+            let _ = server.psql(
+                &format!("{}/postgres", server.base_url()),
+                &format!("DROP DATABASE IF EXISTS {name}"),
+            );
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn every_pair_converges_both_ways_to_an_identical_dump() {
+    let server = pg::server();
+    let pairs = pairs();
+    assert!(!pairs.is_empty(), "no corpus pairs (TRELLIS_CORPUS filters them)");
+    let next = AtomicUsize::new(0);
+    let failures = Mutex::new(Vec::new());
+    // The server does most of the work; a few pairs at once keep it busy.
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                while let Some(dir) = pairs.get(next.fetch_add(1, Ordering::SeqCst)) {
+                    if let Err(error) = check_pair(server, dir) {
+                        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned());
+                        failures
+                            .lock()
+                            .expect("no thread panics holding the lock")
+                            .push(format!("{}: {error}", name.unwrap_or_default()));
+                    }
+                }
+            });
+        }
+    });
+    let mut failures = failures.into_inner().expect("no thread panicked");
+    failures.sort();
+    assert!(
+        failures.is_empty(),
+        "{} of {} pairs do not converge:\n\n{}",
+        failures.len(),
+        pairs.len(),
+        failures.join("\n\n")
+    );
+    eprintln!("{} pairs converge both ways", pairs.len());
+}
