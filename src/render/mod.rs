@@ -184,11 +184,17 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
         }
         Change::DropSequence(s) => out.push(Statement::new(format!("DROP SEQUENCE {};", s.name.quoted()))),
         Change::RenameSequence { from, to } => out.extend(rename_in_schema("SEQUENCE", from, to)),
-        Change::AlterSequence { name, old, new } => out.push(Statement::new(format!(
-            "ALTER SEQUENCE {}{};",
-            name.quoted(),
-            ddl::sequence_options(new, Some(old))
-        ))),
+        Change::AlterSequence { name, old, new } => {
+            let regclass = format!("{}::regclass", literal(&name.quoted()));
+            if let Some(sql) = ddl::bring_into_range(&regclass, new, old) {
+                out.push(Statement::new(sql));
+            }
+            out.push(Statement::new(format!(
+                "ALTER SEQUENCE {}{};",
+                name.quoted(),
+                ddl::sequence_options(new, Some(old))
+            )));
+        }
         Change::SetSequenceOwner { name, owner } => out.push(Statement::new(match owner {
             Some((table, column)) => format!(
                 "ALTER SEQUENCE {} OWNED BY {}.{};",
@@ -347,6 +353,14 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
                 ));
             }
             parts.extend(ddl::identity_option_sets(&new.options, &old.options));
+            let regclass = format!(
+                "pg_get_serial_sequence({}, {})::regclass",
+                literal(&table.quoted()),
+                literal(column.as_str())
+            );
+            if let Some(sql) = ddl::bring_into_range(&regclass, &new.options, &old.options) {
+                out.push(Statement::new(sql));
+            }
             out.push(Statement::new(format!(
                 "ALTER TABLE {} ALTER COLUMN {} {};",
                 table.quoted(),

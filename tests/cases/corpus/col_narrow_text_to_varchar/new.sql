@@ -1,0 +1,5 @@
+CREATE TABLE coupons (
+    id integer PRIMARY KEY,
+    code varchar(20) NOT NULL UNIQUE,
+    description text
+);

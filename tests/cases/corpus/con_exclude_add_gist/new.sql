@@ -1,0 +1,14 @@
+CREATE EXTENSION IF NOT EXISTS btree_gist;
+
+CREATE TABLE rooms (
+    id integer PRIMARY KEY,
+    name text NOT NULL
+);
+
+CREATE TABLE bookings (
+    id bigserial PRIMARY KEY,
+    room_id integer NOT NULL REFERENCES rooms (id),
+    during tstzrange NOT NULL,
+    booked_by text NOT NULL,
+    CONSTRAINT bookings_no_overlap EXCLUDE USING gist (room_id WITH =, during WITH &&)
+);

@@ -1,0 +1,15 @@
+CREATE EXTENSION IF NOT EXISTS btree_gist;
+
+CREATE TABLE reservations (
+    id bigint PRIMARY KEY,
+    table_no integer NOT NULL,
+    seated tsrange NOT NULL,
+    cancelled boolean NOT NULL DEFAULT false,
+    CONSTRAINT reservations_table_no_seated_excl EXCLUDE USING gist (table_no WITH =, seated WITH &&) WHERE (NOT cancelled)
+);
+
+CREATE TABLE staff_shifts (
+    id bigint PRIMARY KEY,
+    staff_id integer NOT NULL,
+    shift daterange NOT NULL
+);

@@ -1,0 +1,17 @@
+CREATE TABLE orders (
+    id integer PRIMARY KEY,
+    placed_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE order_items (
+    id integer PRIMARY KEY,
+    order_id integer NOT NULL,
+    product_name text NOT NULL,
+    quantity integer NOT NULL DEFAULT 1
+);
+
+CREATE INDEX order_items_order_id_idx ON order_items (order_id);
+
+ALTER TABLE order_items
+    ADD CONSTRAINT order_items_order_id_fkey FOREIGN KEY (order_id)
+    REFERENCES orders (id) ON UPDATE CASCADE ON DELETE CASCADE;

@@ -1,0 +1,13 @@
+-- Add, change and remove COMMENT ON INDEX on three indexes.
+CREATE TABLE shipments (
+    id bigserial PRIMARY KEY,
+    order_id bigint NOT NULL,
+    carrier text NOT NULL,
+    tracking_no text,
+    shipped_at timestamptz
+);
+CREATE INDEX shipments_order_idx ON shipments (order_id);
+CREATE INDEX shipments_carrier_idx ON shipments (carrier);
+CREATE UNIQUE INDEX shipments_tracking_key ON shipments (tracking_no);
+COMMENT ON INDEX shipments_carrier_idx IS 'Used by the carrier dashboard';
+COMMENT ON INDEX shipments_tracking_key IS 'Tracking numbers are unique per carrier account';

@@ -1,0 +1,9 @@
+-- Change a multi-column index into one mixing plain columns and expressions.
+CREATE TABLE orders (
+    id bigserial PRIMARY KEY,
+    customer_id bigint NOT NULL,
+    status varchar(20) NOT NULL,
+    total_cents bigint NOT NULL,
+    shipped_on date
+);
+CREATE INDEX orders_lookup_idx ON orders (customer_id, status);

@@ -1,0 +1,11 @@
+CREATE TABLE documents (
+    id bigserial PRIMARY KEY,
+    title text NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    attrs jsonb NOT NULL DEFAULT '{}',
+    labels text[]
+);
+CREATE INDEX documents_updated_idx ON documents (updated_at) WITH (fillfactor = 90);
+CREATE INDEX documents_title_idx ON documents (title);
+CREATE INDEX documents_attrs_gin ON documents USING gin (attrs) WITH (fastupdate = on, gin_pending_list_limit = 2048);
+CREATE INDEX documents_labels_gin ON documents USING gin (labels) WITH (fastupdate = off);

@@ -1,0 +1,4 @@
+CREATE TABLE orders (
+    id bigserial PRIMARY KEY,
+    total numeric(12,2) NOT NULL
+);

@@ -1,0 +1,6 @@
+CREATE SEQUENCE ticket_seq AS bigint INCREMENT BY 5 MINVALUE 1 MAXVALUE 500000 START WITH 1 CACHE 50 CYCLE;
+
+CREATE TABLE tickets (
+    id bigint PRIMARY KEY,
+    subject text NOT NULL
+);

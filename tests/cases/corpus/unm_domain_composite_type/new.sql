@@ -1,0 +1,14 @@
+CREATE DOMAIN us_postal_code AS text
+    CHECK (VALUE ~ '^\d{5}$' OR VALUE ~ '^\d{5}-\d{4}$');
+
+CREATE TYPE money_amount AS (
+    amount numeric(12,2),
+    currency char(3)
+);
+
+CREATE TABLE warehouses (
+    id integer PRIMARY KEY,
+    name text NOT NULL,
+    capacity integer,
+    CONSTRAINT warehouses_capacity_positive CHECK (capacity > 0)
+);
