@@ -270,6 +270,7 @@ codes! {
     DuplicateLabel = "E0107", Error, "an enum lists the same label twice";
     DuplicateExtension = "E0108", Error, "an extension is declared twice";
     DuplicateOption = "E0109", Error, "an option or clause is given twice";
+    DuplicateSchema = "E0110", Error, "a schema is declared twice";
     UnknownTable = "E0201", Error, "a reference names a table that is not declared";
     UnknownColumn = "E0202", Error, "a reference names a column the table does not have";
     ForeignKeyArity = "E0203", Error, "a foreign key has a different number of columns than it references";

@@ -19,6 +19,10 @@ pub enum LabelPosition {
 pub enum Change {
     CreateSchema(Ident),
     DropSchema(Ident),
+    CommentOnSchema {
+        name: Ident,
+        comment: Option<String>,
+    },
     CreateExtension(Extension),
     DropExtension(Extension),
     AlterExtensionVersion {

@@ -45,6 +45,24 @@ fn schemas(old: &Schema, new: &Schema, changes: &mut Vec<Change>) {
     for name in before.difference(&after).filter(|n| **n != public) {
         changes.push(Change::DropSchema(name.clone()));
     }
+    let comment_in = |schema: &Schema, name: &Ident| schema.schemas.get(name).and_then(|s| s.comment.clone());
+    // `public` is always there, with or without anything in it.
+    let mut commentable = after.clone();
+    commentable.insert(public.clone());
+    for name in &commentable {
+        let comment = comment_in(new, name);
+        let was = if before.contains(name) || *name == public {
+            comment_in(old, name)
+        } else {
+            None
+        };
+        if comment != was {
+            changes.push(Change::CommentOnSchema {
+                name: name.clone(),
+                comment,
+            });
+        }
+    }
 }
 
 fn extensions(old: &Schema, new: &Schema, changes: &mut Vec<Change>) {

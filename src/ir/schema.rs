@@ -181,6 +181,10 @@ impl Expr {
 /// A whole database schema as trellisc manages it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Schema {
+    /// Schemas declared with `schema NAME` (or, read from a database, every
+    /// schema): they exist even when empty, and carry their comment. Other
+    /// schemas exist because something lives in them.
+    pub schemas: BTreeMap<Ident, DeclaredSchema>,
     pub extensions: BTreeMap<Ident, Extension>,
     pub enums: BTreeMap<QualifiedName, Enum>,
     pub sequences: BTreeMap<QualifiedName, Sequence>,
@@ -233,7 +237,8 @@ impl Schema {
             .chain(self.sequences.keys())
             .chain(self.tables.keys())
             .map(|n| &n.schema);
-        for schema in all.chain(self.extensions.values().filter_map(|e| e.schema.as_ref())) {
+        let extensions = self.extensions.values().filter_map(|e| e.schema.as_ref());
+        for schema in all.chain(extensions).chain(self.schemas.keys()) {
             // Thousands of tables share a handful of schemas: clone only new ones.
             if !names.contains(schema) {
                 names.insert(schema.clone());
@@ -241,6 +246,14 @@ impl Schema {
         }
         names
     }
+}
+
+/// `CREATE SCHEMA`, declared.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeclaredSchema {
+    pub name: Ident,
+    pub comment: Option<String>,
+    pub origin: Origin,
 }
 
 /// `CREATE EXTENSION`.

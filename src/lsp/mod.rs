@@ -454,6 +454,13 @@ impl Server {
                     s.name.span,
                     None,
                 )),
+                Declaration::Schema(x) => out.push(symbol(
+                    x.name.text.clone(),
+                    SymbolKind::NAMESPACE,
+                    x.span,
+                    x.name.span,
+                    None,
+                )),
                 Declaration::Extension(x) => out.push(symbol(
                     x.name.text.clone(),
                     SymbolKind::MODULE,

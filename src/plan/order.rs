@@ -47,7 +47,8 @@ fn phase(change: &Change) -> u8 {
         ValidateConstraint { .. } => 24,
         SetReplicaIdentity { .. } => 25,
         DropSchema(_) => 26,
-        CommentOnEnum { .. }
+        CommentOnSchema { .. }
+        | CommentOnEnum { .. }
         | CommentOnSequence { .. }
         | CommentOnTable { .. }
         | CommentOnColumn { .. }

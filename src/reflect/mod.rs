@@ -158,6 +158,7 @@ async fn read(
         queries::collations_and_operators(),
         queries::unmanaged(major),
         queries::dependencies(),
+        queries::schemas(),
     ];
     let query = |i: usize| {
         let global = matches!(i, 0 | 9 | 10);
@@ -178,6 +179,7 @@ async fn read(
         query(10),
         query(11),
         query(12),
+        query(13),
         client.batch_execute(after),
     );
     let results = match results {
@@ -203,6 +205,7 @@ async fn read(
         names,
         unmanaged,
         dependencies,
+        schemas,
         _,
     ) = results;
     let mut builder = Builder {
@@ -213,6 +216,7 @@ async fn read(
         names: HashMap::new(),
         table_names: HashMap::new(),
     };
+    builder.schemas(&schemas)?;
     builder.extensions(&extensions)?;
     builder.enums(&enums)?;
     builder.sequences(&sequences)?;
@@ -443,6 +447,24 @@ impl IndexLookups {
 }
 
 impl Builder<'_> {
+    fn schemas(&mut self, rows: &[Row]) -> Result<(), tokio_postgres::Error> {
+        for row in rows {
+            let name = Ident::new(get::<String>(row, 0)?);
+            let comment: Option<String> = get(row, 1)?;
+            // `public` is always there; it is declared only for a comment.
+            if name.as_str() == "public" && comment.is_none() {
+                continue;
+            }
+            let schema = crate::ir::DeclaredSchema {
+                name: name.clone(),
+                comment,
+                origin: Origin::default(),
+            };
+            self.schema.schemas.insert(name, schema);
+        }
+        Ok(())
+    }
+
     fn extensions(&mut self, rows: &[Row]) -> Result<(), tokio_postgres::Error> {
         for row in rows {
             let name: String = get(row, 0)?;

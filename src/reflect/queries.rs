@@ -35,6 +35,24 @@ tables AS MATERIALIZED (
     )
 }
 
+/// The schemas themselves, so that an empty one exists too, with their
+/// comments (not `public`'s own, which PostgreSQL gives it). Not the
+/// session's temporary schema, and not one an extension made.
+pub fn schemas() -> String {
+    format!(
+        "WITH {NAMESPACES}
+SELECT n.nspname::text,
+       CASE WHEN n.nspname = 'public' AND d.description = 'standard public schema' THEN NULL
+            ELSE d.description END
+FROM namespaces n
+LEFT JOIN pg_description d ON d.objoid = n.oid AND d.classoid = 'pg_namespace'::regclass AND d.objsubid = 0
+WHERE n.oid <> pg_my_temp_schema()
+  AND NOT EXISTS (SELECT 1 FROM pg_depend x
+                  WHERE x.classid = 'pg_namespace'::regclass AND x.objid = n.oid AND x.deptype = 'e')
+ORDER BY 1"
+    )
+}
+
 pub fn extensions() -> String {
     "
 SELECT e.extname::text, e.extversion, n.nspname::text, a.default_version,

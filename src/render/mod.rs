@@ -35,6 +35,19 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
     match &step.change {
         Change::CreateSchema(name) => out.push(Statement::new(format!("CREATE SCHEMA {};", name.quoted()))),
         Change::DropSchema(name) => out.push(Statement::new(format!("DROP SCHEMA {};", name.quoted()))),
+        Change::CommentOnSchema { name, comment } => {
+            // `public` comes with a comment of its own: without one of
+            // ours, it is what it goes back to.
+            let comment = match comment {
+                None if name.as_str() == "public" => Some(PUBLIC_SCHEMA_COMMENT.to_string()),
+                _ => comment.clone(),
+            };
+            out.push(Statement::new(format!(
+                "COMMENT ON SCHEMA {} IS {};",
+                name.quoted(),
+                comment_sql(&comment)
+            )))
+        }
         Change::CreateExtension(e) => {
             let mut sql = format!("CREATE EXTENSION IF NOT EXISTS {}", e.name.quoted());
             if let Some(schema) = &e.schema {
@@ -539,6 +552,9 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
     out
 }
 
+/// The comment PostgreSQL gives the `public` schema.
+pub const PUBLIC_SCHEMA_COMMENT: &str = "standard public schema";
+
 fn comment_sql(comment: &Option<String>) -> String {
     comment.as_deref().map(literal).unwrap_or_else(|| "NULL".into())
 }
@@ -571,6 +587,7 @@ pub fn describe(change: &Change) -> String {
     match change {
         CreateSchema(n) => format!("create schema {n}"),
         DropSchema(n) => format!("drop schema {n}"),
+        CommentOnSchema { name, .. } => format!("comment on schema {name}"),
         CreateExtension(e) => format!("create extension {}", e.name),
         DropExtension(e) => format!("drop extension {}", e.name),
         AlterExtensionVersion { name, .. } => format!("update extension {name}"),

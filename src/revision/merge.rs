@@ -17,7 +17,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Column, Constraint, Enum, Extension, Ident, Identity, Index, Schema, Sequence, Table};
+use crate::ir::{Column, Constraint, DeclaredSchema, Enum, Extension, Ident, Identity, Index, Schema, Sequence, Table};
 
 /// Two branches changed the same thing differently.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,6 +38,11 @@ pub fn merge(base: &Schema, ours: &Schema, theirs: &Schema) -> Result<Schema, Ve
     let mut conflicts = Vec::new();
     let c = &mut conflicts;
     let merged = Schema {
+        schemas: merge_map(
+            [&base.schemas, &ours.schemas, &theirs.schemas],
+            |n| format!("schema {}", n.quoted()),
+            c,
+        ),
         extensions: merge_map(
             [&base.extensions, &ours.extensions, &theirs.extensions],
             |n| format!("extension {}", n.quoted()),
@@ -275,6 +280,14 @@ impl Mergeable for Enum {
         }
         changes.extend(comment_change(&base.comment, &self.comment));
         changes
+    }
+}
+
+impl Mergeable for DeclaredSchema {
+    const RENAMABLE: bool = false;
+
+    fn changes_from(&self, base: &DeclaredSchema) -> Vec<String> {
+        comment_change(&base.comment, &self.comment).into_iter().collect()
     }
 }
 

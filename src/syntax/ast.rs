@@ -53,6 +53,7 @@ pub struct Expr {
 /// A top-level declaration.
 #[derive(Clone, Debug)]
 pub enum Declaration {
+    Schema(SchemaDecl),
     Extension(ExtensionDecl),
     Enum(EnumDecl),
     Sequence(SequenceDecl),
@@ -63,6 +64,7 @@ impl Declaration {
     /// The whole declaration's span.
     pub fn span(&self) -> Span {
         match self {
+            Declaration::Schema(d) => d.span,
             Declaration::Extension(d) => d.span,
             Declaration::Enum(d) => d.span,
             Declaration::Sequence(d) => d.span,
@@ -73,12 +75,21 @@ impl Declaration {
     /// The doc comments above the declaration.
     pub fn docs(&self) -> &[Doc] {
         match self {
+            Declaration::Schema(d) => &d.docs,
             Declaration::Extension(d) => &d.docs,
             Declaration::Enum(d) => &d.docs,
             Declaration::Sequence(d) => &d.docs,
             Declaration::Table(d) => &d.docs,
         }
     }
+}
+
+/// `schema NAME`
+#[derive(Clone, Debug)]
+pub struct SchemaDecl {
+    pub docs: Vec<Doc>,
+    pub name: Name,
+    pub span: Span,
 }
 
 /// `extension NAME [version 'V'] [schema S]`

@@ -234,6 +234,10 @@ impl<'t> Printer<'t> {
 
     fn declaration(&mut self, declaration: &Declaration) {
         match declaration {
+            Declaration::Schema(d) => {
+                let line = format!("schema {}", d.name.text);
+                self.line(&d.docs, d.span.start as usize, d.span.end as usize, "", &line);
+            }
             Declaration::Extension(d) => {
                 let mut line = format!("extension {}", d.name.text);
                 if let Some(version) = &d.version {

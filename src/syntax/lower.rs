@@ -84,6 +84,7 @@ pub fn finish(files: Vec<LoweredFile>, options: &LowerOptions) -> (Schema, Vec<D
         lowerer.diagnostics.extend(file.diagnostics);
         for declaration in &file.declarations {
             match declaration {
+                Declaration::Schema(d) => lowerer.namespace(d),
                 Declaration::Extension(d) => lowerer.extension(d),
                 Declaration::Enum(d) => lowerer.enumeration(d),
                 Declaration::Sequence(d) => lowerer.sequence(d),
@@ -226,6 +227,21 @@ impl Lowerer {
         Some(Located::new(self.ident(&was.name), origin(was.span)))
     }
 
+    fn namespace(&mut self, decl: &ast::SchemaDecl) {
+        let name = self.ident(&decl.name);
+        if let Some(first) = self.schema.schemas.get(&name) {
+            let first = first.origin;
+            self.duplicate(Code::DuplicateSchema, "schema", name.as_str(), decl.name.span, first);
+            return;
+        }
+        let namespace = DeclaredSchema {
+            name: name.clone(),
+            comment: self.docs(&decl.docs),
+            origin: origin(decl.name.span),
+        };
+        self.schema.schemas.insert(name, namespace);
+    }
+
     fn extension(&mut self, decl: &ast::ExtensionDecl) {
         let name = self.ident(&decl.name);
         let extension = Extension {
@@ -255,9 +271,14 @@ impl Lowerer {
         if let Some(first) = first.0 {
             diagnostic = diagnostic.secondary(first, "first declared here");
         }
-        self.error(diagnostic.help(format!(
-            "remove one of them, or rename it (a rename of an existing {kind} is written `was OLD_NAME`)"
-        )));
+        let help = if kind == "schema" {
+            "remove one of them: a schema is declared once, with its doc comment".to_string()
+        } else if kind == "extension" {
+            "remove one of them: an extension is declared once, with its doc comment".to_string()
+        } else {
+            format!("remove one of them, or rename it (a rename of an existing {kind} is written `was OLD_NAME`)")
+        };
+        self.error(diagnostic.help(help));
     }
 
     fn enumeration(&mut self, decl: &ast::EnumDecl) {

@@ -136,8 +136,10 @@ fn starts_declaration(line: &str) -> bool {
         .take_while(|c| c.is_ascii_alphabetic())
         .map(|c| c.to_ascii_lowercase())
         .collect();
-    matches!(word.as_str(), "table" | "unlogged" | "enum" | "sequence" | "extension")
-        && line[word.len()..].starts_with([' ', '\t'])
+    matches!(
+        word.as_str(),
+        "table" | "unlogged" | "enum" | "sequence" | "extension" | "schema"
+    ) && line[word.len()..].starts_with([' ', '\t'])
 }
 
 /// Follows braces and parentheses through a line, skipping strings, quoted
@@ -219,6 +221,7 @@ impl Builder<'_> {
         for inner in pair.into_inner() {
             match inner.as_rule() {
                 Rule::doc => docs.push(self.doc(inner)),
+                Rule::schema_decl => decl = Some(Declaration::Schema(self.schema(inner, docs.clone()))),
                 Rule::extension_decl => decl = Some(Declaration::Extension(self.extension(inner, docs.clone()))),
                 Rule::enum_decl => decl = Some(Declaration::Enum(self.enumeration(inner, docs.clone()))),
                 Rule::sequence_decl => decl = Some(Declaration::Sequence(self.sequence(inner, docs.clone()))),
@@ -292,6 +295,16 @@ impl Builder<'_> {
                 None
             }
         }
+    }
+
+    fn schema(&mut self, pair: Pair<Rule>, docs: Vec<Doc>) -> SchemaDecl {
+        let span = self.span(&pair);
+        let name = pair
+            .into_inner()
+            .find(|p| p.as_rule() == Rule::ident)
+            .map(|p| self.name(p))
+            .expect("grammar: schema has a name");
+        SchemaDecl { docs, name, span }
     }
 
     fn extension(&mut self, pair: Pair<Rule>, docs: Vec<Doc>) -> ExtensionDecl {
@@ -1281,6 +1294,7 @@ fn describe_expected(rules: &[Rule]) -> Vec<String> {
         Rule::kw_was,
     ];
     const DECLARATION_WORDS: &[Rule] = &[
+        Rule::kw_schema,
         Rule::kw_extension,
         Rule::kw_enum,
         Rule::kw_sequence,
@@ -1299,7 +1313,7 @@ fn describe_expected(rules: &[Rule]) -> Vec<String> {
         if constraint_words >= 3 && COLUMN_CONSTRAINT_WORDS.contains(rule) {
             push("a column constraint (`not null`, `default ...`, `references ...`, ...)".into());
         } else if declaration_words >= 3 && DECLARATION_WORDS.contains(rule) {
-            push("a declaration (`table`, `enum`, `sequence` or `extension`)".into());
+            push("a declaration (`table`, `enum`, `sequence`, `extension` or `schema`)".into());
         } else if let Some(description) = describe_rule(*rule) {
             push(description);
         }
@@ -1314,9 +1328,12 @@ fn describe_rule(rule: Rule) -> Option<String> {
     }
     let text = match rule {
         Rule::EOI => "the end of the file",
-        Rule::declaration | Rule::extension_decl | Rule::enum_decl | Rule::sequence_decl | Rule::table_decl => {
-            "a declaration (`table`, `enum`, `sequence` or `extension`)"
-        }
+        Rule::declaration
+        | Rule::schema_decl
+        | Rule::extension_decl
+        | Rule::enum_decl
+        | Rule::sequence_decl
+        | Rule::table_decl => "a declaration (`table`, `enum`, `sequence`, `extension` or `schema`)",
         Rule::doc => return None,
         Rule::table_entry
         | Rule::column_decl
@@ -1433,7 +1450,7 @@ mod tests {
         for range in &cuts[1..] {
             let at = &text[range.start..];
             assert!(
-                ["//", "table", "enum", "unlogged", "sequence", "extension"]
+                ["//", "table", "enum", "unlogged", "sequence", "extension", "schema"]
                     .iter()
                     .any(|w| at.starts_with(w)),
                 "cut at {:?}",

@@ -294,6 +294,13 @@ impl<'a> Writer<'a> {
     }
 
     fn document(mut self) -> String {
+        // `public` is there anyway: declared only for its comment.
+        for schema in self.schema.schemas.values() {
+            if schema.comment.is_some() || schema.name.as_str() != "public" {
+                docs(&mut self.out, schema.comment.as_deref(), "");
+                let _ = writeln!(self.out, "schema {}\n", schema.name.quoted());
+            }
+        }
         for extension in self.schema.extensions.values() {
             docs(&mut self.out, extension.comment.as_deref(), "");
             let mut line = format!("extension {}", extension.name.quoted());
