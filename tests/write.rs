@@ -235,6 +235,7 @@ fn primary_key(name: &str, names: &[&str]) -> (Ident, Constraint) {
         ConstraintKind::PrimaryKey {
             columns: columns(names),
             include: Vec::new(),
+            storage_params: Vec::new(),
         },
     )
 }
@@ -396,6 +397,7 @@ fn reflected_shop() -> Schema {
                 columns: columns(&["email"]),
                 include: Vec::new(),
                 nulls_not_distinct: false,
+                storage_params: Vec::new(),
             },
         ),
     ]);
@@ -664,6 +666,7 @@ fn unique(name: &str, names: &[&str]) -> (Ident, Constraint) {
             columns: columns(names),
             include: Vec::new(),
             nulls_not_distinct: false,
+            storage_params: Vec::new(),
         },
     )
 }

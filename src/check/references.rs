@@ -10,7 +10,8 @@ pub(super) fn check(schema: &Schema, out: &mut Vec<Diagnostic>) {
     for table in schema.tables.values() {
         for constraint in table.constraints.values() {
             match &constraint.kind {
-                ConstraintKind::PrimaryKey { columns, include } | ConstraintKind::Unique { columns, include, .. } => {
+                ConstraintKind::PrimaryKey { columns, include, .. }
+                | ConstraintKind::Unique { columns, include, .. } => {
                     columns_exist(table, columns.iter().chain(include), out);
                 }
                 ConstraintKind::ForeignKey(foreign_key) => {

@@ -461,6 +461,16 @@ impl TablePair<'_> {
             });
             return;
         }
+        // The index behind a key takes new storage parameters in place.
+        let (set, reset) = storage_param_changes(key_params(before), key_params(after));
+        if !set.is_empty() || !reset.is_empty() {
+            changes.push(Change::SetIndexStorageParams {
+                table: table.clone(),
+                index: after.name.clone(),
+                set,
+                reset,
+            });
+        }
         if before.not_valid && !after.not_valid {
             changes.push(Change::ValidateConstraint {
                 table: table.clone(),
@@ -483,7 +493,7 @@ impl TablePair<'_> {
             return false;
         }
         let uses_recreated = match &after.kind {
-            ConstraintKind::PrimaryKey { columns, include } | ConstraintKind::Unique { columns, include, .. } => {
+            ConstraintKind::PrimaryKey { columns, include, .. } | ConstraintKind::Unique { columns, include, .. } => {
                 columns.iter().chain(include).any(|c| self.recreated(&c.value))
             }
             ConstraintKind::ForeignKey(fk) => fk.columns.iter().any(|c| self.recreated(&c.value)),
@@ -511,10 +521,12 @@ impl TablePair<'_> {
                 ConstraintKind::PrimaryKey {
                     columns: a,
                     include: ai,
+                    ..
                 },
                 ConstraintKind::PrimaryKey {
                     columns: b,
                     include: bi,
+                    ..
                 },
             ) => same_columns(a, b) && same_columns(ai, bi),
             (
@@ -522,11 +534,13 @@ impl TablePair<'_> {
                     columns: a,
                     include: ai,
                     nulls_not_distinct: an,
+                    ..
                 },
                 ConstraintKind::Unique {
                     columns: b,
                     include: bi,
                     nulls_not_distinct: bn,
+                    ..
                 },
             ) => same_columns(a, b) && same_columns(ai, bi) && an == bn,
             (
@@ -773,4 +787,14 @@ fn storage_param_changes(before: &[StorageParam], after: &[StorageParam]) -> (Ve
         .map(|p| p.name.clone())
         .collect();
     (set, reset)
+}
+
+/// The storage parameters of a key's index (none for other constraints).
+fn key_params(constraint: &Constraint) -> &[StorageParam] {
+    match &constraint.kind {
+        ConstraintKind::PrimaryKey { storage_params, .. } | ConstraintKind::Unique { storage_params, .. } => {
+            storage_params
+        }
+        _ => &[],
+    }
 }

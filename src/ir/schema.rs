@@ -425,11 +425,14 @@ pub enum ConstraintKind {
     PrimaryKey {
         columns: Vec<Located<Ident>>,
         include: Vec<Located<Ident>>,
+        /// Of the index behind the key: `with (fillfactor = 70)`.
+        storage_params: Vec<StorageParam>,
     },
     Unique {
         columns: Vec<Located<Ident>>,
         include: Vec<Located<Ident>>,
         nulls_not_distinct: bool,
+        storage_params: Vec<StorageParam>,
     },
     Check {
         expr: Located<Expr>,

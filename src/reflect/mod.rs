@@ -830,12 +830,18 @@ impl Builder<'_> {
             let index_name: Option<&str> = get(row, 19)?;
             let index = index_name.and_then(|n| indexes.get(&qualified(schema, n)));
             let include = index.map(|i| i.include.clone()).unwrap_or_default();
+            let storage_params = index.map(|i| i.storage_params.clone()).unwrap_or_default();
             let kind = match kind {
-                "p" => ConstraintKind::PrimaryKey { columns, include },
+                "p" => ConstraintKind::PrimaryKey {
+                    columns,
+                    include,
+                    storage_params,
+                },
                 "u" => ConstraintKind::Unique {
                     columns,
                     include,
                     nulls_not_distinct: index.is_some_and(|i| i.nulls_not_distinct),
+                    storage_params,
                 },
                 "c" => {
                     let expr = get::<Option<String>>(row, 18)?.unwrap_or_default();

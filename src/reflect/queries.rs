@@ -336,10 +336,6 @@ SELECT kind, name FROM (
     WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attstorage <> ty.typstorage
     {compression}
     UNION ALL
-    SELECT 'storage parameters of the index of constraint', quote_ident(con.conname) || ' on ' || quote_ident(t.nspname) || '.' || quote_ident(t.relname)
-    FROM pg_constraint con JOIN tables t ON t.oid = con.conrelid JOIN pg_class ic ON ic.oid = con.conindid
-    WHERE con.contype IN ('p', 'u') AND ic.reloptions IS NOT NULL
-    UNION ALL
     SELECT 'extended statistics', quote_ident(n.nspname) || '.' || quote_ident(s.stxname)
     FROM pg_statistic_ext s JOIN namespaces n ON n.oid = s.stxnamespace
 ) u

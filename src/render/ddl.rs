@@ -189,18 +189,27 @@ fn action(action: ReferentialAction) -> &'static str {
 /// `CONSTRAINT name ...` as in `CREATE TABLE` or `ADD`.
 pub fn constraint_definition(constraint: &Constraint, schema: &Schema) -> String {
     let body = match &constraint.kind {
-        ConstraintKind::PrimaryKey { columns: cols, include } => {
-            format!("PRIMARY KEY ({}){}", columns(cols), include_sql(include))
-        }
+        ConstraintKind::PrimaryKey {
+            columns: cols,
+            include,
+            storage_params,
+        } => format!(
+            "PRIMARY KEY ({}){}{}",
+            columns(cols),
+            include_sql(include),
+            with_sql(storage_params)
+        ),
         ConstraintKind::Unique {
             columns: cols,
             include,
             nulls_not_distinct,
+            storage_params,
         } => format!(
-            "UNIQUE{} ({}){}",
+            "UNIQUE{} ({}){}{}",
             if *nulls_not_distinct { " NULLS NOT DISTINCT" } else { "" },
             columns(cols),
-            include_sql(include)
+            include_sql(include),
+            with_sql(storage_params)
         ),
         ConstraintKind::Check { expr, no_inherit } => {
             format!(
@@ -606,28 +615,43 @@ pub(super) fn recreate_enum(old: &Enum, new: &Enum, columns: &[EnumColumn]) -> V
     out
 }
 
+/// ` WITH (...)` for storage parameters, or nothing.
+fn with_sql(params: &[StorageParam]) -> String {
+    if params.is_empty() {
+        String::new()
+    } else {
+        format!(" WITH ({})", params_sql(params))
+    }
+}
+
 /// A primary key or unique constraint added without blocking writes: its
 /// index built concurrently, then attached with `USING INDEX`.
 pub(super) fn online_key(table: &QualifiedName, constraint: &Constraint) -> Vec<Statement> {
-    let (kind, cols, include, nulls_not_distinct) = match &constraint.kind {
-        ConstraintKind::PrimaryKey { columns: c, include } => ("PRIMARY KEY", c, include, false),
+    let (kind, cols, include, nulls_not_distinct, params) = match &constraint.kind {
+        ConstraintKind::PrimaryKey {
+            columns: c,
+            include,
+            storage_params,
+        } => ("PRIMARY KEY", c, include, false, storage_params),
         ConstraintKind::Unique {
             columns: c,
             include,
             nulls_not_distinct,
-        } => ("UNIQUE", c, include, *nulls_not_distinct),
+            storage_params,
+        } => ("UNIQUE", c, include, *nulls_not_distinct, storage_params),
         _ => unreachable!("only keys are attached by index"),
     };
     let index = QualifiedName::new(table.schema.clone(), constraint.name.clone());
     vec![
         Statement {
             sql: format!(
-                "CREATE UNIQUE INDEX CONCURRENTLY {} ON {} USING btree ({}){}{};",
+                "CREATE UNIQUE INDEX CONCURRENTLY {} ON {} USING btree ({}){}{}{};",
                 constraint.name.quoted(),
                 table.quoted(),
                 columns(cols),
                 include_sql(include),
-                if nulls_not_distinct { " NULLS NOT DISTINCT" } else { "" }
+                if nulls_not_distinct { " NULLS NOT DISTINCT" } else { "" },
+                with_sql(params)
             ),
             transactional: false,
         },

@@ -353,12 +353,14 @@ pub enum ConstraintBody {
     PrimaryKey {
         columns: Vec<Name>,
         include: Vec<Name>,
+        with: Vec<StorageParam>,
         deferral: Deferral,
     },
     Unique {
         nulls_not_distinct: Option<bool>,
         columns: Vec<Name>,
         include: Vec<Name>,
+        with: Vec<StorageParam>,
         deferral: Deferral,
     },
     Check(CheckClause),

@@ -448,6 +448,15 @@ fn was(was: Option<&QualName>) -> String {
     was.map(|w| format!(" was {}", qual(w))).unwrap_or_default()
 }
 
+/// ` with (...)`, or nothing.
+fn with_text(with: &[StorageParam]) -> String {
+    if with.is_empty() {
+        String::new()
+    } else {
+        format!(" with ({})", params(with))
+    }
+}
+
 fn params(params: &[StorageParam]) -> String {
     params
         .iter()
@@ -651,12 +660,14 @@ fn table_item(item: &TableItem) -> String {
                 ConstraintBody::PrimaryKey {
                     columns,
                     include,
+                    with,
                     deferral: d,
                 } => {
                     format!(
-                        "primary key ({}){}{}",
+                        "primary key ({}){}{}{}",
                         names(columns),
                         include_text(include),
+                        with_text(with),
                         deferral(d)
                     )
                 }
@@ -664,12 +675,14 @@ fn table_item(item: &TableItem) -> String {
                     nulls_not_distinct,
                     columns,
                     include,
+                    with,
                     deferral: d,
                 } => format!(
-                    "unique{} ({}){}{}",
+                    "unique{} ({}){}{}{}",
                     nulls_distinct(*nulls_not_distinct),
                     names(columns),
                     include_text(include),
+                    with_text(with),
                     deferral(d)
                 ),
                 ConstraintBody::Check(check) => check_text(check),

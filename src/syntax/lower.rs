@@ -974,6 +974,7 @@ impl Lowerer {
                         ConstraintKind::PrimaryKey {
                             columns: column_located.clone(),
                             include: Vec::new(),
+                            storage_params: Vec::new(),
                         },
                         deferral,
                         false,
@@ -990,6 +991,7 @@ impl Lowerer {
                             columns: column_located.clone(),
                             include: Vec::new(),
                             nulls_not_distinct: nulls_not_distinct.unwrap_or(false),
+                            storage_params: Vec::new(),
                         },
                         deferral,
                         false,
@@ -1128,6 +1130,7 @@ impl Lowerer {
                     ConstraintBody::PrimaryKey {
                         columns: cols,
                         include,
+                        with,
                         deferral,
                     } => {
                         let cols = self.located_columns(cols);
@@ -1137,10 +1140,15 @@ impl Lowerer {
                             }
                         }
                         let include = self.located_columns(include);
+                        let storage_params = self.storage_params(with);
                         (
                             NameRule::PrimaryKey,
                             self.new_constraint(
-                                ConstraintKind::PrimaryKey { columns: cols, include },
+                                ConstraintKind::PrimaryKey {
+                                    columns: cols,
+                                    include,
+                                    storage_params,
+                                },
                                 deferral,
                                 false,
                                 item.span,
@@ -1151,6 +1159,7 @@ impl Lowerer {
                         nulls_not_distinct,
                         columns: cols,
                         include,
+                        with,
                         deferral,
                     } => {
                         let cols = self.located_columns(cols);
@@ -1164,6 +1173,7 @@ impl Lowerer {
                             columns: cols,
                             include,
                             nulls_not_distinct: nulls_not_distinct.unwrap_or(false),
+                            storage_params: self.storage_params(with),
                         };
                         (
                             NameRule::Unique(index_column_names(&names)),

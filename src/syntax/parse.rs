@@ -943,10 +943,12 @@ impl Builder<'_> {
                     let deferral = self.deferral(inner.clone());
                     let mut columns = Vec::new();
                     let mut include = Vec::new();
+                    let mut with = Vec::new();
                     for part in inner.into_inner() {
                         match part.as_rule() {
                             Rule::column_list => columns = self.column_list(part),
                             Rule::include_clause => include = self.include(part),
+                            Rule::with_params => with = self.storage_params(part),
                             _ => {}
                         }
                     }
@@ -954,6 +956,7 @@ impl Builder<'_> {
                         ConstraintBody::PrimaryKey {
                             columns,
                             include,
+                            with,
                             deferral,
                         }
                     } else {
@@ -961,6 +964,7 @@ impl Builder<'_> {
                             nulls_not_distinct,
                             columns,
                             include,
+                            with,
                             deferral,
                         }
                     });

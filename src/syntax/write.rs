@@ -506,19 +506,30 @@ impl<'a> Writer<'a> {
     fn constraint_item(&self, table: &Table, constraint: &Constraint) -> String {
         let mut out = self.constraint_name(table, constraint);
         match &constraint.kind {
-            ConstraintKind::PrimaryKey { columns, include } => {
+            ConstraintKind::PrimaryKey {
+                columns,
+                include,
+                storage_params,
+            } => {
                 let _ = write!(out, "primary key ({}){}", names(columns), include_text(include));
+                if !storage_params.is_empty() {
+                    let _ = write!(out, " with ({})", params(storage_params));
+                }
             }
             ConstraintKind::Unique {
                 columns,
                 include,
                 nulls_not_distinct,
+                storage_params,
             } => {
                 out.push_str("unique");
                 if *nulls_not_distinct {
                     out.push_str(" nulls not distinct");
                 }
                 let _ = write!(out, " ({}){}", names(columns), include_text(include));
+                if !storage_params.is_empty() {
+                    let _ = write!(out, " with ({})", params(storage_params));
+                }
             }
             ConstraintKind::Check { expr, no_inherit } => out.push_str(&check(expr, *no_inherit)),
             ConstraintKind::ForeignKey(fk) => {
@@ -624,12 +635,20 @@ fn inline_column<'t>(table: &'t Table, constraint: &Constraint) -> Option<&'t Id
         return None;
     }
     let column = match &constraint.kind {
-        ConstraintKind::PrimaryKey { columns, include } | ConstraintKind::Unique { columns, include, .. } => {
-            match (columns.as_slice(), include.is_empty()) {
-                ([column], true) => column.value.clone(),
-                _ => return None,
-            }
+        ConstraintKind::PrimaryKey {
+            columns,
+            include,
+            storage_params,
         }
+        | ConstraintKind::Unique {
+            columns,
+            include,
+            storage_params,
+            ..
+        } => match (columns.as_slice(), include.is_empty() && storage_params.is_empty()) {
+            ([column], true) => column.value.clone(),
+            _ => return None,
+        },
         ConstraintKind::Check { expr, .. } => Ident::new(check_column(table, expr)?),
         ConstraintKind::ForeignKey(fk) => match fk.columns.as_slice() {
             [column] => column.value.clone(),
