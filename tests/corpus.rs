@@ -12,7 +12,8 @@
 //! only old -> new is run for it, and the test names it.
 //!
 //! `TRELLIS_CORPUS=part` runs only the pairs whose folder name contains
-//! `part`. Every pair runs; the failures are reported together.
+//! `part`; `TRELLIS_CORPUS_DIR=path` runs the pairs of another folder laid
+//! out the same way (to measure trellisc on another tool's test pairs). Every pair runs; the failures are reported together.
 
 mod common;
 mod support;
@@ -25,7 +26,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use support::pg;
 
 fn pairs() -> Vec<PathBuf> {
-    let dir = common::root().join("tests/cases/corpus");
+    let dir = std::env::var_os("TRELLIS_CORPUS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| common::root().join("tests/cases/corpus"));
     let filter = std::env::var("TRELLIS_CORPUS").unwrap_or_default();
     let mut pairs: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))

@@ -165,7 +165,13 @@ fn import_names_the_properties_it_leaves_out() {
              ALTER TABLE orders ENABLE ROW LEVEL SECURITY;
              GRANT SELECT ON orders TO PUBLIC;
              CLUSTER orders USING orders_pkey;
-             CREATE STATISTICS orders_stats (dependencies) ON note, code FROM orders;",
+             CREATE STATISTICS orders_stats (dependencies) ON note, code FROM orders;
+             CREATE COLLATION german (provider = icu, locale = 'de-DE');
+             CREATE SEQUENCE tickets;
+             GRANT USAGE ON SEQUENCE tickets TO PUBLIC;
+             GRANT UPDATE (note) ON orders TO PUBLIC;
+             CREATE RULE orders_keep AS ON DELETE TO orders DO INSTEAD NOTHING;
+             CREATE TEXT SEARCH CONFIGURATION english_orders (COPY = english);",
         )
         .expect("the database");
     let output = Command::new(env!("CARGO_BIN_EXE_trellisc"))
@@ -182,6 +188,11 @@ fn import_names_the_properties_it_leaves_out() {
         "privileges granted on table public.orders",
         "CLUSTER ON index orders_pkey of table public.orders",
         "extended statistics public.orders_stats",
+        "collation public.german",
+        "privileges granted on sequence public.tickets",
+        "privileges granted on column public.orders.note",
+        "rule orders_keep on public.orders",
+        "text search configuration public.english_orders",
     ] {
         assert!(warned.contains(expected), "{expected:?} in:\n{warned}");
     }
@@ -222,4 +233,41 @@ fn a_routine_using_an_enum_type_blocks_its_drop() {
         "{said}"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The serial sequence of a partitioned table belongs to that table: import
+/// leaves both out (naming the table), and a diff from an empty database
+/// does not make the sequence point at a table it cannot create.
+#[test]
+fn a_partitioned_tables_sequence_goes_with_it() {
+    let url = pg::server().database();
+    pg::server()
+        .psql(
+            &url,
+            "CREATE TABLE events (id bigserial, at date NOT NULL) PARTITION BY RANGE (at);
+             CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+             CREATE TABLE accounts (id bigserial PRIMARY KEY);",
+        )
+        .expect("the database");
+    let output = Command::new(env!("CARGO_BIN_EXE_trellisc"))
+        .args(["import", "--db", &url])
+        .output()
+        .expect("trellisc import");
+    assert_eq!(output.status.code(), Some(0));
+    let (source, warned) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    assert!(warned.contains("partitioned table public.events"), "{warned}");
+    assert!(!source.contains("events"), "{source}");
+    assert!(source.contains("id bigserial primary key"), "{source}");
+
+    let empty = pg::server().database();
+    let plan = Command::new(env!("CARGO_BIN_EXE_trellisc"))
+        .args(["diff", "--from", &empty, "--to", &url])
+        .output()
+        .expect("trellisc diff");
+    let sql = String::from_utf8_lossy(&plan.stdout);
+    assert!(!sql.contains("events"), "{sql}");
+    pg::server().psql(&empty, &sql).expect("the plan applies");
 }

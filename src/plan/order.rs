@@ -37,8 +37,9 @@ fn phase(change: &Change) -> u8 {
         DropExtension(_) => 14,
         CreateTable(_) => CREATE_TABLES,
         AddColumn { .. } | UpdateEnumLabel { .. } => 16,
-        AlterColumnType { .. } => 17,
-        SetDefault { .. } | AddIdentity { .. } | AlterIdentity { .. } | SetNotNull { .. } => 18,
+        // An identity column must be not null before it becomes one.
+        AlterColumnType { .. } | SetNotNull { .. } => 17,
+        SetDefault { .. } | AddIdentity { .. } | AlterIdentity { .. } => 18,
         SetSequenceOwner { .. } => 19,
         SetLogged { .. } | SetStorageParams { .. } | SetIndexStorageParams { .. } => 20,
         AddConstraint { constraint, .. } if matches!(constraint.kind, ConstraintKind::ForeignKey(_)) => 23,

@@ -175,28 +175,52 @@ pub(super) fn analyse(
                 from: old,
                 to: new,
                 ..
-            } => match conversion(old, new) {
-                Conversion::Free => {}
-                Conversion::Widening => add(
+            } => match enum_labels_lost(from, to, old, new) {
+                // Between two native enums, what matters is the labels.
+                Some(lost) if lost.is_empty() => add(
                     FindingKind::Risky,
                     format!(
-                        "changes {}.{} from {old} to {new}: rewrites the table under an ACCESS EXCLUSIVE lock",
+                        "changes {}.{} from {old} to {new}, which has every label: rewrites the table under an ACCESS EXCLUSIVE lock",
                         table,
                         column.as_str()
                     ),
                     None,
                     column_origin(to, table, column),
                 ),
-                Conversion::Narrowing => add(
+                Some(lost) => add(
                     destructive_kind,
                     format!(
-                        "narrows {}.{} from {old} to {new}: values that do not fit make it fail or are cut",
+                        "changes {}.{} from {old} to {new}, which has no label {}: rows holding it make the change fail",
                         table,
-                        column.as_str()
+                        column.as_str(),
+                        lost.join(", ")
                     ),
-                    Some("keep a type every value fits in, or allow it with --allow-destructive".into()),
+                    Some("add the labels to the new enum first, or allow it with --allow-destructive".into()),
                     column_origin(to, table, column),
                 ),
+                None => match conversion(old, new) {
+                    Conversion::Free => {}
+                    Conversion::Widening => add(
+                        FindingKind::Risky,
+                        format!(
+                            "changes {}.{} from {old} to {new}: rewrites the table under an ACCESS EXCLUSIVE lock",
+                            table,
+                            column.as_str()
+                        ),
+                        None,
+                        column_origin(to, table, column),
+                    ),
+                    Conversion::Narrowing => add(
+                        destructive_kind,
+                        format!(
+                            "narrows {}.{} from {old} to {new}: values that do not fit make it fail or are cut",
+                            table,
+                            column.as_str()
+                        ),
+                        Some("keep a type every value fits in, or allow it with --allow-destructive".into()),
+                        column_origin(to, table, column),
+                    ),
+                },
             },
             Change::SetNotNull { table, column } if existed(from, table) => add(
                 FindingKind::Risky,
@@ -362,11 +386,13 @@ fn irreversible(step: &Step, i: usize, from: &Schema, findings: &mut Vec<Finding
             from: old,
             to: new,
             ..
-        } if conversion(new, old) == Conversion::Narrowing => add(format!(
-            "{}.{} becomes {new} again, but values the upgrade cut to {old} stay cut",
-            table,
-            column.as_str()
-        )),
+        } if conversion(new, old) == Conversion::Narrowing && !is_enum(from, old) && !is_enum(from, new) => {
+            add(format!(
+                "{}.{} becomes {new} again, but values the upgrade cut to {old} stay cut",
+                table,
+                column.as_str()
+            ))
+        }
         Change::AddEnumLabel { enum_name, label, .. } => add(format!(
             "label '{label}' is added back to enum {enum_name}, but no row holds it: rows that held it were changed before the upgrade could remove it"
         )),
@@ -536,4 +562,35 @@ pub fn version_is_older(a: &str, b: &str) -> bool {
         return pa < pb;
     }
     a < b
+}
+
+/// For a column moving from one native enum type to another: the labels of
+/// the old type that the new one lacks (quoted). None for other types.
+fn enum_labels_lost(from: &Schema, to: &Schema, old: &SqlType, new: &SqlType) -> Option<Vec<String>> {
+    let native = |schema: &Schema, t: &SqlType| match &t.name {
+        TypeName::User(name) => schema
+            .enums
+            .get(name)
+            .filter(|e| e.storage == EnumStorage::Native)
+            .cloned(),
+        TypeName::Builtin(_) => None,
+    };
+    let (before, after) = (native(from, old)?, native(to, new)?);
+    if old.array_dims != new.array_dims {
+        return None;
+    }
+    Some(
+        before
+            .labels
+            .iter()
+            .filter(|l| !after.labels.iter().any(|a| a.name == l.name))
+            .map(|l| format!("'{}'", l.name))
+            .collect(),
+    )
+}
+
+/// Whether a type is an enum of the schema: a cast to or from one either
+/// fails or keeps every value, it never cuts one.
+fn is_enum(schema: &Schema, data_type: &SqlType) -> bool {
+    matches!(&data_type.name, TypeName::User(name) if schema.enums.contains_key(name))
 }

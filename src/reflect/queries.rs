@@ -84,9 +84,11 @@ ORDER BY 1, 2"
 }
 
 /// Sequences that are not an identity column's own.
+/// Free-standing sequences and those a managed table's column owns (one a
+/// partitioned table or a view owns goes with it, unmanaged).
 pub fn sequences() -> String {
     format!(
-        "WITH {NAMESPACES}
+        "WITH {}
 SELECT n.nspname::text, c.relname::text, format_type(s.seqtypid, NULL),
        s.seqincrement, s.seqmin, s.seqmax, s.seqstart, s.seqcache, s.seqcycle,
        tn.nspname::text, t.relname::text, a.attname::text, d.description
@@ -101,7 +103,10 @@ LEFT JOIN pg_attribute a ON a.attrelid = o.refobjid AND a.attnum = o.refobjsubid
 LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
 WHERE NOT EXISTS (SELECT 1 FROM pg_depend x
                   WHERE x.classid = 'pg_class'::regclass AND x.objid = c.oid AND x.deptype IN ('i', 'e'))
-ORDER BY 1, 2"
+  AND (t.oid IS NULL OR t.oid IN (SELECT oid FROM tables)
+       OR t.relnamespace NOT IN (SELECT oid FROM namespaces))
+ORDER BY 1, 2",
+        tables_cte()
     )
 }
 
@@ -338,6 +343,58 @@ SELECT kind, name FROM (
     UNION ALL
     SELECT 'extended statistics', quote_ident(n.nspname) || '.' || quote_ident(s.stxname)
     FROM pg_statistic_ext s JOIN namespaces n ON n.oid = s.stxnamespace
+    UNION ALL
+    SELECT 'collation', quote_ident(n.nspname) || '.' || quote_ident(co.collname)
+    FROM pg_collation co JOIN namespaces n ON n.oid = co.collnamespace
+    WHERE co.oid NOT IN (SELECT objid FROM members)
+    UNION ALL
+    SELECT 'operator', quote_ident(n.nspname) || '.' || o.oprname || '(' || o.oprleft::regtype || ', ' || o.oprright::regtype || ')'
+    FROM pg_operator o JOIN namespaces n ON n.oid = o.oprnamespace
+    WHERE o.oid NOT IN (SELECT objid FROM members)
+    UNION ALL
+    SELECT 'operator family', quote_ident(n.nspname) || '.' || quote_ident(f.opfname)
+    FROM pg_opfamily f JOIN namespaces n ON n.oid = f.opfnamespace
+    WHERE f.oid NOT IN (SELECT objid FROM members)
+    UNION ALL
+    SELECT 'text search configuration', quote_ident(n.nspname) || '.' || quote_ident(c.cfgname)
+    FROM pg_ts_config c JOIN namespaces n ON n.oid = c.cfgnamespace
+    WHERE c.oid NOT IN (SELECT objid FROM members)
+    UNION ALL
+    SELECT 'text search dictionary', quote_ident(n.nspname) || '.' || quote_ident(d.dictname)
+    FROM pg_ts_dict d JOIN namespaces n ON n.oid = d.dictnamespace
+    WHERE d.oid NOT IN (SELECT objid FROM members)
+    UNION ALL
+    SELECT 'rule', quote_ident(r.rulename) || ' on ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname)
+    FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN namespaces n ON n.oid = c.relnamespace
+    WHERE r.rulename <> '_RETURN'
+    UNION ALL
+    SELECT 'privileges granted on sequence', quote_ident(n.nspname) || '.' || quote_ident(c.relname)
+    FROM pg_class c JOIN namespaces n ON n.oid = c.relnamespace
+    WHERE c.relkind = 'S' AND c.relacl IS NOT NULL
+    UNION ALL
+    SELECT 'privileges granted on column', quote_ident(t.nspname) || '.' || quote_ident(t.relname) || '.' || quote_ident(a.attname)
+    FROM pg_attribute a JOIN tables t ON t.oid = a.attrelid
+    WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attacl IS NOT NULL
+    UNION ALL
+    SELECT 'privileges granted on schema', quote_ident(n.nspname)
+    FROM namespaces n JOIN pg_namespace ns ON ns.oid = n.oid
+    WHERE ns.nspacl IS NOT NULL AND n.nspname <> 'public'
+    UNION ALL
+    SELECT 'privileges granted on type', quote_ident(n.nspname) || '.' || quote_ident(ty.typname)
+    FROM pg_type ty JOIN namespaces n ON n.oid = ty.typnamespace
+    WHERE ty.typacl IS NOT NULL
+    UNION ALL
+    SELECT 'default privileges', 'for role ' || quote_ident(pg_get_userbyid(d.defaclrole))
+           || coalesce(' in schema ' || quote_ident(ns.nspname), '')
+    FROM pg_default_acl d LEFT JOIN pg_namespace ns ON ns.oid = d.defaclnamespace
+    UNION ALL
+    SELECT 'publication', quote_ident(p.pubname) FROM pg_publication p
+    UNION ALL
+    SELECT 'event trigger', quote_ident(e.evtname) FROM pg_event_trigger e
+    WHERE e.oid NOT IN (SELECT objid FROM members)
+    UNION ALL
+    SELECT 'foreign server', quote_ident(fs.srvname) FROM pg_foreign_server fs
+    WHERE fs.oid NOT IN (SELECT objid FROM members)
 ) u
 ORDER BY 1, 2"
     )

@@ -294,17 +294,26 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
         Change::AlterColumnType {
             table,
             column,
+            from,
             to,
             collation,
-            ..
         } => {
             let collate = collation
                 .as_ref()
                 .map(|c| format!(" COLLATE {}", c.quoted()))
                 .unwrap_or_default();
             let ty = type_sql(to, plan.to);
+            // PostgreSQL casts an enum to nothing but text: to another enum
+            // (or any other type) it goes by way of its label.
+            let native_enum = matches!(&from.name, TypeName::User(name)
+                if plan.from.enums.get(name).is_some_and(|e| e.storage == EnumStorage::Native));
+            let via = if native_enum && to.name != TypeName::Builtin("text".into()) {
+                format!("::text{}", "[]".repeat(from.array_dims as usize))
+            } else {
+                String::new()
+            };
             out.push(Statement::new(format!(
-                "ALTER TABLE {} ALTER COLUMN {} TYPE {ty}{collate} USING {}::{ty};",
+                "ALTER TABLE {} ALTER COLUMN {} TYPE {ty}{collate} USING {}{via}::{ty};",
                 table.quoted(),
                 column.quoted(),
                 column.quoted()
