@@ -31,16 +31,16 @@ fn phase(change: &Change) -> u8 {
         SetSequenceOwner { owner: None, .. } => 8,
         DropColumn { .. } => 9,
         DropTable(_) => DROP_TABLES,
-        DropSequence(_) => 11,
         RecreateEnum { .. } => 12,
-        DropEnum(_) => 13,
-        DropExtension(_) => 14,
         CreateTable(_) => CREATE_TABLES,
         AddColumn { .. } | UpdateEnumLabel { .. } => 16,
         // An identity column must be not null before it becomes one.
         AlterColumnType { .. } | SetNotNull { .. } => 17,
         SetDefault { .. } | AddIdentity { .. } | AlterIdentity { .. } => 18,
         SetSequenceOwner { .. } => 19,
+        // Types and sequences go once no column uses them any more: after
+        // the columns' types and defaults have moved off them.
+        DropSequence(_) | DropEnum(_) | DropExtension(_) => 20,
         SetLogged { .. } | SetStorageParams { .. } | SetIndexStorageParams { .. } => 20,
         AddConstraint { constraint, .. } if matches!(constraint.kind, ConstraintKind::ForeignKey(_)) => 23,
         AddConstraint { .. } | ReplaceCheck { .. } => 21,
