@@ -271,6 +271,7 @@ codes! {
     DuplicateExtension = "E0108", Error, "an extension is declared twice";
     DuplicateOption = "E0109", Error, "an option or clause is given twice";
     DuplicateSchema = "E0110", Error, "a schema is declared twice";
+    DuplicateType = "E0111", Error, "a domain is declared twice, or has the name of an enum";
     UnknownTable = "E0201", Error, "a reference names a table that is not declared";
     UnknownColumn = "E0202", Error, "a reference names a column the table does not have";
     ForeignKeyArity = "E0203", Error, "a foreign key has a different number of columns than it references";
@@ -282,6 +283,7 @@ codes! {
     ConflictingConstraints = "E0209", Error, "a column has constraints that contradict each other";
     NoMatchingKey = "E0210", Error, "a foreign key references columns without a primary key or unique constraint";
     InvalidSequence = "E0215", Error, "sequence options PostgreSQL would refuse";
+    NotOnDomain = "E0216", Error, "a column attribute that a domain cannot have";
     InvalidIdentity = "E0211", Error, "an identity column has a type other than smallint, integer or bigint";
     MisplacedOption = "E0212", Error, "an option is used where PostgreSQL does not allow it";
     InvalidReplicaIdentity = "E0213", Error, "`replica identity using index` names an unsuitable index";

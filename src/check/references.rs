@@ -195,8 +195,8 @@ fn check_foreign_key(
             continue;
         };
         let (a, b) = (
-            schema.storage_type(&from_column.data_type),
-            schema.storage_type(&to_column.data_type),
+            schema.storage_type(&schema.base_type(&from_column.data_type)),
+            schema.storage_type(&schema.base_type(&to_column.data_type)),
         );
         if a == b {
             continue;

@@ -7,10 +7,44 @@ use crate::ir::types::extension_providing;
 use crate::ir::{Ident, Schema, TypeName};
 
 pub(super) fn check(schema: &Schema, out: &mut Vec<Diagnostic>) {
+    for domain in schema.domains.values() {
+        let TypeName::User(name) = &domain.data_type.name else {
+            continue;
+        };
+        let provided =
+            extension_providing(name.name.as_str()).is_some_and(|ext| schema.extensions.contains_key(&Ident::new(ext)));
+        let known = schema.enums.contains_key(name) || schema.domains.contains_key(name) || provided;
+        // A domain over itself, directly or through others, never ends.
+        let circular = schema.domains.contains_key(name) && {
+            let mut seen = vec![&domain.name];
+            let mut at = name;
+            loop {
+                if seen.contains(&at) {
+                    break true;
+                }
+                seen.push(at);
+                match schema.domains.get(at).map(|d| &d.data_type.name) {
+                    Some(TypeName::User(next)) => at = next,
+                    _ => break false,
+                }
+            }
+        };
+        if !known || circular {
+            let message = if circular {
+                format!("domain `{}` is defined over itself", domain.name)
+            } else {
+                format!("unknown type `{name}`")
+            };
+            out.push(
+                at(Diagnostic::new(Code::UnknownType, message), domain.origin, "the domain's type")
+                    .help("a domain is over a PostgreSQL type, a declared enum, another domain or a type of a declared extension"),
+            );
+        }
+    }
     for table in schema.tables.values() {
         for column in &table.columns {
             if let TypeName::User(name) = &column.data_type.name {
-                if !schema.enums.contains_key(name) {
+                if !schema.enums.contains_key(name) && !schema.domains.contains_key(name) {
                     let provider = extension_providing(name.name.as_str());
                     let declared = provider.is_some_and(|ext| schema.extensions.contains_key(&Ident::new(ext)));
                     if !declared {

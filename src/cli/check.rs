@@ -29,9 +29,13 @@ pub(super) fn run(path: &Path, color: Color) -> u8 {
         return 1;
     }
     eprintln!(
-        "ok: {file_count} file(s), {} table(s), {} enum(s), {} sequence(s), {} extension(s){}",
+        "ok: {file_count} file(s), {} table(s), {} enum(s), {}{} sequence(s), {} extension(s){}",
         schema.tables.len(),
         schema.enums.len(),
+        match schema.domains.len() {
+            0 => String::new(),
+            n => format!("{n} domain(s), "),
+        },
         schema.sequences.len(),
         schema.extensions.len(),
         if warnings > 0 {

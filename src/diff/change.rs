@@ -23,6 +23,39 @@ pub enum Change {
         name: Ident,
         comment: Option<String>,
     },
+    CreateDomain(Domain),
+    DropDomain(Domain),
+    SetDomainDefault {
+        name: QualifiedName,
+        default: Option<Expr>,
+    },
+    SetDomainNotNull {
+        name: QualifiedName,
+        not_null: bool,
+    },
+    AddDomainCheck {
+        domain: QualifiedName,
+        check: DomainCheck,
+    },
+    DropDomainCheck {
+        domain: QualifiedName,
+        check: DomainCheck,
+    },
+    ValidateDomainCheck {
+        domain: QualifiedName,
+        name: Ident,
+    },
+    CommentOnDomain {
+        name: QualifiedName,
+        comment: Option<String>,
+    },
+    /// A new type or collation: PostgreSQL has no ALTER for it. The old
+    /// domain is renamed aside, the new one made, the columns moved over.
+    RecreateDomain {
+        old: Domain,
+        new: Domain,
+        columns: Vec<(QualifiedName, Ident, u32)>,
+    },
     CreateExtension(Extension),
     DropExtension(Extension),
     AlterExtensionVersion {

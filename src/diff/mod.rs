@@ -31,6 +31,7 @@ pub fn diff_with(old: &Schema, new: &Schema, renames: &Renames) -> Vec<Change> {
     schemas(old, new, &mut changes);
     extensions(old, new, &mut changes);
     enums(old, new, renames, &mut changes);
+    domains(old, new, &mut changes);
     sequences(old, new, renames, &mut changes);
     tables::tables(old, new, renames, &mut changes);
     changes
@@ -62,6 +63,109 @@ fn schemas(old: &Schema, new: &Schema, changes: &mut Vec<Change>) {
                 comment,
             });
         }
+    }
+}
+
+/// Domains are matched by name. Created ones come before the domains over
+/// them, dropped ones after.
+fn domains(old: &Schema, new: &Schema, changes: &mut Vec<Change>) {
+    let mut created: Vec<&Domain> = Vec::new();
+    for (name, domain) in &new.domains {
+        let Some(before) = old.domains.get(name) else {
+            created.push(domain);
+            continue;
+        };
+        if before.data_type != domain.data_type || before.collation != domain.collation {
+            let columns = new
+                .tables
+                .values()
+                .flat_map(|t| t.columns.iter().map(move |c| (t, c)))
+                .filter(|(_, c)| c.data_type.name == TypeName::User(name.clone()))
+                .map(|(t, c)| (t.name.clone(), c.name.clone(), c.data_type.array_dims))
+                .collect();
+            changes.push(Change::RecreateDomain {
+                old: before.clone(),
+                new: domain.clone(),
+                columns,
+            });
+            continue;
+        }
+        if before.default != domain.default {
+            changes.push(Change::SetDomainDefault {
+                name: name.clone(),
+                default: domain.default.clone(),
+            });
+        }
+        if before.not_null != domain.not_null {
+            changes.push(Change::SetDomainNotNull {
+                name: name.clone(),
+                not_null: domain.not_null,
+            });
+        }
+        for (check_name, check) in &before.checks {
+            match domain.checks.get(check_name) {
+                // Kept unless it goes from validated to `not valid`.
+                Some(after) if after.expr == check.expr && (check.not_valid || !after.not_valid) => {
+                    if check.not_valid && !after.not_valid {
+                        changes.push(Change::ValidateDomainCheck {
+                            domain: name.clone(),
+                            name: check_name.clone(),
+                        });
+                    }
+                }
+                _ => changes.push(Change::DropDomainCheck {
+                    domain: name.clone(),
+                    check: check.clone(),
+                }),
+            }
+        }
+        for (check_name, check) in &domain.checks {
+            let kept = before
+                .checks
+                .get(check_name)
+                .is_some_and(|b| b.expr == check.expr && (b.not_valid || !check.not_valid));
+            if !kept {
+                changes.push(Change::AddDomainCheck {
+                    domain: name.clone(),
+                    check: check.clone(),
+                });
+            }
+        }
+        if before.comment != domain.comment {
+            changes.push(Change::CommentOnDomain {
+                name: name.clone(),
+                comment: domain.comment.clone(),
+            });
+        }
+    }
+    let over_another = |d: &Domain, among: &[&Domain]| matches!(&d.data_type.name, TypeName::User(base) if among.iter().any(|o| o.name == *base));
+    // Each round takes the domains over none of those still left.
+    while !created.is_empty() {
+        let (ready, waiting): (Vec<&Domain>, Vec<&Domain>) = created.iter().partition(|d| !over_another(d, &created));
+        if ready.is_empty() {
+            // A cycle, which the checks report: keep the order by name.
+            changes.extend(waiting.into_iter().map(|d| Change::CreateDomain(d.clone())));
+            break;
+        }
+        changes.extend(ready.into_iter().map(|d| Change::CreateDomain(d.clone())));
+        created = waiting;
+    }
+    let mut dropped: Vec<&Domain> = old
+        .domains
+        .values()
+        .filter(|d| !new.domains.contains_key(&d.name))
+        .collect();
+    while !dropped.is_empty() {
+        // Domains nothing left is over go first.
+        let (ready, waiting): (Vec<&Domain>, Vec<&Domain>) = dropped
+            .iter()
+            .partition(|d| !dropped.iter().any(|o| over_another(o, &[d])));
+        if ready.is_empty() {
+            changes.extend(waiting.into_iter().map(|d| Change::DropDomain(d.clone())));
+            break;
+        }
+        changes.extend(ready.into_iter().map(|d| Change::DropDomain(d.clone())));
+        dropped = waiting;
     }
 }
 

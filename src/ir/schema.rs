@@ -187,6 +187,7 @@ pub struct Schema {
     pub schemas: BTreeMap<Ident, DeclaredSchema>,
     pub extensions: BTreeMap<Ident, Extension>,
     pub enums: BTreeMap<QualifiedName, Enum>,
+    pub domains: BTreeMap<QualifiedName, Domain>,
     pub sequences: BTreeMap<QualifiedName, Sequence>,
     pub tables: BTreeMap<QualifiedName, Table>,
 }
@@ -225,6 +226,20 @@ impl Schema {
         data_type.clone()
     }
 
+    /// The type underneath any domains: what values of the type are.
+    pub fn base_type(&self, data_type: &SqlType) -> SqlType {
+        let mut current = data_type.clone();
+        // A domain over itself is refused by the checks; stop anyway.
+        for _ in 0..16 {
+            let TypeName::User(name) = &current.name else { break };
+            let Some(domain) = self.domains.get(name) else { break };
+            let dims = current.array_dims;
+            current = domain.data_type.clone();
+            current.array_dims += dims;
+        }
+        current
+    }
+
     /// Every PostgreSQL schema (namespace) the objects live in.
     pub fn namespaces(&self) -> std::collections::BTreeSet<Ident> {
         let mut names = std::collections::BTreeSet::new();
@@ -234,6 +249,7 @@ impl Schema {
             .values()
             .filter(|e| e.storage == EnumStorage::Native)
             .map(|e| &e.name)
+            .chain(self.domains.keys())
             .chain(self.sequences.keys())
             .chain(self.tables.keys())
             .map(|n| &n.schema);
@@ -253,6 +269,30 @@ impl Schema {
 pub struct DeclaredSchema {
     pub name: Ident,
     pub comment: Option<String>,
+    pub origin: Origin,
+}
+
+/// `CREATE DOMAIN`: a type with a default and constraints of its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Domain {
+    pub name: QualifiedName,
+    /// The underlying type (a built-in type, an enum or another domain).
+    pub data_type: SqlType,
+    pub collation: Option<Ident>,
+    pub default: Option<Expr>,
+    pub not_null: bool,
+    /// By name (unnamed ones get PostgreSQL's `<domain>_check` names).
+    pub checks: BTreeMap<Ident, DomainCheck>,
+    pub comment: Option<String>,
+    pub origin: Origin,
+}
+
+/// A domain's `CHECK (...)` on `VALUE`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DomainCheck {
+    pub name: Ident,
+    pub expr: Expr,
+    pub not_valid: bool,
     pub origin: Origin,
 }
 

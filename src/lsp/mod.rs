@@ -444,6 +444,13 @@ impl Server {
                         Some(columns),
                     ));
                 }
+                Declaration::Domain(d) => out.push(symbol(
+                    qual_text(&d.name),
+                    SymbolKind::TYPE_PARAMETER,
+                    d.span,
+                    d.name.span,
+                    None,
+                )),
                 Declaration::Enum(e) => {
                     out.push(symbol(qual_text(&e.name), SymbolKind::ENUM, e.span, e.name.span, None))
                 }

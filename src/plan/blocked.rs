@@ -12,7 +12,7 @@ use crate::ir::*;
 /// they are in the plan's `from` schema, the database).
 pub struct Use<'a> {
     pub object: &'a str,
-    /// A table, or an enum type when `on_type`.
+    /// A table, or an enum type or domain when `on_type`.
     pub table: &'a QualifiedName,
     pub column: Option<&'a Ident>,
     pub on_type: bool,
@@ -97,6 +97,29 @@ pub fn blocked(plan: &Plan, uses: &[Use]) -> Vec<Blocked> {
                     users_of_type(&e.name),
                     "DROP TYPE".into(),
                 )]
+            }
+            Change::DropDomain(d) => vec![(
+                format!("domain {}", d.name),
+                users_of_type(&d.name),
+                "DROP DOMAIN".into(),
+            )],
+            Change::RecreateDomain { old, columns, .. } => {
+                let mut targets: Vec<(String, Vec<&str>, String)> = columns
+                    .iter()
+                    .map(|(table, column, _)| {
+                        (
+                            format!("column {table}.{}", column.as_str()),
+                            users_of(table, Some(column)),
+                            format!("ALTER COLUMN {} TYPE", column.quoted()),
+                        )
+                    })
+                    .collect();
+                targets.push((
+                    format!("domain {}", old.name),
+                    users_of_type(&old.name),
+                    "DROP DOMAIN".into(),
+                ));
+                targets
             }
             Change::RecreateEnum { old, columns, .. } => {
                 let mut targets: Vec<(String, Vec<&str>, String)> = columns

@@ -21,10 +21,10 @@ fn phase(change: &Change) -> u8 {
         CreateExtension(_) | AlterExtensionVersion { .. } | AlterExtensionSchema { .. } => 1,
         RenameEnum { .. } | RenameSequence { .. } | RenameTable { .. } => 2,
         CreateEnum(_) | AddEnumLabel { .. } | RenameEnumLabel { .. } => 3,
-        CreateSequence(_) | AlterSequence { .. } => 4,
+        CreateDomain(_) | CreateSequence(_) | AlterSequence { .. } => 4,
         RenameColumn { .. } | RenameConstraint { .. } | RenameIndex { .. } => 5,
         DropConstraint { constraint, .. } if matches!(constraint.kind, ConstraintKind::ForeignKey(_)) => 6,
-        DropIndex { .. } | DropConstraint { .. } => 7,
+        DropIndex { .. } | DropConstraint { .. } | DropDomainCheck { .. } => 7,
         // Defaults go before the sequences they use; owners let go of
         // sequences before their columns are dropped.
         DropDefault { .. } | DropNotNull { .. } | DropIdentity { .. } => 8,
@@ -35,20 +35,24 @@ fn phase(change: &Change) -> u8 {
         CreateTable(_) => CREATE_TABLES,
         AddColumn { .. } | UpdateEnumLabel { .. } => 16,
         // An identity column must be not null before it becomes one.
-        AlterColumnType { .. } | SetNotNull { .. } => 17,
+        AlterColumnType { .. } | SetNotNull { .. } | RecreateDomain { .. } => 17,
         SetDefault { .. } | AddIdentity { .. } | AlterIdentity { .. } => 18,
+        SetDomainDefault { .. } | SetDomainNotNull { .. } => 18,
+        // After the columns have moved off it, before the types under it.
+        DropDomain(_) => 19,
         SetSequenceOwner { .. } => 19,
         // Types and sequences go once no column uses them any more: after
         // the columns' types and defaults have moved off them.
         DropSequence(_) | DropEnum(_) | DropExtension(_) => 20,
         SetLogged { .. } | SetStorageParams { .. } | SetIndexStorageParams { .. } => 20,
         AddConstraint { constraint, .. } if matches!(constraint.kind, ConstraintKind::ForeignKey(_)) => 23,
-        AddConstraint { .. } | ReplaceCheck { .. } => 21,
+        AddConstraint { .. } | ReplaceCheck { .. } | AddDomainCheck { .. } => 21,
         CreateIndex { .. } => 22,
-        ValidateConstraint { .. } => 24,
+        ValidateConstraint { .. } | ValidateDomainCheck { .. } => 24,
         SetReplicaIdentity { .. } => 25,
         DropSchema(_) => 26,
         CommentOnSchema { .. }
+        | CommentOnDomain { .. }
         | CommentOnEnum { .. }
         | CommentOnSequence { .. }
         | CommentOnTable { .. }

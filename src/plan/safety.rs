@@ -222,6 +222,36 @@ pub(super) fn analyse(
                     ),
                 },
             },
+            Change::AddDomainCheck { domain, check }
+                if !check.not_valid && !options.online && from.domains.contains_key(domain) =>
+            {
+                add(
+                    FindingKind::Risky,
+                    format!(
+                        "adds check {} to domain {domain}: reads every column of the type and fails if a value does not pass",
+                        check.name
+                    ),
+                    Some("with --online it is added NOT VALID and validated separately".into()),
+                    check.origin,
+                )
+            }
+            Change::SetDomainNotNull { name, not_null: true } => add(
+                FindingKind::Risky,
+                format!("sets domain {name} not null: reads every column of the type and fails if one holds null"),
+                None,
+                to.domains.get(name).map(|d| d.origin).unwrap_or_default(),
+            ),
+            Change::RecreateDomain { new, columns, .. } if !columns.is_empty() => add(
+                FindingKind::Risky,
+                format!(
+                    "recreates domain {} with type {}: rewrites {} column(s) of it under an ACCESS EXCLUSIVE lock",
+                    new.name,
+                    new.data_type,
+                    columns.len()
+                ),
+                None,
+                new.origin,
+            ),
             Change::SetNotNull { table, column } if existed(from, table) => add(
                 FindingKind::Risky,
                 format!(

@@ -159,6 +159,7 @@ async fn read(
         queries::unmanaged(major),
         queries::dependencies(),
         queries::schemas(),
+        queries::domains(),
     ];
     let query = |i: usize| {
         let global = matches!(i, 0 | 9 | 10);
@@ -180,6 +181,7 @@ async fn read(
         query(11),
         query(12),
         query(13),
+        query(14),
         client.batch_execute(after),
     );
     let results = match results {
@@ -206,6 +208,7 @@ async fn read(
         unmanaged,
         dependencies,
         schemas,
+        domains,
         _,
     ) = results;
     let mut builder = Builder {
@@ -219,6 +222,7 @@ async fn read(
     builder.schemas(&schemas)?;
     builder.extensions(&extensions)?;
     builder.enums(&enums)?;
+    builder.domains(&domains)?;
     builder.sequences(&sequences)?;
     builder.tables(&tables)?;
     builder.columns(&columns)?;
@@ -486,6 +490,44 @@ impl Builder<'_> {
                     origin: Origin::default(),
                 },
             );
+        }
+        Ok(())
+    }
+
+    fn domains(&mut self, rows: &[Row]) -> Result<(), tokio_postgres::Error> {
+        for row in rows {
+            let name = qualified(get(row, 0)?, get(row, 1)?);
+            let dims: i32 = get(row, 5)?;
+            let data_type = sql_type(get(row, 2)?, get(row, 3)?, get(row, 4)?, dims.max(0) as u32);
+            let names: Vec<String> = get(row, 10)?;
+            let exprs: Vec<Option<String>> = get(row, 11)?;
+            let validated: Vec<bool> = get(row, 12)?;
+            let checks = names
+                .into_iter()
+                .zip(exprs)
+                .zip(validated)
+                .map(|((check, expr), validated)| {
+                    let check = Ident::new(check);
+                    let built = crate::ir::DomainCheck {
+                        name: check.clone(),
+                        expr: Expr(expr.unwrap_or_default()),
+                        not_valid: !validated,
+                        origin: Origin::default(),
+                    };
+                    (check, built)
+                })
+                .collect();
+            let domain = crate::ir::Domain {
+                name: name.clone(),
+                data_type,
+                collation: get::<Option<String>>(row, 6)?.map(Ident::new),
+                default: get::<Option<String>>(row, 7)?.map(Expr),
+                not_null: get(row, 8)?,
+                checks,
+                comment: get(row, 9)?,
+                origin: Origin::default(),
+            };
+            self.schema.domains.insert(name, domain);
         }
         Ok(())
     }

@@ -101,10 +101,18 @@ pub async fn normalize(
             mirror_job,
         });
     }
-    if jobs.is_empty() {
+    let domain_jobs = domain_jobs(database, source);
+    if jobs.is_empty() && domain_jobs.is_empty() {
         return Ok(0);
     }
     let mut batch = format!("BEGIN; SET LOCAL search_path TO {};\n", default_schema.quoted());
+    for (number, (_, statements)) in domain_jobs.iter().enumerate() {
+        for statement in statements {
+            batch.push_str(&guarded(
+                &statement.replace("{D}", &format!("pg_temp.trellis_d{number}")),
+            ));
+        }
+    }
     for (number, job) in jobs.iter().enumerate() {
         let table = format!("pg_temp.trellis_n{number}");
         batch.push_str(&format!("CREATE TEMPORARY TABLE {table} ();\n"));
@@ -124,9 +132,18 @@ pub async fn normalize(
     let normalized = read(&connection.client, connection.major, &options, &batch, "ROLLBACK")
         .await?
         .schema;
+    let mut count = 0;
+    for (number, (name, _)) in domain_jobs.iter().enumerate() {
+        let temp = normalized
+            .domains
+            .values()
+            .find(|d| d.name.name.as_str() == format!("trellis_d{number}"));
+        if let (Some(temp), Some(domain)) = (temp, source.domains.get_mut(name)) {
+            count += adopt_domain(domain, temp);
+        }
+    }
     let temp: HashMap<&str, &Table> = normalized.tables.values().map(|t| (t.name.name.as_str(), t)).collect();
     let temp_tables = &temp;
-    let mut count = 0;
     for pending in pending {
         let (Some(temp), Some(table)) = (
             temp.get(format!("trellis_n{}", pending.job).as_str()),
@@ -587,6 +604,59 @@ fn words(text: &str, into: &mut BTreeSet<String>) {
 
 /// A statement run in its own subtransaction: if the server refuses it,
 /// the expression keeps its source text and the batch goes on.
+/// For each source domain the database has with other texts: the
+/// statements that make a temporary copy of it (`{D}` for its name), its
+/// default and its checks numbered `c0`, `c1`, ... in name order.
+fn domain_jobs(database: &Schema, source: &Schema) -> Vec<(QualifiedName, Vec<String>)> {
+    let mut jobs = Vec::new();
+    for (name, domain) in &source.domains {
+        let Some(found) = database.domains.get(name) else {
+            continue;
+        };
+        let same_checks = domain
+            .checks
+            .iter()
+            .all(|(n, c)| found.checks.get(n).is_some_and(|f| f.expr == c.expr));
+        if domain.default == found.default && same_checks {
+            continue;
+        }
+        let mut statements = vec![format!(
+            "CREATE DOMAIN {{D}} AS {}",
+            type_sql(&domain.data_type, source)
+        )];
+        if let Some(default) = &domain.default {
+            statements.push(format!("ALTER DOMAIN {{D}} SET DEFAULT {}", default.as_str()));
+        }
+        for (number, check) in domain.checks.values().enumerate() {
+            statements.push(format!(
+                "ALTER DOMAIN {{D}} ADD CONSTRAINT c{number} CHECK ({}) NOT VALID",
+                check.expr.as_str()
+            ));
+        }
+        jobs.push((name.clone(), statements));
+    }
+    jobs
+}
+
+/// Puts the server's texts of a domain's default and checks into the
+/// source domain; how many.
+fn adopt_domain(domain: &mut Domain, temp: &Domain) -> usize {
+    let mut count = 0;
+    if domain.default.is_some() {
+        if let Some(default) = &temp.default {
+            domain.default = Some(default.clone());
+            count += 1;
+        }
+    }
+    for (number, check) in domain.checks.values_mut().enumerate() {
+        if let Some(server) = temp.checks.get(&Ident::new(format!("c{number}"))) {
+            check.expr = server.expr.clone();
+            count += 1;
+        }
+    }
+    count
+}
+
 fn guarded(statement: &str) -> String {
     format!(
         "DO $trellis$ BEGIN EXECUTE {}; EXCEPTION WHEN OTHERS THEN NULL; END $trellis$;\n",

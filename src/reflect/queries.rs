@@ -53,6 +53,37 @@ ORDER BY 1"
     )
 }
 
+/// Domains: the type under each (element type and array dimensions, as for
+/// a column), its collation where it is not the type's own, default, not
+/// null, comment, and its checks by name (expression, validated).
+pub fn domains() -> String {
+    format!(
+        "WITH {NAMESPACES}
+SELECT n.nspname::text, t.typname::text,
+       en.nspname::text, et.typname::text, format_type(et.oid, t.typtypmod),
+       CASE WHEN b.typcategory = 'A' THEN greatest(t.typndims, 1) ELSE 0 END,
+       CASE WHEN t.typcollation <> b.typcollation THEN co.collname::text END,
+       pg_get_expr(t.typdefaultbin, 0), t.typnotnull, d.description,
+       coalesce((SELECT array_agg(c.conname::text ORDER BY c.conname) FROM pg_constraint c
+                 WHERE c.contypid = t.oid AND c.contype = 'c'), '{{}}'),
+       coalesce((SELECT array_agg(pg_get_expr(c.conbin, 0) ORDER BY c.conname) FROM pg_constraint c
+                 WHERE c.contypid = t.oid AND c.contype = 'c'), '{{}}'),
+       coalesce((SELECT array_agg(c.convalidated ORDER BY c.conname) FROM pg_constraint c
+                 WHERE c.contypid = t.oid AND c.contype = 'c'), '{{}}')
+FROM pg_type t
+JOIN namespaces n ON n.oid = t.typnamespace
+JOIN pg_type b ON b.oid = t.typbasetype
+JOIN pg_type et ON et.oid = CASE WHEN b.typcategory = 'A' AND b.typelem <> 0 THEN b.typelem ELSE b.oid END
+JOIN pg_namespace en ON en.oid = et.typnamespace
+LEFT JOIN pg_collation co ON co.oid = t.typcollation
+LEFT JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0
+WHERE t.typtype = 'd'
+  AND NOT EXISTS (SELECT 1 FROM pg_depend x
+                  WHERE x.classid = 'pg_type'::regclass AND x.objid = t.oid AND x.deptype = 'e')
+ORDER BY 1, 2"
+    )
+}
+
 pub fn extensions() -> String {
     "
 SELECT e.extname::text, e.extversion, n.nspname::text, a.default_version,
@@ -301,10 +332,9 @@ SELECT kind, name FROM (
     SELECT 'policy', quote_ident(po.polname) || ' on ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname)
     FROM pg_policy po JOIN pg_class c ON c.oid = po.polrelid JOIN namespaces n ON n.oid = c.relnamespace
     UNION ALL
-    SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type' ELSE 'type' END,
-           quote_ident(n.nspname) || '.' || quote_ident(t.typname)
+    SELECT 'range type', quote_ident(n.nspname) || '.' || quote_ident(t.typname)
     FROM pg_type t JOIN namespaces n ON n.oid = t.typnamespace
-    WHERE t.typtype IN ('d', 'r') AND t.oid NOT IN (SELECT objid FROM members)
+    WHERE t.typtype = 'r' AND t.oid NOT IN (SELECT objid FROM members)
     UNION ALL
     SELECT 'tablespace ' || quote_ident(ts.spcname) || ' of table', quote_ident(t.nspname) || '.' || quote_ident(t.relname)
     FROM tables t JOIN pg_class c ON c.oid = t.oid JOIN pg_tablespace ts ON ts.oid = c.reltablespace
@@ -442,7 +472,7 @@ SELECT DISTINCT kind, name, nspname::text, relname::text, attname::text, is_type
                ELSE d.objid::regprocedure::text END,
            n.nspname, t.typname, NULL, true
     FROM pg_depend d
-    JOIN pg_type t ON d.refclassid = 'pg_type'::regclass AND t.oid = d.refobjid AND t.typtype = 'e'
+    JOIN pg_type t ON d.refclassid = 'pg_type'::regclass AND t.oid = d.refobjid AND t.typtype IN ('e', 'd')
     JOIN namespaces n ON n.oid = t.typnamespace
     LEFT JOIN pg_rewrite r ON d.classid = 'pg_rewrite'::regclass AND r.oid = d.objid
     LEFT JOIN pg_class vc ON vc.oid = r.ev_class

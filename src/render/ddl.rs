@@ -26,6 +26,50 @@ pub fn type_sql(data_type: &SqlType, schema: &Schema) -> String {
     }
 }
 
+/// `CREATE DOMAIN` with its comment; a `not valid` check is added after,
+/// as PostgreSQL takes `NOT VALID` only there.
+pub(super) fn create_domain(domain: &Domain, schema: &Schema) -> Vec<Statement> {
+    let mut sql = format!(
+        "CREATE DOMAIN {} AS {}",
+        domain.name.quoted(),
+        type_sql(&domain.data_type, schema)
+    );
+    if let Some(collation) = &domain.collation {
+        sql.push_str(&format!(" COLLATE {}", collation.quoted()));
+    }
+    if let Some(default) = &domain.default {
+        sql.push_str(&format!(" DEFAULT {}", default.as_str()));
+    }
+    if domain.not_null {
+        sql.push_str(" NOT NULL");
+    }
+    for check in domain.checks.values().filter(|c| !c.not_valid) {
+        sql.push_str(&format!(
+            " CONSTRAINT {} CHECK ({})",
+            check.name.quoted(),
+            check.expr.as_str()
+        ));
+    }
+    sql.push(';');
+    let mut out = vec![Statement::new(sql)];
+    for check in domain.checks.values().filter(|c| c.not_valid) {
+        out.push(Statement::new(format!(
+            "ALTER DOMAIN {} ADD CONSTRAINT {} CHECK ({}) NOT VALID;",
+            domain.name.quoted(),
+            check.name.quoted(),
+            check.expr.as_str()
+        )));
+    }
+    if let Some(comment) = &domain.comment {
+        out.push(Statement::new(format!(
+            "COMMENT ON DOMAIN {} IS {};",
+            domain.name.quoted(),
+            literal(comment)
+        )));
+    }
+    out
+}
+
 /// `name type [COLLATE c] [GENERATED ...] [DEFAULT e] [NOT NULL]`.
 pub fn column_definition(column: &Column, table: &QualifiedName, schema: &Schema) -> String {
     let mut sql = format!("{} {}", column.name.quoted(), type_sql(&column.data_type, schema));

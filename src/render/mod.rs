@@ -92,6 +92,82 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             name.quoted(),
             schema.quoted()
         ))),
+        Change::CreateDomain(domain) => out.extend(ddl::create_domain(domain, plan.to)),
+        Change::DropDomain(domain) => out.push(Statement::new(format!("DROP DOMAIN {};", domain.name.quoted()))),
+        Change::SetDomainDefault { name, default } => out.push(Statement::new(match default {
+            Some(expr) => format!("ALTER DOMAIN {} SET DEFAULT {};", name.quoted(), expr.as_str()),
+            None => format!("ALTER DOMAIN {} DROP DEFAULT;", name.quoted()),
+        })),
+        Change::SetDomainNotNull { name, not_null } => out.push(Statement::new(format!(
+            "ALTER DOMAIN {} {} NOT NULL;",
+            name.quoted(),
+            if *not_null { "SET" } else { "DROP" }
+        ))),
+        Change::AddDomainCheck { domain, check } => {
+            // Online, existing values are checked after the lock is gone.
+            let validate_later = online && !check.not_valid && plan.from.domains.contains_key(domain);
+            out.push(Statement::new(format!(
+                "ALTER DOMAIN {} ADD CONSTRAINT {} CHECK ({}){};",
+                domain.quoted(),
+                check.name.quoted(),
+                check.expr.as_str(),
+                if check.not_valid || validate_later {
+                    " NOT VALID"
+                } else {
+                    ""
+                }
+            )));
+            if validate_later {
+                out.push(Statement::new(format!(
+                    "ALTER DOMAIN {} VALIDATE CONSTRAINT {};",
+                    domain.quoted(),
+                    check.name.quoted()
+                )));
+            }
+        }
+        Change::DropDomainCheck { domain, check } => out.push(Statement::new(format!(
+            "ALTER DOMAIN {} DROP CONSTRAINT {};",
+            domain.quoted(),
+            check.name.quoted()
+        ))),
+        Change::ValidateDomainCheck { domain, name } => out.push(Statement::new(format!(
+            "ALTER DOMAIN {} VALIDATE CONSTRAINT {};",
+            domain.quoted(),
+            name.quoted()
+        ))),
+        Change::CommentOnDomain { name, comment } => out.push(Statement::new(format!(
+            "COMMENT ON DOMAIN {} IS {};",
+            name.quoted(),
+            comment_sql(comment)
+        ))),
+        Change::RecreateDomain { old, new, columns } => {
+            let aside = QualifiedName::new(
+                old.name.schema.clone(),
+                Ident::new(crate::ir::naming::make_object_name(
+                    old.name.name.as_str(),
+                    None,
+                    Some("old"),
+                )),
+            );
+            out.push(Statement::new(format!(
+                "ALTER DOMAIN {} RENAME TO {};",
+                old.name.quoted(),
+                aside.name.quoted()
+            )));
+            out.extend(ddl::create_domain(new, plan.to));
+            let base = type_sql(&new.data_type, plan.to);
+            for (table, column, dims) in columns {
+                let brackets = "[]".repeat(*dims as usize);
+                out.push(Statement::new(format!(
+                    "ALTER TABLE {} ALTER COLUMN {} TYPE {}{brackets} USING {}::{base}{brackets};",
+                    table.quoted(),
+                    column.quoted(),
+                    new.name.quoted(),
+                    column.quoted()
+                )));
+            }
+            out.push(Statement::new(format!("DROP DOMAIN {};", aside.quoted())));
+        }
         Change::CreateEnum(e) => {
             if e.storage == EnumStorage::Native {
                 let labels: Vec<String> = e.labels.iter().map(|l| literal(&l.name)).collect();
@@ -596,6 +672,20 @@ pub fn describe(change: &Change) -> String {
     match change {
         CreateSchema(n) => format!("create schema {n}"),
         DropSchema(n) => format!("drop schema {n}"),
+        CreateDomain(d) => format!("create domain {}", d.name),
+        DropDomain(d) => format!("drop domain {}", d.name),
+        SetDomainDefault { name, default: Some(_) } => format!("set default of domain {name}"),
+        SetDomainDefault { name, default: None } => format!("drop default of domain {name}"),
+        SetDomainNotNull { name, not_null: true } => format!("set domain {name} not null"),
+        SetDomainNotNull { name, not_null: false } => format!("allow null in domain {name}"),
+        AddDomainCheck { domain, check } => format!("add check {} to domain {domain}", check.name),
+        DropDomainCheck { domain, check } => format!("drop check {} of domain {domain}", check.name),
+        ValidateDomainCheck { domain, name } => format!("validate check {name} of domain {domain}"),
+        CommentOnDomain { name, .. } => format!("comment on domain {name}"),
+        RecreateDomain { old, new, .. } => format!(
+            "recreate domain {} as {} (was {})",
+            new.name, new.data_type, old.data_type
+        ),
         CommentOnSchema { name, .. } => format!("comment on schema {name}"),
         CreateExtension(e) => format!("create extension {}", e.name),
         DropExtension(e) => format!("drop extension {}", e.name),

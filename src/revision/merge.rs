@@ -17,7 +17,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Column, Constraint, DeclaredSchema, Enum, Extension, Ident, Identity, Index, Schema, Sequence, Table};
+use crate::ir::{
+    Column, Constraint, DeclaredSchema, Domain, Enum, Extension, Ident, Identity, Index, Schema, Sequence, Table,
+};
 
 /// Two branches changed the same thing differently.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,6 +53,11 @@ pub fn merge(base: &Schema, ours: &Schema, theirs: &Schema) -> Result<Schema, Ve
         enums: merge_map(
             [&base.enums, &ours.enums, &theirs.enums],
             |n| format!("enum {}", n.quoted()),
+            c,
+        ),
+        domains: merge_map(
+            [&base.domains, &ours.domains, &theirs.domains],
+            |n| format!("domain {}", n.quoted()),
             c,
         ),
         sequences: merge_map(
@@ -262,7 +269,7 @@ macro_rules! mergeable_by_definition {
     )*};
 }
 
-mergeable_by_definition!(Constraint, Index, Sequence);
+mergeable_by_definition!(Constraint, Index, Sequence, Domain);
 
 impl Mergeable for Enum {
     fn changes_from(&self, base: &Enum) -> Vec<String> {

@@ -56,6 +56,7 @@ pub enum Declaration {
     Schema(SchemaDecl),
     Extension(ExtensionDecl),
     Enum(EnumDecl),
+    Domain(DomainDecl),
     Sequence(SequenceDecl),
     Table(TableDecl),
 }
@@ -67,6 +68,7 @@ impl Declaration {
             Declaration::Schema(d) => d.span,
             Declaration::Extension(d) => d.span,
             Declaration::Enum(d) => d.span,
+            Declaration::Domain(d) => d.span,
             Declaration::Sequence(d) => d.span,
             Declaration::Table(d) => d.span,
         }
@@ -78,6 +80,7 @@ impl Declaration {
             Declaration::Schema(d) => &d.docs,
             Declaration::Extension(d) => &d.docs,
             Declaration::Enum(d) => &d.docs,
+            Declaration::Domain(d) => &d.docs,
             Declaration::Sequence(d) => &d.docs,
             Declaration::Table(d) => &d.docs,
         }
@@ -99,6 +102,19 @@ pub struct ExtensionDecl {
     pub name: Name,
     pub version: Option<StrLit>,
     pub schema: Option<Name>,
+    pub span: Span,
+}
+
+/// `domain NAME [as] TYPE [not null] [default EXPR] [check (EXPR)] ...`:
+/// written as a column is, with a qualified name.
+#[derive(Clone, Debug)]
+pub struct DomainDecl {
+    pub docs: Vec<Doc>,
+    pub name: QualName,
+    pub ty: TypeExpr,
+    pub constraints: Vec<ColumnConstraint>,
+    pub collate: Option<QualName>,
+    pub was: Option<QualName>,
     pub span: Span,
 }
 

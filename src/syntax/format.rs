@@ -249,6 +249,14 @@ impl<'t> Printer<'t> {
                 self.line(&d.docs, d.span.start as usize, d.span.end as usize, "", &line);
             }
             Declaration::Enum(d) => self.enumeration(d),
+            Declaration::Domain(d) => {
+                let line = format!(
+                    "domain {} as {}",
+                    qual(&d.name),
+                    typed(&d.ty, &d.constraints, d.collate.as_ref(), d.was.as_ref())
+                );
+                self.line(&d.docs, d.span.start as usize, d.span.end as usize, "", &line);
+            }
             Declaration::Sequence(d) => {
                 let header = format!("sequence {}{} {{", qual(&d.name), was(d.was.as_ref()));
                 let header_end = brace_after(self.text, d.name.span.end as usize);
@@ -579,8 +587,28 @@ fn reference_text(r: &Reference) -> String {
 
 fn column_line(column: &ColumnDecl, width: usize) -> String {
     let pad = width.saturating_sub(column.name.text.chars().count()) + 1;
-    let mut out = format!("{}{}{}", column.name.text, " ".repeat(pad), type_text(&column.ty));
-    for constraint in &column.constraints {
+    format!(
+        "{}{}{}",
+        column.name.text,
+        " ".repeat(pad),
+        typed(
+            &column.ty,
+            &column.constraints,
+            column.collate.as_deref(),
+            column.was.as_deref()
+        )
+    )
+}
+
+/// A type and the attributes after it, as a column or a domain has them.
+fn typed(
+    ty: &TypeExpr,
+    constraints: &[ColumnConstraint],
+    collate: Option<&QualName>,
+    was_name: Option<&QualName>,
+) -> String {
+    let mut out = type_text(ty);
+    for constraint in constraints {
         out.push(' ');
         if let Some(name) = &constraint.name {
             out.push_str(&format!("constraint {} ", name.text));
@@ -614,10 +642,10 @@ fn column_line(column: &ColumnDecl, width: usize) -> String {
             ColumnConstraintKind::Generated(e) => format!("generated always as ({}) stored", e.text.trim()),
         });
     }
-    if let Some(collate) = &column.collate {
+    if let Some(collate) = collate {
         out.push_str(&format!(" collate {}", qual(collate)));
     }
-    out.push_str(&was(column.was.as_deref()));
+    out.push_str(&was(was_name));
     out
 }
 

@@ -87,6 +87,7 @@ pub fn finish(files: Vec<LoweredFile>, options: &LowerOptions) -> (Schema, Vec<D
                 Declaration::Schema(d) => lowerer.namespace(d),
                 Declaration::Extension(d) => lowerer.extension(d),
                 Declaration::Enum(d) => lowerer.enumeration(d),
+                Declaration::Domain(d) => lowerer.domain(d),
                 Declaration::Sequence(d) => lowerer.sequence(d),
                 Declaration::Table(_) => {}
             }
@@ -273,6 +274,8 @@ impl Lowerer {
         }
         let help = if kind == "schema" {
             "remove one of them: a schema is declared once, with its doc comment".to_string()
+        } else if kind == "type" {
+            "rename one of them: enums and domains are types, and share their names with each other".to_string()
         } else if kind == "extension" {
             "remove one of them: an extension is declared once, with its doc comment".to_string()
         } else {
@@ -342,7 +345,116 @@ impl Lowerer {
             self.duplicate(Code::DuplicateEnum, "enum", &name.to_string(), decl.name.span, first);
             return;
         }
+        if let Some(first) = self.schema.domains.get(&name) {
+            let first = first.origin;
+            self.duplicate(Code::DuplicateType, "type", &name.to_string(), decl.name.span, first);
+            return;
+        }
         self.schema.enums.insert(name, enumeration);
+    }
+
+    fn domain(&mut self, decl: &ast::DomainDecl) {
+        let name = self.qualify(&decl.name);
+        let (data_type, serial) = self.column_type(&decl.ty);
+        let mut domain = Domain {
+            name: name.clone(),
+            data_type,
+            collation: decl.collate.as_ref().map(|c| self.ident(&c.name)),
+            default: None,
+            not_null: false,
+            checks: BTreeMap::new(),
+            comment: self.docs(&decl.docs),
+            origin: origin(decl.name.name.span),
+        };
+        let not_here = |what: &str, span: Span| {
+            Diagnostic::new(Code::NotOnDomain, format!("a domain cannot have {what}"))
+                .primary(span, "not allowed on a domain")
+                .help("a domain takes `not null`, `default`, `check (...)` (on `value`) and `collate`; keys, references, identity and generated columns belong to the columns of a table")
+        };
+        if serial {
+            self.error(
+                not_here("a serial type", decl.ty.span)
+                    .help("use the integer type, with `default nextval('SEQUENCE')` if it needs one"),
+            );
+        }
+        if let Some(was) = &decl.was {
+            self.error(not_here("a `was` hint", was.name.span).help("a renamed domain is dropped and created again: rename it by hand (`ALTER DOMAIN ... RENAME TO`) in a revision written with `trellisc revision --empty`"));
+        }
+        let mut default_span = None;
+        let mut unnamed = Vec::new();
+        for constraint in &decl.constraints {
+            match &constraint.kind {
+                ColumnConstraintKind::NotNull => domain.not_null = true,
+                ColumnConstraintKind::Null => {}
+                ColumnConstraintKind::Default(expr) => {
+                    if let Some(first) = default_span.replace(constraint.span) {
+                        self.twice(constraint.span, first, "default");
+                    }
+                    domain.default = Some(Expr::from_source(&expr.text));
+                }
+                ColumnConstraintKind::Check(check) => {
+                    if check.no_inherit {
+                        self.error(not_here("`no inherit`", constraint.span));
+                    }
+                    let built = DomainCheck {
+                        name: Ident::new(""),
+                        expr: Expr::from_source(&check.expr.text),
+                        not_valid: check.not_valid,
+                        origin: origin(constraint.span),
+                    };
+                    match &constraint.name {
+                        Some(written) => {
+                            let written = self.ident(written);
+                            if let Some(first) = domain.checks.get(&written) {
+                                let first = first.origin;
+                                self.duplicate(
+                                    Code::DuplicateConstraint,
+                                    "check",
+                                    written.as_str(),
+                                    constraint.span,
+                                    first,
+                                );
+                            }
+                            domain
+                                .checks
+                                .insert(written.clone(), DomainCheck { name: written, ..built });
+                        }
+                        None => unnamed.push(built),
+                    }
+                }
+                ColumnConstraintKind::PrimaryKey(_) => self.error(not_here("a primary key", constraint.span)),
+                ColumnConstraintKind::Unique { .. } => self.error(not_here("a unique constraint", constraint.span)),
+                ColumnConstraintKind::References(_) => self.error(not_here("a foreign key", constraint.span)),
+                ColumnConstraintKind::Identity { .. } => self.error(not_here("an identity", constraint.span)),
+                ColumnConstraintKind::Generated(_) => self.error(not_here("a generated expression", constraint.span)),
+            }
+        }
+        // PostgreSQL names them in order: `<domain>_check`, `_check1`, ...
+        for check in unnamed {
+            let named = choose_name(name.name.as_str(), None, "check", |n| {
+                domain.checks.contains_key(&Ident::new(n))
+            });
+            domain
+                .checks
+                .insert(named.clone(), DomainCheck { name: named, ..check });
+        }
+        if let Some(first) = self
+            .schema
+            .domains
+            .get(&name)
+            .map(|d| d.origin)
+            .or_else(|| self.schema.enums.get(&name).map(|e| e.origin))
+        {
+            self.duplicate(
+                Code::DuplicateType,
+                "type",
+                &name.to_string(),
+                decl.name.name.span,
+                first,
+            );
+            return;
+        }
+        self.schema.domains.insert(name, domain);
     }
 
     fn sequence(&mut self, decl: &ast::SequenceDecl) {

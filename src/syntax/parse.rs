@@ -224,6 +224,7 @@ impl Builder<'_> {
                 Rule::schema_decl => decl = Some(Declaration::Schema(self.schema(inner, docs.clone()))),
                 Rule::extension_decl => decl = Some(Declaration::Extension(self.extension(inner, docs.clone()))),
                 Rule::enum_decl => decl = Some(Declaration::Enum(self.enumeration(inner, docs.clone()))),
+                Rule::domain_decl => decl = Some(Declaration::Domain(self.domain(inner, docs.clone()))),
                 Rule::sequence_decl => decl = Some(Declaration::Sequence(self.sequence(inner, docs.clone()))),
                 Rule::table_decl => decl = Some(Declaration::Table(self.table(inner, docs.clone()))),
                 _ => {}
@@ -567,6 +568,39 @@ impl Builder<'_> {
 }
 
 impl Builder<'_> {
+    fn domain(&mut self, pair: Pair<Rule>, docs: Vec<Doc>) -> DomainDecl {
+        let span = self.span(&pair);
+        let mut name = None;
+        let mut ty = None;
+        let mut constraints = Vec::new();
+        let mut collate = None;
+        let mut was = None;
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::qualified_name => name = Some(self.qual_name(inner)),
+                Rule::column_type => ty = Some(self.column_type(inner)),
+                Rule::column_constraint => constraints.push(self.column_constraint(inner)),
+                Rule::collate_clause => {
+                    collate = inner
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::qualified_name)
+                        .map(|p| self.qual_name(p))
+                }
+                Rule::was_clause => was = self.was(inner),
+                _ => {}
+            }
+        }
+        DomainDecl {
+            docs,
+            name: name.expect("grammar: a domain has a name"),
+            ty: ty.expect("grammar: a domain has a type"),
+            constraints,
+            collate,
+            was,
+            span,
+        }
+    }
+
     fn column(&mut self, pair: Pair<Rule>, docs: Vec<Doc>) -> ColumnDecl {
         let span = self.span(&pair);
         let mut name = None;
@@ -1300,6 +1334,7 @@ fn describe_expected(rules: &[Rule]) -> Vec<String> {
     const DECLARATION_WORDS: &[Rule] = &[
         Rule::kw_schema,
         Rule::kw_extension,
+        Rule::kw_domain,
         Rule::kw_enum,
         Rule::kw_sequence,
         Rule::kw_table,
@@ -1317,7 +1352,7 @@ fn describe_expected(rules: &[Rule]) -> Vec<String> {
         if constraint_words >= 3 && COLUMN_CONSTRAINT_WORDS.contains(rule) {
             push("a column constraint (`not null`, `default ...`, `references ...`, ...)".into());
         } else if declaration_words >= 3 && DECLARATION_WORDS.contains(rule) {
-            push("a declaration (`table`, `enum`, `sequence`, `extension` or `schema`)".into());
+            push("a declaration (`table`, `enum`, `domain`, `sequence`, `extension` or `schema`)".into());
         } else if let Some(description) = describe_rule(*rule) {
             push(description);
         }
@@ -1337,7 +1372,7 @@ fn describe_rule(rule: Rule) -> Option<String> {
         | Rule::extension_decl
         | Rule::enum_decl
         | Rule::sequence_decl
-        | Rule::table_decl => "a declaration (`table`, `enum`, `sequence`, `extension` or `schema`)",
+        | Rule::table_decl => "a declaration (`table`, `enum`, `domain`, `sequence`, `extension` or `schema`)",
         Rule::doc => return None,
         Rule::table_entry
         | Rule::column_decl
@@ -1454,9 +1489,18 @@ mod tests {
         for range in &cuts[1..] {
             let at = &text[range.start..];
             assert!(
-                ["//", "table", "enum", "unlogged", "sequence", "extension", "schema"]
-                    .iter()
-                    .any(|w| at.starts_with(w)),
+                [
+                    "//",
+                    "table",
+                    "enum",
+                    "domain",
+                    "unlogged",
+                    "sequence",
+                    "extension",
+                    "schema"
+                ]
+                .iter()
+                .any(|w| at.starts_with(w)),
                 "cut at {:?}",
                 &at[..at.len().min(30)]
             );

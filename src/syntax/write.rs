@@ -315,6 +315,9 @@ impl<'a> Writer<'a> {
         for enumeration in self.schema.enums.values() {
             self.enumeration(enumeration);
         }
+        for domain in self.domains_in_order() {
+            self.domain(domain);
+        }
         for sequence in self.schema.sequences.values() {
             if !self.serial_sequences.contains(&sequence.name) {
                 self.sequence(sequence);
@@ -348,6 +351,51 @@ impl<'a> Writer<'a> {
             },
             labels.join(", ")
         );
+    }
+
+    /// Domains over other domains after those (the order does not matter
+    /// to trellisc, but a reader meets a type before its uses).
+    fn domains_in_order(&self) -> Vec<&'a Domain> {
+        let mut left: Vec<&Domain> = self.schema.domains.values().collect();
+        let mut out = Vec::new();
+        while !left.is_empty() {
+            let (ready, waiting): (Vec<&Domain>, Vec<&Domain>) = left.iter().partition(|d| {
+                !matches!(&d.data_type.name, TypeName::User(base) if left.iter().any(|o| o.name == *base && o.name != d.name))
+            });
+            if ready.is_empty() {
+                out.extend(waiting);
+                break;
+            }
+            out.extend(ready);
+            left = waiting;
+        }
+        out
+    }
+
+    fn domain(&mut self, domain: &Domain) {
+        docs(&mut self.out, domain.comment.as_deref(), "");
+        let mut line = format!("domain {} as {}", domain.name, type_text(&domain.data_type));
+        if domain.not_null {
+            line.push_str(" not null");
+        }
+        if let Some(default) = &domain.default {
+            let _ = write!(line, " default {}", default_text(default));
+        }
+        // The name PostgreSQL gives a lone unnamed check goes unwritten.
+        let default_name = crate::ir::naming::make_object_name(domain.name.name.as_str(), None, Some("check"));
+        for check in domain.checks.values() {
+            if check.name.as_str() != default_name {
+                let _ = write!(line, " constraint {}", check.name.quoted());
+            }
+            let _ = write!(line, " check ({})", one_line(&check.expr));
+            if check.not_valid {
+                line.push_str(" not valid");
+            }
+        }
+        if let Some(collation) = &domain.collation {
+            let _ = write!(line, " collate {}", collation.quoted());
+        }
+        let _ = writeln!(self.out, "{line}\n");
     }
 
     fn sequence(&mut self, sequence: &Sequence) {
