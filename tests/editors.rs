@@ -15,11 +15,12 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::Mutex;
 
-/// Every `.trellis` file of `examples/` and `tests/fixtures/language/`,
-/// relative to the repository root.
+/// Every `.trellis` file of `examples/`, `tests/fixtures/language/` and
+/// `tests/fixtures/editors/` (constructs the other two do not show, read by
+/// these tests only), relative to the repository root.
 fn schema_files() -> Vec<String> {
     let root = common::root();
-    ["examples", "tests/fixtures/language"]
+    ["examples", "tests/fixtures/language", "tests/fixtures/editors"]
         .iter()
         .flat_map(|dir| trellisc::load::schema_files(&root.join(dir)).expect("list the schema files"))
         .map(|path| {

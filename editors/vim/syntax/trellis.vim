@@ -61,8 +61,13 @@ syn match trellisNumber "\%(\w\)\@<!-\d\+\>"
 
 syn keyword trellisDeclaration extension enum sequence table nextgroup=trellisDeclName skipwhite skipnl
 syn keyword trellisStorageClass unlogged
-syn keyword trellisTopKeyword version schema
+syn keyword trellisTopKeyword version
 exe 'syn match trellisDeclName contained #' . s:qname . '\|' . s:string . '#'
+" `schema NAME` declares a schema at the start of a line; elsewhere `schema`
+" is the clause of an extension (`extension pg_trgm schema public`). Matches,
+" not keywords, so that the later one wins at the start of a line.
+syn match trellisTopKeyword "\<schema\>"
+syn match trellisDeclaration "^schema\>" nextgroup=trellisDeclName skipwhite
 
 " `was OLD`: a rename hint, on a declaration, column, item or enum label.
 syn keyword trellisWas was nextgroup=trellisOldName skipwhite
@@ -77,13 +82,25 @@ syn region trellisEnumBody matchgroup=trellisDelimiter start="\%(\<enum\>[^{]*\)
 
 " ---------------------------------------------------------------- sequences
 
-syn cluster trellisSequenceOptions contains=trellisComment,trellisDocComment,trellisNumber,trellisSequenceKeyword,trellisSequenceAs,trellisSequenceName,trellisOwnedBy
+syn cluster trellisSequenceOptions contains=trellisComment,trellisDocComment,trellisNumber,trellisSequenceKeyword,trellisTypeAs,trellisSequenceName,trellisOwnedBy
 syn keyword trellisSequenceKeyword contained increment by minvalue maxvalue no start with cache cycle
-syn keyword trellisSequenceAs contained as nextgroup=trellisType skipwhite
+" `as TYPE` of a sequence or a domain.
+syn keyword trellisTypeAs contained as nextgroup=trellisType skipwhite
 syn match trellisSequenceName contained "\<sequence\s\+name\>" nextgroup=trellisDeclName skipwhite
 syn match trellisOwnedBy contained "\<owned\s\+by\>\%(\s\+none\>\)\="
 syn region trellisSequenceBody matchgroup=trellisDelimiter start="\%(\<sequence\>[^{]*\)\@<={" end="}" fold
       \ contains=@trellisSequenceOptions,trellisWas
+
+" ---------------------------------------------------------------- domains
+
+" `domain NAME [as] TYPE ...`: one line, written as a column is, and coloured
+" as one: its name, then its type, then the column's attributes (`not null`,
+" `default`, `check (...)`, `collate`) with the items of a table body. A
+" check's parentheses may run on to the next lines; the line they close on
+" ends the domain.
+syn region trellisDomain matchgroup=trellisDeclaration start="\<domain\>" end="$"
+      \ contains=trellisDomainName,@trellisTableItems
+exe 'syn match trellisDomainName contained #\%(\<domain\s\+\)\@<=' . s:qname . '# nextgroup=trellisTypeAs,trellisType skipwhite'
 
 " ---------------------------------------------------------------- tables
 
@@ -158,13 +175,14 @@ hi def link trellisItemKeyword     Keyword
 hi def link trellisReferences      Keyword
 hi def link trellisUsing           Keyword
 hi def link trellisSequenceKeyword Keyword
-hi def link trellisSequenceAs      Keyword
+hi def link trellisTypeAs          Keyword
 hi def link trellisSequenceName    Keyword
 hi def link trellisOwnedBy         Keyword
 hi def link trellisElementWord     Keyword
 hi def link trellisSqlWord         Keyword
 hi def link trellisAtTimeZone      Keyword
 hi def link trellisDeclName        Function
+hi def link trellisDomainName      trellisDeclName
 hi def link trellisItemName        Function
 hi def link trellisTableName       Function
 hi def link trellisMethod          Special
