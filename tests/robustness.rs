@@ -222,3 +222,43 @@ proptest! {
         }
     }
 }
+
+/// Parentheses nested without end are refused with a diagnostic, not a
+/// stack overflow (the parser descends once per level), in the CLI too.
+#[test]
+fn deep_nesting_is_a_diagnostic() {
+    for (open, close) in [("(", ")"), ("[", "]")] {
+        let text = format!(
+            "table t {{\n  a int check ({}a{})\n}}\n",
+            open.repeat(100_000),
+            close.repeat(100_000)
+        );
+        let file = std::env::temp_dir().join(format!("trellisc-deep-{}.trellis", std::process::id()));
+        std::fs::write(&file, &text).expect("write");
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_trellisc"))
+            .args(["check", "--color", "never"])
+            .arg(&file)
+            .output()
+            .expect("run trellisc");
+        let _ = std::fs::remove_file(&file);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{}",
+            &stderr[stderr.len().saturating_sub(300)..]
+        );
+        assert!(
+            stderr.contains("nested more than 256 deep"),
+            "{}",
+            &stderr[..stderr.len().min(300)]
+        );
+    }
+    // Just under the limit still parses.
+    let text = format!(
+        "table t {{\n  a int check ({}a{})\n}}\n",
+        "(".repeat(255),
+        ")".repeat(255)
+    );
+    exercise(&text);
+}

@@ -21,6 +21,15 @@ struct TrellisParser;
 /// more than its pieces do. Should a piece not parse, the whole file is
 /// parsed again so that the error reads exactly as it would otherwise.
 pub fn parse_file(file: FileId, text: &str) -> (Option<SourceFile>, Vec<Diagnostic>) {
+    if let Some(at) = too_deep(text) {
+        let diagnostic = Diagnostic::new(
+            Code::Syntax,
+            format!("parentheses or brackets nested more than {MAX_NESTING} deep"),
+        )
+        .primary(Span::new(file, at..at + 1), "this one is too deep")
+        .help("no schema needs this: look for a run of `(` or `[` pasted by mistake");
+        return (None, vec![diagnostic]);
+    }
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(text.match_indices('\n').map(|(i, _)| i + 1))
         .collect();
@@ -35,6 +44,43 @@ pub fn parse_file(file: FileId, text: &str) -> (Option<SourceFile>, Vec<Diagnost
 }
 
 type Parsed = (Option<SourceFile>, Vec<Diagnostic>);
+
+/// How deep `(` and `[` may nest. The parser descends once per level; a
+/// limit keeps hostile input from overflowing the stack.
+const MAX_NESTING: usize = 256;
+
+/// The offset of the first `(` or `[` nested deeper than [`MAX_NESTING`]
+/// (outside strings, quoted names and `//` comments), if any.
+fn too_deep(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            quote @ (b'\'' | b'"') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != quote {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'(' | b'[' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b')' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
 
 /// Parses `text[range]`, whose spans are offsets into the whole `text`.
 fn parse_range(
