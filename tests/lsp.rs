@@ -390,3 +390,46 @@ fn the_next_revision_shows_while_editing() {
     client.stop();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn domains_are_types_to_the_language_server() {
+    let dir = std::env::temp_dir().join(format!("trellis-lsp-{}-domains", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let types = dir.join("types.trellis");
+    std::fs::write(
+        &types,
+        "/// A year a film can come out in.\ndomain year as integer check (value >= 1901)\n",
+    )
+    .expect("write");
+    let films = dir.join("films.trellis");
+    let text = "table films {\n  id           bigint primary key\n  release_year year\n}\n";
+    std::fs::write(&films, text).expect("write");
+    let mut client = Client::start(&dir);
+    client.open(&films, text);
+    assert_eq!(client.diagnostics_for(&films), Vec::<Value>::new());
+
+    // Definition and hover on the column's type.
+    let (line, column) = find(text, "year\n");
+    let location = client.at("textDocument/definition", &films, line, column + 1);
+    assert_eq!(location["uri"], uri(&types), "{location}");
+    let hover = client.at("textDocument/hover", &films, line, column + 1);
+    let shown = hover["contents"]["value"].as_str().unwrap_or("");
+    assert!(shown.contains("domain public.year as integer"), "{shown}");
+    assert!(shown.contains("A year a film can come out in."), "{shown}");
+
+    // Completion of types offers the domain.
+    let edited = text.replacen("release_year year", "release_year ", 1);
+    client.change(&films, &edited);
+    let (line, column) = find(&edited, "release_year \n");
+    let items = client.at("textDocument/completion", &films, line, column + "release_year ".len());
+    let labels: Vec<&str> = items
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    assert!(labels.contains(&"year") && labels.contains(&"text"), "{labels:?}");
+    client.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -375,6 +375,13 @@ impl Server {
                         .keys()
                         .map(|name| item(&display_name(name, &default), CompletionItemKind::ENUM, None)),
                 );
+                items.extend(
+                    analysis
+                        .schema
+                        .domains
+                        .keys()
+                        .map(|name| item(&display_name(name, &default), CompletionItemKind::TYPE_PARAMETER, None)),
+                );
                 Some(items)
             }
             text::Context::None => None,
@@ -534,13 +541,18 @@ enum Target {
     Table(QualifiedName, Span),
     Column(QualifiedName, Ident, Span),
     Enum(QualifiedName, Span),
+    Domain(QualifiedName, Span),
     Sequence(QualifiedName, Span),
 }
 
 impl Target {
     fn span(&self) -> Span {
         match self {
-            Target::Table(_, s) | Target::Column(_, _, s) | Target::Enum(_, s) | Target::Sequence(_, s) => *s,
+            Target::Table(_, s)
+            | Target::Column(_, _, s)
+            | Target::Enum(_, s)
+            | Target::Domain(_, s)
+            | Target::Sequence(_, s) => *s,
         }
     }
 }
@@ -571,6 +583,9 @@ fn resolve(analysis: &Analysis, file: FileId, offset: usize) -> Option<Target> {
     }
     if let Some(e) = schema.enums.get(&as_name) {
         return Some(Target::Enum(e.name.clone(), e.origin.0?));
+    }
+    if let Some(d) = schema.domains.get(&as_name) {
+        return Some(Target::Domain(d.name.clone(), d.origin.0?));
     }
     if let Some(s) = schema.sequences.get(&as_name) {
         return Some(Target::Sequence(s.name.clone(), s.origin.0?));
@@ -634,6 +649,27 @@ fn describe(analysis: &Analysis, target: &Target) -> String {
                 "```trellis\nenum {name} {{ {} }}\n```{}",
                 labels.join(", "),
                 docs(&e.comment)
+            )
+        }
+        Target::Domain(name, _) => {
+            let Some(d) = schema.domains.get(name) else {
+                return String::new();
+            };
+            let checks: Vec<String> = d
+                .checks
+                .values()
+                .map(|c| format!(" check ({})", c.expr.as_str()))
+                .collect();
+            format!(
+                "```trellis\ndomain {name} as {}{}{}{}\n```{}",
+                d.data_type,
+                if d.not_null { " not null" } else { "" },
+                d.default
+                    .as_ref()
+                    .map(|e| format!(" default {}", e.as_str()))
+                    .unwrap_or_default(),
+                checks.concat(),
+                docs(&d.comment)
             )
         }
         Target::Sequence(name, _) => {
