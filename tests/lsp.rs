@@ -415,7 +415,10 @@ fn domains_are_types_to_the_language_server() {
     assert_eq!(location["uri"], uri(&types), "{location}");
     let hover = client.at("textDocument/hover", &films, line, column + 1);
     let shown = hover["contents"]["value"].as_str().unwrap_or("");
-    assert!(shown.contains("domain year as integer check (value >= 1901)"), "{shown}");
+    assert!(
+        shown.contains("domain year as integer check (value >= 1901)"),
+        "{shown}"
+    );
     assert!(shown.contains("A year a film can come out in."), "{shown}");
 
     // Completion of types offers the domain.
