@@ -357,6 +357,20 @@ pub(super) fn analyse(
             ),
             _ => {}
         }
+        if let Change::AddColumn { table, column } = &step.change {
+            if let Some(before) = column_lands_before(from, to, table, &column.name) {
+                findings.push(Finding {
+                    kind: FindingKind::Note,
+                    message: format!(
+                        "column {table}.{} goes at the end of the table: PostgreSQL cannot place it before {before} as the schema does (the data is the same; `pg_dump` lists the columns in another order than a new database would have)",
+                        column.name.as_str()
+                    ),
+                    help: Some("to keep the order the same everywhere, declare new columns last".into()),
+                    origin: column.origin,
+                    step: i,
+                });
+            }
+        }
         if direction == Direction::Downgrade {
             irreversible(step, i, from, &mut findings);
         }
@@ -623,4 +637,19 @@ fn enum_labels_lost(from: &Schema, to: &Schema, old: &SqlType, new: &SqlType) ->
 /// fails or keeps every value, it never cuts one.
 fn is_enum(schema: &Schema, data_type: &SqlType) -> bool {
     matches!(&data_type.name, TypeName::User(name) if schema.enums.contains_key(name))
+}
+
+/// For a column added to a table that exists: the first column of the
+/// database's table that the schema places after it, if any. PostgreSQL
+/// only appends columns.
+fn column_lands_before(from: &Schema, to: &Schema, table: &QualifiedName, column: &Ident) -> Option<String> {
+    let existing = from.tables.get(table)?;
+    let columns = &to.tables.get(table)?.columns;
+    let at = columns.iter().position(|c| c.name == *column)?;
+    columns[at + 1..]
+        .iter()
+        .find(|c| {
+            existing.column(&c.name).is_some() || c.was.as_ref().is_some_and(|w| existing.column(&w.value).is_some())
+        })
+        .map(|c| c.name.as_str().to_string())
 }

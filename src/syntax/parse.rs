@@ -184,7 +184,7 @@ fn starts_declaration(line: &str) -> bool {
         .collect();
     matches!(
         word.as_str(),
-        "table" | "unlogged" | "enum" | "sequence" | "extension" | "schema"
+        "table" | "unlogged" | "enum" | "domain" | "sequence" | "extension" | "schema"
     ) && line[word.len()..].starts_with([' ', '\t'])
 }
 
