@@ -271,3 +271,30 @@ fn a_partitioned_tables_sequence_goes_with_it() {
     assert!(!sql.contains("events"), "{sql}");
     pg::server().psql(&empty, &sql).expect("the plan applies");
 }
+
+/// A table can not be made where a view (or any relation trellisc does not
+/// manage) has the name: said before any SQL, not left to CREATE TABLE.
+#[test]
+fn a_name_an_unmanaged_relation_has_is_refused() {
+    let url = pg::server().database();
+    pg::server()
+        .psql(
+            &url,
+            "CREATE TABLE orders (id bigint PRIMARY KEY); CREATE VIEW reports AS SELECT id FROM orders;",
+        )
+        .expect("the database");
+    let dir = schema_dir(
+        "taken",
+        "table orders {\n  id bigint primary key\n}\n\ntable reports {\n  id bigint primary key\n}\n",
+    );
+    let output = diff(&url, &dir);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("table reports cannot be made: view public.reports has that name"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("CREATE TABLE public.reports"), "{stderr}");
+    assert!(output.stdout.is_empty(), "no SQL is written");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -375,6 +375,7 @@ impl<'h> Session<'h> {
                 table: &d.table,
                 column: d.column.as_ref(),
                 on_type: d.on_type,
+                holds_name: d.holds_name,
             })
             .collect();
         // Objects the revision drops itself (edited in by hand) are no

@@ -137,6 +137,7 @@ pub(super) fn blocked_steps(plan: &Plan, dependencies: &[Dependency]) -> Vec<Dia
             table: &d.table,
             column: d.column.as_ref(),
             on_type: d.on_type,
+            holds_name: d.holds_name,
         })
         .collect();
     plan::blocked(plan, &uses)
@@ -148,7 +149,11 @@ pub(super) fn blocked_steps(plan: &Plan, dependencies: &[Dependency]) -> Vec<Dia
             }
             diagnostic
                 .help(format!("PostgreSQL would refuse: {}", b.statement))
-                .help("drop the dependent object before the change and create it again after (a hand-written revision: `trellisc revision --empty`), or leave this column or table as it is")
+                .help(if b.name_taken {
+                    "give the new object another name, or rename or drop the one that has it (by hand: trellisc leaves it alone)"
+                } else {
+                    "drop the dependent object before the change and create it again after (a hand-written revision: `trellisc revision --empty`), or leave this column or table as it is"
+                })
         })
         .collect()
 }

@@ -16,6 +16,8 @@ pub struct Use<'a> {
     pub table: &'a QualifiedName,
     pub column: Option<&'a Ident>,
     pub on_type: bool,
+    /// The object has the name `table` rather than using it.
+    pub holds_name: bool,
 }
 
 /// A step that would fail, and why.
@@ -26,6 +28,8 @@ pub struct Blocked {
     pub message: String,
     /// The statement PostgreSQL would refuse.
     pub statement: String,
+    /// Refused because the name is taken, not because of a use.
+    pub name_taken: bool,
 }
 
 /// Every step of an upgrade that an unmanaged object's use would make fail.
@@ -55,7 +59,7 @@ pub fn blocked(plan: &Plan, uses: &[Use]) -> Vec<Blocked> {
         let column = column.map(|c| original_column(&table, c));
         let mut users: Vec<&str> = uses
             .iter()
-            .filter(|u| !u.on_type)
+            .filter(|u| !u.on_type && !u.holds_name)
             .filter(|u| *u.table == table && (column.is_none() || u.column.is_none() || u.column == column.as_ref()))
             .map(|u| u.object)
             .collect();
@@ -71,8 +75,44 @@ pub fn blocked(plan: &Plan, uses: &[Use]) -> Vec<Blocked> {
         users.dedup();
         users
     };
+    let holder_of = |name: &QualifiedName| -> Vec<&str> {
+        uses.iter()
+            .filter(|u| u.holds_name && u.table == name)
+            .map(|u| u.object)
+            .collect()
+    };
     let mut out = Vec::new();
     for (i, step) in plan.steps.iter().enumerate() {
+        // A name an unmanaged relation has cannot be given to a new one.
+        let made = match &step.change {
+            Change::CreateTable(table) => Some(("table", table.name.clone(), "CREATE TABLE")),
+            Change::CreateSequence(sequence) => Some(("sequence", sequence.name.clone(), "CREATE SEQUENCE")),
+            Change::CreateIndex { table, index } => Some((
+                "index",
+                QualifiedName::new(table.schema.clone(), index.name.clone()),
+                "INDEX",
+            )),
+            _ => None,
+        };
+        if let Some((kind, name, word)) = made {
+            let holders = holder_of(&name);
+            if !holders.is_empty() {
+                let statement = crate::render::step_statements(step, plan)
+                    .into_iter()
+                    .map(|s| s.sql)
+                    .find(|sql| sql.contains(word))
+                    .unwrap_or_default();
+                out.push(Blocked {
+                    step: i,
+                    message: format!(
+                        "{kind} {name} cannot be made: {} has that name, and trellisc does not manage it",
+                        holders.join(", ")
+                    ),
+                    statement,
+                    name_taken: true,
+                });
+            }
+        }
         // What is at stake, who uses it, and a word of the statement that
         // would fail.
         let targets: Vec<(String, Vec<&str>, String)> = match &step.change {
@@ -163,6 +203,7 @@ pub fn blocked(plan: &Plan, uses: &[Use]) -> Vec<Blocked> {
                 step: i,
                 message: format!("{what} is used by {}, which trellisc does not manage", users.join(", ")),
                 statement,
+                name_taken: false,
             });
         }
     }

@@ -91,6 +91,9 @@ pub struct Dependency {
     pub column: Option<Ident>,
     /// Whether it uses an enum type (a routine's argument, a view's column).
     pub on_type: bool,
+    /// Whether it does not use `table` but has its name (a view, a
+    /// partitioned table): nothing else of that name can be made.
+    pub holds_name: bool,
 }
 
 /// An object of a kind trellisc does not manage.
@@ -120,6 +123,7 @@ fn dependency(row: &Row) -> Result<Dependency, tokio_postgres::Error> {
         table: QualifiedName::new(Ident::new(get::<String>(row, 2)?), Ident::new(get::<String>(row, 3)?)),
         column: column.map(Ident::new),
         on_type: get(row, 5)?,
+        holds_name: get(row, 6)?,
     })
 }
 

@@ -437,7 +437,7 @@ ORDER BY 1, 2"
 pub fn dependencies() -> String {
     format!(
         "WITH {NAMESPACES}
-SELECT DISTINCT kind, name, nspname::text, relname::text, attname::text, is_type FROM (
+SELECT DISTINCT kind, name, nspname::text, relname::text, attname::text, is_type, holds FROM (
     SELECT CASE d.classid
                WHEN 'pg_rewrite'::regclass THEN CASE vc.relkind WHEN 'm' THEN 'materialized view' ELSE 'view' END
                WHEN 'pg_trigger'::regclass THEN 'trigger'
@@ -448,7 +448,7 @@ SELECT DISTINCT kind, name, nspname::text, relname::text, attname::text, is_type
                WHEN 'pg_trigger'::regclass THEN quote_ident(tg.tgname) || ' on ' || tg.tgrelid::regclass::text
                WHEN 'pg_policy'::regclass THEN quote_ident(po.polname) || ' on ' || po.polrelid::regclass::text
                ELSE d.objid::regprocedure::text END AS name,
-           n.nspname, c.relname, a.attname, false AS is_type
+           n.nspname, c.relname, a.attname, false AS is_type, false AS holds
     FROM pg_depend d
     JOIN pg_class c ON d.refclassid = 'pg_class'::regclass AND c.oid = d.refobjid AND c.relkind = 'r'
     JOIN namespaces n ON n.oid = c.relnamespace
@@ -470,7 +470,7 @@ SELECT DISTINCT kind, name, nspname::text, relname::text, attname::text, is_type
                ELSE CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END END,
            CASE d.classid WHEN 'pg_rewrite'::regclass THEN quote_ident(vn.nspname) || '.' || quote_ident(vc.relname)
                ELSE d.objid::regprocedure::text END,
-           n.nspname, t.typname, NULL, true
+           n.nspname, t.typname, NULL, true, false
     FROM pg_depend d
     JOIN pg_type t ON d.refclassid = 'pg_type'::regclass AND t.oid = d.refobjid AND t.typtype IN ('e', 'd')
     JOIN namespaces n ON n.oid = t.typnamespace
@@ -480,6 +480,18 @@ SELECT DISTINCT kind, name, nspname::text, relname::text, attname::text, is_type
     LEFT JOIN pg_proc p ON d.classid = 'pg_proc'::regclass AND p.oid = d.objid
     WHERE d.deptype = 'n' AND d.classid IN ('pg_rewrite'::regclass, 'pg_proc'::regclass)
       AND (d.classid <> 'pg_rewrite'::regclass OR vc.relkind IN ('v', 'm'))
+    UNION ALL
+    -- Relations trellisc does not manage hold their names: a table, index
+    -- or sequence of that name cannot be made.
+    SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
+                          WHEN 'p' THEN 'partitioned table' WHEN 'f' THEN 'foreign table'
+                          WHEN 'c' THEN 'composite type' WHEN 'I' THEN 'partitioned index'
+                          ELSE CASE WHEN c.relispartition THEN 'partition' ELSE 'inheriting table' END END,
+           quote_ident(n.nspname) || '.' || quote_ident(c.relname), n.nspname, c.relname, NULL, false, true
+    FROM pg_class c
+    JOIN namespaces n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('v', 'm', 'p', 'f', 'c', 'I')
+       OR (c.relkind = 'r' AND (c.relispartition OR EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)))
 ) deps
 ORDER BY 1, 2, 3, 4, 5"
     )
