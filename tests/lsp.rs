@@ -189,6 +189,16 @@ fn copy_example(name: &str, label: &str) -> PathBuf {
     dir
 }
 
+/// The labels of a completion answer.
+fn labels_of(items: &Value) -> Vec<&str> {
+    items
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i["label"].as_str())
+        .collect()
+}
+
 /// Line and column (UTF-16, here ASCII) of the first `needle` in `text`.
 fn find(text: &str, needle: &str) -> (usize, usize) {
     let offset = text.find(needle).unwrap_or_else(|| panic!("{needle:?} in the text"));
@@ -240,12 +250,7 @@ fn the_language_features_on_an_example() {
     client.change(&orders, &edited);
     let (line, column) = find(&edited, "references  on delete");
     let items = client.at("textDocument/completion", &orders, line, column + "references ".len());
-    let labels: Vec<&str> = items
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|i| i["label"].as_str())
-        .collect();
+    let labels = labels_of(&items);
     assert!(
         labels.contains(&"customers") && labels.contains(&"orders"),
         "{labels:?}"
@@ -259,12 +264,7 @@ fn the_language_features_on_an_example() {
         line,
         column + "references customers (".len(),
     );
-    let labels: Vec<&str> = items
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|i| i["label"].as_str())
-        .collect();
+    let labels = labels_of(&items);
     assert!(labels.contains(&"id") && labels.contains(&"email"), "{labels:?}");
 
     // Symbols of the document.
@@ -426,12 +426,7 @@ fn domains_are_types_to_the_language_server() {
     client.change(&films, &edited);
     let (line, column) = find(&edited, "release_year \n");
     let items = client.at("textDocument/completion", &films, line, column + "release_year ".len());
-    let labels: Vec<&str> = items
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|i| i["label"].as_str())
-        .collect();
+    let labels = labels_of(&items);
     assert!(labels.contains(&"year") && labels.contains(&"text"), "{labels:?}");
     client.stop();
     let _ = std::fs::remove_dir_all(&dir);

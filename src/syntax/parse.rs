@@ -613,62 +613,70 @@ impl Builder<'_> {
     }
 }
 
+/// What follows a column's name or a domain's: its type and attributes.
+#[derive(Default)]
+struct Typed {
+    ty: Option<TypeExpr>,
+    constraints: Vec<ColumnConstraint>,
+    collate: Option<QualName>,
+    was: Option<QualName>,
+}
+
 impl Builder<'_> {
     fn domain(&mut self, pair: Pair<Rule>, docs: Vec<Doc>) -> DomainDecl {
         let span = self.span(&pair);
         let mut name = None;
-        let mut ty = None;
-        let mut constraints = Vec::new();
-        let mut collate = None;
-        let mut was = None;
+        let mut typed = Typed::default();
         for inner in pair.into_inner() {
             match inner.as_rule() {
                 Rule::qualified_name => name = Some(self.qual_name(inner)),
-                Rule::column_type => ty = Some(self.column_type(inner)),
-                Rule::column_constraint => constraints.push(self.column_constraint(inner)),
-                Rule::collate_clause => {
-                    collate = inner
-                        .into_inner()
-                        .find(|p| p.as_rule() == Rule::qualified_name)
-                        .map(|p| self.qual_name(p))
-                }
-                Rule::was_clause => was = self.was(inner),
-                _ => {}
+                _ => self.typed_part(inner, &mut typed),
             }
         }
         DomainDecl {
             docs,
             name: name.expect("grammar: a domain has a name"),
-            ty: ty.expect("grammar: a domain has a type"),
-            constraints,
-            collate,
-            was,
+            ty: typed.ty.expect("grammar: a domain has a type"),
+            constraints: typed.constraints,
+            collate: typed.collate,
+            was: typed.was,
             span,
+        }
+    }
+
+    /// A type or an attribute after it, as a column or a domain has them.
+    fn typed_part(&mut self, inner: Pair<Rule>, typed: &mut Typed) {
+        match inner.as_rule() {
+            Rule::column_type => typed.ty = Some(self.column_type(inner)),
+            Rule::column_constraint => typed.constraints.push(self.column_constraint(inner)),
+            Rule::collate_clause => {
+                typed.collate = inner
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::qualified_name)
+                    .map(|p| self.qual_name(p))
+            }
+            Rule::was_clause => typed.was = self.was(inner),
+            _ => {}
         }
     }
 
     fn column(&mut self, pair: Pair<Rule>, docs: Vec<Doc>) -> ColumnDecl {
         let span = self.span(&pair);
         let mut name = None;
-        let mut ty = None;
-        let mut constraints = Vec::new();
-        let mut collate = None;
-        let mut was = None;
+        let mut typed = Typed::default();
         for inner in pair.into_inner() {
             match inner.as_rule() {
                 Rule::column_name => name = inner.into_inner().next().map(|p| self.name(p)),
-                Rule::column_type => ty = Some(self.column_type(inner)),
-                Rule::column_constraint => constraints.push(self.column_constraint(inner)),
-                Rule::collate_clause => {
-                    collate = inner
-                        .into_inner()
-                        .find(|p| p.as_rule() == Rule::qualified_name)
-                        .map(|p| Box::new(self.qual_name(p)))
-                }
-                Rule::was_clause => was = self.was(inner).map(Box::new),
-                _ => {}
+                _ => self.typed_part(inner, &mut typed),
             }
         }
+        let Typed {
+            ty,
+            constraints,
+            collate,
+            was,
+        } = typed;
+        let (collate, was) = (collate.map(Box::new), was.map(Box::new));
         let name = name.expect("grammar: column has a name");
         let mut ty = ty.expect("grammar: column has a type");
         if let TypeBase::Named(QualName {
