@@ -138,35 +138,16 @@ fn domains(old: &Schema, new: &Schema, changes: &mut Vec<Change>) {
             });
         }
     }
-    let over_another = |d: &Domain, among: &[&Domain]| matches!(&d.data_type.name, TypeName::User(base) if among.iter().any(|o| o.name == *base));
-    // Each round takes the domains over none of those still left.
-    while !created.is_empty() {
-        let (ready, waiting): (Vec<&Domain>, Vec<&Domain>) = created.iter().partition(|d| !over_another(d, &created));
-        if ready.is_empty() {
-            // A cycle, which the checks report: keep the order by name.
-            changes.extend(waiting.into_iter().map(|d| Change::CreateDomain(d.clone())));
-            break;
-        }
-        changes.extend(ready.into_iter().map(|d| Change::CreateDomain(d.clone())));
-        created = waiting;
-    }
-    let mut dropped: Vec<&Domain> = old
+    // Bases before the domains over them; dropped, the other way round.
+    let bases_first = domain_rounds(created, |d, left| !left.iter().any(|o| d.is_over(o)));
+    changes.extend(bases_first.into_iter().map(|d| Change::CreateDomain(d.clone())));
+    let dropped: Vec<&Domain> = old
         .domains
         .values()
         .filter(|d| !new.domains.contains_key(&d.name))
         .collect();
-    while !dropped.is_empty() {
-        // Domains nothing left is over go first.
-        let (ready, waiting): (Vec<&Domain>, Vec<&Domain>) = dropped
-            .iter()
-            .partition(|d| !dropped.iter().any(|o| over_another(o, &[d])));
-        if ready.is_empty() {
-            changes.extend(waiting.into_iter().map(|d| Change::DropDomain(d.clone())));
-            break;
-        }
-        changes.extend(ready.into_iter().map(|d| Change::DropDomain(d.clone())));
-        dropped = waiting;
-    }
+    let dependents_first = domain_rounds(dropped, |d, left| !left.iter().any(|o| o.is_over(d)));
+    changes.extend(dependents_first.into_iter().map(|d| Change::DropDomain(d.clone())));
 }
 
 fn extensions(old: &Schema, new: &Schema, changes: &mut Vec<Change>) {

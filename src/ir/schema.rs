@@ -287,6 +287,30 @@ pub struct Domain {
     pub origin: Origin,
 }
 
+impl Domain {
+    /// Whether this domain is defined over `other` (never over itself).
+    pub fn is_over(&self, other: &Domain) -> bool {
+        self.name != other.name && matches!(&self.data_type.name, TypeName::User(base) if *base == other.name)
+    }
+}
+
+/// Domains in rounds: each round takes, in the given order, those that are
+/// `ready` among the ones still left. A cycle (which the checks report) ends
+/// the rounds, its domains as they are.
+pub fn domain_rounds<'a>(mut left: Vec<&'a Domain>, ready: impl Fn(&Domain, &[&'a Domain]) -> bool) -> Vec<&'a Domain> {
+    let mut out = Vec::with_capacity(left.len());
+    while !left.is_empty() {
+        let (now, later): (Vec<&Domain>, Vec<&Domain>) = left.iter().partition(|d| ready(d, &left));
+        if now.is_empty() {
+            out.extend(later);
+            break;
+        }
+        out.extend(now);
+        left = later;
+    }
+    out
+}
+
 /// A domain's `CHECK (...)` on `VALUE`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DomainCheck {

@@ -427,7 +427,7 @@ impl Server {
         };
         let mut out = Vec::new();
         for declaration in &file?.declarations {
-            match declaration {
+            let (name, kind, span, name_span) = match declaration {
                 Declaration::Table(t) => {
                     let columns = t
                         .entries
@@ -450,39 +450,15 @@ impl Server {
                         t.name.span,
                         Some(columns),
                     ));
+                    continue;
                 }
-                Declaration::Domain(d) => out.push(symbol(
-                    qual_text(&d.name),
-                    SymbolKind::TYPE_PARAMETER,
-                    d.span,
-                    d.name.span,
-                    None,
-                )),
-                Declaration::Enum(e) => {
-                    out.push(symbol(qual_text(&e.name), SymbolKind::ENUM, e.span, e.name.span, None))
-                }
-                Declaration::Sequence(s) => out.push(symbol(
-                    qual_text(&s.name),
-                    SymbolKind::VARIABLE,
-                    s.span,
-                    s.name.span,
-                    None,
-                )),
-                Declaration::Schema(x) => out.push(symbol(
-                    x.name.text.clone(),
-                    SymbolKind::NAMESPACE,
-                    x.span,
-                    x.name.span,
-                    None,
-                )),
-                Declaration::Extension(x) => out.push(symbol(
-                    x.name.text.clone(),
-                    SymbolKind::MODULE,
-                    x.span,
-                    x.name.span,
-                    None,
-                )),
-            }
+                Declaration::Domain(d) => (qual_text(&d.name), SymbolKind::TYPE_PARAMETER, d.span, d.name.span),
+                Declaration::Enum(e) => (qual_text(&e.name), SymbolKind::ENUM, e.span, e.name.span),
+                Declaration::Sequence(s) => (qual_text(&s.name), SymbolKind::VARIABLE, s.span, s.name.span),
+                Declaration::Schema(x) => (x.name.text.clone(), SymbolKind::NAMESPACE, x.span, x.name.span),
+                Declaration::Extension(x) => (x.name.text.clone(), SymbolKind::MODULE, x.span, x.name.span),
+            };
+            out.push(symbol(name, kind, span, name_span, None));
         }
         Some(out)
     }

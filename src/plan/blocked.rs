@@ -97,11 +97,7 @@ pub fn blocked(plan: &Plan, uses: &[Use]) -> Vec<Blocked> {
         if let Some((kind, name, word)) = made {
             let holders = holder_of(&name);
             if !holders.is_empty() {
-                let statement = crate::render::step_statements(step, plan)
-                    .into_iter()
-                    .map(|s| s.sql)
-                    .find(|sql| sql.contains(word))
-                    .unwrap_or_default();
+                let statement = refused_statement(step, plan, word);
                 out.push(Blocked {
                     step: i,
                     message: format!(
@@ -188,17 +184,7 @@ pub fn blocked(plan: &Plan, uses: &[Use]) -> Vec<Blocked> {
             if users.is_empty() {
                 continue;
             }
-            let statements: Vec<String> = crate::render::step_statements(step, plan)
-                .into_iter()
-                .map(|s| s.sql)
-                .filter(|sql| !sql.starts_with("--") && !sql.starts_with("SET "))
-                .collect();
-            let statement = statements
-                .iter()
-                .find(|sql| sql.contains(&word))
-                .or(statements.first())
-                .cloned()
-                .unwrap_or_default();
+            let statement = refused_statement(step, plan, &word);
             out.push(Blocked {
                 step: i,
                 message: format!("{what} is used by {}, which trellisc does not manage", users.join(", ")),
@@ -208,4 +194,20 @@ pub fn blocked(plan: &Plan, uses: &[Use]) -> Vec<Blocked> {
         }
     }
     out
+}
+
+/// The step's statement that holds `word` (else its first one): the one
+/// PostgreSQL would refuse.
+fn refused_statement(step: &super::Step, plan: &Plan, word: &str) -> String {
+    let statements: Vec<String> = crate::render::step_statements(step, plan)
+        .into_iter()
+        .map(|s| s.sql)
+        .filter(|sql| !sql.starts_with("--") && !sql.starts_with("SET "))
+        .collect();
+    statements
+        .iter()
+        .find(|sql| sql.contains(word))
+        .or(statements.first())
+        .cloned()
+        .unwrap_or_default()
 }

@@ -356,20 +356,8 @@ impl<'a> Writer<'a> {
     /// Domains over other domains after those (the order does not matter
     /// to trellisc, but a reader meets a type before its uses).
     fn domains_in_order(&self) -> Vec<&'a Domain> {
-        let mut left: Vec<&Domain> = self.schema.domains.values().collect();
-        let mut out = Vec::new();
-        while !left.is_empty() {
-            let (ready, waiting): (Vec<&Domain>, Vec<&Domain>) = left.iter().partition(|d| {
-                !matches!(&d.data_type.name, TypeName::User(base) if left.iter().any(|o| o.name == *base && o.name != d.name))
-            });
-            if ready.is_empty() {
-                out.extend(waiting);
-                break;
-            }
-            out.extend(ready);
-            left = waiting;
-        }
-        out
+        let all = self.schema.domains.values().collect();
+        domain_rounds(all, |d, left| !left.iter().any(|o| d.is_over(o)))
     }
 
     fn domain(&mut self, domain: &Domain) {
