@@ -301,3 +301,43 @@ impl fmt::Display for Code {
         f.write_str(self.as_str())
     }
 }
+
+/// `text` made safe to show on one line of a terminal, a message or an SQL
+/// `--` comment: control characters (newlines, carriage returns, escape
+/// codes, ...) become visible escapes (`\n`, `\r`, `\t`, `\u{1b}`), and a
+/// backslash that could be read as the start of one is doubled. Text
+/// without any of them is returned as it is.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let needs = |c: char| c.is_control() || c == '\\' || c == '\u{2028}' || c == '\u{2029}';
+    if !text.chars().any(needs) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\\' => out.push_str("\\\\"),
+            c if needs(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod printable_tests {
+    use super::printable;
+
+    #[test]
+    fn control_characters_become_visible_escapes() {
+        assert_eq!(printable("users"), "users");
+        assert_eq!(printable("a\nDROP TABLE x;\n--"), "a\\nDROP TABLE x;\\n--");
+        assert_eq!(printable("\u{1b}[31mred\r"), "\\u{1b}[31mred\\r");
+        assert_eq!(printable("tab\there"), "tab\\there");
+        assert_eq!(printable("back\\slash"), "back\\\\slash");
+        assert_eq!(printable("line\u{2028}sep\u{85}"), "line\\u{2028}sep\\u{85}");
+        assert!(!printable("é\u{0}x").contains('\0'));
+    }
+}
