@@ -13,6 +13,7 @@ pub mod plan;
 pub mod reflect;
 pub mod render;
 pub mod revision;
+pub mod sql;
 pub mod syntax;
 
 pub mod cli;

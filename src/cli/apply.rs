@@ -30,7 +30,8 @@ impl Target {
 }
 
 fn progress(line: &str) {
-    eprintln!("{line}");
+    // Revision messages and names come from files and databases.
+    eprintln!("{}", crate::diag::printable(line));
 }
 
 /// Runs a database command on a small runtime; errors become status 1.

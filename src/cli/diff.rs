@@ -1,5 +1,6 @@
 //! `trellisc diff`: the SQL (or a summary) that takes one schema to another.
 
+use crate::diag::printable;
 use serde_json::json;
 
 use super::source::{Loaded, Side};
@@ -199,10 +200,14 @@ pub(super) fn summary(upgrade: &Plan, downgrade: &Plan) -> String {
     }
     let mut out = format!("{} change(s):\n", upgrade.steps.len());
     for step in &upgrade.steps {
-        out.push_str(&format!("  {}\n", render::describe(&step.change)));
+        out.push_str(&format!("  {}\n", printable(&render::describe(&step.change))));
         for &f in &step.findings {
             let finding = &upgrade.findings[f];
-            out.push_str(&format!("    {}: {}\n", finding.kind.label(), finding.message));
+            out.push_str(&format!(
+                "    {}: {}\n",
+                finding.kind.label(),
+                printable(&finding.message)
+            ));
         }
     }
     let irreversible: Vec<_> = downgrade
@@ -213,7 +218,7 @@ pub(super) fn summary(upgrade: &Plan, downgrade: &Plan) -> String {
     if !irreversible.is_empty() {
         out.push_str("downgrade cannot restore:\n");
         for finding in irreversible {
-            out.push_str(&format!("  {}\n", finding.message));
+            out.push_str(&format!("  {}\n", printable(&finding.message)));
         }
     }
     out

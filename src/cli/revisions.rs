@@ -315,6 +315,20 @@ pub(super) fn rehash() -> u8 {
         Ok(project) => project,
         Err(e) => return fail(e),
     };
+    // A file that is no revision (or one that would run transaction
+    // control) is not accepted into the sum.
+    let broken: Vec<String> = crate::revision::files::revision_files(&project.versions)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|path| Revision::read(path).err())
+        .collect();
+    if !broken.is_empty() {
+        for problem in &broken {
+            eprintln!("error: {problem}");
+        }
+        eprintln!("{} not rewritten: fix the file(s) above first", sum::FILE_NAME);
+        return 1;
+    }
     let before = sum::verify(&project.versions);
     if let Err(e) = sum::write(&project.versions) {
         return fail(e);

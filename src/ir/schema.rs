@@ -74,102 +74,59 @@ impl Eq for Expr {}
 
 /// The tokens of an expression with unquoted words lower-cased.
 fn canonical_tokens(text: &str) -> Vec<String> {
+    let bytes = text.as_bytes();
     let mut tokens = Vec::new();
-    let mut chars = text.chars().peekable();
-    while let Some(&c) = chars.peek() {
+    let mut at = 0;
+    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    while let Some(c) = text[at..].chars().next() {
         if c.is_whitespace() {
-            chars.next();
-        } else if c == '\'' || c == '"' {
-            let mut token = String::new();
-            token.push(c);
-            chars.next();
-            while let Some(inner) = chars.next() {
-                token.push(inner);
-                if inner == c {
-                    if chars.peek() == Some(&c) {
-                        token.push(c);
-                        chars.next();
-                    } else {
-                        break;
-                    }
-                }
+            at += c.len_utf8();
+        } else if let Some((lexeme, len)) = crate::sql::lexeme_at(bytes, at) {
+            // Strings, dollar quotes and quoted names exactly (an `E` or
+            // `U&` prefix in either case); comments not at all.
+            let end = (at + len).min(text.len());
+            if lexeme == crate::sql::Lexeme::Quoted {
+                let token = &text[at..end];
+                let quote = token.find(['\'', '"', '$']).unwrap_or(0);
+                tokens.push(format!("{}{}", token[..quote].to_ascii_lowercase(), &token[quote..]));
             }
-            tokens.push(token);
-        } else if c.is_alphanumeric() || c == '_' || c == '$' {
-            let mut token = String::new();
-            while let Some(&w) = chars.peek() {
-                if !(w.is_alphanumeric() || w == '_' || w == '$' || w == '.') {
-                    break;
-                }
-                token.extend(w.to_lowercase());
-                chars.next();
-            }
-            tokens.push(token);
+            at = end;
+        } else if is_word(c) {
+            let len = text[at..]
+                .find(|w: char| !(is_word(w) || w == '.'))
+                .unwrap_or(text.len() - at);
+            tokens.push(text[at..at + len].to_lowercase());
+            at += len;
         } else if "()[],;".contains(c) {
             tokens.push(c.to_string());
-            chars.next();
+            at += 1;
         } else {
-            // Operators: a run of operator characters is one token.
-            let mut token = String::new();
-            while let Some(&o) = chars.peek() {
-                if o.is_whitespace() || o.is_alphanumeric() || "()[],;'\"_$".contains(o) {
+            // Operators: a run of operator characters is one token (a
+            // comment mark ends it).
+            let mut end = at;
+            for (i, o) in text[at..].char_indices() {
+                let here = at + i;
+                if o.is_whitespace()
+                    || is_word(o)
+                    || "()[],;'\"".contains(o)
+                    || (here > at && crate::sql::lexeme_at(bytes, here).is_some())
+                {
                     break;
                 }
-                token.push(o);
-                chars.next();
+                end = here + o.len_utf8();
             }
-            tokens.push(token);
+            tokens.push(text[at..end.max(at + c.len_utf8())].to_string());
+            at = end.max(at + c.len_utf8());
         }
     }
     tokens
 }
 
 impl Expr {
-    /// The expression written in `.trellis` source: `//` comments removed,
-    /// runs of whitespace outside quotes collapsed to one space.
+    /// The expression written in `.trellis` source: comments removed, runs
+    /// of whitespace outside quotes collapsed to one space.
     pub fn from_source(text: &str) -> Expr {
-        let mut out = String::with_capacity(text.len());
-        let mut chars = text.chars().peekable();
-        let mut pending_space = false;
-        while let Some(c) = chars.next() {
-            match c {
-                '\'' | '"' => {
-                    if pending_space && !out.is_empty() {
-                        out.push(' ');
-                    }
-                    pending_space = false;
-                    out.push(c);
-                    while let Some(inner) = chars.next() {
-                        out.push(inner);
-                        if inner == c {
-                            if chars.peek() == Some(&c) {
-                                out.push(c);
-                                chars.next();
-                            } else {
-                                break;
-                            }
-                        }
-                    }
-                }
-                '/' if chars.peek() == Some(&'/') => {
-                    for skipped in chars.by_ref() {
-                        if skipped == '\n' {
-                            break;
-                        }
-                    }
-                    pending_space = true;
-                }
-                c if c.is_whitespace() => pending_space = true,
-                c => {
-                    if pending_space && !out.is_empty() {
-                        out.push(' ');
-                    }
-                    pending_space = false;
-                    out.push(c);
-                }
-            }
-        }
-        Expr(out)
+        Expr(crate::sql::one_line(text))
     }
 
     /// The SQL text.

@@ -658,10 +658,12 @@ fn adopt_domain(domain: &mut Domain, temp: &Domain) -> usize {
 }
 
 fn guarded(statement: &str) -> String {
-    format!(
-        "DO $trellis$ BEGIN EXECUTE {}; EXCEPTION WHEN OTHERS THEN NULL; END $trellis$;\n",
+    // The statement holds source text: the body's quote is one it lacks.
+    let body = format!(
+        "BEGIN EXECUTE {}; EXCEPTION WHEN OTHERS THEN NULL; END",
         literal(statement)
-    )
+    );
+    format!("DO {};\n", crate::render::dollar_quoted(&body))
 }
 
 /// Puts the server's text for one site into the source table; whether it

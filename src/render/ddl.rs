@@ -6,8 +6,28 @@ use crate::diff::EnumColumn;
 use crate::ir::*;
 
 /// A string literal, quotes doubled.
+///
+/// Text with a backslash is written as an escape string (`E'a\\b'`), which
+/// PostgreSQL reads the same whatever `standard_conforming_strings` says: a
+/// plain `'a\'` would end early where that setting is off.
 pub fn literal(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
+    if text.contains('\\') {
+        format!("E'{}'", text.replace('\\', "\\\\").replace('\'', "''"))
+    } else {
+        format!("'{}'", text.replace('\'', "''"))
+    }
+}
+
+/// `text` as a dollar-quoted string whose tag (`$trellis$`, `$trellis1$`,
+/// ...) does not occur in it, so nothing inside can close it.
+pub fn dollar_quoted(text: &str) -> String {
+    let mut tag = "$trellis$".to_string();
+    let mut n = 0;
+    while text.contains(&tag) || text.ends_with(&tag[..tag.len() - 1]) {
+        n += 1;
+        tag = format!("$trellis{n}$");
+    }
+    format!("{tag}{text}{tag}")
 }
 
 /// A type as SQL: user types schema-qualified, `as check` enums as text.

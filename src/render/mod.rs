@@ -3,11 +3,12 @@
 
 mod ddl;
 
+use crate::diag::printable;
 use crate::diff::{Change, LabelPosition};
 use crate::ir::*;
 use crate::plan::{Direction, Plan, Step};
 
-pub use ddl::{column_definition, constraint_definition, index_definition, literal, type_sql};
+pub use ddl::{column_definition, constraint_definition, dollar_quoted, index_definition, literal, type_sql};
 
 /// One SQL statement of a step.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,9 +75,9 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
                 Some(v) if current.is_some_and(|c| crate::plan::version_is_older(v, c)) => {
                     out.push(Statement::new(format!(
                         "-- extension {} stays at version {}: PostgreSQL has no path back to {}",
-                        name.quoted(),
-                        current.unwrap_or(""),
-                        v
+                        printable(&name.quoted()),
+                        printable(current.unwrap_or("")),
+                        printable(v)
                     )))
                 }
                 Some(v) => out.push(Statement::new(format!(
@@ -791,16 +792,22 @@ pub fn render_plan(plan: &Plan) -> String {
     };
     out.push_str(&format!("-- trellisc {which}: {} step(s)\n", plan.steps.len()));
     for (i, step) in plan.steps.iter().enumerate() {
-        out.push_str(&format!("\n-- step {}: {}\n", i + 1, describe(&step.change)));
+        // Names, messages and help come from sources and databases: one
+        // line each, whatever they hold, so none can end the comment.
+        out.push_str(&format!(
+            "\n-- step {}: {}\n",
+            i + 1,
+            printable(&describe(&step.change))
+        ));
         for &f in &step.findings {
             let finding = &plan.findings[f];
             out.push_str(&format!(
                 "-- {}: {}\n",
                 finding.kind.label().to_uppercase(),
-                finding.message
+                printable(&finding.message)
             ));
             if let Some(help) = &finding.help {
-                out.push_str(&format!("--   {help}\n"));
+                out.push_str(&format!("--   {}\n", printable(help)));
             }
         }
         for statement in step_statements(step, plan) {

@@ -160,6 +160,26 @@ impl Revision {
             ));
         };
         let clamp = |i: usize| i.min(text.len());
+        let parts = [
+            (clamp(upgrade_range.0), clamp(upgrade_range.1), upgrade_line),
+            (clamp(downgrade_offset), text.len(), downgrade_line),
+        ];
+        for (start, end, first_line) in parts {
+            let part = text.get(start..end).unwrap_or("");
+            for piece in super::split::split(part) {
+                if let Some(command) = super::split::transaction_control(&piece.sql) {
+                    return Err(problem(
+                        first_line + piece.line - 1,
+                        &format!(
+                            "`{command}` controls the transaction, which is trellisc's: each revision runs in \
+                             transactions trellisc opens, commits and records its progress in, so a `{command}` \
+                             here would keep or lose work behind its back; remove it (to commit part of the work \
+                             first, put that part in a revision of its own), then run `trellisc rehash`"
+                        ),
+                    ));
+                }
+            }
+        }
         Ok(Revision {
             id,
             parents,

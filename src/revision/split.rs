@@ -90,6 +90,31 @@ pub fn runs_in_transaction(statement: &str) -> bool {
     !refused
 }
 
+/// The transaction-control command a statement is (`BEGIN`, `COMMIT`,
+/// `ROLLBACK`, `SAVEPOINT`, ...), in upper case, or None. trellisc runs
+/// each revision in transactions of its own and records its progress in
+/// them: a revision that ends, opens or rolls back one itself would have
+/// its work kept or lost behind trellisc's back, and the version table
+/// say applied for what was not. Routine and `DO` bodies are one statement
+/// here, so their own `COMMIT` is not seen (PostgreSQL refuses it inside
+/// a transaction block anyway).
+pub fn transaction_control(statement: &str) -> Option<String> {
+    let words: Vec<String> = Tokens::new(statement)
+        .take(2)
+        .map(|t| t.text(statement).to_ascii_lowercase())
+        .collect();
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    let command = match words.as_slice() {
+        [
+            "begin" | "commit" | "end" | "rollback" | "abort" | "savepoint" | "release",
+            ..,
+        ] => words[0].to_string(),
+        ["start", "transaction"] | ["prepare", "transaction"] => words.join(" "),
+        _ => return None,
+    };
+    Some(command.to_ascii_uppercase())
+}
+
 /// `REINDEX [ ( options ) ] kind [ CONCURRENTLY ] name`: concurrent ones and
 /// those over a whole schema, database or system commit as they go.
 fn reindex_refused(words: &[&str]) -> bool {

@@ -48,8 +48,22 @@ struct Printer<'t> {
 fn find_comments(text: &str, expressions: &[(usize, usize)]) -> Vec<Comment> {
     let bytes = text.as_bytes();
     let mut comments = Vec::new();
+    let mut expressions = expressions.to_vec();
+    expressions.sort_unstable();
+    let mut next_expression = 0;
     let mut i = 0;
     while i < bytes.len() {
+        // An expression is SQL, with SQL's own strings and comments: it is
+        // printed as it is, so it is skipped whole.
+        while next_expression < expressions.len() && expressions[next_expression].1 <= i {
+            next_expression += 1;
+        }
+        if let Some(&(start, end)) = expressions.get(next_expression) {
+            if start <= i {
+                i = end;
+                continue;
+            }
+        }
         match bytes[i] {
             quote @ (b'\'' | b'"') => {
                 i += 1;
@@ -542,8 +556,20 @@ fn nulls_distinct(value: Option<bool>) -> &'static str {
     }
 }
 
+/// An expression as written, without blanks at either end; a last line that
+/// ends in a comment keeps its line break, so nothing printed after the
+/// expression falls into the comment.
+fn sql_source(text: &str) -> String {
+    let trimmed = text.trim();
+    if crate::sql::ends_in_line_comment(trimmed) {
+        format!("{trimmed}\n")
+    } else {
+        trimmed.to_string()
+    }
+}
+
 fn check_text(check: &CheckClause) -> String {
-    let mut out = format!("check ({})", check.expr.text.trim());
+    let mut out = format!("check ({})", sql_source(&check.expr.text));
     if check.no_inherit {
         out.push_str(" no inherit");
     }
@@ -616,7 +642,7 @@ fn typed(
         out.push_str(&match &constraint.kind {
             ColumnConstraintKind::NotNull => "not null".to_string(),
             ColumnConstraintKind::Null => "null".to_string(),
-            ColumnConstraintKind::Default(e) => format!("default {}", e.text.trim()),
+            ColumnConstraintKind::Default(e) => format!("default {}", sql_source(&e.text)),
             ColumnConstraintKind::PrimaryKey(d) => format!("primary key{}", deferral(d)),
             ColumnConstraintKind::Unique {
                 nulls_not_distinct,
@@ -639,7 +665,7 @@ fn typed(
                 }
                 text
             }
-            ColumnConstraintKind::Generated(e) => format!("generated always as ({}) stored", e.text.trim()),
+            ColumnConstraintKind::Generated(e) => format!("generated always as ({}) stored", sql_source(&e.text)),
         });
     }
     if let Some(collate) = collate {
@@ -652,8 +678,8 @@ fn typed(
 fn element_text(element: &IndexElement) -> String {
     let mut out = match &element.target {
         ElementTarget::Column(name) => name.text.clone(),
-        ElementTarget::Expression(e) => format!("({})", e.text.trim()),
-        ElementTarget::Call(e) => e.text.trim().to_string(),
+        ElementTarget::Expression(e) => format!("({})", sql_source(&e.text)),
+        ElementTarget::Call(e) => sql_source(&e.text),
     };
     if let Some(collate) = &element.collate {
         out.push_str(&format!(" collate {}", qual(collate)));
@@ -733,7 +759,7 @@ fn table_item(item: &TableItem) -> String {
                         text.push_str(&format!(" with ({})", params(&x.with)));
                     }
                     if let Some(p) = &x.predicate {
-                        text.push_str(&format!(" where ({})", p.text.trim()));
+                        text.push_str(&format!(" where ({})", sql_source(&p.text)));
                     }
                     text.push_str(&deferral(&x.deferral));
                     text
@@ -762,7 +788,7 @@ fn table_item(item: &TableItem) -> String {
                 out.push_str(&format!(" with ({})", params(&index.with)));
             }
             if let Some(p) = &index.predicate {
-                out.push_str(&format!(" where ({})", p.text.trim()));
+                out.push_str(&format!(" where ({})", sql_source(&p.text)));
             }
             out.push_str(&was(index.was.as_ref()));
             out

@@ -1060,8 +1060,24 @@ fn reads_back_whole(text: &str) -> bool {
     let mut quote = None;
     let mut started = false;
     let mut previous = ' ';
+    let mut skip_to = 0;
     for (i, c) in text.char_indices() {
+        if i < skip_to {
+            continue;
+        }
         let at_top = depth == 0 && quote.is_none();
+        // E'', U&'' strings and dollar quotes are one atom of the grammar.
+        if quote.is_none() && matches!(c, 'e' | 'E' | 'u' | 'U' | '$') {
+            if let Some((crate::sql::Lexeme::Quoted, len)) = crate::sql::lexeme_at(text.as_bytes(), i) {
+                if c != '$' && !text[i..i + len].ends_with('\'') {
+                    return false;
+                }
+                skip_to = i + len;
+                started |= at_top;
+                previous = '\'';
+                continue;
+            }
+        }
         match (quote, c) {
             (Some(q), c) if c == q => quote = None,
             (Some(_), _) => {}
