@@ -6,6 +6,7 @@
 //! Also the offline form of the same work: the whole script for `psql`.
 
 mod script;
+mod undo;
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -31,6 +32,9 @@ pub struct Applied {
     /// Statements of the current direction already run (for a revision
     /// stopped part way).
     pub statements_done: usize,
+    /// A revision whose upgrade stopped part way, being undone from what
+    /// the database has (state downgrading, stored as -1 statements).
+    pub undoing: bool,
     pub applied_at: String,
 }
 
@@ -120,6 +124,7 @@ pub struct Session<'h> {
     db: Database,
     table: QualifiedName,
     history: &'h History,
+    options: RunOptions,
 }
 
 /// The advisory lock key: one per version table, so two projects sharing a
@@ -136,6 +141,7 @@ impl<'h> Session<'h> {
             db,
             table: table.clone(),
             history,
+            options: RunOptions::default(),
         })
     }
 
@@ -161,10 +167,22 @@ impl<'h> Session<'h> {
                 "waiting for another trellisc run on {} to finish",
                 db.description
             ));
-            db.client
-                .query_one("SELECT pg_advisory_lock(hashtextextended($1, 0))", &[&key])
-                .await
-                .map_err(fail)?;
+            // Asked again and again rather than waited for in one query: a
+            // query waiting in pg_advisory_lock holds a snapshot, and the
+            // other run's CREATE INDEX CONCURRENTLY waits for every
+            // snapshot older than its own, so the two would wait for each
+            // other for ever. Between two tries this connection holds none.
+            loop {
+                tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+                let got = db
+                    .client
+                    .query_one("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", &[&key])
+                    .await
+                    .map_err(fail)?;
+                if got.get::<_, bool>(0) {
+                    break;
+                }
+            }
         }
         let mut settings = String::new();
         if let Some(timeout) = &options.lock_timeout {
@@ -180,6 +198,7 @@ impl<'h> Session<'h> {
             db,
             table: table.clone(),
             history,
+            options: options.clone(),
         })
     }
 
@@ -243,6 +262,7 @@ impl<'h> Session<'h> {
                     _ => State::Applied,
                 },
                 statements_done: usize::try_from(done).unwrap_or(0),
+                undoing: done < 0,
                 applied_at: row.try_get(5).map_err(|e| self.db_error(&e))?,
             });
         }
@@ -319,7 +339,7 @@ impl<'h> Session<'h> {
             } else {
                 report(&format!("upgrading {}  {}", revision.id, revision.message));
             }
-            self.run(revision, Direction::Upgrade, done).await?;
+            self.run(revision, Direction::Upgrade, done, &mut report).await?;
         }
         Ok(pending.len())
     }
@@ -329,6 +349,11 @@ impl<'h> Session<'h> {
     pub async fn downgrade(&self, remove: &[&Revision], mut report: impl FnMut(&str)) -> Result<usize, ApplyError> {
         let applied = self.applied_known().await?;
         for revision in remove {
+            let row = applied.iter().find(|a| a.revision == revision.id);
+            if row.is_some_and(|a| a.state == State::Upgrading || a.undoing) {
+                self.undo_partial(revision, &mut report).await?;
+                continue;
+            }
             let done = applied
                 .iter()
                 .find(|a| a.revision == revision.id && a.state == State::Downgrading)
@@ -337,7 +362,7 @@ impl<'h> Session<'h> {
                 self.check_dependents(revision, Direction::Downgrade).await?;
             }
             report(&format!("downgrading {}  {}", revision.id, revision.message));
-            self.run(revision, Direction::Downgrade, done).await?;
+            self.run(revision, Direction::Downgrade, done, &mut report).await?;
         }
         Ok(remove.len())
     }
@@ -441,7 +466,13 @@ impl<'h> Session<'h> {
 
     /// Runs one revision one way, skipping the first `done` statements
     /// (those of an earlier run that stopped part way).
-    async fn run(&self, revision: &Revision, direction: Direction, done: usize) -> Result<(), ApplyError> {
+    async fn run(
+        &self,
+        revision: &Revision,
+        direction: Direction,
+        done: usize,
+        mut report: impl FnMut(&str),
+    ) -> Result<(), ApplyError> {
         let (text, first_line) = match direction {
             Direction::Upgrade => (&revision.upgrade, revision.upgrade_line),
             Direction::Downgrade => (&revision.downgrade, revision.downgrade_line),
@@ -464,13 +495,25 @@ impl<'h> Session<'h> {
             if transactional {
                 batch.push("BEGIN".into());
             }
-            batch.extend(segment.iter().map(|p| p.sql.clone()));
+            let mut statements: Vec<String> = segment.iter().map(|p| self.with_timeouts(&p.sql)).collect();
+            if !transactional {
+                if let [piece] = segment.as_slice() {
+                    if self.already_done(piece, &mut report).await? {
+                        statements.clear();
+                    }
+                }
+            }
+            let ran = statements.len();
+            batch.extend(statements);
             if !transactional {
                 // The statement commits by itself; its progress is recorded
                 // right after.
                 batch.push(format!("BEGIN; {bookkeeping} COMMIT"));
             } else {
-                batch.push(bookkeeping);
+                // SAVEPOINT fails outside a transaction block, and the rest
+                // of this one query with it: should a statement have ended
+                // the transaction after all, nothing is recorded.
+                batch.push(format!("SAVEPOINT trellisc_bookkeeping; {bookkeeping}"));
                 batch.push("COMMIT".into());
             }
             let results = if transactional {
@@ -499,7 +542,10 @@ impl<'h> Session<'h> {
                 Ok(()) => continue,
             };
             let offset = usize::from(transactional);
-            let piece = index.checked_sub(offset).and_then(|k| segment.get(k));
+            let piece = index
+                .checked_sub(offset)
+                .filter(|&k| k < ran)
+                .and_then(|k| segment.get(k));
             let Some(piece) = piece else {
                 return Err(self.db_error(error));
             };
@@ -537,6 +583,91 @@ impl<'h> Session<'h> {
     }
 }
 
+impl Session<'_> {
+    /// The statement as it runs: a revision's own `SET lock_timeout` or
+    /// `SET statement_timeout` (online revisions set a lock timeout of
+    /// their own) gives way to the one asked for on the command line.
+    fn with_timeouts(&self, sql: &str) -> String {
+        let words: Vec<String> = sql
+            .split(|c: char| c.is_whitespace() || c == '=' || c == ';')
+            .filter(|w| !w.is_empty())
+            .take(3)
+            .map(str::to_ascii_lowercase)
+            .collect();
+        let (local, setting) = match words.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+            ["set", "local", name, ..] => (true, *name),
+            ["set", "session", name, ..] => (false, *name),
+            ["set", name, ..] => (false, *name),
+            _ => return sql.to_string(),
+        };
+        let wanted = match setting {
+            "lock_timeout" => self.options.lock_timeout.as_ref(),
+            "statement_timeout" => self.options.statement_timeout.as_ref(),
+            _ => None,
+        };
+        match wanted {
+            Some(value) => format!(
+                "SET {}{setting} = {};",
+                if local { "LOCAL " } else { "" },
+                literal(value)
+            ),
+            None => sql.to_string(),
+        }
+    }
+
+    /// Before a statement that builds or drops an index concurrently: what
+    /// an earlier run that stopped in it left behind. An INVALID index of
+    /// that name on that table (a build that failed or was interrupted) is
+    /// dropped concurrently, so the build can run again; a valid one (the
+    /// run stopped after the build, before recording it), or an index to
+    /// drop that is gone already, means the statement is done: true.
+    async fn already_done(&self, piece: &Piece, report: &mut impl FnMut(&str)) -> Result<bool, ApplyError> {
+        let Some(statement) = crate::revision::split::concurrent_index(&piece.sql) else {
+            return Ok(false);
+        };
+        let fail = |e: tokio_postgres::Error| self.db_error(&e);
+        match statement {
+            crate::revision::split::ConcurrentIndex::Build { index, table } => {
+                let name = crate::ir::Ident::from_source(&index);
+                let row = self
+                    .db
+                    .client
+                    .query_one(include_str!("left_behind.sql"), &[&name.as_str(), &table])
+                    .await
+                    .map_err(fail)?;
+                let (valid, qualified): (Option<bool>, Option<String>) = (row.get(0), row.get(1));
+                match (valid, qualified) {
+                    (Some(true), _) => {
+                        report(&format!("index {index} on {table} is built already (an earlier run stopped after building it)"));
+                        Ok(true)
+                    }
+                    (Some(false), Some(qualified)) => {
+                        report(&format!(
+                            "dropping the invalid index {qualified} an earlier build left behind, to build it again"
+                        ));
+                        self.db
+                            .client
+                            .batch_execute(&format!("DROP INDEX CONCURRENTLY {qualified}"))
+                            .await
+                            .map_err(fail)?;
+                        Ok(false)
+                    }
+                    _ => Ok(false),
+                }
+            }
+            crate::revision::split::ConcurrentIndex::Drop { index } => {
+                let row = self
+                    .db
+                    .client
+                    .query_one("SELECT to_regclass($1) IS NULL", &[&index])
+                    .await
+                    .map_err(fail)?;
+                Ok(row.get::<_, bool>(0))
+            }
+        }
+    }
+}
+
 /// The object's own name from `view public.order_totals`, `policy p on t`
 /// or `function public.f(integer)`: `order_totals`, `p`, `f`.
 fn bare_name(object: &str) -> &str {
@@ -550,12 +681,18 @@ fn bare_name(object: &str) -> &str {
 }
 
 /// Consecutive statements that can share a transaction, and each one that
-/// cannot on its own. A revision without statements is one empty segment,
+/// cannot (or must not: a constraint's validation) on its own. A revision without statements is one empty segment,
 /// so that it is still recorded.
 fn segments(pieces: &[Piece]) -> Vec<Vec<Piece>> {
     let mut out: Vec<Vec<Piece>> = Vec::new();
+    let mut alone_last = false;
     for piece in pieces {
-        let joins = piece.transactional && out.last().is_some_and(|s| s.iter().all(|p| p.transactional));
+        let alone = crate::revision::split::runs_alone(&piece.sql);
+        let joins = piece.transactional
+            && !alone
+            && !alone_last
+            && out.last().is_some_and(|s| s.iter().all(|p| p.transactional));
+        alone_last = alone;
         match out.last_mut() {
             Some(segment) if joins => segment.push(piece.clone()),
             _ => out.push(vec![piece.clone()]),

@@ -217,6 +217,7 @@ fn describe_position(history: &History, applied: &[Applied]) -> String {
         .map(|a| {
             let partial = match a.state {
                 State::Applied => String::new(),
+                _ if a.undoing => " [stopped while undoing the part of its upgrade that ran]".to_string(),
                 state => format!(
                     " [stopped while {}, after {} statement(s)]",
                     state.as_str(),
@@ -251,6 +252,20 @@ pub(super) fn current(db: Option<String>) -> u8 {
     let head = history.heads();
     let heads = applied_heads(&history, &applied);
     println!("{description}: {}", describe_position(&history, &applied));
+    for a in applied.iter().filter(|a| a.state != State::Applied) {
+        let next = match a.state {
+            _ if a.undoing => "`trellisc downgrade` finishes undoing it (planned again from what the database has); `trellisc upgrade` refuses until then".to_string(),
+            State::Upgrading => format!(
+                "`trellisc upgrade` runs the rest of it from statement {} (an index build that failed or was interrupted is dropped and built again); `trellisc downgrade` undoes the part that ran",
+                a.statements_done + 1
+            ),
+            _ => format!(
+                "`trellisc downgrade` runs the rest of its downgrade from statement {}; `trellisc upgrade` refuses until then",
+                a.statements_done + 1
+            ),
+        };
+        println!("revision {} stopped part way: {next}", a.revision);
+    }
     let at_head = heads.len() == 1 && head.len() == 1 && heads[0].revision == head[0].id;
     if at_head {
         println!("(head: nothing to upgrade)");

@@ -90,6 +90,81 @@ pub fn runs_in_transaction(statement: &str) -> bool {
     !refused
 }
 
+/// A concurrent index build or drop, with the names as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConcurrentIndex {
+    /// `CREATE [UNIQUE] INDEX CONCURRENTLY [IF NOT EXISTS] index ON [ONLY]
+    /// table ...`: the index's own name (never qualified: it goes in the
+    /// table's schema) and the table's, maybe qualified.
+    Build { index: String, table: String },
+    /// `DROP INDEX CONCURRENTLY [IF EXISTS] index`: maybe qualified.
+    Drop { index: String },
+}
+
+/// What a statement is, when it builds or drops an index concurrently:
+/// such a statement commits as it goes, so a run that stopped in it leaves
+/// an INVALID index (or none) behind, which the next run must find.
+pub fn concurrent_index(statement: &str) -> Option<ConcurrentIndex> {
+    let tokens: Vec<(Kind, &str)> = Tokens::new(statement).map(|t| (t.kind, t.text(statement))).collect();
+    let word = |at: usize, keyword: &str| {
+        tokens
+            .get(at)
+            .is_some_and(|(kind, text)| *kind == Kind::Word && text.eq_ignore_ascii_case(keyword))
+    };
+    // A name as written: a word or quoted identifier, `schema.name` when
+    // `qualified`; and the position after it.
+    let name = |at: usize, qualified: bool| -> Option<(String, usize)> {
+        let part = |i: usize| match tokens.get(i) {
+            Some((Kind::Word, text)) => Some(text.to_string()),
+            Some((Kind::Literal, text)) if text.starts_with('"') => Some(text.to_string()),
+            _ => None,
+        };
+        let first = part(at)?;
+        if qualified && tokens.get(at + 1).is_some_and(|(_, t)| *t == ".") {
+            let second = part(at + 2)?;
+            return Some((format!("{first}.{second}"), at + 3));
+        }
+        Some((first, at + 1))
+    };
+    if word(0, "create") {
+        let mut at = 1 + usize::from(word(1, "unique"));
+        if !(word(at, "index") && word(at + 1, "concurrently")) {
+            return None;
+        }
+        at += 2;
+        if word(at, "if") && word(at + 1, "not") && word(at + 2, "exists") {
+            at += 3;
+        }
+        let (index, after) = name(at, false)?;
+        if !word(after, "on") {
+            return None;
+        }
+        let at = after + 1 + usize::from(word(after + 1, "only"));
+        let (table, _) = name(at, true)?;
+        return Some(ConcurrentIndex::Build { index, table });
+    }
+    if word(0, "drop") && word(1, "index") && word(2, "concurrently") {
+        let at = if word(3, "if") && word(4, "exists") { 5 } else { 3 };
+        let (index, _) = name(at, true)?;
+        return Some(ConcurrentIndex::Drop { index });
+    }
+    None
+}
+
+/// Whether the statement runs in a transaction of its own: validating a
+/// constraint (`ALTER TABLE | DOMAIN ... VALIDATE CONSTRAINT`) reads every
+/// row, so the locks taken by the statements before it (an `ADD CONSTRAINT
+/// ... NOT VALID` holds ACCESS EXCLUSIVE) are released first, and what comes
+/// after waits for nothing it holds. This is what `--online` promises.
+pub fn runs_alone(statement: &str) -> bool {
+    let words: Vec<String> = Tokens::new(statement)
+        .map(|t| t.text(statement).to_ascii_lowercase())
+        .collect();
+    matches!(words.first().map(String::as_str), Some("alter"))
+        && matches!(words.get(1).map(String::as_str), Some("table" | "domain"))
+        && words.windows(2).any(|pair| pair[0] == "validate" && pair[1] == "constraint")
+}
+
 /// The transaction-control command a statement is (`BEGIN`, `COMMIT`,
 /// `ROLLBACK`, `SAVEPOINT`, ...), in upper case, or None. trellisc runs
 /// each revision in transactions of its own and records its progress in
@@ -340,6 +415,63 @@ mod tests {
 
     fn sqls(script: &str) -> Vec<String> {
         split(script).into_iter().map(|piece| piece.sql).collect()
+    }
+
+    #[test]
+    fn concurrent_index_statements_name_their_index_and_table() {
+        let build = |index: &str, table: &str| {
+            Some(ConcurrentIndex::Build {
+                index: index.into(),
+                table: table.into(),
+            })
+        };
+        assert_eq!(
+            concurrent_index("CREATE INDEX CONCURRENTLY posts_title ON public.posts (title);"),
+            build("posts_title", "public.posts")
+        );
+        assert_eq!(
+            concurrent_index("create unique index concurrently if not exists \"Odd\"\"x\" on only \"S\".t using btree (a)"),
+            build("\"Odd\"\"x\"", "\"S\".t")
+        );
+        assert_eq!(
+            concurrent_index("DROP INDEX CONCURRENTLY IF EXISTS app.users_email;"),
+            Some(ConcurrentIndex::Drop {
+                index: "app.users_email".into()
+            })
+        );
+        assert_eq!(concurrent_index("CREATE INDEX i ON t (a);"), None);
+        assert_eq!(concurrent_index("DROP INDEX i;"), None);
+        assert_eq!(concurrent_index("CREATE INDEX CONCURRENTLY ON t (a);"), None);
+    }
+
+    #[test]
+    fn transaction_control_and_validation_are_recognised() {
+        for (sql, command) in [
+            ("COMMIT;", "COMMIT"),
+            ("begin isolation level serializable;", "BEGIN"),
+            ("End;", "END"),
+            ("ROLLBACK TO SAVEPOINT a;", "ROLLBACK"),
+            ("savepoint a;", "SAVEPOINT"),
+            ("RELEASE a;", "RELEASE"),
+            ("abort;", "ABORT"),
+            ("START TRANSACTION;", "START TRANSACTION"),
+            ("PREPARE TRANSACTION 'x';", "PREPARE TRANSACTION"),
+        ] {
+            assert_eq!(transaction_control(sql).as_deref(), Some(command), "{sql}");
+        }
+        for sql in [
+            "select 'commit';",
+            "do $$ begin commit; end $$;",
+            "create procedure p() begin atomic select 1; end;",
+            "prepare p as select 1;",
+            "\"commit\";",
+        ] {
+            assert_eq!(transaction_control(sql), None, "{sql}");
+        }
+        assert!(runs_alone("ALTER TABLE public.t VALIDATE CONSTRAINT c;"));
+        assert!(runs_alone("alter domain d validate constraint c;"));
+        assert!(!runs_alone("ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID;"));
+        assert!(!runs_alone("select 'alter table t validate constraint c';"));
     }
 
     #[test]
