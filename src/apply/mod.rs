@@ -575,7 +575,7 @@ impl<'h> Session<'h> {
                     column.map(|c| format!(":{c}")).unwrap_or_default()
                 ),
                 statement: piece.sql.clone(),
-                server: server_message(error),
+                server: format!("{}\n  (from {})", server_message(error), self.db.description),
                 outcome,
             })));
         }
@@ -638,7 +638,9 @@ impl Session<'_> {
                 let (valid, qualified): (Option<bool>, Option<String>) = (row.get(0), row.get(1));
                 match (valid, qualified) {
                     (Some(true), _) => {
-                        report(&format!("index {index} on {table} is built already (an earlier run stopped after building it)"));
+                        report(&format!(
+                            "index {index} on {table} is built already (an earlier run stopped after building it)"
+                        ));
                         Ok(true)
                     }
                     (Some(false), Some(qualified)) => {

@@ -34,24 +34,41 @@ fn touched(before: &Schema, after: &Schema, database: &Schema) -> Schema {
     }
     let mut out = before.clone();
     take(&mut out.schemas, &before.schemas, &after.schemas, &database.schemas);
-    take(&mut out.extensions, &before.extensions, &after.extensions, &database.extensions);
+    take(
+        &mut out.extensions,
+        &before.extensions,
+        &after.extensions,
+        &database.extensions,
+    );
     take(&mut out.enums, &before.enums, &after.enums, &database.enums);
     take(&mut out.domains, &before.domains, &after.domains, &database.domains);
-    take(&mut out.sequences, &before.sequences, &after.sequences, &database.sequences);
+    take(
+        &mut out.sequences,
+        &before.sequences,
+        &after.sequences,
+        &database.sequences,
+    );
     take(&mut out.tables, &before.tables, &after.tables, &database.tables);
     out
 }
 
 /// One line of SQL, for comparing statements whatever their layout.
 fn squeezed(sql: &str) -> String {
-    sql.split_whitespace().collect::<Vec<_>>().join(" ").to_ascii_lowercase()
+    sql.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_lowercase()
 }
 
 impl Session<'_> {
     /// Takes the database from wherever the stopped upgrade of `revision`
     /// left it back to the revision's parent, then removes the revision
     /// from the version table.
-    pub(super) async fn undo_partial(&self, revision: &Revision, report: &mut impl FnMut(&str)) -> Result<(), ApplyError> {
+    pub(super) async fn undo_partial(
+        &self,
+        revision: &Revision,
+        report: &mut impl FnMut(&str),
+    ) -> Result<(), ApplyError> {
         let stuck = |why: String| {
             ApplyError::History(format!(
                 "revision {} ({}) stopped part way through its upgrade, and {why}; finish it with `trellisc upgrade` \
@@ -66,7 +83,11 @@ impl Session<'_> {
         };
         let (before, after) = match (before, revision.snapshot()) {
             (Ok(before), Ok(after)) => (before.without_renames(), after.without_renames()),
-            (Err(e), _) | (_, Err(e)) => return Err(stuck(format!("without its schema snapshots what ran cannot be told ({e})"))),
+            (Err(e), _) | (_, Err(e)) => {
+                return Err(stuck(format!(
+                    "without its schema snapshots what ran cannot be told ({e})"
+                )));
+            }
         };
         // Marked first, so that an upgrade cannot resume a revision half
         // undone: it says to finish the downgrade.
@@ -107,7 +128,10 @@ impl Session<'_> {
         let mut statements: Vec<Statement> = Vec::new();
         for step in &plan.steps {
             let rendered = crate::render::step_statements(step, &plan);
-            let destructive = step.findings.iter().any(|&f| plan.findings[f].kind == FindingKind::Destructive);
+            let destructive = step
+                .findings
+                .iter()
+                .any(|&f| plan.findings[f].kind == FindingKind::Destructive);
             if destructive {
                 if let Some(missing) = rendered.iter().find(|s| !downgrade.contains(&squeezed(&s.sql))) {
                     return Err(stuck(format!(

@@ -162,7 +162,9 @@ pub fn runs_alone(statement: &str) -> bool {
         .collect();
     matches!(words.first().map(String::as_str), Some("alter"))
         && matches!(words.get(1).map(String::as_str), Some("table" | "domain"))
-        && words.windows(2).any(|pair| pair[0] == "validate" && pair[1] == "constraint")
+        && words
+            .windows(2)
+            .any(|pair| pair[0] == "validate" && pair[1] == "constraint")
 }
 
 /// The transaction-control command a statement is (`BEGIN`, `COMMIT`,
@@ -430,7 +432,9 @@ mod tests {
             build("posts_title", "public.posts")
         );
         assert_eq!(
-            concurrent_index("create unique index concurrently if not exists \"Odd\"\"x\" on only \"S\".t using btree (a)"),
+            concurrent_index(
+                "create unique index concurrently if not exists \"Odd\"\"x\" on only \"S\".t using btree (a)"
+            ),
             build("\"Odd\"\"x\"", "\"S\".t")
         );
         assert_eq!(

@@ -14,6 +14,9 @@ pub struct Server {
     /// `postgresql://user@127.0.0.1:port` without a database.
     base_url: String,
     bin: PathBuf,
+    /// The data directory of the harness's own server, and whether it runs
+    /// as the `postgres` user (None: a server given by URL).
+    data: Option<(PathBuf, bool)>,
 }
 
 /// The role that logs in with a password on the harness's own server.
@@ -105,6 +108,7 @@ fn start() -> Result<Server, String> {
         return Ok(Server {
             base_url: url.trim_end_matches('/').to_string(),
             bin,
+            data: None,
         });
     }
     let root = run(Command::new("id").arg("-u"))
@@ -177,6 +181,7 @@ fn start() -> Result<Server, String> {
     Ok(Server {
         base_url: format!("postgresql://postgres@127.0.0.1:{port}"),
         bin,
+        data: Some((data, root)),
     })
 }
 
@@ -195,6 +200,22 @@ impl Server {
     /// `TRELLIS_TEST_DATABASE_URL`), where [`PASSWORD_ROLE`] needs its password.
     pub fn own(&self) -> bool {
         std::env::var_os("TRELLIS_TEST_DATABASE_URL").is_none()
+    }
+
+    /// Restarts the harness's own server (fast shutdown: open sessions are
+    /// cut off, as in a real restart); false for a server given by URL.
+    pub fn restart(&self) -> bool {
+        let Some((data, root)) = &self.data else {
+            return false;
+        };
+        run(as_server_user(&self.bin.join("pg_ctl"), *root)
+            .args(["-w", "-D"])
+            .arg(data)
+            .arg("-l")
+            .arg(data.with_file_name("log"))
+            .args(["restart", "-m", "fast"]))
+        .unwrap_or_else(|e| panic!("restart the server: {e}"));
+        true
     }
 
     /// A new, empty database; returns its URL.

@@ -1,0 +1,545 @@
+//! Hand-written and online revisions run as an operator would run them, and
+//! interrupted as they are in real life, on the real server: transaction
+//! control refused, a validation that holds no ACCESS EXCLUSIVE lock, a
+//! concurrent index build that failed, was cut off with its backend, or
+//! finished behind a killed trellisc, a partial upgrade undone, the psql
+//! script run again after a failure, and two upgrades at once.
+
+mod common;
+mod support;
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use support::pg;
+use support::project::{Project, text};
+
+const BASE: &str = "\
+table users {
+  id    bigint generated always as identity primary key
+  email text not null
+}
+";
+
+/// One value from the database.
+fn value(url: &str, sql: &str) -> String {
+    pg::server()
+        .psql(url, &format!("\\pset tuples_only on\n\\pset format unaligned\n{sql};"))
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .trim()
+        .to_string()
+}
+
+/// A project at its first revision, and an empty second one whose upgrade
+/// is `upgrade` (its downgrade left empty); the second revision's id.
+fn with_revision(p: &Project, upgrade: &str) -> String {
+    p.write("schema/app.trellis", BASE);
+    p.revision_ok("20261125120000_aaaaaa", &["-m", "Base"]);
+    p.ok(&["upgrade"]);
+    let id = "20261125120100_bbbbbb";
+    p.revision_ok(id, &["-m", "By hand", "--empty"]);
+    let file = p.revision_file(id);
+    let edited = p.read(&file).replace("-- Write the upgrade statements here.", upgrade);
+    std::fs::write(&file, edited).expect("edit");
+    id.to_string()
+}
+
+/// Waits until a query of another session matches `pattern`; its pid.
+fn wait_for_query(url: &str, pattern: &str) -> String {
+    let started = Instant::now();
+    loop {
+        let pid = value(
+            url,
+            &format!(
+                "SELECT coalesce(max(pid)::text, '') FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE {} AND pid <> pg_backend_pid()",
+                trellisc::render::literal(pattern)
+            ),
+        );
+        if !pid.is_empty() {
+            return pid;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no query like {pattern} started"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A function that takes half a second per call, marked immutable so that
+/// checks and index expressions may use it.
+const SLOW: &str =
+    "CREATE FUNCTION slow(v text) RETURNS text IMMUTABLE LANGUAGE sql AS $$ SELECT v FROM pg_sleep(0.5) $$;";
+
+#[test]
+fn transaction_control_in_a_revision_is_refused_before_anything_runs() {
+    for (statement, command) in [
+        ("COMMIT;", "COMMIT"),
+        ("ROLLBACK;", "ROLLBACK"),
+        ("savepoint s;", "SAVEPOINT"),
+        ("end;", "END"),
+    ] {
+        let p = Project::new();
+        let id = with_revision(
+            &p,
+            &format!(
+                "INSERT INTO users (email) VALUES ('a');\n{statement}\nINSERT INTO users (email) VALUES ('b');\nSELECT 1/0;"
+            ),
+        );
+        let file = p.revision_file(&id);
+        let name = file.file_name().expect("name").to_string_lossy().to_string();
+        // The statement is on the second line of the upgrade part.
+        let line = p
+            .read(&file)
+            .lines()
+            .position(|l| l == statement)
+            .expect("statement line")
+            + 1;
+        let said = p.fails(&["rehash"], 1);
+        assert!(
+            said.contains(&format!("{name}:{line}:")),
+            "{statement}: the place\n{said}"
+        );
+        assert!(
+            said.contains(&format!("`{command}`")),
+            "{statement}: names the command\n{said}"
+        );
+        let said = p.fails(&["upgrade"], 1);
+        assert!(
+            said.contains(&format!("{name}:{line}:")),
+            "{statement}: upgrade names the place\n{said}"
+        );
+        let said = p.fails(&["upgrade", "--sql"], 1);
+        assert!(
+            said.contains(&format!("`{command}`")),
+            "{statement}: so does the script\n{said}"
+        );
+        assert_eq!(
+            value(&p.url, "SELECT count(*) FROM users"),
+            "0",
+            "{statement}: nothing ran"
+        );
+        assert_eq!(p.applied(), ["20261125120000_aaaaaa:applied"], "{statement}");
+    }
+}
+
+#[test]
+fn a_failed_statement_stops_the_revision_and_nothing_after_it_runs() {
+    let p = Project::new();
+    with_revision(
+        &p,
+        "INSERT INTO users (email) VALUES ('a');\nSELECT 1/0;\nINSERT INTO users (email) VALUES ('b');\nCREATE TABLE after_the_failure (id int);",
+    );
+    p.ok(&["rehash"]);
+    let said = p.fails(&["upgrade"], 1);
+    assert!(said.contains("division by zero"), "{said}");
+    assert!(said.contains("nothing of revision"), "{said}");
+    assert_eq!(value(&p.url, "SELECT count(*) FROM users"), "0");
+    assert_eq!(value(&p.url, "SELECT to_regclass('after_the_failure') IS NULL"), "t");
+    assert_eq!(p.applied(), ["20261125120000_aaaaaa:applied"]);
+}
+
+/// `--online`: the NOT VALID constraint is committed before its validation
+/// starts, so while the rows are checked other sessions can read and
+/// write the table; the summary names the lock of each step.
+#[test]
+fn an_online_validation_holds_no_access_exclusive_lock() {
+    let p = Project::new();
+    p.write("schema/app.trellis", BASE);
+    p.revision_ok("20261125120000_aaaaaa", &["-m", "Base"]);
+    p.ok(&["upgrade"]);
+    pg::server()
+        .psql(
+            &p.url,
+            &format!("{SLOW}\nINSERT INTO users (email) SELECT 'u' || n FROM generate_series(1, 6) n;"),
+        )
+        .expect("slow rows");
+    p.write(
+        "schema/app.trellis",
+        "table users {\n  id    bigint generated always as identity primary key\n  email text not null check (slow(email) <> '')\n}\n",
+    );
+    p.revision_ok("20261125120100_bbbbbb", &["-m", "Check", "--online"]);
+    let file = p.read(&p.revision_file("20261125120100_bbbbbb"));
+    assert!(
+        file.contains("NOT VALID") && file.contains("VALIDATE CONSTRAINT"),
+        "{file}"
+    );
+
+    let child = p
+        .command(&["upgrade"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let pid = wait_for_query(&p.url, "%VALIDATE CONSTRAINT%");
+    let exclusive = value(
+        &p.url,
+        &format!(
+            "SELECT count(*) FROM pg_locks WHERE pid = {pid} AND relation = 'users'::regclass AND mode = 'AccessExclusiveLock' AND granted"
+        ),
+    );
+    assert_eq!(exclusive, "0", "the validation holds no ACCESS EXCLUSIVE lock on users");
+    // Another session writes the table while the rows are being checked.
+    pg::server()
+        .psql(
+            &p.url,
+            "SET lock_timeout = '2s'; INSERT INTO users (email) VALUES ('during');",
+        )
+        .expect("write during the validation");
+    let output = child.wait_with_output().expect("upgrade");
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert_eq!(
+        p.applied(),
+        ["20261125120000_aaaaaa:applied", "20261125120100_bbbbbb:applied"]
+    );
+    assert_eq!(
+        value(
+            &p.url,
+            "SELECT convalidated FROM pg_constraint WHERE conname = 'users_email_check'"
+        ),
+        "t"
+    );
+}
+
+/// `--lock-timeout` wins over the `SET lock_timeout` an online revision
+/// writes: with another session holding the table, the upgrade gives up
+/// after the second asked for, not the revision's five.
+#[test]
+fn the_lock_timeout_asked_for_wins_over_the_revisions_own() {
+    let p = Project::new();
+    p.write("schema/app.trellis", BASE);
+    p.revision_ok("20261125120000_aaaaaa", &["-m", "Base"]);
+    p.ok(&["upgrade"]);
+    p.write(
+        "schema/app.trellis",
+        "table users {\n  id    bigint generated always as identity primary key\n  email text not null\n  name  text\n}\n",
+    );
+    p.revision_ok("20261125120100_bbbbbb", &["-m", "Name", "--online"]);
+    assert!(
+        p.read(&p.revision_file("20261125120100_bbbbbb"))
+            .contains("SET lock_timeout = '5s'")
+    );
+    let mut holder = std::process::Command::new(pg::server().program("psql"))
+        .args([
+            "-X",
+            "-q",
+            "-d",
+            &p.url,
+            "-c",
+            "BEGIN; LOCK TABLE users IN ACCESS SHARE MODE; SELECT pg_sleep(20);",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("psql");
+    wait_for_query(&p.url, "%pg_sleep(20)%");
+    let started = Instant::now();
+    let said = p.fails(&["upgrade", "--lock-timeout", "1s"], 1);
+    let took = started.elapsed();
+    let _ = holder.kill();
+    let _ = holder.wait();
+    assert!(said.contains("lock timeout"), "{said}");
+    assert!(
+        took < Duration::from_secs(4),
+        "gave up after {took:?}, not the revision's 5 s"
+    );
+}
+
+/// A unique index build that fails on duplicate rows leaves an INVALID
+/// index: the next upgrade drops it and builds it again; `current` says
+/// where the revision stands.
+#[test]
+fn a_failed_concurrent_build_is_built_again_on_the_next_run() {
+    let p = Project::new();
+    let id = with_revision(
+        &p,
+        "CREATE INDEX CONCURRENTLY users_id_email ON users (id, email);\nCREATE UNIQUE INDEX CONCURRENTLY users_email ON users (email);",
+    );
+    p.ok(&["rehash"]);
+    pg::server()
+        .psql(&p.url, "INSERT INTO users (email) VALUES ('twice'), ('twice');")
+        .expect("duplicates");
+    let said = p.fails(&["upgrade"], 1);
+    assert!(said.contains("could not create unique index"), "{said}");
+    assert_eq!(
+        value(
+            &p.url,
+            "SELECT indisvalid FROM pg_index WHERE indexrelid = 'users_email'::regclass"
+        ),
+        "f",
+        "the failed build left an invalid index"
+    );
+    assert_eq!(
+        p.applied(),
+        ["20261125120000_aaaaaa:applied", format!("{id}:upgrading").as_str()]
+    );
+    let current = p.ok(&["current"]);
+    assert!(current.contains("stopped part way"), "{current}");
+    assert!(current.contains("from statement 2"), "{current}");
+
+    pg::server()
+        .psql(&p.url, "DELETE FROM users WHERE id = (SELECT max(id) FROM users);")
+        .expect("fix the data");
+    let output = p.run(&["upgrade"]);
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{said}");
+    assert!(said.contains("dropping the invalid index"), "{said}");
+    assert_eq!(
+        value(
+            &p.url,
+            "SELECT indisvalid FROM pg_index WHERE indexrelid = 'users_email'::regclass"
+        ),
+        "t"
+    );
+    assert_eq!(
+        p.applied(),
+        ["20261125120000_aaaaaa:applied", format!("{id}:applied").as_str()]
+    );
+}
+
+/// The backend of a concurrent build terminated in the middle of it (as a
+/// DBA's pg_terminate_backend, or a crash of that backend, does): an
+/// INVALID index stays, and the next run builds it again.
+#[test]
+fn a_terminated_build_is_built_again() {
+    let p = Project::new();
+    let id = with_revision(
+        &p,
+        &format!("{SLOW}\nCREATE INDEX CONCURRENTLY users_slow ON users (slow(email));"),
+    );
+    p.ok(&["rehash"]);
+    pg::server()
+        .psql(
+            &p.url,
+            "INSERT INTO users (email) SELECT 'u' || n FROM generate_series(1, 8) n;",
+        )
+        .expect("rows");
+    let child = p
+        .command(&["upgrade"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let pid = wait_for_query(&p.url, "CREATE INDEX CONCURRENTLY users_slow%");
+    std::thread::sleep(Duration::from_millis(700));
+    value(&p.url, &format!("SELECT pg_terminate_backend({pid})"));
+    let output = child.wait_with_output().expect("upgrade");
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert_eq!(
+        value(
+            &p.url,
+            "SELECT indisvalid FROM pg_index WHERE indexrelid = 'users_slow'::regclass"
+        ),
+        "f"
+    );
+    assert_eq!(
+        p.applied(),
+        ["20261125120000_aaaaaa:applied", format!("{id}:upgrading").as_str()]
+    );
+    let output = p.run(&["upgrade"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert_eq!(
+        value(
+            &p.url,
+            "SELECT indisvalid FROM pg_index WHERE indexrelid = 'users_slow'::regclass"
+        ),
+        "t"
+    );
+    assert_eq!(
+        p.applied(),
+        ["20261125120000_aaaaaa:applied", format!("{id}:applied").as_str()]
+    );
+}
+
+/// trellisc killed with SIGKILL during a concurrent build: the server
+/// finishes the build on its own, so the index is there and valid, but
+/// unrecorded; the next run sees it is built and records the revision.
+#[test]
+fn a_build_finished_behind_a_killed_trellisc_is_not_built_twice() {
+    let p = Project::new();
+    let id = with_revision(
+        &p,
+        &format!(
+            "{SLOW}\nCREATE INDEX CONCURRENTLY users_slow ON users (slow(email));\nCREATE TABLE after_index (id int);"
+        ),
+    );
+    p.ok(&["rehash"]);
+    pg::server()
+        .psql(
+            &p.url,
+            "INSERT INTO users (email) SELECT 'u' || n FROM generate_series(1, 4) n;",
+        )
+        .expect("rows");
+    let mut child = p
+        .command(&["upgrade"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let pid = wait_for_query(&p.url, "CREATE INDEX CONCURRENTLY users_slow%");
+    child.kill().expect("SIGKILL");
+    let _ = child.wait();
+    // The server goes on with the build until it is done.
+    let started = Instant::now();
+    while value(
+        &p.url,
+        &format!("SELECT count(*) FROM pg_stat_activity WHERE pid = {pid}"),
+    ) != "0"
+    {
+        assert!(started.elapsed() < Duration::from_secs(30), "the build never ended");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let output = p.run(&["upgrade"]);
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{said}");
+    assert!(said.contains("built already"), "{said}");
+    assert_eq!(value(&p.url, "SELECT to_regclass('after_index') IS NOT NULL"), "t");
+    assert_eq!(
+        p.applied(),
+        ["20261125120000_aaaaaa:applied", format!("{id}:applied").as_str()]
+    );
+}
+
+/// A revision whose upgrade stopped part way is undone from what the
+/// database has: the index that was built is dropped, the invalid one too,
+/// and the revision leaves the version table; the whole downgrade, written
+/// for the finished revision, would have failed on what never ran.
+#[test]
+fn a_partial_online_upgrade_is_undone_exactly() {
+    let p = Project::new();
+    p.write("schema/app.trellis", BASE);
+    p.revision_ok("20261125120000_aaaaaa", &["-m", "Base"]);
+    p.ok(&["upgrade"]);
+    p.write(
+        "schema/app.trellis",
+        "table users {\n  id    bigint generated always as identity primary key\n  email text not null\n\n  index users_id_email (id, email)\n  unique index users_email (email)\n}\n",
+    );
+    p.revision_ok("20261125120100_bbbbbb", &["-m", "Indexes", "--online"]);
+    pg::server()
+        .psql(&p.url, "INSERT INTO users (email) VALUES ('twice'), ('twice');")
+        .expect("duplicates");
+    let said = p.fails(&["upgrade"], 1);
+    assert!(said.contains("could not create unique index"), "{said}");
+    let built = value(
+        &p.url,
+        "SELECT string_agg(indexrelid::regclass::text || ':' || indisvalid, ',' ORDER BY 1) FROM pg_index WHERE indrelid = 'users'::regclass AND NOT indisprimary",
+    );
+    assert!(built.contains(":f"), "one build failed: {built}");
+
+    let output = p.run(&["downgrade", "20261125120000_aaaaaa"]);
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{said}");
+    assert!(said.contains("undoing the part of 20261125120100_bbbbbb"), "{said}");
+    assert_eq!(
+        value(
+            &p.url,
+            "SELECT count(*) FROM pg_index WHERE indrelid = 'users'::regclass AND NOT indisprimary"
+        ),
+        "0"
+    );
+    assert_eq!(p.applied(), ["20261125120000_aaaaaa:applied"]);
+    p.assert_at("20261125120000_aaaaaa");
+    // And once the data is fixed, the revision goes up whole.
+    pg::server()
+        .psql(&p.url, "DELETE FROM users WHERE id = (SELECT max(id) FROM users);")
+        .expect("fix the data");
+    p.ok(&["upgrade"]);
+    p.assert_at("20261125120100_bbbbbb");
+}
+
+/// The psql script of an online revision records its progress: after a
+/// failed build, the same script run again (or `upgrade`) goes on from
+/// there instead of failing on what exists.
+#[test]
+fn the_psql_script_of_an_online_revision_resumes() {
+    let p = Project::new();
+    let id = with_revision(
+        &p,
+        "CREATE TABLE first_part (id int);\nCREATE INDEX CONCURRENTLY users_id_email ON users (id, email);\nCREATE UNIQUE INDEX CONCURRENTLY users_email ON users (email);\nCREATE TABLE last_part (id int);",
+    );
+    p.ok(&["rehash"]);
+    let script = p.ok(&["upgrade", "--sql"]);
+    pg::server()
+        .psql(&p.url, "INSERT INTO users (email) VALUES ('twice'), ('twice');")
+        .expect("duplicates");
+    let failed = pg::server().psql(&p.url, &script).expect_err("the build fails");
+    assert!(failed.contains("could not create unique index"), "{failed}");
+    assert_eq!(
+        p.applied(),
+        ["20261125120000_aaaaaa:applied", format!("{id}:upgrading").as_str()]
+    );
+    pg::server()
+        .psql(&p.url, "DELETE FROM users WHERE id = (SELECT max(id) FROM users);")
+        .expect("fix the data");
+    pg::server()
+        .psql(&p.url, &script)
+        .expect("the script again goes on where it stopped");
+    assert_eq!(
+        p.applied(),
+        ["20261125120000_aaaaaa:applied", format!("{id}:applied").as_str()]
+    );
+    assert_eq!(
+        value(
+            &p.url,
+            "SELECT indisvalid FROM pg_index WHERE indexrelid = 'users_email'::regclass"
+        ),
+        "t"
+    );
+    assert_eq!(value(&p.url, "SELECT to_regclass('last_part') IS NOT NULL"), "t");
+    // Run once more, it does nothing.
+    pg::server().psql(&p.url, &script).expect("a third run");
+    assert_eq!(
+        p.applied(),
+        ["20261125120000_aaaaaa:applied", format!("{id}:applied").as_str()]
+    );
+}
+
+/// Two upgrades of an online revision at once: the second waits without
+/// holding a snapshot, so the first's concurrent build finishes; then the
+/// second finds nothing to do.
+#[test]
+fn two_online_upgrades_at_once_both_finish() {
+    let p = Project::new();
+    let id = with_revision(
+        &p,
+        &format!("{SLOW}\nCREATE INDEX CONCURRENTLY users_slow ON users (slow(email));"),
+    );
+    p.ok(&["rehash"]);
+    pg::server()
+        .psql(
+            &p.url,
+            "INSERT INTO users (email) SELECT 'u' || n FROM generate_series(1, 3) n;",
+        )
+        .expect("rows");
+    let first = p
+        .command(&["upgrade"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    wait_for_query(&p.url, "CREATE INDEX CONCURRENTLY users_slow%");
+    let second = p
+        .command(&["upgrade"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let started = Instant::now();
+    let (first, second) = (
+        first.wait_with_output().expect("first"),
+        second.wait_with_output().expect("second"),
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "they waited for each other"
+    );
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first));
+    assert_eq!(second.status.code(), Some(0), "{}", text(&second));
+    let said = text(&second);
+    assert!(said.contains("waiting for another trellisc run"), "{said}");
+    assert!(said.contains("already at"), "{said}");
+    assert_eq!(
+        p.applied(),
+        ["20261125120000_aaaaaa:applied", format!("{id}:applied").as_str()]
+    );
+}
