@@ -632,30 +632,27 @@ impl Session<'_> {
                 let row = self
                     .db
                     .client
-                    .query_one(include_str!("left_behind.sql"), &[&name.as_str(), &table])
+                    .query_one(script::LEFT_BEHIND, &[&name.as_str(), &table])
                     .await
                     .map_err(fail)?;
-                let (valid, qualified): (Option<bool>, Option<String>) = (row.get(0), row.get(1));
-                match (valid, qualified) {
-                    (Some(true), _) => {
-                        report(&format!(
-                            "index {index} on {table} is built already (an earlier run stopped after building it)"
-                        ));
-                        Ok(true)
-                    }
-                    (Some(false), Some(qualified)) => {
-                        report(&format!(
-                            "dropping the invalid index {qualified} an earlier build left behind, to build it again"
-                        ));
-                        self.db
-                            .client
-                            .batch_execute(&format!("DROP INDEX CONCURRENTLY {qualified}"))
-                            .await
-                            .map_err(fail)?;
-                        Ok(false)
-                    }
-                    _ => Ok(false),
+                let (built, invalid, qualified): (bool, bool, String) = (row.get(0), row.get(1), row.get(2));
+                if built {
+                    report(&format!(
+                        "index {index} on {table} is built already (an earlier run stopped after building it)"
+                    ));
+                    return Ok(true);
                 }
+                if invalid {
+                    report(&format!(
+                        "dropping the invalid index {qualified} an earlier build left behind, to build it again"
+                    ));
+                    self.db
+                        .client
+                        .batch_execute(&format!("DROP INDEX CONCURRENTLY {qualified}"))
+                        .await
+                        .map_err(fail)?;
+                }
+                Ok(false)
             }
             crate::revision::split::ConcurrentIndex::Drop { index } => {
                 let row = self

@@ -7,6 +7,11 @@ use crate::render::literal;
 use crate::revision::Revision;
 use crate::revision::split::split;
 
+/// The query for what an earlier run left of a concurrent index build
+/// (`$1` the index's name as stored, `$2` the table as written): whether a
+/// finished one is there, whether an INVALID one is, and its quoted name.
+pub(super) const LEFT_BEHIND: &str = include_str!("left_behind.sql");
+
 /// Which way a revision runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Direction {
@@ -81,14 +86,15 @@ pub fn script(table: &QualifiedName, revisions: &[&Revision], direction: Directi
     if revisions.is_empty() {
         out.push_str("-- nothing to do\n");
     }
+    let mut prepared = false;
     for revision in revisions {
-        revision_script(&mut out, &quoted, revision, direction);
+        revision_script(&mut out, &quoted, revision, direction, &mut prepared);
     }
     out
 }
 
 /// One revision of the psql script.
-fn revision_script(out: &mut String, table: &str, revision: &Revision, direction: Direction) {
+fn revision_script(out: &mut String, table: &str, revision: &Revision, direction: Direction, prepared: &mut bool) {
     let (text, which) = match direction {
         Direction::Upgrade => (&revision.upgrade, "upgrade"),
         Direction::Downgrade => (&revision.downgrade, "downgrade"),
@@ -113,6 +119,20 @@ fn revision_script(out: &mut String, table: &str, revision: &Revision, direction
         crate::render::dollar_quoted(&format!("BEGIN RAISE EXCEPTION '%', {}; END", literal(&stop)))
     ));
     let pieces = split(text);
+    // Once per script, outside every `\if`, so that it is there whichever
+    // parts a rerun skips.
+    let builds = pieces.iter().any(|p| {
+        matches!(
+            crate::revision::split::concurrent_index(&p.sql),
+            Some(crate::revision::split::ConcurrentIndex::Build { .. })
+        )
+    });
+    if builds && !std::mem::replace(prepared, true) {
+        out.push_str(&format!(
+            "PREPARE trellisc_left_behind(text, text) AS\n{};\n",
+            LEFT_BEHIND.trim_end()
+        ));
+    }
     let segments = super::segments(&pieces);
     let last = segments.len().saturating_sub(1);
     let mut cursor = 0;
@@ -180,13 +200,9 @@ fn concurrent_statement(out: &mut String, sql: &str) {
         Some(crate::revision::split::ConcurrentIndex::Build { index, table }) => {
             let name = crate::ir::Ident::from_source(&index);
             out.push_str(&format!(
-                "SELECT NOT coalesce(bool_and(i.indisvalid AND i.indisready), false) AS trellisc_build, \
-                 coalesce(bool_or(NOT (i.indisvalid AND i.indisready)), false) AS trellisc_invalid, \
-                 coalesce(max(quote_ident(n.nspname) || '.' || quote_ident(c.relname)), '') AS trellisc_index \
-                 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
-                 WHERE c.relname = {} AND i.indrelid = to_regclass({}) \\gset\n\
+                "EXECUTE trellisc_left_behind({}, {}) \\gset trellisc_\n\
                  \\if :trellisc_invalid\nDROP INDEX CONCURRENTLY :trellisc_index;\n\\endif\n\
-                 \\if :trellisc_build\n{sql}\n\\endif\n",
+                 \\if :trellisc_built\n\\else\n{sql}\n\\endif\n",
                 literal(name.as_str()),
                 literal(&table)
             ));
