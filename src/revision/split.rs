@@ -2,10 +2,11 @@
 //! statement of a revision can be run on its own, named when it fails, and
 //! run outside a transaction block when PostgreSQL refuses it inside one.
 //!
-//! The lexer knows just enough of PostgreSQL's: comments (nested `/* */`),
-//! strings (`'…'`, `E'…'` with backslash escapes, standard_conforming_strings
-//! on), quoted identifiers, dollar quotes, parentheses and the `BEGIN ATOMIC
-//! … END` bodies of SQL-standard functions. psql's backslash commands and
+//! Comments (nested `/* */`), strings (`'…'`, `E'…'` with backslash
+//! escapes, `U&'…'`), quoted identifiers and dollar quotes are read by the
+//! same lexer as SQL inside the language (`crate::sql`, in its script
+//! form); this adds parentheses and the `BEGIN ATOMIC … END` bodies of
+//! SQL-standard functions. psql's backslash commands and
 //! `:variables` are not interpreted.
 
 /// One statement of a script.
@@ -300,73 +301,28 @@ impl<'a> Tokens<'a> {
         self.bytes.get(self.at + offset).copied()
     }
 
+    /// Whitespace and comments (`--`, nested `/* */`).
     fn skip_blanks(&mut self) {
         loop {
-            match (self.peek(0), self.peek(1)) {
-                (Some(b), _) if is_space(b as char) => self.at += 1,
-                (Some(b'-'), Some(b'-')) => {
-                    let rest = &self.bytes[self.at..];
-                    self.at += rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
-                }
-                (Some(b'/'), Some(b'*')) => self.skip_block_comment(),
+            match self.peek(0) {
+                Some(b) if is_space(b as char) => self.at += 1,
+                Some(b'-' | b'/') => match crate::sql::script_lexeme_at(self.bytes, self.at) {
+                    Some((crate::sql::Lexeme::Comment, len)) => self.at += len,
+                    _ => return,
+                },
                 _ => return,
             }
         }
     }
 
-    fn skip_block_comment(&mut self) {
-        let mut depth = 0usize;
-        while self.at < self.bytes.len() {
-            match (self.peek(0), self.peek(1)) {
-                (Some(b'/'), Some(b'*')) => (depth, self.at) = (depth + 1, self.at + 2),
-                (Some(b'*'), Some(b'/')) => {
-                    (depth, self.at) = (depth - 1, self.at + 2);
-                    if depth == 0 {
-                        return;
-                    }
-                }
-                _ => self.at += 1,
-            }
-        }
-    }
-
-    /// A quoted token: past its `opening` (`'`, `"` or `E'`) up to the
-    /// closing `quote`; a doubled quote stands for itself.
-    fn quoted(&mut self, opening: usize, quote: u8, backslash_escapes: bool) -> Kind {
-        self.at += opening;
-        while let Some(b) = self.peek(0) {
-            self.at += 1;
-            if b == b'\\' && backslash_escapes {
-                self.at = (self.at + 1).min(self.bytes.len());
-            } else if b == quote && self.peek(0) == Some(quote) {
-                self.at += 1;
-            } else if b == quote {
-                break;
-            }
-        }
-        Kind::Literal
-    }
-
-    /// At a `$`: a dollar quote `$tag$…$tag$`, a parameter `$1`, or a symbol.
+    /// At a `$` that starts no dollar quote: a parameter `$1`, or a symbol.
     fn dollar(&mut self) -> Kind {
-        let rest = &self.bytes[self.at + 1..];
-        let tag = match rest.first() {
-            Some(&b) if is_word_start(b) => rest.iter().take_while(|&&b| is_word_char(b) && b != b'$').count(),
-            _ => 0,
-        };
-        if rest.get(tag) == Some(&b'$') {
-            let delimiter = &self.bytes[self.at..self.at + tag + 2];
-            let body = self.at + delimiter.len();
-            let close = self.bytes[body..].windows(delimiter.len()).position(|w| w == delimiter);
-            self.at = close.map_or(self.bytes.len(), |at| body + at + delimiter.len());
-            Kind::Literal
-        } else if rest.first().is_some_and(u8::is_ascii_digit) {
-            self.at += 1 + rest.iter().take_while(|b| b.is_ascii_digit()).count();
-            Kind::Literal
-        } else {
-            self.at += 1;
-            Kind::Symbol
-        }
+        let digits = self.bytes[self.at + 1..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        self.at += 1 + digits;
+        if digits > 0 { Kind::Literal } else { Kind::Symbol }
     }
 }
 
@@ -376,9 +332,17 @@ impl Iterator for Tokens<'_> {
     fn next(&mut self) -> Option<Token> {
         self.skip_blanks();
         let start = self.at;
+        // Strings, quoted identifiers and dollar quotes, as the language's
+        // SQL lexer reads them.
+        if let Some((_, len)) = crate::sql::script_lexeme_at(self.bytes, start) {
+            self.at = (start + len).min(self.bytes.len());
+            return Some(Token {
+                kind: Kind::Literal,
+                start,
+                end: self.at,
+            });
+        }
         let kind = match (self.peek(0)?, self.peek(1)) {
-            (quote @ (b'\'' | b'"'), _) => self.quoted(1, quote, false),
-            (b'e' | b'E', Some(b'\'')) => self.quoted(2, b'\'', true),
             (b'$', _) => self.dollar(),
             (b, _) if is_word_char(b) => {
                 self.at += self.bytes[start..].iter().take_while(|&&b| is_word_char(b)).count();

@@ -18,11 +18,24 @@ pub enum Lexeme {
 /// The quoted token or comment that starts at byte `at` of `text`, with its
 /// length in bytes (to the end of the text when unclosed); None when a plain
 /// character is there. `E'`, `U&'` and `$` start a string only where a word
-/// could start, as in PostgreSQL (`name$$` is one identifier).
+/// could start, as in PostgreSQL (`name$$` is one identifier). This reads
+/// SQL inside the language, where `//` is a comment too and an unclosed
+/// dollar quote is none (as the grammar reads it).
 pub fn lexeme_at(text: &[u8], at: usize) -> Option<(Lexeme, usize)> {
+    lexeme(text, at, true)
+}
+
+/// The same for a plain SQL script (a revision), read as psql reads it:
+/// `//` is no comment, and an unclosed dollar quote runs to the end.
+pub fn script_lexeme_at(text: &[u8], at: usize) -> Option<(Lexeme, usize)> {
+    lexeme(text, at, false)
+}
+
+fn lexeme(text: &[u8], at: usize, language: bool) -> Option<(Lexeme, usize)> {
     let after_word = at > 0 && is_word_byte(text[at - 1]);
     let rest = text.get(at..)?;
     match rest {
+        [b'/', b'/', ..] if !language => None,
         [b'/', b'/', ..] | [b'-', b'-', ..] => Some((
             Lexeme::Comment,
             rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len()),
@@ -33,7 +46,11 @@ pub fn lexeme_at(text: &[u8], at: usize) -> Option<(Lexeme, usize)> {
             Some((Lexeme::Quoted, 2 + quoted_len(&rest[2..], false)))
         }
         [b'\'' | b'"', ..] => Some((Lexeme::Quoted, quoted_len(rest, false))),
-        [b'$', ..] if !after_word => dollar_quote_len(rest).map(|n| (Lexeme::Quoted, n)),
+        [b'$', ..] if !after_word => match dollar_quote_len(rest)? {
+            (len, true) => Some((Lexeme::Quoted, len)),
+            (len, false) if !language => Some((Lexeme::Quoted, len)),
+            _ => None,
+        },
         _ => None,
     }
 }
@@ -78,9 +95,9 @@ fn block_comment_len(text: &[u8]) -> usize {
 }
 
 /// The length of the dollar quote (`$$...$$`, `$tag$...$tag$`) at the start
-/// of `text`, or None when the `$` starts none (a parameter `$1`, or no
-/// closing delimiter).
-fn dollar_quote_len(text: &[u8]) -> Option<usize> {
+/// of `text` and whether it is closed (unclosed: all of the text), or None
+/// when the `$` opens none (a parameter `$1`).
+fn dollar_quote_len(text: &[u8]) -> Option<(usize, bool)> {
     let tag = match text.get(1) {
         Some(&b) if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 => text[1..]
             .iter()
@@ -93,8 +110,10 @@ fn dollar_quote_len(text: &[u8]) -> Option<usize> {
     }
     let delimiter = &text[..tag + 2];
     let body = &text[delimiter.len()..];
-    let close = body.windows(delimiter.len()).position(|w| w == delimiter)?;
-    Some(delimiter.len() + close + delimiter.len())
+    Some(match body.windows(delimiter.len()).position(|w| w == delimiter) {
+        Some(close) => (delimiter.len() + close + delimiter.len(), true),
+        None => (text.len(), false),
+    })
 }
 
 /// Whether the text's last line ends inside a `//` or `--` comment, so
@@ -173,6 +192,10 @@ mod tests {
         assert_eq!(lexeme_at(b"a$$b$$", 1), None);
         assert_eq!(lexeme_at(b"somee'x'", 4), None);
         assert_eq!(lexeme_at(b"$$ unclosed", 0), None);
+        // A script is read as psql reads it.
+        assert_eq!(script_lexeme_at(b"$$ unclosed", 0), Some((Lexeme::Quoted, 11)));
+        assert_eq!(script_lexeme_at(b"// x", 0), None);
+        assert_eq!(script_lexeme_at(b"-- x\n", 0), Some((Lexeme::Comment, 4)));
     }
 
     #[test]
