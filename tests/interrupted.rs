@@ -12,64 +12,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use support::pg;
-use support::project::{Project, text};
-
-const BASE: &str = "\
-table users {
-  id    bigint generated always as identity primary key
-  email text not null
-}
-";
-
-/// One value from the database.
-fn value(url: &str, sql: &str) -> String {
-    pg::server()
-        .psql(url, &format!("\\pset tuples_only on\n\\pset format unaligned\n{sql};"))
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .trim()
-        .to_string()
-}
-
-/// A project at its first revision, and an empty second one whose upgrade
-/// is `upgrade` (its downgrade left empty); the second revision's id.
-fn with_revision(p: &Project, upgrade: &str) -> String {
-    p.write("schema/app.trellis", BASE);
-    p.revision_ok("20261125120000_aaaaaa", &["-m", "Base"]);
-    p.ok(&["upgrade"]);
-    let id = "20261125120100_bbbbbb";
-    p.revision_ok(id, &["-m", "By hand", "--empty"]);
-    let file = p.revision_file(id);
-    let edited = p.read(&file).replace("-- Write the upgrade statements here.", upgrade);
-    std::fs::write(&file, edited).expect("edit");
-    id.to_string()
-}
-
-/// Waits until a query of another session matches `pattern`; its pid.
-fn wait_for_query(url: &str, pattern: &str) -> String {
-    let started = Instant::now();
-    loop {
-        let pid = value(
-            url,
-            &format!(
-                "SELECT coalesce(max(pid)::text, '') FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE {} AND pid <> pg_backend_pid()",
-                trellisc::render::literal(pattern)
-            ),
-        );
-        if !pid.is_empty() {
-            return pid;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "no query like {pattern} started"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// A function that takes half a second per call, marked immutable so that
-/// checks and index expressions may use it.
-const SLOW: &str =
-    "CREATE FUNCTION slow(v text) RETURNS text IMMUTABLE LANGUAGE sql AS $$ SELECT v FROM pg_sleep(0.5) $$;";
+use support::project::{Project, SLOW, USERS, text};
 
 #[test]
 fn transaction_control_in_a_revision_is_refused_before_anything_runs() {
@@ -80,12 +23,9 @@ fn transaction_control_in_a_revision_is_refused_before_anything_runs() {
         ("end;", "END"),
     ] {
         let p = Project::new();
-        let id = with_revision(
-            &p,
-            &format!(
-                "INSERT INTO users (email) VALUES ('a');\n{statement}\nINSERT INTO users (email) VALUES ('b');\nSELECT 1/0;"
-            ),
-        );
+        let id = p.with_revision(&format!(
+            "INSERT INTO users (email) VALUES ('a');\n{statement}\nINSERT INTO users (email) VALUES ('b');\nSELECT 1/0;"
+        ));
         let file = p.revision_file(&id);
         let name = file.file_name().expect("name").to_string_lossy().to_string();
         // The statement is on the second line of the upgrade part.
@@ -114,11 +54,7 @@ fn transaction_control_in_a_revision_is_refused_before_anything_runs() {
             said.contains(&format!("`{command}`")),
             "{statement}: so does the script\n{said}"
         );
-        assert_eq!(
-            value(&p.url, "SELECT count(*) FROM users"),
-            "0",
-            "{statement}: nothing ran"
-        );
+        assert_eq!(p.value("SELECT count(*) FROM users"), "0", "{statement}: nothing ran");
         assert_eq!(p.applied(), ["20261125120000_aaaaaa:applied"], "{statement}");
     }
 }
@@ -126,16 +62,14 @@ fn transaction_control_in_a_revision_is_refused_before_anything_runs() {
 #[test]
 fn a_failed_statement_stops_the_revision_and_nothing_after_it_runs() {
     let p = Project::new();
-    with_revision(
-        &p,
-        "INSERT INTO users (email) VALUES ('a');\nSELECT 1/0;\nINSERT INTO users (email) VALUES ('b');\nCREATE TABLE after_the_failure (id int);",
+    p.with_revision("INSERT INTO users (email) VALUES ('a');\nSELECT 1/0;\nINSERT INTO users (email) VALUES ('b');\nCREATE TABLE after_the_failure (id int);",
     );
     p.ok(&["rehash"]);
     let said = p.fails(&["upgrade"], 1);
     assert!(said.contains("division by zero"), "{said}");
     assert!(said.contains("nothing of revision"), "{said}");
-    assert_eq!(value(&p.url, "SELECT count(*) FROM users"), "0");
-    assert_eq!(value(&p.url, "SELECT to_regclass('after_the_failure') IS NULL"), "t");
+    assert_eq!(p.value("SELECT count(*) FROM users"), "0");
+    assert_eq!(p.value("SELECT to_regclass('after_the_failure') IS NULL"), "t");
     assert_eq!(p.applied(), ["20261125120000_aaaaaa:applied"]);
 }
 
@@ -145,15 +79,12 @@ fn a_failed_statement_stops_the_revision_and_nothing_after_it_runs() {
 #[test]
 fn an_online_validation_holds_no_access_exclusive_lock() {
     let p = Project::new();
-    p.write("schema/app.trellis", BASE);
+    p.write("schema/app.trellis", USERS);
     p.revision_ok("20261125120000_aaaaaa", &["-m", "Base"]);
     p.ok(&["upgrade"]);
-    pg::server()
-        .psql(
-            &p.url,
-            &format!("{SLOW}\nINSERT INTO users (email) SELECT 'u' || n FROM generate_series(1, 6) n;"),
-        )
-        .expect("slow rows");
+    p.sql(&format!(
+        "{SLOW}\nINSERT INTO users (email) SELECT 'u' || n FROM generate_series(1, 6) n;"
+    ));
     p.write(
         "schema/app.trellis",
         "table users {\n  id    bigint generated always as identity primary key\n  email text not null check (slow(email) <> '')\n}\n",
@@ -165,27 +96,15 @@ fn an_online_validation_holds_no_access_exclusive_lock() {
         "{file}"
     );
 
-    let child = p
-        .command(&["upgrade"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let pid = wait_for_query(&p.url, "%VALIDATE CONSTRAINT%");
-    let exclusive = value(
-        &p.url,
-        &format!(
+    let child = p.spawn(&["upgrade"]);
+    let pid = p.wait_for_query("%VALIDATE CONSTRAINT%");
+    let exclusive = p.value(&format!(
             "SELECT count(*) FROM pg_locks WHERE pid = {pid} AND relation = 'users'::regclass AND mode = 'AccessExclusiveLock' AND granted"
         ),
     );
     assert_eq!(exclusive, "0", "the validation holds no ACCESS EXCLUSIVE lock on users");
     // Another session writes the table while the rows are being checked.
-    pg::server()
-        .psql(
-            &p.url,
-            "SET lock_timeout = '2s'; INSERT INTO users (email) VALUES ('during');",
-        )
-        .expect("write during the validation");
+    p.sql("SET lock_timeout = '2s'; INSERT INTO users (email) VALUES ('during');");
     let output = child.wait_with_output().expect("upgrade");
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     assert_eq!(
@@ -193,10 +112,7 @@ fn an_online_validation_holds_no_access_exclusive_lock() {
         ["20261125120000_aaaaaa:applied", "20261125120100_bbbbbb:applied"]
     );
     assert_eq!(
-        value(
-            &p.url,
-            "SELECT convalidated FROM pg_constraint WHERE conname = 'users_email_check'"
-        ),
+        p.value("SELECT convalidated FROM pg_constraint WHERE conname = 'users_email_check'"),
         "t"
     );
 }
@@ -207,7 +123,7 @@ fn an_online_validation_holds_no_access_exclusive_lock() {
 #[test]
 fn the_lock_timeout_asked_for_wins_over_the_revisions_own() {
     let p = Project::new();
-    p.write("schema/app.trellis", BASE);
+    p.write("schema/app.trellis", USERS);
     p.revision_ok("20261125120000_aaaaaa", &["-m", "Base"]);
     p.ok(&["upgrade"]);
     p.write(
@@ -232,7 +148,7 @@ fn the_lock_timeout_asked_for_wins_over_the_revisions_own() {
         .stderr(Stdio::null())
         .spawn()
         .expect("psql");
-    wait_for_query(&p.url, "%pg_sleep(20)%");
+    p.wait_for_query("%pg_sleep(20)%");
     let started = Instant::now();
     let said = p.fails(&["upgrade", "--lock-timeout", "1s"], 1);
     let took = started.elapsed();
@@ -251,21 +167,14 @@ fn the_lock_timeout_asked_for_wins_over_the_revisions_own() {
 #[test]
 fn a_failed_concurrent_build_is_built_again_on_the_next_run() {
     let p = Project::new();
-    let id = with_revision(
-        &p,
-        "CREATE INDEX CONCURRENTLY users_id_email ON users (id, email);\nCREATE UNIQUE INDEX CONCURRENTLY users_email ON users (email);",
+    let id = p.with_revision("CREATE INDEX CONCURRENTLY users_id_email ON users (id, email);\nCREATE UNIQUE INDEX CONCURRENTLY users_email ON users (email);",
     );
     p.ok(&["rehash"]);
-    pg::server()
-        .psql(&p.url, "INSERT INTO users (email) VALUES ('twice'), ('twice');")
-        .expect("duplicates");
+    p.sql("INSERT INTO users (email) VALUES ('twice'), ('twice');");
     let said = p.fails(&["upgrade"], 1);
     assert!(said.contains("could not create unique index"), "{said}");
     assert_eq!(
-        value(
-            &p.url,
-            "SELECT indisvalid FROM pg_index WHERE indexrelid = 'users_email'::regclass"
-        ),
+        p.index_valid("users_email"),
         "f",
         "the failed build left an invalid index"
     );
@@ -277,20 +186,12 @@ fn a_failed_concurrent_build_is_built_again_on_the_next_run() {
     assert!(current.contains("stopped part way"), "{current}");
     assert!(current.contains("from statement 2"), "{current}");
 
-    pg::server()
-        .psql(&p.url, "DELETE FROM users WHERE id = (SELECT max(id) FROM users);")
-        .expect("fix the data");
+    p.sql("DELETE FROM users WHERE id = (SELECT max(id) FROM users);");
     let output = p.run(&["upgrade"]);
     let said = text(&output);
     assert_eq!(output.status.code(), Some(0), "{said}");
     assert!(said.contains("dropping the invalid index"), "{said}");
-    assert_eq!(
-        value(
-            &p.url,
-            "SELECT indisvalid FROM pg_index WHERE indexrelid = 'users_email'::regclass"
-        ),
-        "t"
-    );
+    assert_eq!(p.index_valid("users_email"), "t");
     assert_eq!(
         p.applied(),
         ["20261125120000_aaaaaa:applied", format!("{id}:applied").as_str()]
@@ -303,48 +204,25 @@ fn a_failed_concurrent_build_is_built_again_on_the_next_run() {
 #[test]
 fn a_terminated_build_is_built_again() {
     let p = Project::new();
-    let id = with_revision(
-        &p,
-        &format!("{SLOW}\nCREATE INDEX CONCURRENTLY users_slow ON users (slow(email));"),
-    );
+    let id = p.with_revision(&format!(
+        "{SLOW}\nCREATE INDEX CONCURRENTLY users_slow ON users (slow(email));"
+    ));
     p.ok(&["rehash"]);
-    pg::server()
-        .psql(
-            &p.url,
-            "INSERT INTO users (email) SELECT 'u' || n FROM generate_series(1, 8) n;",
-        )
-        .expect("rows");
-    let child = p
-        .command(&["upgrade"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let pid = wait_for_query(&p.url, "CREATE INDEX CONCURRENTLY users_slow%");
+    p.sql("INSERT INTO users (email) SELECT 'u' || n FROM generate_series(1, 8) n;");
+    let child = p.spawn(&["upgrade"]);
+    let pid = p.wait_for_query("CREATE INDEX CONCURRENTLY users_slow%");
     std::thread::sleep(Duration::from_millis(700));
-    value(&p.url, &format!("SELECT pg_terminate_backend({pid})"));
+    p.value(&format!("SELECT pg_terminate_backend({pid})"));
     let output = child.wait_with_output().expect("upgrade");
     assert_eq!(output.status.code(), Some(1), "{}", text(&output));
-    assert_eq!(
-        value(
-            &p.url,
-            "SELECT indisvalid FROM pg_index WHERE indexrelid = 'users_slow'::regclass"
-        ),
-        "f"
-    );
+    assert_eq!(p.index_valid("users_slow"), "f");
     assert_eq!(
         p.applied(),
         ["20261125120000_aaaaaa:applied", format!("{id}:upgrading").as_str()]
     );
     let output = p.run(&["upgrade"]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
-    assert_eq!(
-        value(
-            &p.url,
-            "SELECT indisvalid FROM pg_index WHERE indexrelid = 'users_slow'::regclass"
-        ),
-        "t"
-    );
+    assert_eq!(p.index_valid("users_slow"), "t");
     assert_eq!(
         p.applied(),
         ["20261125120000_aaaaaa:applied", format!("{id}:applied").as_str()]
@@ -357,35 +235,23 @@ fn a_terminated_build_is_built_again() {
 #[test]
 fn a_build_finished_behind_a_killed_trellisc_is_not_built_twice() {
     let p = Project::new();
-    let id = with_revision(
-        &p,
-        &format!(
-            "{SLOW}\nCREATE INDEX CONCURRENTLY users_slow ON users (slow(email));\nCREATE TABLE after_index (id int);"
-        ),
-    );
+    let id = p.with_revision(&format!(
+        "{SLOW}\nCREATE INDEX CONCURRENTLY users_slow ON users (slow(email));\nCREATE TABLE after_index (id int);"
+    ));
     p.ok(&["rehash"]);
-    pg::server()
-        .psql(
-            &p.url,
-            "INSERT INTO users (email) SELECT 'u' || n FROM generate_series(1, 4) n;",
-        )
-        .expect("rows");
+    p.sql("INSERT INTO users (email) SELECT 'u' || n FROM generate_series(1, 4) n;");
     let mut child = p
         .command(&["upgrade"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn");
-    let pid = wait_for_query(&p.url, "CREATE INDEX CONCURRENTLY users_slow%");
+    let pid = p.wait_for_query("CREATE INDEX CONCURRENTLY users_slow%");
     child.kill().expect("SIGKILL");
     let _ = child.wait();
     // The server goes on with the build until it is done.
     let started = Instant::now();
-    while value(
-        &p.url,
-        &format!("SELECT count(*) FROM pg_stat_activity WHERE pid = {pid}"),
-    ) != "0"
-    {
+    while p.value(&format!("SELECT count(*) FROM pg_stat_activity WHERE pid = {pid}")) != "0" {
         assert!(started.elapsed() < Duration::from_secs(30), "the build never ended");
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -393,7 +259,7 @@ fn a_build_finished_behind_a_killed_trellisc_is_not_built_twice() {
     let said = text(&output);
     assert_eq!(output.status.code(), Some(0), "{said}");
     assert!(said.contains("built already"), "{said}");
-    assert_eq!(value(&p.url, "SELECT to_regclass('after_index') IS NOT NULL"), "t");
+    assert_eq!(p.value("SELECT to_regclass('after_index') IS NOT NULL"), "t");
     assert_eq!(
         p.applied(),
         ["20261125120000_aaaaaa:applied", format!("{id}:applied").as_str()]
@@ -407,7 +273,7 @@ fn a_build_finished_behind_a_killed_trellisc_is_not_built_twice() {
 #[test]
 fn a_partial_online_upgrade_is_undone_exactly() {
     let p = Project::new();
-    p.write("schema/app.trellis", BASE);
+    p.write("schema/app.trellis", USERS);
     p.revision_ok("20261125120000_aaaaaa", &["-m", "Base"]);
     p.ok(&["upgrade"]);
     p.write(
@@ -415,14 +281,10 @@ fn a_partial_online_upgrade_is_undone_exactly() {
         "table users {\n  id    bigint generated always as identity primary key\n  email text not null\n\n  index users_id_email (id, email)\n  unique index users_email (email)\n}\n",
     );
     p.revision_ok("20261125120100_bbbbbb", &["-m", "Indexes", "--online"]);
-    pg::server()
-        .psql(&p.url, "INSERT INTO users (email) VALUES ('twice'), ('twice');")
-        .expect("duplicates");
+    p.sql("INSERT INTO users (email) VALUES ('twice'), ('twice');");
     let said = p.fails(&["upgrade"], 1);
     assert!(said.contains("could not create unique index"), "{said}");
-    let built = value(
-        &p.url,
-        "SELECT string_agg(indexrelid::regclass::text || ':' || indisvalid, ',' ORDER BY 1) FROM pg_index WHERE indrelid = 'users'::regclass AND NOT indisprimary",
+    let built = p.value("SELECT string_agg(indexrelid::regclass::text || ':' || indisvalid, ',' ORDER BY 1) FROM pg_index WHERE indrelid = 'users'::regclass AND NOT indisprimary",
     );
     assert!(built.contains(":f"), "one build failed: {built}");
 
@@ -431,18 +293,13 @@ fn a_partial_online_upgrade_is_undone_exactly() {
     assert_eq!(output.status.code(), Some(0), "{said}");
     assert!(said.contains("undoing the part of 20261125120100_bbbbbb"), "{said}");
     assert_eq!(
-        value(
-            &p.url,
-            "SELECT count(*) FROM pg_index WHERE indrelid = 'users'::regclass AND NOT indisprimary"
-        ),
+        p.value("SELECT count(*) FROM pg_index WHERE indrelid = 'users'::regclass AND NOT indisprimary"),
         "0"
     );
     assert_eq!(p.applied(), ["20261125120000_aaaaaa:applied"]);
     p.assert_at("20261125120000_aaaaaa");
     // And once the data is fixed, the revision goes up whole.
-    pg::server()
-        .psql(&p.url, "DELETE FROM users WHERE id = (SELECT max(id) FROM users);")
-        .expect("fix the data");
+    p.sql("DELETE FROM users WHERE id = (SELECT max(id) FROM users);");
     p.ok(&["upgrade"]);
     p.assert_at("20261125120100_bbbbbb");
 }
@@ -453,41 +310,27 @@ fn a_partial_online_upgrade_is_undone_exactly() {
 #[test]
 fn the_psql_script_of_an_online_revision_resumes() {
     let p = Project::new();
-    let id = with_revision(
-        &p,
-        "CREATE TABLE first_part (id int);\nCREATE INDEX CONCURRENTLY users_id_email ON users (id, email);\nCREATE UNIQUE INDEX CONCURRENTLY users_email ON users (email);\nCREATE TABLE last_part (id int);",
+    let id = p.with_revision("CREATE TABLE first_part (id int);\nCREATE INDEX CONCURRENTLY users_id_email ON users (id, email);\nCREATE UNIQUE INDEX CONCURRENTLY users_email ON users (email);\nCREATE TABLE last_part (id int);",
     );
     p.ok(&["rehash"]);
     let script = p.ok(&["upgrade", "--sql"]);
-    pg::server()
-        .psql(&p.url, "INSERT INTO users (email) VALUES ('twice'), ('twice');")
-        .expect("duplicates");
+    p.sql("INSERT INTO users (email) VALUES ('twice'), ('twice');");
     let failed = pg::server().psql(&p.url, &script).expect_err("the build fails");
     assert!(failed.contains("could not create unique index"), "{failed}");
     assert_eq!(
         p.applied(),
         ["20261125120000_aaaaaa:applied", format!("{id}:upgrading").as_str()]
     );
-    pg::server()
-        .psql(&p.url, "DELETE FROM users WHERE id = (SELECT max(id) FROM users);")
-        .expect("fix the data");
-    pg::server()
-        .psql(&p.url, &script)
-        .expect("the script again goes on where it stopped");
+    p.sql("DELETE FROM users WHERE id = (SELECT max(id) FROM users);");
+    p.sql(&script);
     assert_eq!(
         p.applied(),
         ["20261125120000_aaaaaa:applied", format!("{id}:applied").as_str()]
     );
-    assert_eq!(
-        value(
-            &p.url,
-            "SELECT indisvalid FROM pg_index WHERE indexrelid = 'users_email'::regclass"
-        ),
-        "t"
-    );
-    assert_eq!(value(&p.url, "SELECT to_regclass('last_part') IS NOT NULL"), "t");
+    assert_eq!(p.index_valid("users_email"), "t");
+    assert_eq!(p.value("SELECT to_regclass('last_part') IS NOT NULL"), "t");
     // Run once more, it does nothing.
-    pg::server().psql(&p.url, &script).expect("a third run");
+    p.sql(&script);
     assert_eq!(
         p.applied(),
         ["20261125120000_aaaaaa:applied", format!("{id}:applied").as_str()]
@@ -500,30 +343,14 @@ fn the_psql_script_of_an_online_revision_resumes() {
 #[test]
 fn two_online_upgrades_at_once_both_finish() {
     let p = Project::new();
-    let id = with_revision(
-        &p,
-        &format!("{SLOW}\nCREATE INDEX CONCURRENTLY users_slow ON users (slow(email));"),
-    );
+    let id = p.with_revision(&format!(
+        "{SLOW}\nCREATE INDEX CONCURRENTLY users_slow ON users (slow(email));"
+    ));
     p.ok(&["rehash"]);
-    pg::server()
-        .psql(
-            &p.url,
-            "INSERT INTO users (email) SELECT 'u' || n FROM generate_series(1, 3) n;",
-        )
-        .expect("rows");
-    let first = p
-        .command(&["upgrade"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    wait_for_query(&p.url, "CREATE INDEX CONCURRENTLY users_slow%");
-    let second = p
-        .command(&["upgrade"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
+    p.sql("INSERT INTO users (email) SELECT 'u' || n FROM generate_series(1, 3) n;");
+    let first = p.spawn(&["upgrade"]);
+    p.wait_for_query("CREATE INDEX CONCURRENTLY users_slow%");
+    let second = p.spawn(&["upgrade"]);
     let started = Instant::now();
     let (first, second) = (
         first.wait_with_output().expect("first"),

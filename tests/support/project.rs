@@ -4,8 +4,9 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use super::pg;
 
@@ -143,16 +144,104 @@ impl Project {
 }
 
 pub fn applied(url: &str) -> Vec<String> {
-    let query = |sql: &str| {
-        pg::server()
-            .psql(url, &format!("\\pset tuples_only on\n\\pset format unaligned\n{sql};"))
-            .expect("read the version table")
-    };
-    if query("SELECT to_regclass('public.trellis_version') IS NULL").trim() == "t" {
+    if value(url, "SELECT to_regclass('public.trellis_version') IS NULL") == "t" {
         return Vec::new();
     }
-    query("SELECT revision || ':' || state FROM public.trellis_version ORDER BY applied_at")
-        .split_whitespace()
-        .map(String::from)
-        .collect()
+    value(
+        url,
+        "SELECT revision || ':' || state FROM public.trellis_version ORDER BY applied_at",
+    )
+    .split_whitespace()
+    .map(String::from)
+    .collect()
+}
+
+/// One value (or lines of them) from the database.
+pub fn value(url: &str, sql: &str) -> String {
+    pg::server()
+        .psql(url, &format!("\\pset tuples_only on\n\\pset format unaligned\n{sql};"))
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .trim()
+        .to_string()
+}
+
+/// A function that takes half a second per call, marked immutable so that
+/// checks and index expressions may use it: it makes a validation or a
+/// concurrent index build last long enough to be watched and interrupted.
+pub const SLOW: &str =
+    "CREATE FUNCTION slow(v text) RETURNS text IMMUTABLE LANGUAGE sql AS $$ SELECT v FROM pg_sleep(0.5) $$;";
+
+/// The schema of [`Project::with_revision`]'s first revision.
+pub const USERS: &str = "\
+table users {
+  id    bigint generated always as identity primary key
+  email text not null
+}
+";
+
+impl Project {
+    /// One value from this project's database.
+    pub fn value(&self, sql: &str) -> String {
+        value(&self.url, sql)
+    }
+
+    /// Runs SQL on this project's database, panicking with the error.
+    pub fn sql(&self, sql: &str) {
+        if let Err(e) = pg::server().psql(&self.url, sql) {
+            panic!("{sql}: {e}");
+        }
+    }
+
+    /// Whether the index is valid (`t` or `f`).
+    pub fn index_valid(&self, index: &str) -> String {
+        self.value(&format!(
+            "SELECT indisvalid FROM pg_index WHERE indexrelid = '{index}'::regclass"
+        ))
+    }
+
+    /// Starts trellisc with its output captured.
+    pub fn spawn(&self, args: &[&str]) -> Child {
+        self.command(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn trellisc")
+    }
+
+    /// The project at a first revision of [`USERS`], applied, and an empty
+    /// second one whose upgrade is `upgrade` (its downgrade left empty);
+    /// the second revision's id.
+    pub fn with_revision(&self, upgrade: &str) -> String {
+        self.write("schema/app.trellis", USERS);
+        self.revision_ok("20261125120000_aaaaaa", &["-m", "Base"]);
+        self.ok(&["upgrade"]);
+        let id = "20261125120100_bbbbbb";
+        self.revision_ok(id, &["-m", "By hand", "--empty"]);
+        let file = self.revision_file(id);
+        let edited = self
+            .read(&file)
+            .replace("-- Write the upgrade statements here.", upgrade);
+        std::fs::write(&file, edited).expect("edit");
+        id.to_string()
+    }
+
+    /// Waits until a query of another session on this database matches
+    /// `pattern` (ILIKE); that session's pid.
+    pub fn wait_for_query(&self, pattern: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let pid = self.value(&format!(
+                "SELECT coalesce(max(pid)::text, '') FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE {} AND pid <> pg_backend_pid()",
+                trellisc::render::literal(pattern)
+            ));
+            if !pid.is_empty() {
+                return pid;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "no query like {pattern} started"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
 }
