@@ -9,6 +9,7 @@ use crate::diag::{Code, Diagnostic, Sources};
 use crate::plan::{self, FindingKind, Plan, PlanOptions};
 use crate::reflect::Dependency;
 use crate::render;
+use crate::revision::locks::Lock;
 
 /// What `diff` was asked to do.
 pub(super) struct DiffArgs {
@@ -199,8 +200,9 @@ pub(super) fn summary(upgrade: &Plan, downgrade: &Plan) -> String {
         return "no changes\n".into();
     }
     let mut out = format!("{} change(s):\n", upgrade.steps.len());
-    for step in &upgrade.steps {
+    for (step, locks) in upgrade.steps.iter().zip(render::plan_locks(upgrade)) {
         out.push_str(&format!("  {}\n", printable(&render::describe(&step.change))));
+        out.push_str(&format!("    {}\n", lock_words(&locks)));
         for &f in &step.findings {
             let finding = &upgrade.findings[f];
             out.push_str(&format!(
@@ -224,17 +226,41 @@ pub(super) fn summary(upgrade: &Plan, downgrade: &Plan) -> String {
     out
 }
 
+/// `locks: ACCESS EXCLUSIVE on public.t (blocks reads and writes), then
+/// ...`: what the application waits for while the step runs.
+fn lock_words(locks: &[Lock]) -> String {
+    if locks.is_empty() {
+        return "locks: no existing table".into();
+    }
+    let each: Vec<String> = locks
+        .iter()
+        .map(|lock| {
+            format!(
+                "{} on {} ({})",
+                lock.mode.name(),
+                printable(&lock.on.to_string()),
+                lock.mode.effect()
+            )
+        })
+        .collect();
+    format!("locks: {}", each.join(", then "))
+}
+
 fn as_json(upgrade: &Plan, downgrade: &Plan) -> serde_json::Value {
     let steps = |plan: &Plan| -> Vec<serde_json::Value> {
         plan.steps
             .iter()
-            .map(|step| {
+            .zip(render::plan_locks(plan))
+            .map(|(step, locks)| {
                 json!({
                     "description": render::describe(&step.change),
                     "table": step.change.table().map(|t| t.to_string()),
                     "findings": step.findings.iter().map(|&f| {
                         let finding = &plan.findings[f];
                         json!({ "kind": finding.kind.label(), "message": finding.message, "help": finding.help })
+                    }).collect::<Vec<_>>(),
+                    "locks": locks.iter().map(|lock| {
+                        json!({ "mode": lock.mode.name(), "on": lock.on.to_string() })
                     }).collect::<Vec<_>>(),
                     "sql": render::step_statements(step, plan).into_iter().map(|s| s.sql).collect::<Vec<_>>(),
                 })

@@ -7,6 +7,7 @@ use crate::diag::printable;
 use crate::diff::{Change, LabelPosition};
 use crate::ir::*;
 use crate::plan::{Direction, Plan, Step};
+use crate::revision::locks::{Lock, LockMode, Target};
 
 pub use ddl::{column_definition, constraint_definition, dollar_quoted, index_definition, literal, type_sql};
 
@@ -777,6 +778,132 @@ fn storage_words(storage: EnumStorage) -> &'static str {
         EnumStorage::Native => "a native type",
         EnumStorage::Check => "a check on text",
     }
+}
+
+/// The locks each step of a plan takes on tables, indexes and sequences
+/// that exist before the plan runs (those the plan creates are no one
+/// else's yet), in statement order, a lock the statement before took
+/// named once.
+pub fn plan_locks(plan: &Plan) -> Vec<Vec<Lock>> {
+    statement_locks(plan)
+        .into_iter()
+        .map(|statements| {
+            let mut locks: Vec<Lock> = Vec::new();
+            for lock in statements.into_iter().flatten() {
+                if locks.last() != Some(&lock) {
+                    locks.push(lock);
+                }
+            }
+            locks
+        })
+        .collect()
+}
+
+/// The locks of each statement of each step, on what exists before the
+/// plan, with the targets a statement cannot name itself (a dropped
+/// index's table, the tables using a domain, those a dropped foreign key
+/// references) found in the schema the plan starts from.
+pub fn statement_locks(plan: &Plan) -> Vec<Vec<Vec<Lock>>> {
+    let created: std::collections::HashSet<String> = plan
+        .steps
+        .iter()
+        .filter_map(|step| match &step.change {
+            Change::CreateTable(table) => Some(table.name.quoted()),
+            Change::CreateSequence(sequence) => Some(sequence.name.quoted()),
+            _ => None,
+        })
+        .collect();
+    let tables: std::collections::HashMap<String, &Table> = plan
+        .from
+        .tables
+        .values()
+        .map(|table| (table.name.quoted(), table))
+        .collect();
+    let index_tables: std::collections::HashMap<String, &QualifiedName> = plan
+        .from
+        .tables
+        .values()
+        .flat_map(|table| {
+            table.indexes.keys().map(|index| {
+                let index = QualifiedName::new(table.name.schema.clone(), index.clone());
+                (index.quoted(), &table.name)
+            })
+        })
+        .collect();
+    // Foreign keys and tables the steps before have dropped.
+    let mut dropped_keys: std::collections::HashSet<(String, String)> = Default::default();
+    let mut dropped_tables: std::collections::HashSet<String> = Default::default();
+    let mut out = Vec::with_capacity(plan.steps.len());
+    for step in &plan.steps {
+        let resolve = |lock: Lock| -> Vec<Lock> {
+            let relation = |mode: LockMode, name: &QualifiedName| Lock {
+                mode,
+                on: Target::Relation(name.quoted()),
+            };
+            match &lock.on {
+                Target::Relation(_) => vec![lock],
+                Target::TableOfIndex(index) => match index_tables.get(index).copied().or(step.change.table()) {
+                    Some(table) => vec![relation(lock.mode, table)],
+                    None => vec![lock],
+                },
+                Target::UsersOfDomain(domain) => tables
+                    .values()
+                    .filter(|table| {
+                        table.columns.iter().any(|column| {
+                            matches!(&column.data_type.value.name, TypeName::User(name) if &name.quoted() == domain)
+                        })
+                    })
+                    .map(|table| relation(lock.mode, &table.name))
+                    .collect(),
+                Target::ReferencedBy { table, constraint } => {
+                    let Some(found) = tables.get(table) else {
+                        return Vec::new();
+                    };
+                    let mut referenced: Vec<Lock> = Vec::new();
+                    for (name, key) in &found.constraints {
+                        let name = name.quoted();
+                        if constraint.as_ref().is_some_and(|c| c != &name)
+                            || dropped_keys.contains(&(table.clone(), name))
+                        {
+                            continue;
+                        }
+                        if let ConstraintKind::ForeignKey(key) = &key.kind {
+                            let to = &key.referenced_table.value;
+                            let lock = relation(lock.mode, to);
+                            if to != &found.name
+                                && !dropped_tables.contains(&to.quoted())
+                                && !referenced.contains(&lock)
+                            {
+                                referenced.push(lock);
+                            }
+                        }
+                    }
+                    referenced
+                }
+            }
+        };
+        let statements: Vec<Vec<Lock>> = step_statements(step, plan)
+            .iter()
+            .map(|statement| {
+                crate::revision::locks::locks(&statement.sql)
+                    .into_iter()
+                    .flat_map(resolve)
+                    .filter(|lock| !matches!(&lock.on, Target::Relation(name) if created.contains(name)))
+                    .collect()
+            })
+            .collect();
+        out.push(statements);
+        match &step.change {
+            Change::DropConstraint { table, constraint } => {
+                dropped_keys.insert((table.quoted(), constraint.name.quoted()));
+            }
+            Change::DropTable(table) => {
+                dropped_tables.insert(table.name.quoted());
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The whole script: a header, then each step with its description and

@@ -9,6 +9,7 @@
 //! checksum line per file.
 
 pub mod files;
+pub mod locks;
 pub mod merge;
 pub mod split;
 pub mod sum;

@@ -259,7 +259,7 @@ impl<'a> Statement<'a> {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
+pub(super) enum Kind {
     /// A keyword or unquoted identifier.
     Word,
     /// Strings, quoted identifiers, numbers and `$1` parameters.
@@ -271,26 +271,26 @@ enum Kind {
 /// A token's kind and byte range. Every range starts and ends on an ASCII
 /// byte or the end of the text (non-ASCII bytes only occur inside words and
 /// quotes), so slicing the text by it never splits a character.
-struct Token {
-    kind: Kind,
+pub(super) struct Token {
+    pub(super) kind: Kind,
     start: usize,
     end: usize,
 }
 
 impl Token {
-    fn text<'a>(&self, script: &'a str) -> &'a str {
+    pub(super) fn text<'a>(&self, script: &'a str) -> &'a str {
         &script[self.start..self.end]
     }
 }
 
 /// The tokens of a script, whitespace and comments skipped.
-struct Tokens<'a> {
+pub(super) struct Tokens<'a> {
     bytes: &'a [u8],
     at: usize,
 }
 
 impl<'a> Tokens<'a> {
-    fn new(script: &'a str) -> Self {
+    pub(super) fn new(script: &'a str) -> Self {
         Tokens {
             bytes: script.as_bytes(),
             at: 0,
