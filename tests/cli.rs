@@ -138,6 +138,111 @@ fn a_destructive_diff_is_refused_with_the_place_and_the_way_out() {
     assert_eq!(value["changed"], true);
 }
 
+/// A project in a temporary directory with one revision.
+fn project_with_a_revision(name: &str) -> std::path::PathBuf {
+    let dir = tempdir(name);
+    let run = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_trellisc"))
+            .args(args)
+            .current_dir(&dir)
+            .env("TRELLIS_REVISION_ID", "20260101000000_aaaaaa")
+            .env("TRELLIS_REVISION_TIME", "2026-01-01T00:00:00Z")
+            .output()
+            .expect("run trellisc");
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    run(&["init"]);
+    std::fs::write(
+        dir.join("schema/app.trellis"),
+        "table t {\n  id bigint primary key\n}\n",
+    )
+    .expect("write");
+    run(&["revision", "-m", "Base schema"]);
+    dir
+}
+
+/// Runs trellisc with its standard output going into a pipe whose reader
+/// reads `lines` lines and then closes it; returns the exit status and
+/// what went to standard error.
+fn with_pipe_closed_after(dir: &std::path::Path, args: &[&str], lines: usize) -> (std::process::ExitStatus, String) {
+    use std::io::{BufRead, Read};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_trellisc"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("TRELLIS_DATABASE_URL")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run trellisc");
+    {
+        let mut reader = std::io::BufReader::new(child.stdout.take().expect("piped stdout"));
+        for _ in 0..lines {
+            let mut line = String::new();
+            reader.read_line(&mut line).expect("read a line");
+            assert!(!line.is_empty(), "{args:?} wrote fewer than {lines} line(s)");
+        }
+        // The reader goes away here, as `head -1` does after its line.
+    }
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("piped stderr")
+        .read_to_string(&mut stderr)
+        .expect("read stderr");
+    (child.wait().expect("wait for trellisc"), stderr)
+}
+
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    let project = project_with_a_revision("closed-pipe");
+    // Closed before the first line: the first write meets the closed pipe.
+    let (status, stderr) = with_pipe_closed_after(&project, &["history"], 0);
+    assert_eq!(status.code(), Some(141), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    // `diff --format json | head -1` on output larger than a pipe holds.
+    let schema: String = (0..400)
+        .map(|i| format!("table t{i} {{\n  id bigint primary key\n  name text not null\n}}\n"))
+        .collect();
+    std::fs::write(project.join("schema/app.trellis"), schema).expect("write");
+    let args = ["diff", "--to", "schema", "--format", "json"];
+    let (status, stderr) = with_pipe_closed_after(&project, &args, 1);
+    assert_eq!(status.code(), Some(141), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}
+
+#[test]
+fn exit_status_two_means_differs_and_usage_errors_are_64() {
+    let (code, _, stderr) = trellisc(&["--no-such-flag"]);
+    assert_eq!(code, 64, "{stderr}");
+    assert!(stderr.contains("--no-such-flag"), "{stderr}");
+    let (code, _, stderr) = trellisc(&["diff"]);
+    assert_eq!(code, 64, "a missing --to: {stderr}");
+    let (code, _, stderr) = trellisc(&["diff", "--to", "examples/shop", "--format", "yaml"]);
+    assert_eq!(code, 64, "{stderr}");
+    let (code, _, stderr) = trellisc(&[]);
+    assert_eq!(code, 64, "no subcommand: {stderr}");
+    let (code, stdout, _) = trellisc(&["--help"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("Usage: trellisc"), "{stdout}");
+    let (code, stdout, _) = trellisc(&["diff", "--help"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("--format"), "{stdout}");
+    let (code, stdout, _) = trellisc(&["--version"]);
+    assert_eq!(
+        (code, stdout.trim()),
+        (0, concat!("trellisc ", env!("CARGO_PKG_VERSION")))
+    );
+    // Other errors are 1; 2 is only "differs" (diff_exit_codes_follow_diff).
+    let (code, _, _) = trellisc(&["check", "no/such/schema"]);
+    assert_eq!(code, 1);
+}
+
 fn tempdir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("trellisc-test-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

@@ -28,10 +28,10 @@ pub(super) fn run(path: &Path, color: Color) -> u8 {
     let compiled = std::mem::ManuallyDrop::new(compiled);
     let schema = &compiled.schema;
     if errors > 0 {
-        eprintln!("check failed with {errors} error(s) and {warnings} warning(s) in {file_count} file(s)");
+        errln!("check failed with {errors} error(s) and {warnings} warning(s) in {file_count} file(s)");
         return 1;
     }
-    eprintln!(
+    errln!(
         "ok: {file_count} file(s), {} table(s), {} enum(s), {}{} sequence(s), {} extension(s){}",
         schema.tables.len(),
         schema.enums.len(),

@@ -21,7 +21,7 @@ pub(super) fn run(path: &Path, check_only: bool, color: Color) -> u8 {
         let text = match std::fs::read_to_string(&file) {
             Ok(text) => text,
             Err(error) => {
-                eprintln!("error: cannot read {}: {error}", file.display());
+                errln!("error: cannot read {}: {error}", file.display());
                 status = 1;
                 continue;
             }
@@ -32,7 +32,7 @@ pub(super) fn run(path: &Path, check_only: bool, color: Color) -> u8 {
         let Some(parsed) = parsed.filter(|_| errors.is_empty()) else {
             // A file that does not parse is left exactly as it is.
             print_diagnostics(&sources, &errors, color);
-            eprintln!("not formatted: {} has errors", file.display());
+            errln!("not formatted: {} has errors", file.display());
             status = 1;
             continue;
         };
@@ -42,15 +42,15 @@ pub(super) fn run(path: &Path, check_only: bool, color: Color) -> u8 {
         }
         unformatted += 1;
         if check_only {
-            println!("{}", file.display());
+            outln!("{}", file.display());
             status = 1;
         } else if let Err(error) = std::fs::write(&file, formatted) {
-            eprintln!("error: cannot write {}: {error}", file.display());
+            errln!("error: cannot write {}: {error}", file.display());
             status = 1;
         }
     }
     if check_only && unformatted > 0 {
-        eprintln!(
+        errln!(
             "{unformatted} file(s) need formatting: run `trellisc fmt {}`",
             path.display()
         );

@@ -37,7 +37,7 @@ pub(super) fn run(args: ImportArgs) -> u8 {
             if let Err(error) = std::fs::write(&path, &text) {
                 return fail(format!("cannot write {}: {error}", path.display()));
             }
-            eprintln!(
+            errln!(
                 "wrote {} ({} tables, {} enums, {} sequences) from {}",
                 path.display(),
                 schema.tables.len(),
@@ -46,7 +46,7 @@ pub(super) fn run(args: ImportArgs) -> u8 {
                 database.description
             );
         }
-        None => print!("{text}"),
+        None => out!("{text}"),
     }
     0
 }
