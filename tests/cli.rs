@@ -138,6 +138,106 @@ fn a_destructive_diff_is_refused_with_the_place_and_the_way_out() {
     assert_eq!(value["changed"], true);
 }
 
+/// Whether the tests run as root, who reads any file whatever its mode.
+fn running_as_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+}
+
+/// `trellisc check PATH` as a user for whom a mode-000 file is unreadable
+/// (nobody, when the tests run as root).
+fn check_as_unprivileged(path: &std::path::Path) -> (i32, String) {
+    let mut command = if running_as_root() {
+        let mut command = Command::new("setpriv");
+        command
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(env!("CARGO_BIN_EXE_trellisc"));
+        command
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_trellisc"))
+    };
+    let output = command
+        .args(["--color", "never", "check"])
+        .arg(path)
+        .output()
+        .expect("run trellisc");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_file_without_read_permission_is_named() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir("no-permission");
+    let file = dir.join("secret.trellis");
+    std::fs::write(&file, "table t {\n  id int primary key\n}\n").expect("write");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    let (code, stderr) = check_as_unprivileged(&dir);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("error[E0004]"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("cannot read {}: permission denied", file.display())),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("no .trellis files"), "{stderr}");
+}
+
+#[test]
+fn binary_and_non_utf8_files_are_named_as_such() {
+    let dir = tempdir("binary");
+    let file = dir.join("image.trellis");
+    std::fs::write(&file, b"table t {\n  id int\0\x01\x02\n}\n").expect("write");
+    let path = dir.to_str().expect("utf-8 path");
+    let (code, _, stderr) = trellisc(&["--color", "never", "check", path]);
+    assert_eq!(code, 1, "{stderr}");
+    let said = format!(
+        "{} is a binary file, not .trellis text (a NUL byte on line 2)",
+        file.display()
+    );
+    assert!(stderr.contains("error[E0004]") && stderr.contains(&said), "{stderr}");
+    assert!(!stderr.contains("no .trellis files"), "{stderr}");
+    std::fs::write(&file, b"// caf\xe9\ntable t {\n  id int\n}\n").expect("write");
+    for command in ["check", "fmt"] {
+        let (code, _, stderr) = trellisc(&["--color", "never", command, path]);
+        assert_eq!(code, 1, "{command}: {stderr}");
+        let said = format!(
+            "{} is not UTF-8 text (a byte that is not UTF-8 on line 1)",
+            file.display()
+        );
+        assert!(
+            stderr.contains("error[E0004]") && stderr.contains(&said),
+            "{command}: {stderr}"
+        );
+    }
+    let (code, _, stderr) = trellisc(&["--color", "never", "diff", "--to", path]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("is not UTF-8 text"), "diff: {stderr}");
+}
+
+#[test]
+fn symlinked_directories_are_followed_and_loops_are_named() {
+    let dir = tempdir("symlinks");
+    let elsewhere = tempdir("symlinks-target");
+    std::fs::create_dir_all(dir.join("schema")).expect("dir");
+    std::fs::write(dir.join("schema/a.trellis"), "table a {\n  id int primary key\n}\n").expect("write");
+    std::fs::write(elsewhere.join("b.trellis"), "table b {\n  id int primary key\n}\n").expect("write");
+    std::os::unix::fs::symlink(&elsewhere, dir.join("schema/linked")).expect("symlink");
+    // A loop: schema/loop/loop/... leads back to schema.
+    std::os::unix::fs::symlink(dir.join("schema"), dir.join("schema/loop")).expect("symlink");
+    let schema = dir.join("schema");
+    let (code, _, stderr) = trellisc(&["--color", "never", "check", schema.to_str().expect("utf-8 path")]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("ok: 2 file(s), 2 table(s)"), "{stderr}");
+    let said = format!("{} is a symbolic link to", schema.join("loop").display());
+    assert!(stderr.contains("warning[W0004]") && stderr.contains(&said), "{stderr}");
+    let found = trellisc::load::find_schema_files(&schema).expect("walk");
+    assert_eq!(found.files, [schema.join("a.trellis"), schema.join("linked/b.trellis")]);
+    assert_eq!(found.diagnostics.len(), 1);
+}
+
 /// A project in a temporary directory with one revision.
 fn project_with_a_revision(name: &str) -> std::path::PathBuf {
     let dir = tempdir(name);

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use super::{Color, fail, print_diagnostics};
+use crate::diag::Sources;
 use crate::syntax::LowerOptions;
 
 pub(super) fn run(path: &Path, color: Color) -> u8 {
@@ -12,14 +13,16 @@ pub(super) fn run(path: &Path, color: Color) -> u8 {
             path.display()
         ));
     }
-    let compiled = match crate::compile_path(path, &LowerOptions::default()) {
-        Ok(compiled) => compiled,
+    let found = match crate::load::find_schema_files(path) {
+        Ok(found) => found,
         Err(error) => return fail(format!("cannot read {}: {error}", path.display())),
     };
-    let file_count = compiled.sources.ids().count();
+    let file_count = found.files.len();
     if file_count == 0 {
+        print_diagnostics(&Sources::new(), &found.diagnostics, color);
         return fail(format!("no .trellis files in {}", path.display()));
     }
+    let compiled = crate::load::compile_found(found, &LowerOptions::default());
     print_diagnostics(&compiled.sources, &compiled.diagnostics, color);
     let errors = compiled.diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = compiled.diagnostics.len() - errors;

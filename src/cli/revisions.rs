@@ -54,8 +54,9 @@ pub(super) fn compile_schema(project: &Project) -> Result<(Sources, Schema, Vec<
             project.file.display()
         ));
     }
-    let files: Vec<PathBuf> = crate::load::schema_files(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?
+    let found = crate::load::find_schema_files(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let files: Vec<PathBuf> = found
+        .files
         .into_iter()
         .filter(|f| !f.starts_with(&project.versions))
         .collect();
@@ -66,19 +67,8 @@ pub(super) fn compile_schema(project: &Project) -> Result<(Sources, Schema, Vec<
         ));
     }
     let mut sources = Sources::new();
-    let mut diagnostics = Vec::new();
-    for file in &files {
-        match std::fs::read_to_string(file) {
-            Ok(text) => {
-                sources.add(file.display().to_string(), text);
-            }
-            Err(e) => diagnostics.push(
-                Diagnostic::new(Code::UnreadableFile, format!("cannot read {}: {e}", file.display()))
-                    .help("check the file's permissions and that it is UTF-8 text"),
-            ),
-        }
-    }
-    let ids: Vec<_> = sources.ids().collect();
+    let (ids, mut diagnostics) = crate::load::read_schema_files(&files, &mut sources);
+    diagnostics.extend(found.diagnostics);
     let options = LowerOptions {
         default_schema: project.default_schema.clone(),
     };
