@@ -24,7 +24,7 @@ pub fn unescape(line: &str) -> Option<String> {
                 out.push('\'');
             }
             '\\' => {
-                let Some(escaped) = chars.next() else { return None };
+                let escaped = chars.next()?;
                 let mut hex = |len: usize| {
                     let digits: String = std::iter::from_fn(|| chars.next_if(char::is_ascii_hexdigit))
                         .take(len)
