@@ -294,6 +294,7 @@ codes! {
     EmptyEnum = "W0001", Warning, "an enum has no labels";
     LooseDocComment = "W0002", Warning, "a doc comment is not followed by anything it could document";
     ForeignKeyTypeDiffers = "W0003", Warning, "a foreign key column's type differs from the referenced column's";
+    SymlinkLoop = "W0004", Warning, "a symbolic link in the schema directory leads back to a directory it is in";
 }
 
 impl fmt::Display for Code {

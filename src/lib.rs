@@ -1,5 +1,8 @@
 //! trellisc: a declarative schema language compiler for PostgreSQL.
 
+// Output goes through cli/output.rs, which ends quietly on a closed pipe.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 // pest without its `std` feature (which probes the native stack on every
 // rule call, a sixth of the parse time) generates code that names `alloc`.
 extern crate alloc;

@@ -1,6 +1,7 @@
 //! The front end in one call: find the `.trellis` files of a schema, parse,
 //! lower and check them.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{self, Code, Diagnostic, FileId, Sources};
@@ -22,50 +23,168 @@ impl Compiled {
     }
 }
 
+/// The `*.trellis` files of a schema, and what was found on the way there
+/// (symbolic link loops).
+#[derive(Default)]
+pub struct SchemaFiles {
+    /// Sorted.
+    pub files: Vec<PathBuf>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 /// Every `*.trellis` file at or below `path`, sorted, so that the result
 /// never depends on directory order. Hidden directories are skipped.
 pub fn schema_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
+    find_schema_files(path).map(|found| found.files)
+}
+
+/// Every `*.trellis` file at or below `path`, sorted. Hidden directories
+/// are skipped; symbolic links to directories are followed, except one that
+/// leads back to a directory it is in (a warning), and a directory reached
+/// a second way (by two links) is read once.
+pub fn find_schema_files(path: &Path) -> std::io::Result<SchemaFiles> {
+    let mut found = SchemaFiles::default();
     if path.is_file() {
-        return Ok(vec![path.to_path_buf()]);
+        found.files.push(path.to_path_buf());
+        return Ok(found);
     }
-    let mut found = Vec::new();
-    let mut pending = vec![path.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir)? {
-            let entry = entry?;
+    let mut walk = Walk {
+        ancestors: Vec::new(),
+        visited: BTreeSet::new(),
+        found,
+    };
+    walk.directory(path)?;
+    walk.found.files.sort();
+    Ok(walk.found)
+}
+
+/// The state of a walk through a schema directory.
+struct Walk {
+    /// The real paths of the directories being read, outermost first.
+    ancestors: Vec<PathBuf>,
+    /// The real paths of every directory read so far.
+    visited: BTreeSet<PathBuf>,
+    found: SchemaFiles,
+}
+
+impl Walk {
+    fn directory(&mut self, dir: &Path) -> std::io::Result<()> {
+        let real = dir.canonicalize()?;
+        if !self.visited.insert(real.clone()) {
+            return Ok(());
+        }
+        self.ancestors.push(real);
+        // Sorted, so that of two links to one directory the same one wins.
+        let mut entries = std::fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?;
+        entries.sort_by_key(|entry| entry.file_name());
+        for entry in entries {
             let entry_path = entry.path();
             let hidden = entry.file_name().to_string_lossy().starts_with('.');
-            if entry.file_type()?.is_dir() {
-                if !hidden {
-                    pending.push(entry_path);
+            let file_type = entry.file_type()?;
+            // A link is followed to see what it leads to; a broken one is
+            // no directory (and, named *.trellis, a file that cannot be read).
+            let is_dir = if file_type.is_symlink() {
+                std::fs::metadata(&entry_path).is_ok_and(|m| m.is_dir())
+            } else {
+                file_type.is_dir()
+            };
+            if is_dir {
+                if hidden {
+                    continue;
                 }
+                if file_type.is_symlink() {
+                    let target = entry_path.canonicalize()?;
+                    if self.ancestors.contains(&target) {
+                        self.found.diagnostics.push(
+                            Diagnostic::new(
+                                Code::SymlinkLoop,
+                                format!(
+                                    "{} is a symbolic link to {}, a directory it is inside of; it is not followed",
+                                    entry_path.display(),
+                                    target.display()
+                                ),
+                            )
+                            .help("remove the link, or point it at a directory outside the schema"),
+                        );
+                        continue;
+                    }
+                }
+                self.directory(&entry_path)?;
             } else if entry_path.extension().is_some_and(|e| e == "trellis") && !hidden {
-                found.push(entry_path);
+                self.found.files.push(entry_path);
             }
         }
+        self.ancestors.pop();
+        Ok(())
     }
-    found.sort();
-    Ok(found)
+}
+
+/// Reads one schema file as text; one that cannot be read, holds a NUL
+/// byte (a binary file) or is not UTF-8 is an E0004 naming it.
+pub fn read_schema_file(path: &Path) -> Result<String, Diagnostic> {
+    let unreadable = |message: String, help: &str| Diagnostic::new(Code::UnreadableFile, message).help(help);
+    let bytes = std::fs::read(path).map_err(|error| {
+        let (reason, help) = match error.kind() {
+            std::io::ErrorKind::PermissionDenied => (
+                "permission denied".to_string(),
+                "make the file readable for the user trellisc runs as (chmod a+r)",
+            ),
+            _ => (error.to_string(), "check that the file exists and can be read"),
+        };
+        unreadable(format!("cannot read {}: {reason}", path.display()), help)
+    })?;
+    let line_of = |offset: usize| bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        return Err(unreadable(
+            format!(
+                "{} is a binary file, not .trellis text (a NUL byte on line {})",
+                path.display(),
+                line_of(nul)
+            ),
+            "move files that are not schema source out of the schema directory, or give them another extension",
+        ));
+    }
+    match std::str::from_utf8(&bytes) {
+        Ok(_) => Ok(String::from_utf8(bytes).expect("checked to be UTF-8 just above")),
+        Err(error) => Err(unreadable(
+            format!(
+                "{} is not UTF-8 text (a byte that is not UTF-8 on line {})",
+                path.display(),
+                line_of(error.valid_up_to())
+            ),
+            "save the file as UTF-8",
+        )),
+    }
+}
+
+/// Reads schema files into `sources`: the ids of those read, and a
+/// diagnostic for each that could not be.
+pub fn read_schema_files(files: &[PathBuf], sources: &mut Sources) -> (Vec<FileId>, Vec<Diagnostic>) {
+    let mut ids = Vec::new();
+    let mut diagnostics = Vec::new();
+    for file in files {
+        match read_schema_file(file) {
+            Ok(text) => ids.push(sources.add(file.display().to_string(), text)),
+            Err(diagnostic) => diagnostics.push(diagnostic),
+        }
+    }
+    (ids, diagnostics)
 }
 
 /// Reads and compiles the schema at `path` (a file or a directory).
 pub fn compile_path(path: &Path, options: &LowerOptions) -> std::io::Result<Compiled> {
+    Ok(compile_found(find_schema_files(path)?, options))
+}
+
+/// Reads and compiles files found with [`find_schema_files`].
+pub fn compile_found(found: SchemaFiles, options: &LowerOptions) -> Compiled {
     let mut sources = Sources::new();
-    let mut unreadable = Vec::new();
-    for file in schema_files(path)? {
-        match std::fs::read_to_string(&file) {
-            Ok(text) => {
-                sources.add(file.display().to_string(), text);
-            }
-            Err(error) => unreadable.push(
-                Diagnostic::new(Code::UnreadableFile, format!("cannot read {}: {error}", file.display()))
-                    .help("check the file's permissions and that it is UTF-8 text"),
-            ),
-        }
-    }
+    let (_, unreadable) = read_schema_files(&found.files, &mut sources);
     let mut compiled = compile_sources(sources, options);
     compiled.diagnostics.extend(unreadable);
-    Ok(compiled)
+    compiled.diagnostics.extend(found.diagnostics);
+    diag::sort(&mut compiled.diagnostics);
+    compiled
 }
 
 /// A file lowered as far as it can be alone (none when it did not parse),

@@ -1,9 +1,9 @@
 //! The trellisc command line: parse arguments, run one command, map its
 //! result to an exit code.
 
-use std::process::ExitCode;
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
-use clap::Parser;
+use std::process::ExitCode;
 
 // Parsing and lowering allocate millions of small values on large schemas;
 // mimalloc roughly halves that cost compared with the system allocator.
@@ -11,6 +11,8 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = trellisc::cli::Cli::parse();
-    ExitCode::from(trellisc::cli::run(cli))
+    match trellisc::cli::parse() {
+        Ok(cli) => ExitCode::from(trellisc::cli::run(cli)),
+        Err(status) => ExitCode::from(status),
+    }
 }

@@ -34,7 +34,11 @@ fn every_code_has_a_case() {
     for code in Code::ALL {
         if matches!(
             code,
-            Code::UnreadableFile | Code::DestructiveChange | Code::MergeConflict | Code::UsedByUnmanaged
+            Code::UnreadableFile
+                | Code::SymlinkLoop
+                | Code::DestructiveChange
+                | Code::MergeConflict
+                | Code::UsedByUnmanaged
         ) {
             continue; // covered by the CLI tests: they need a file on disk, a diff or a history
         }

@@ -138,6 +138,211 @@ fn a_destructive_diff_is_refused_with_the_place_and_the_way_out() {
     assert_eq!(value["changed"], true);
 }
 
+/// Whether the tests run as root, who reads any file whatever its mode.
+fn running_as_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+}
+
+/// `trellisc check PATH` as a user for whom a mode-000 file is unreadable
+/// (nobody, when the tests run as root).
+fn check_as_unprivileged(path: &std::path::Path) -> (i32, String) {
+    let mut command = if running_as_root() {
+        let mut command = Command::new("setpriv");
+        command
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(env!("CARGO_BIN_EXE_trellisc"));
+        command
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_trellisc"))
+    };
+    let output = command
+        .args(["--color", "never", "check"])
+        .arg(path)
+        .output()
+        .expect("run trellisc");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_file_without_read_permission_is_named() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir("no-permission");
+    let file = dir.join("secret.trellis");
+    std::fs::write(&file, "table t {\n  id int primary key\n}\n").expect("write");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    let (code, stderr) = check_as_unprivileged(&dir);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("error[E0004]"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("cannot read {}: permission denied", file.display())),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("no .trellis files"), "{stderr}");
+}
+
+#[test]
+fn binary_and_non_utf8_files_are_named_as_such() {
+    let dir = tempdir("binary");
+    let file = dir.join("image.trellis");
+    std::fs::write(&file, b"table t {\n  id int\0\x01\x02\n}\n").expect("write");
+    let path = dir.to_str().expect("utf-8 path");
+    let (code, _, stderr) = trellisc(&["--color", "never", "check", path]);
+    assert_eq!(code, 1, "{stderr}");
+    let said = format!(
+        "{} is a binary file, not .trellis text (a NUL byte on line 2)",
+        file.display()
+    );
+    assert!(stderr.contains("error[E0004]") && stderr.contains(&said), "{stderr}");
+    assert!(!stderr.contains("no .trellis files"), "{stderr}");
+    std::fs::write(&file, b"// caf\xe9\ntable t {\n  id int\n}\n").expect("write");
+    for command in ["check", "fmt"] {
+        let (code, _, stderr) = trellisc(&["--color", "never", command, path]);
+        assert_eq!(code, 1, "{command}: {stderr}");
+        let said = format!(
+            "{} is not UTF-8 text (a byte that is not UTF-8 on line 1)",
+            file.display()
+        );
+        assert!(
+            stderr.contains("error[E0004]") && stderr.contains(&said),
+            "{command}: {stderr}"
+        );
+    }
+    let (code, _, stderr) = trellisc(&["--color", "never", "diff", "--to", path]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("is not UTF-8 text"), "diff: {stderr}");
+}
+
+#[test]
+fn symlinked_directories_are_followed_and_loops_are_named() {
+    let dir = tempdir("symlinks");
+    let elsewhere = tempdir("symlinks-target");
+    std::fs::create_dir_all(dir.join("schema")).expect("dir");
+    std::fs::write(dir.join("schema/a.trellis"), "table a {\n  id int primary key\n}\n").expect("write");
+    std::fs::write(elsewhere.join("b.trellis"), "table b {\n  id int primary key\n}\n").expect("write");
+    std::os::unix::fs::symlink(&elsewhere, dir.join("schema/linked")).expect("symlink");
+    // A loop: schema/loop/loop/... leads back to schema.
+    std::os::unix::fs::symlink(dir.join("schema"), dir.join("schema/loop")).expect("symlink");
+    let schema = dir.join("schema");
+    let (code, _, stderr) = trellisc(&["--color", "never", "check", schema.to_str().expect("utf-8 path")]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("ok: 2 file(s), 2 table(s)"), "{stderr}");
+    let said = format!("{} is a symbolic link to", schema.join("loop").display());
+    assert!(stderr.contains("warning[W0004]") && stderr.contains(&said), "{stderr}");
+    let found = trellisc::load::find_schema_files(&schema).expect("walk");
+    assert_eq!(found.files, [schema.join("a.trellis"), schema.join("linked/b.trellis")]);
+    assert_eq!(found.diagnostics.len(), 1);
+}
+
+/// A project in a temporary directory with one revision.
+fn project_with_a_revision(name: &str) -> std::path::PathBuf {
+    let dir = tempdir(name);
+    let run = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_trellisc"))
+            .args(args)
+            .current_dir(&dir)
+            .env("TRELLIS_REVISION_ID", "20260101000000_aaaaaa")
+            .env("TRELLIS_REVISION_TIME", "2026-01-01T00:00:00Z")
+            .output()
+            .expect("run trellisc");
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    run(&["init"]);
+    std::fs::write(
+        dir.join("schema/app.trellis"),
+        "table t {\n  id bigint primary key\n}\n",
+    )
+    .expect("write");
+    run(&["revision", "-m", "Base schema"]);
+    dir
+}
+
+/// Runs trellisc with its standard output going into a pipe whose reader
+/// reads `lines` lines and then closes it; returns the exit status and
+/// what went to standard error.
+fn with_pipe_closed_after(dir: &std::path::Path, args: &[&str], lines: usize) -> (std::process::ExitStatus, String) {
+    use std::io::{BufRead, Read};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_trellisc"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("TRELLIS_DATABASE_URL")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run trellisc");
+    {
+        let mut reader = std::io::BufReader::new(child.stdout.take().expect("piped stdout"));
+        for _ in 0..lines {
+            let mut line = String::new();
+            reader.read_line(&mut line).expect("read a line");
+            assert!(!line.is_empty(), "{args:?} wrote fewer than {lines} line(s)");
+        }
+        // The reader goes away here, as `head -1` does after its line.
+    }
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("piped stderr")
+        .read_to_string(&mut stderr)
+        .expect("read stderr");
+    (child.wait().expect("wait for trellisc"), stderr)
+}
+
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    let project = project_with_a_revision("closed-pipe");
+    // Closed before the first line: the first write meets the closed pipe.
+    let (status, stderr) = with_pipe_closed_after(&project, &["history"], 0);
+    assert_eq!(status.code(), Some(141), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    // `diff --format json | head -1` on output larger than a pipe holds.
+    let schema: String = (0..400)
+        .map(|i| format!("table t{i} {{\n  id bigint primary key\n  name text not null\n}}\n"))
+        .collect();
+    std::fs::write(project.join("schema/app.trellis"), schema).expect("write");
+    let args = ["diff", "--to", "schema", "--format", "json"];
+    let (status, stderr) = with_pipe_closed_after(&project, &args, 1);
+    assert_eq!(status.code(), Some(141), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}
+
+#[test]
+fn exit_status_two_means_differs_and_usage_errors_are_64() {
+    let (code, _, stderr) = trellisc(&["--no-such-flag"]);
+    assert_eq!(code, 64, "{stderr}");
+    assert!(stderr.contains("--no-such-flag"), "{stderr}");
+    let (code, _, stderr) = trellisc(&["diff"]);
+    assert_eq!(code, 64, "a missing --to: {stderr}");
+    let (code, _, stderr) = trellisc(&["diff", "--to", "examples/shop", "--format", "yaml"]);
+    assert_eq!(code, 64, "{stderr}");
+    let (code, _, stderr) = trellisc(&[]);
+    assert_eq!(code, 64, "no subcommand: {stderr}");
+    let (code, stdout, _) = trellisc(&["--help"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("Usage: trellisc"), "{stdout}");
+    let (code, stdout, _) = trellisc(&["diff", "--help"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("--format"), "{stdout}");
+    let (code, stdout, _) = trellisc(&["--version"]);
+    assert_eq!(
+        (code, stdout.trim()),
+        (0, concat!("trellisc ", env!("CARGO_PKG_VERSION")))
+    );
+    // Other errors are 1; 2 is only "differs" (diff_exit_codes_follow_diff).
+    let (code, _, _) = trellisc(&["check", "no/such/schema"]);
+    assert_eq!(code, 1);
+}
+
 fn tempdir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("trellisc-test-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

@@ -99,3 +99,45 @@ fn a_hand_written_database_imports_and_comes_back_the_same() {
         );
     }
 }
+
+/// What PostgreSQL allows but is awkward to write (an empty enum label,
+/// comments with carriage returns and other control characters) imports
+/// into source that `check` accepts and that `diff` finds equal to the
+/// database it came from.
+#[test]
+fn awkward_labels_and_comments_import_into_source_that_reads_back() {
+    let server = pg::server();
+    let url = server.database();
+    let sql = "create type e as enum ('', 'a', 'it''s', 'back\\slash');\n\
+        create table t (id bigint primary key, state e not null default '');\n\
+        comment on table t is E'line one\\r\\nline two\\rthree\\ttab \\x01 bell\\x07';\n\
+        comment on column t.id is E'ends with a newline\\n';\n\
+        comment on type e is E'\\r';\n";
+    server.psql(&url, sql).expect("create the objects");
+    let (source, _) = import(&url);
+    let dir = std::env::temp_dir().join(format!("trellisc-import-awkward-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join("imported.trellis");
+    std::fs::write(&file, &source).expect("write");
+    let check = Command::new(env!("CARGO_BIN_EXE_trellisc"))
+        .args(["--color", "never", "check"])
+        .arg(&file)
+        .output()
+        .expect("run trellisc check");
+    let said = String::from_utf8_lossy(&check.stderr);
+    assert!(check.status.success(), "check refuses the import:\n{said}\n{source}");
+    assert!(!said.contains("warning"), "{said}\n{source}");
+    let diff = Command::new(env!("CARGO_BIN_EXE_trellisc"))
+        .args(["diff", "--from", &url, "--to"])
+        .arg(&file)
+        .output()
+        .expect("run trellisc diff");
+    let stdout = String::from_utf8_lossy(&diff.stdout);
+    assert_eq!(
+        (diff.status.code(), stdout.as_ref()),
+        (Some(0), "-- no changes\n"),
+        "{}\n{source}",
+        String::from_utf8_lossy(&diff.stderr)
+    );
+}

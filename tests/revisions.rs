@@ -742,3 +742,129 @@ fn a_revision_a_view_would_break_is_refused_before_it_runs() {
         .expect("view");
     assert_eq!(view.trim(), "1");
 }
+
+/// A garbage line in trellis.sum is named by its line, and a read-only
+/// trellis.sum is named as the file (not its directory).
+#[test]
+fn sum_file_problems_are_what_they_are() {
+    let p = Project::new();
+    p.write("schema/app.trellis", BASE);
+    p.revision_ok("20261125120000_aaaaaa", &["-m", "Base"]);
+    let sum = p.dir.join("versions/trellis.sum");
+    let good = p.read(&sum);
+    std::fs::write(&sum, format!("{good}this is not a sum line\n")).expect("write");
+    let said = p.fails(&["history"], 1);
+    let line = good.lines().count() + 1;
+    assert!(
+        said.contains(&format!("line {line} of versions/trellis.sum is malformed")),
+        "{said}"
+    );
+    assert!(!said.contains("deleted"), "{said}");
+    p.ok(&["rehash"]);
+    assert_eq!(p.read(&sum), good, "rehash rewrites the line away");
+
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&sum, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    let root = std::fs::metadata("/proc/self").map(|m| {
+        use std::os::unix::fs::MetadataExt;
+        m.uid() == 0
+    });
+    let output = if root.unwrap_or(false) {
+        // root writes any file: run as nobody, who owns the project (so the
+        // directory is writable) but not the write bit of trellis.sum.
+        for entry in [p.dir.clone(), p.dir.join("versions"), p.dir.join("schema")]
+            .into_iter()
+            .chain(
+                std::fs::read_dir(p.dir.join("versions"))
+                    .expect("dir")
+                    .map(|e| e.expect("entry").path()),
+            )
+            .chain([p.dir.join("trellis.toml"), p.dir.join("schema/app.trellis")])
+        {
+            std::os::unix::fs::chown(&entry, Some(65534), Some(65534)).expect("chown");
+        }
+        Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(env!("CARGO_BIN_EXE_trellisc"))
+            .arg("rehash")
+            .current_dir(&p.dir)
+            .output()
+            .expect("setpriv")
+    } else {
+        p.run(&["rehash"])
+    };
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("trellis.sum: the file is not writable for user"),
+        "{said}"
+    );
+    assert!(!said.contains("versions is not writable"), "{said}");
+}
+
+/// A revision file whose header names another id than its file name is
+/// refused before anything runs, naming both.
+#[test]
+fn a_header_id_that_differs_from_the_file_name_is_refused() {
+    let p = Project::new();
+    p.write("schema/app.trellis", BASE);
+    p.revision_ok("20261125120000_aaaaaa", &["-m", "Base"]);
+    let file = p.revision_file("20261125120000_aaaaaa");
+    let edited = p
+        .read(&file)
+        .replacen("20261125120000_aaaaaa", "20261125999999_zzzzzz", 1);
+    std::fs::write(&file, edited).expect("edit");
+    // rehash accepts the checksum but not the mismatch.
+    let said = p.fails(&["rehash"], 1);
+    let expected = "its header says it is revision 20261125999999_zzzzzz, but its file name 20261125120000_aaaaaa_base.sql does not start with 20261125999999_zzzzzz";
+    assert!(said.contains(expected), "{said}");
+    let said = p.fails(&["upgrade", "head", "--db", &p.url], 1);
+    assert!(said.contains(expected), "{said}");
+    assert!(p.applied().is_empty(), "nothing ran");
+    assert_eq!(p.value("select to_regclass('public.users') is null"), "t");
+}
+
+/// Parents rearranged after a revision was applied, so that one the
+/// database lacks comes before one it has: refused before any SQL runs.
+#[test]
+fn swapped_parents_are_refused_before_any_sql_runs() {
+    let p = Project::new();
+    p.write("schema/app.trellis", BASE);
+    p.revision_ok("20261125120000_aaaaaa", &["-m", "Base"]);
+    p.write(
+        "schema/app.trellis",
+        &format!("{BASE}\ntable tags {{\n  id bigint primary key\n}}\n"),
+    );
+    p.revision_ok("20261125120100_bbbbbb", &["-m", "Tags"]);
+    p.write(
+        "schema/app.trellis",
+        &format!(
+            "{BASE}\ntable tags {{\n  id bigint primary key\n}}\n\ntable labels {{\n  id bigint primary key\n}}\n"
+        ),
+    );
+    p.revision_ok("20261125120200_cccccc", &["-m", "Labels"]);
+    p.ok(&["upgrade", "20261125120100_bbbbbb", "--db", &p.url]);
+    // Swap: bbbbbb now builds on cccccc, which builds on aaaaaa.
+    let b = p.revision_file("20261125120100_bbbbbb");
+    let c = p.revision_file("20261125120200_cccccc");
+    let text_b = p
+        .read(&b)
+        .replace("-- parent: 20261125120000_aaaaaa", "-- parent: 20261125120200_cccccc");
+    let text_c = p
+        .read(&c)
+        .replace("-- parent: 20261125120100_bbbbbb", "-- parent: 20261125120000_aaaaaa");
+    std::fs::write(&b, text_b).expect("edit");
+    std::fs::write(&c, text_c).expect("edit");
+    p.ok(&["rehash"]);
+    let said = p.fails(&["upgrade", "head", "--db", &p.url], 1);
+    assert!(
+        said.contains("puts revision(s) 20261125120200_cccccc before revision 20261125120100_bbbbbb"),
+        "{said}"
+    );
+    assert!(said.contains("nothing was run"), "{said}");
+    assert_eq!(
+        p.applied(),
+        ["20261125120000_aaaaaa:applied", "20261125120100_bbbbbb:applied"]
+    );
+    assert_eq!(p.value("select to_regclass('public.labels') is null"), "t");
+}

@@ -289,6 +289,35 @@ impl<'h> Session<'h> {
         Ok(applied)
     }
 
+    /// Refuses a history whose parents put a revision the database does not
+    /// have before one it has: the `-- parent:` lines were changed (two
+    /// swapped, say) after the later one was applied, and running the
+    /// missing one now would run it on a schema it was not written for.
+    fn check_order(&self, have: &BTreeSet<String>) -> Result<(), ApplyError> {
+        for revision in self.history.revisions.iter().filter(|r| have.contains(&r.id)) {
+            let missing: Vec<&str> = self
+                .history
+                .in_order(&self.history.ancestors(&revision.id))
+                .into_iter()
+                .map(|r| r.id.as_str())
+                .filter(|id| !have.contains(*id))
+                .collect();
+            if !missing.is_empty() {
+                return Err(ApplyError::History(format!(
+                    "the history puts revision(s) {} before revision {}, but {} has {} applied and not {}: the `-- parent:` lines were changed after {} was applied (in {}); nothing was run. Restore the parent lines as they were (version control has them) and run `trellisc rehash`",
+                    missing.join(", "),
+                    revision.id,
+                    self.db.description,
+                    revision.id,
+                    missing.join(", "),
+                    revision.id,
+                    revision.path.display()
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// Applies `target` and everything it descends from that the database
     /// does not have, in order; returns the revisions applied.
     pub async fn upgrade(&self, target: Option<&Revision>, mut report: impl FnMut(&str)) -> Result<usize, ApplyError> {
@@ -305,6 +334,7 @@ impl<'h> Session<'h> {
             .filter(|a| a.state == State::Applied)
             .map(|a| a.revision.clone())
             .collect();
+        self.check_order(&have)?;
         let wanted = match target {
             Some(target) => self.history.ancestors(&target.id),
             None => BTreeSet::new(),

@@ -31,14 +31,14 @@ impl Target {
 
 fn progress(line: &str) {
     // Revision messages and names come from files and databases.
-    eprintln!("{}", crate::diag::printable(line));
+    errln!("{}", crate::diag::printable(line));
 }
 
 /// Runs a database command on a small runtime; errors become status 1.
 fn on_database<T>(work: impl std::future::Future<Output = Result<T, ApplyError>>) -> Result<T, u8> {
     let runtime = database::runtime().map_err(fail)?;
     runtime.block_on(work).map_err(|e| {
-        eprintln!("error: {e}");
+        errln!("error: {e}");
         1
     })
 }
@@ -75,7 +75,7 @@ pub(super) fn upgrade(target: Option<String>, sql: bool, from: Option<String>, h
             target.id,
             revisions.len()
         );
-        print!(
+        out!(
             "{}",
             apply::script(&project.version_table, &revisions, Direction::Upgrade, &title)
         );
@@ -91,10 +91,11 @@ pub(super) fn upgrade(target: Option<String>, sql: bool, from: Option<String>, h
         Ok((count, session.description().to_string()))
     });
     match result {
-        Ok((0, description)) => println!("{description} is already at {}; nothing to do", target.id),
-        Ok((count, description)) => println!(
+        Ok((0, description)) => outln!("{description} is already at {}; nothing to do", target.id),
+        Ok((count, description)) => outln!(
             "applied {count} revision(s); {description} is at {}  {}",
-            target.id, target.message
+            target.id,
+            target.message
         ),
         Err(status) => return status,
     }
@@ -163,7 +164,7 @@ pub(super) fn downgrade(target: String, sql: bool, from: Option<String>, how: Ta
             from.id,
             remove.len()
         );
-        print!(
+        out!(
             "{}",
             apply::script(&project.version_table, &remove, Direction::Downgrade, &title)
         );
@@ -184,7 +185,7 @@ pub(super) fn downgrade(target: String, sql: bool, from: Option<String>, how: Ta
     });
     match result {
         Ok((count, description, now)) => {
-            println!(
+            outln!(
                 "undid {count} revision(s); {description} is at {}",
                 describe_position(&history, &now)
             );
@@ -251,7 +252,7 @@ pub(super) fn current(db: Option<String>) -> u8 {
     };
     let head = history.heads();
     let heads = applied_heads(&history, &applied);
-    println!("{description}: {}", describe_position(&history, &applied));
+    outln!("{description}: {}", describe_position(&history, &applied));
     for a in applied.iter().filter(|a| a.state != State::Applied) {
         let next = match a.state {
             _ if a.undoing => "`trellisc downgrade` finishes undoing it (planned again from what the database has); `trellisc upgrade` refuses until then".to_string(),
@@ -264,15 +265,15 @@ pub(super) fn current(db: Option<String>) -> u8 {
                 a.statements_done + 1
             ),
         };
-        println!("revision {} stopped part way: {next}", a.revision);
+        outln!("revision {} stopped part way: {next}", a.revision);
     }
     let at_head = heads.len() == 1 && head.len() == 1 && heads[0].revision == head[0].id;
     if at_head {
-        println!("(head: nothing to upgrade)");
+        outln!("(head: nothing to upgrade)");
     } else if let [head] = head.as_slice() {
         let have: BTreeSet<String> = applied.iter().map(|a| a.revision.clone()).collect();
         let pending = history.ancestors(&head.id).difference(&have).count();
-        println!("{pending} revision(s) to apply to reach head {}", head.id);
+        outln!("{pending} revision(s) to apply to reach head {}", head.id);
     }
     0
 }
@@ -296,7 +297,7 @@ pub(super) fn history(db: Option<String>) -> u8 {
         None => None,
     };
     if history.revisions.is_empty() {
-        println!("no revisions yet in {}", project.versions.display());
+        outln!("no revisions yet in {}", project.versions.display());
         return 0;
     }
     let heads: BTreeSet<&str> = history.heads().iter().map(|r| r.id.as_str()).collect();
@@ -330,13 +331,13 @@ pub(super) fn history(db: Option<String>) -> u8 {
         } else {
             format!(" ({})", tags.join("; "))
         };
-        println!("{mark}{}  {}{tags}", revision.id, revision.message);
+        outln!("{mark}{}  {}{tags}", revision.id, revision.message);
     }
     if applied.is_some() {
-        println!("(* applied, ~ stopped part way)");
+        outln!("(* applied, ~ stopped part way)");
     }
     if heads.len() > 1 {
-        println!("{} heads: run `trellisc merge` to join the branches", heads.len());
+        outln!("{} heads: run `trellisc merge` to join the branches", heads.len());
     }
     0
 }
@@ -367,7 +368,7 @@ pub(super) fn stamp(target: String, db: Option<String>) -> u8 {
     });
     match result {
         Ok(description) => {
-            println!("{description} is recorded at {target}; no SQL was run");
+            outln!("{description} is recorded at {target}; no SQL was run");
             0
         }
         Err(status) => status,
@@ -423,7 +424,7 @@ pub(super) fn drift(db: Option<String>) -> u8 {
     });
     match result {
         Ok((description, at, None)) => {
-            println!(
+            outln!(
                 "no drift: {description} matches {}",
                 at.map_or("the empty schema (no revisions applied)".into(), |id| format!(
                     "revision {id}"
@@ -432,13 +433,13 @@ pub(super) fn drift(db: Option<String>) -> u8 {
             0
         }
         Ok((description, at, Some(summary))) => {
-            println!(
+            outln!(
                 "{description} has drifted from {}; to bring it back:",
                 at.map_or("the empty schema (no revisions applied)".into(), |id| format!(
                     "revision {id}"
                 ))
             );
-            print!("{summary}");
+            out!("{summary}");
             2
         }
         Err(status) => status,
@@ -476,12 +477,12 @@ pub(super) fn verify(db: Option<String>) -> u8 {
                     "{label}: the database differs from what the revision says it should be; it would take:\n{summary}"
                 ))),
                 (None, None) => {
-                    println!("{label}: not compared (branches applied together)");
+                    outln!("{label}: not compared (branches applied together)");
                     Ok(())
                 }
                 (Some(_), None) => {
                     checked += 1;
-                    println!("{label}: ok");
+                    outln!("{label}: ok");
                     Ok(())
                 }
             }
@@ -525,7 +526,7 @@ pub(super) fn verify(db: Option<String>) -> u8 {
     });
     match result {
         Ok(checked) => {
-            println!(
+            outln!(
                 "verified: {} revision(s) up and down, {checked} state(s) compared with their snapshots",
                 history.revisions.len()
             );

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use super::{Color, fail, print_diagnostics};
+use crate::diag::Sources;
 use crate::syntax::LowerOptions;
 
 pub(super) fn run(path: &Path, color: Color) -> u8 {
@@ -12,14 +13,16 @@ pub(super) fn run(path: &Path, color: Color) -> u8 {
             path.display()
         ));
     }
-    let compiled = match crate::compile_path(path, &LowerOptions::default()) {
-        Ok(compiled) => compiled,
+    let found = match crate::load::find_schema_files(path) {
+        Ok(found) => found,
         Err(error) => return fail(format!("cannot read {}: {error}", path.display())),
     };
-    let file_count = compiled.sources.ids().count();
+    let file_count = found.files.len();
     if file_count == 0 {
+        print_diagnostics(&Sources::new(), &found.diagnostics, color);
         return fail(format!("no .trellis files in {}", path.display()));
     }
+    let compiled = crate::load::compile_found(found, &LowerOptions::default());
     print_diagnostics(&compiled.sources, &compiled.diagnostics, color);
     let errors = compiled.diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = compiled.diagnostics.len() - errors;
@@ -28,10 +31,10 @@ pub(super) fn run(path: &Path, color: Color) -> u8 {
     let compiled = std::mem::ManuallyDrop::new(compiled);
     let schema = &compiled.schema;
     if errors > 0 {
-        eprintln!("check failed with {errors} error(s) and {warnings} warning(s) in {file_count} file(s)");
+        errln!("check failed with {errors} error(s) and {warnings} warning(s) in {file_count} file(s)");
         return 1;
     }
-    eprintln!(
+    errln!(
         "ok: {file_count} file(s), {} table(s), {} enum(s), {}{} sequence(s), {} extension(s){}",
         schema.tables.len(),
         schema.enums.len(),

@@ -51,7 +51,7 @@ pub(super) async fn read(url: &str, options: &ReflectOptions) -> Result<(Databas
 pub(super) async fn normalize(database: &Database, reflected: &Schema, source: &mut Schema) {
     if let Err(error) = reflect::normalize(database, reflected, source, &Ident::new("public")).await {
         let error = DbError::from_postgres(&database.description, &error);
-        eprintln!(
+        errln!(
             "warning: {error}; expressions are compared as written, so some may show as changed when PostgreSQL would consider them the same"
         );
     }
@@ -60,9 +60,11 @@ pub(super) async fn normalize(database: &Database, reflected: &Schema, source: &
 /// One warning line per object trellisc does not manage.
 pub(super) fn warn_unmanaged(database: &Database, reflected: &Reflected) {
     for object in &reflected.unmanaged {
-        eprintln!(
+        errln!(
             "warning: {}: {} {} is not managed by trellisc; it is left alone",
-            database.description, object.kind, object.name
+            database.description,
+            object.kind,
+            object.name
         );
     }
 }

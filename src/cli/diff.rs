@@ -88,7 +88,7 @@ pub(super) fn run(args: DiffArgs, color: Color) -> u8 {
     let mut diagnostics: Vec<Diagnostic> = from.diagnostics.into_iter().chain(to.diagnostics).collect();
     if diagnostics.iter().any(Diagnostic::is_error) {
         print_diagnostics(&sources, &diagnostics, color);
-        eprintln!("diff refused: the schemas have errors");
+        errln!("diff refused: the schemas have errors");
         return 1;
     }
     let options = PlanOptions { online: args.online };
@@ -101,7 +101,7 @@ pub(super) fn run(args: DiffArgs, color: Color) -> u8 {
             if !blocked.is_empty() {
                 diagnostics.extend(blocked);
                 print_diagnostics(&sources, &diagnostics, color);
-                eprintln!(
+                errln!(
                     "nothing written: PostgreSQL would refuse the change (objects trellisc does not manage use what it drops or retypes)"
                 );
                 return 1;
@@ -110,17 +110,17 @@ pub(super) fn run(args: DiffArgs, color: Color) -> u8 {
                 return 1;
             }
             print_diagnostics(&sources, &diagnostics, color);
-            print!("{}", render::render_plan(&upgrade));
+            out!("{}", render::render_plan(&upgrade));
         }
         DiffFormat::Summary => {
             diagnostics.extend(blocked);
             print_diagnostics(&sources, &diagnostics, color);
-            print!("{}", summary(&upgrade, &downgrade));
+            out!("{}", summary(&upgrade, &downgrade));
         }
         DiffFormat::Json => {
             diagnostics.extend(blocked);
             print_diagnostics(&sources, &diagnostics, color);
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&as_json(&upgrade, &downgrade)).unwrap_or_default()
             );
@@ -175,7 +175,7 @@ pub(super) fn refuse_destructive(
     }
     diagnostics.extend(refused);
     print_diagnostics(sources, diagnostics, color);
-    eprintln!("nothing written: the change is destructive (rerun with --allow-destructive to accept the data loss)");
+    errln!("nothing written: the change is destructive (rerun with --allow-destructive to accept the data loss)");
     true
 }
 

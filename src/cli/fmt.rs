@@ -7,21 +7,22 @@ use crate::diag::Sources;
 use crate::syntax::{format_file, parse_file};
 
 pub(super) fn run(path: &Path, check_only: bool, color: Color) -> u8 {
-    let files = match crate::load::schema_files(path) {
-        Ok(files) => files,
+    let found = match crate::load::find_schema_files(path) {
+        Ok(found) => found,
         Err(error) => return fail(format!("cannot read {}: {error}", path.display())),
     };
-    if files.is_empty() {
+    let mut sources = Sources::new();
+    print_diagnostics(&sources, &found.diagnostics, color);
+    if found.files.is_empty() {
         return fail(format!("no .trellis files in {}", path.display()));
     }
-    let mut sources = Sources::new();
     let mut status = 0;
     let mut unformatted = 0;
-    for file in files {
-        let text = match std::fs::read_to_string(&file) {
+    for file in found.files {
+        let text = match crate::load::read_schema_file(&file) {
             Ok(text) => text,
-            Err(error) => {
-                eprintln!("error: cannot read {}: {error}", file.display());
+            Err(diagnostic) => {
+                print_diagnostics(&sources, &[diagnostic], color);
                 status = 1;
                 continue;
             }
@@ -32,7 +33,7 @@ pub(super) fn run(path: &Path, check_only: bool, color: Color) -> u8 {
         let Some(parsed) = parsed.filter(|_| errors.is_empty()) else {
             // A file that does not parse is left exactly as it is.
             print_diagnostics(&sources, &errors, color);
-            eprintln!("not formatted: {} has errors", file.display());
+            errln!("not formatted: {} has errors", file.display());
             status = 1;
             continue;
         };
@@ -42,15 +43,15 @@ pub(super) fn run(path: &Path, check_only: bool, color: Color) -> u8 {
         }
         unformatted += 1;
         if check_only {
-            println!("{}", file.display());
+            outln!("{}", file.display());
             status = 1;
         } else if let Err(error) = std::fs::write(&file, formatted) {
-            eprintln!("error: cannot write {}: {error}", file.display());
+            errln!("error: cannot write {}: {error}", file.display());
             status = 1;
         }
     }
     if check_only && unformatted > 0 {
-        eprintln!(
+        errln!(
             "{unformatted} file(s) need formatting: run `trellisc fmt {}`",
             path.display()
         );

@@ -3,6 +3,9 @@
 use std::path::PathBuf;
 
 use super::{database, fail};
+use crate::diag::{Diagnostic, Sources};
+use crate::ir::Schema;
+use crate::syntax::LowerOptions;
 
 /// What `import` was asked to do.
 pub(super) struct ImportArgs {
@@ -32,12 +35,18 @@ pub(super) fn run(args: ImportArgs) -> u8 {
     database::warn_unmanaged(&database, &reflected);
     let schema = reflected.without_defaults();
     let text = crate::syntax::write::write_schema(&schema);
+    if let Err(problem) = reads_back(&schema, &text) {
+        return fail(format!(
+            "import stopped: the source written for {} does not read back as the database it came from; nothing was written\n{problem}",
+            database.description
+        ));
+    }
     match args.output {
         Some(path) => {
             if let Err(error) = std::fs::write(&path, &text) {
                 return fail(format!("cannot write {}: {error}", path.display()));
             }
-            eprintln!(
+            errln!(
                 "wrote {} ({} tables, {} enums, {} sequences) from {}",
                 path.display(),
                 schema.tables.len(),
@@ -46,7 +55,32 @@ pub(super) fn run(args: ImportArgs) -> u8 {
                 database.description
             );
         }
-        None => print!("{text}"),
+        None => out!("{text}"),
     }
     0
+}
+
+/// Whether `text` is source that `check` accepts and that lowers to
+/// `schema` (no change between them); else what is wrong, naming the
+/// objects. The writer should never fail this: it is the last guard
+/// against handing the user source that says something else.
+fn reads_back(schema: &Schema, text: &str) -> Result<(), String> {
+    let mut sources = Sources::new();
+    sources.add("imported.trellis", text);
+    let compiled = crate::compile_sources(sources, &LowerOptions::default());
+    let errors: Vec<Diagnostic> = compiled.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+    if !errors.is_empty() {
+        return Err(crate::diag::render_plain(&compiled.sources, &errors)
+            .trim_end()
+            .to_string());
+    }
+    let changes = crate::diff::diff(schema, &compiled.schema);
+    if changes.is_empty() {
+        return Ok(());
+    }
+    Err(changes
+        .iter()
+        .map(|change| format!("the source differs: {}", crate::render::describe(change)))
+        .collect::<Vec<_>>()
+        .join("\n"))
 }

@@ -1,5 +1,8 @@
 //! The subcommands, one file each.
 
+#[macro_use]
+mod output;
+
 mod apply;
 mod check;
 mod database;
@@ -286,6 +289,23 @@ impl RunArgs {
     }
 }
 
+/// The exit status of a command line clap refuses (EX_USAGE of
+/// sysexits.h): 2 is kept for "the schemas differ".
+pub const USAGE_ERROR: u8 = 64;
+
+/// Reads the command line; `--help` and `--version` are printed here and
+/// give status 0, a command line that is wrong gives [`USAGE_ERROR`].
+pub fn parse() -> Result<Cli, u8> {
+    Cli::try_parse().map_err(|error| {
+        if let Err(e) = error.print() {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                output::closed();
+            }
+        }
+        if error.use_stderr() { USAGE_ERROR } else { 0 }
+    })
+}
+
 /// Runs a command and returns the process exit status.
 pub fn run(cli: Cli) -> u8 {
     let color = cli.color;
@@ -353,12 +373,15 @@ fn print_diagnostics(sources: &Sources, diagnostics: &[Diagnostic], color: Color
     let stream = StandardStream::stderr(choice);
     let mut lock = stream.lock();
     if let Err(error) = diag::render(sources, diagnostics, &mut lock) {
-        eprintln!("trellisc: cannot print diagnostics: {error}");
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            output::closed();
+        }
+        errln!("trellisc: cannot print diagnostics: {error}");
     }
 }
 
 /// An error that is not about a place in a file (a missing path, say).
 fn fail(message: impl std::fmt::Display) -> u8 {
-    eprintln!("error: {message}");
+    errln!("error: {message}");
     1
 }

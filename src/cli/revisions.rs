@@ -29,7 +29,7 @@ pub(super) fn history(project: &Project) -> Result<History, String> {
 pub(super) fn open() -> Result<(Project, History), u8> {
     let project = project().map_err(fail)?;
     let history = history(&project).map_err(|e| {
-        eprintln!("{e}");
+        errln!("{e}");
         1
     })?;
     Ok((project, history))
@@ -54,8 +54,9 @@ pub(super) fn compile_schema(project: &Project) -> Result<(Sources, Schema, Vec<
             project.file.display()
         ));
     }
-    let files: Vec<PathBuf> = crate::load::schema_files(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?
+    let found = crate::load::find_schema_files(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let files: Vec<PathBuf> = found
+        .files
         .into_iter()
         .filter(|f| !f.starts_with(&project.versions))
         .collect();
@@ -66,19 +67,8 @@ pub(super) fn compile_schema(project: &Project) -> Result<(Sources, Schema, Vec<
         ));
     }
     let mut sources = Sources::new();
-    let mut diagnostics = Vec::new();
-    for file in &files {
-        match std::fs::read_to_string(file) {
-            Ok(text) => {
-                sources.add(file.display().to_string(), text);
-            }
-            Err(e) => diagnostics.push(
-                Diagnostic::new(Code::UnreadableFile, format!("cannot read {}: {e}", file.display()))
-                    .help("check the file's permissions and that it is UTF-8 text"),
-            ),
-        }
-    }
-    let ids: Vec<_> = sources.ids().collect();
+    let (ids, mut diagnostics) = crate::load::read_schema_files(&files, &mut sources);
+    diagnostics.extend(found.diagnostics);
     let options = LowerOptions {
         default_schema: project.default_schema.clone(),
     };
@@ -106,7 +96,7 @@ pub(super) fn init(dir: &Path) -> u8 {
     if let Err(e) = steps() {
         return fail(e);
     }
-    println!(
+    outln!(
         "wrote {} and created schema/ and versions/\nnext: write your tables in schema/*.trellis, then run `trellisc revision -m \"Base schema\"`",
         file.display()
     );
@@ -154,7 +144,7 @@ pub(super) fn revision(args: RevisionArgs, color: Color) -> u8 {
         };
         if diagnostics.iter().any(Diagnostic::is_error) {
             print_diagnostics(&sources, &diagnostics, color);
-            eprintln!("revision refused: the schema has errors; nothing written");
+            errln!("revision refused: the schema has errors; nothing written");
             return 1;
         }
         let options = PlanOptions { online: args.online };
@@ -162,7 +152,7 @@ pub(super) fn revision(args: RevisionArgs, color: Color) -> u8 {
         if upgrade.is_empty() {
             print_diagnostics(&sources, &diagnostics, color);
             let at = head.map_or("the empty schema".to_string(), |h| format!("revision {}", h.id));
-            println!("no changes: the schema is the same as at {at}; nothing written");
+            outln!("no changes: the schema is the same as at {at}; nothing written");
             return 0;
         }
         if super::diff::refuse_destructive(&upgrade, args.allow_destructive, &sources, &mut diagnostics, color) {
@@ -171,7 +161,7 @@ pub(super) fn revision(args: RevisionArgs, color: Color) -> u8 {
         print_diagnostics(&sources, &diagnostics, color);
         let downgrade = plan::downgrade(&old, &new, options);
         let summary = super::diff::summary(&upgrade, &downgrade);
-        print!("{summary}");
+        out!("{summary}");
         (
             render::render_plan(&upgrade),
             render::render_plan(&downgrade),
@@ -231,7 +221,7 @@ fn write_revision(
         let _ = std::fs::remove_file(sql_path.with_extension("trellis"));
         return fail(e);
     }
-    println!("wrote {} (revision {id})", sql_path.display());
+    outln!("wrote {} (revision {id})", sql_path.display());
     0
 }
 
@@ -244,7 +234,7 @@ pub(super) fn merge(message: Option<String>) -> u8 {
     };
     let heads = history.heads();
     if heads.len() < 2 {
-        println!("nothing to merge: the history has {} head(s)", heads.len());
+        outln!("nothing to merge: the history has {} head(s)", heads.len());
         return 0;
     }
     // Heads in id order; each is merged into the result of the ones before.
@@ -267,7 +257,7 @@ pub(super) fn merge(message: Option<String>) -> u8 {
             Err(conflicts) => {
                 let ours = joined.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join(" + ");
                 for conflict in &conflicts {
-                    eprintln!(
+                    errln!(
                         "error[{}]: the branches conflict on {}\n  {ours} {}\n  {} {}",
                         Code::MergeConflict,
                         conflict.object,
@@ -276,7 +266,7 @@ pub(super) fn merge(message: Option<String>) -> u8 {
                         conflict.theirs
                     );
                 }
-                eprintln!(
+                errln!(
                     "nothing written: {} conflict(s) between the branches; make the schema agree on one branch (with a revision there), then run `trellisc merge` again",
                     conflicts.len()
                 );
@@ -324,9 +314,9 @@ pub(super) fn rehash() -> u8 {
         .collect();
     if !broken.is_empty() {
         for problem in &broken {
-            eprintln!("error: {problem}");
+            errln!("error: {problem}");
         }
-        eprintln!("{} not rewritten: fix the file(s) above first", sum::FILE_NAME);
+        errln!("{} not rewritten: fix the file(s) above first", sum::FILE_NAME);
         return 1;
     }
     let before = sum::verify(&project.versions);
@@ -334,11 +324,11 @@ pub(super) fn rehash() -> u8 {
         return fail(e);
     }
     for problem in &before {
-        println!("accepted: {}", problem.split(';').next().unwrap_or(problem));
+        outln!("accepted: {}", problem.split(';').next().unwrap_or(problem));
     }
     match History::load(&project.versions) {
         Ok(history) => {
-            println!(
+            outln!(
                 "wrote {} ({} revision(s))",
                 project.versions.join(sum::FILE_NAME).display(),
                 history.revisions.len()
@@ -346,7 +336,7 @@ pub(super) fn rehash() -> u8 {
             0
         }
         Err(problems) => {
-            eprintln!("{problems}");
+            errln!("{problems}");
             1
         }
     }

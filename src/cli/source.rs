@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::diag::{Code, Diagnostic, FileId, Sources};
+use crate::diag::{Diagnostic, Sources};
 use crate::ir::Schema;
 use crate::syntax::LowerOptions;
 
@@ -61,21 +61,12 @@ pub(super) fn load(source: &str, sources: &mut Sources) -> Result<Loaded, String
             "{source} does not exist (give a .trellis file or directory, or `empty`)"
         ));
     }
-    let files = crate::load::schema_files(path).map_err(|e| format!("cannot read {source}: {e}"))?;
-    if files.is_empty() {
+    let found = crate::load::find_schema_files(path).map_err(|e| format!("cannot read {source}: {e}"))?;
+    if found.files.is_empty() {
         return Err(format!("no .trellis files in {source}"));
     }
-    let mut ids: Vec<FileId> = Vec::new();
-    let mut diagnostics = Vec::new();
-    for file in files {
-        match std::fs::read_to_string(&file) {
-            Ok(text) => ids.push(sources.add(file.display().to_string(), text)),
-            Err(error) => diagnostics.push(
-                Diagnostic::new(Code::UnreadableFile, format!("cannot read {}: {error}", file.display()))
-                    .help("check the file's permissions and that it is UTF-8 text"),
-            ),
-        }
-    }
+    let (ids, mut diagnostics) = crate::load::read_schema_files(&found.files, sources);
+    diagnostics.extend(found.diagnostics);
     let (schema, found) = crate::load::compile_files(sources, &ids, &LowerOptions::default());
     diagnostics.extend(found);
     crate::diag::sort(&mut diagnostics);

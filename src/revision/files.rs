@@ -336,9 +336,17 @@ fn civil(seconds: i64) -> (i64, u32, u32, u32, u32, u32) {
     )
 }
 
-/// Writes a file, turning "permission denied" into what to do about it.
+/// Writes a file, turning "permission denied" into what to do about it:
+/// an existing file that is read-only is named, else its directory.
 pub fn write_file(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| match e.kind() {
+        std::io::ErrorKind::PermissionDenied if path.exists() => format!(
+            "cannot write {}: the file is not writable for user {}; make it writable (chmod u+w {}, or chown it to {}) or run trellisc as its owner",
+            path.display(),
+            user_name(),
+            path.display(),
+            user_name()
+        ),
         std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
             let dir = path.parent().unwrap_or(Path::new("."));
             format!(

@@ -22,6 +22,26 @@ pub use files::{Revision, RevisionText};
 /// The word that stands for "before the first revision".
 pub const BASE: &str = "base";
 
+/// A revision whose header names another id than its file name starts
+/// with (`<id>_<slug>.sql`): copied from another revision and not renamed,
+/// or renamed and not edited. Which of the two is meant cannot be told, so
+/// nothing runs until one is corrected.
+fn misnamed(revision: &Revision) -> Option<String> {
+    let stem = revision.stem();
+    let id = &revision.id;
+    if stem == *id || stem.starts_with(&format!("{id}_")) {
+        return None;
+    }
+    let name = revision
+        .path
+        .file_name()
+        .map_or(stem.clone(), |n| n.to_string_lossy().into_owned());
+    Some(format!(
+        "{}: its header says it is revision {id}, but its file name {name} does not start with {id}; rename its two files to start with the id of its header, or correct the `-- trellisc revision:` line, then run `trellisc rehash`",
+        revision.path.display()
+    ))
+}
+
 /// Every revision of a versions directory, checked: ids unique, parents
 /// known, no cycle, every file matching its checksum.
 #[derive(Debug)]
@@ -62,7 +82,10 @@ impl History {
             };
             for path in names {
                 match Revision::read(&path) {
-                    Ok(revision) => revisions.push(revision),
+                    Ok(revision) => {
+                        problems.extend(misnamed(&revision));
+                        revisions.push(revision);
+                    }
                     Err(problem) => problems.push(problem),
                 }
             }

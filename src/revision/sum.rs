@@ -66,6 +66,30 @@ pub fn write(dir: &Path) -> Result<(), String> {
     super::files::write_file(&dir.join(FILE_NAME), &text)
 }
 
+/// A sum line's file name and checksum, or what is wrong with it: a
+/// line trellisc did not write is reported as such, never read as a file
+/// that was deleted.
+fn listed_line(line: &str) -> Result<(&str, &str), String> {
+    let shown: String = crate::diag::printable(line).chars().take(80).collect();
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    let [name, hash] = fields.as_slice() else {
+        return Err(format!("`{shown}` has {} field(s), not 2", fields.len()));
+    };
+    let revision_file = (name.ends_with(".sql") || name.ends_with(".trellis")) && !name.contains(['/', '\\']);
+    if !revision_file {
+        return Err(format!(
+            "`{name}` is not the name of a revision file (`.sql` or `.trellis`)"
+        ));
+    }
+    if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        return Err(format!(
+            "`{}` is not a SHA-256 (64 lower-case hex digits)",
+            crate::diag::printable(hash)
+        ));
+    }
+    Ok((name, hash))
+}
+
 /// Every way the directory differs from its sum file, one sentence each.
 pub fn verify(dir: &Path) -> Vec<String> {
     let files = match covered(dir) {
@@ -90,12 +114,13 @@ pub fn verify(dir: &Path) -> Vec<String> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        match line.split_once(' ') {
-            Some((name, hash)) => listed.entry(name).or_default().push(hash.trim()),
-            None => problems.push(format!(
-                "{}:{}: expected `<file> <sha256>`; run `trellisc rehash` to rewrite the file",
+        match listed_line(line) {
+            Ok((name, hash)) => listed.entry(name).or_default().push(hash),
+            Err(what) => problems.push(format!(
+                "line {} of {} is malformed: {what} (expected `<file> <sha256>`, such as `{}`); if the revision files are as they should be, run `trellisc rehash` to rewrite it",
+                n + 1,
                 sum_path.display(),
-                n + 1
+                "20260101000000_0a1b2c_base.sql 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
             )),
         }
     }
@@ -163,6 +188,33 @@ mod tests {
         assert!(problems.contains("a.sql was edited"), "{problems}");
         assert!(problems.contains("a.trellis was deleted or renamed"), "{problems}");
         assert!(problems.contains("b.sql is not listed"), "{problems}");
+        std::fs::remove_dir_all(&dir)
+    }
+
+    #[test]
+    fn garbage_lines_are_malformed_not_deleted_files() -> std::io::Result<()> {
+        let dir = std::env::temp_dir().join(format!("trellis-sum-garbage-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join("a.sql"), "one")?;
+        write(&dir).map_err(std::io::Error::other)?;
+        let sum_path = dir.join(FILE_NAME);
+        let good = std::fs::read_to_string(&sum_path)?;
+        for garbage in [
+            "hello world",
+            "<<<<<<< HEAD",
+            "a.sql",
+            "a.sql abc",
+            "../x.sql 00",
+            "a.sql x y",
+        ] {
+            std::fs::write(&sum_path, format!("{good}{garbage}\n"))?;
+            let problems = verify(&dir);
+            let line = good.lines().count() + 1;
+            assert_eq!(problems.len(), 1, "{garbage}: {problems:?}");
+            let expected = format!("line {line} of {} is malformed: ", sum_path.display());
+            assert!(problems[0].starts_with(&expected), "{garbage}: {problems:?}");
+            assert!(!problems[0].contains("deleted"), "{garbage}: {problems:?}");
+        }
         std::fs::remove_dir_all(&dir)
     }
 }

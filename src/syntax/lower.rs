@@ -161,6 +161,11 @@ impl Lowerer {
         if docs.is_empty() {
             return None;
         }
+        if let [doc] = docs {
+            if let Some(comment) = super::doc::unescape(&doc.text) {
+                return Some(comment);
+            }
+        }
         Some(docs.iter().map(|d| d.text.as_str()).collect::<Vec<_>>().join("\n"))
     }
 
@@ -299,13 +304,8 @@ impl Lowerer {
                 );
                 continue;
             }
-            if label.value.value.is_empty() {
-                self.error(
-                    Diagnostic::new(Code::Syntax, "empty enum label")
-                        .primary(label.value.span, "PostgreSQL does not allow an empty label")
-                        .help("write the label between the quotes"),
-                );
-            } else if label.value.value.len() > 63 {
+            // An empty label is valid PostgreSQL (`create type e as enum ('')`).
+            if label.value.value.len() > 63 {
                 self.error(
                     Diagnostic::new(Code::NameTooLong, "enum label longer than 63 bytes")
                         .primary(label.value.span, "PostgreSQL allows at most 63 bytes")

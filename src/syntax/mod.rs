@@ -1,6 +1,7 @@
 //! Source text → syntax tree → Schema IR.
 
 pub mod ast;
+pub mod doc;
 pub mod format;
 pub mod lower;
 pub mod parse;

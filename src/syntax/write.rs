@@ -1109,6 +1109,10 @@ fn reads_back_whole(text: &str) -> bool {
 /// `///` lines for a comment.
 fn docs(out: &mut String, comment: Option<&str>, indent: &str) {
     let Some(comment) = comment else { return };
+    if let Some(escaped) = super::doc::escape(comment) {
+        let _ = writeln!(out, "{indent}/// {escaped}");
+        return;
+    }
     for line in comment.split('\n') {
         if line.is_empty() {
             let _ = writeln!(out, "{indent}///");
