@@ -32,6 +32,11 @@ pub struct Cli {
     /// When to colour diagnostics.
     #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
     pub color: Color,
+    /// Give up on connecting to a database (TCP, startup and
+    /// authentication together) after this many seconds, for a URL that
+    /// sets no connect_timeout. Default: PGCONNECT_TIMEOUT, else 10.
+    #[arg(long, value_name = "SECONDS", global = true, value_parser = clap::value_parser!(u64).range(1..))]
+    pub connect_timeout: Option<u64>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -289,6 +294,11 @@ impl RunArgs {
 /// Runs a command and returns the process exit status.
 pub fn run(cli: Cli) -> u8 {
     let color = cli.color;
+    match connect_timeout(cli.connect_timeout) {
+        Ok(Some(seconds)) => crate::reflect::set_default_timeout(std::time::Duration::from_secs(seconds)),
+        Ok(None) => {}
+        Err(e) => return fail(e),
+    }
     match cli.command {
         Command::Check { path } => check::run(&path, color),
         Command::Fmt { path, check } => fmt::run(&path, check, color),
@@ -339,6 +349,23 @@ pub fn run(cli: Cli) -> u8 {
             },
             color,
         ),
+    }
+}
+
+/// The connect timeout asked for: `--connect-timeout`, else
+/// `PGCONNECT_TIMEOUT` (as libpq reads it), else none.
+fn connect_timeout(given: Option<u64>) -> Result<Option<u64>, String> {
+    if given.is_some() {
+        return Ok(given);
+    }
+    match std::env::var("PGCONNECT_TIMEOUT") {
+        Ok(text) if !text.trim().is_empty() => match text.trim().parse::<u64>() {
+            Ok(seconds) if seconds > 0 => Ok(Some(seconds)),
+            _ => Err(format!(
+                "PGCONNECT_TIMEOUT={text:?} is not a number of seconds (1 or more)"
+            )),
+        },
+        _ => Ok(None),
     }
 }
 
