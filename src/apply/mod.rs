@@ -554,7 +554,16 @@ impl<'h> Session<'h> {
                 _ => None,
             });
             let (line, column) = place_in(text, piece, position);
-            let outcome = if start == 0 && (transactional || i == 0) {
+            let outcome = if error.as_db_error().is_none() {
+                // The statements were sent together: the server may have
+                // run them all, COMMIT included, before the connection went.
+                format!(
+                    "the connection was lost before the server confirmed revision {}: what it had sent committed whole, \
+                     with its record in the version table, or not at all; `trellisc current` shows which, and running the \
+                     command again goes on from there",
+                    revision.id
+                )
+            } else if start == 0 && (transactional || i == 0) {
                 format!(
                     "nothing of revision {} was kept: its transaction was rolled back",
                     revision.id

@@ -84,26 +84,28 @@ fn mask_userinfo(text: &str) -> String {
     out
 }
 
-/// Hides the value of each `password=` (any case, any prefix such as
-/// `PGPASSWORD=`), quoted or not; in a URL's query the value ends at `&`.
+/// Hides the value of each option whose name looks like a password's
+/// (`password=`, any case, and its misspellings and relatives: `passwd=`,
+/// `PGPASSWORD=`, `pwd=`), quoted or not; in a URL's query the value ends
+/// at `&`.
 fn mask_options(text: &str) -> String {
-    const KEY: &str = "password";
-    let lower = text.to_ascii_lowercase();
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
     let mut search = 0;
-    while let Some(found) = lower[search..].find(KEY) {
-        let start = search + found;
-        let key_end = start + KEY.len();
-        search = key_end;
-        let after_key = &text[key_end..];
-        let spaces = after_key.len() - after_key.trim_start_matches([' ', '\t']).len();
-        let Some(after_equals) = after_key[spaces..].strip_prefix('=') else {
+    while let Some(found) = text[search..].find('=') {
+        let equals = search + found;
+        search = equals + 1;
+        let before = text[..equals].trim_end_matches([' ', '\t']);
+        let key_start = before
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .map_or(0, |i| i + 1);
+        let key = before[key_start..].to_ascii_lowercase();
+        if key.is_empty() || !(key.contains("pas") || key.contains("pw")) || key_start < copied {
             continue;
-        };
-        let value = after_equals.trim_start_matches([' ', '\t']);
+        }
+        let in_query = before[..key_start].ends_with(['?', '&']);
+        let value = text[equals + 1..].trim_start_matches([' ', '\t']);
         let value_start = text.len() - value.len();
-        let in_query = text[..start].chars().next_back().is_some_and(|c| c == '?' || c == '&');
         let value_len = if let Some(quoted) = value.strip_prefix('\'') {
             // libpq's quoting: backslash escapes, a quote ends it.
             let mut escaped = false;
@@ -152,6 +154,8 @@ mod tests {
                 "host=x password = '****' dbname=app",
             ),
             ("PGPASSWORD=secret", "PGPASSWORD=****"),
+            ("host=x passwrd=secret", "host=x passwrd=****"),
+            ("user=u pwd=secret", "user=u pwd=****"),
             (
                 "a from postgres://u:secret@h/db and b://v:secret@k",
                 "a from postgres://u:****@h/db and b://v:****@k",

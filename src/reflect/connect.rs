@@ -126,7 +126,9 @@ pub fn configure(url: &str) -> Result<Config, DbError> {
         });
     }
     let mut config = Config::from_str(url).map_err(|error| DbError {
-        description: format!("database URL `{}`", super::argument::mask(url)),
+        // The argument itself is not shown: a misspelt option may hold the
+        // password. The driver's error names the option only.
+        description: "database URL".into(),
         message: format!(
             "cannot read it ({}); expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE or host=HOST dbname=DATABASE ...",
             super::argument::mask(&error.to_string())
