@@ -77,7 +77,8 @@ pub enum Command {
     ///
     /// Each side is a `.trellis` file or directory, `empty`, `rev:REV` (the
     /// schema after a revision of the project: `rev:head`, an id), or a
-    /// database URL (postgres://user[:password]@host[:port]/database). A database is
+    /// database URL (postgres://user[:password]@host[:port]/database) or
+    /// connection string (host=HOST dbname=DATABASE ...). A database is
     /// read from its catalogs (only read: nothing is changed); a source
     /// schema compared with a database has its expressions put into the
     /// server's own words first, inside a transaction that is rolled back.

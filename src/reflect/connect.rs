@@ -193,3 +193,38 @@ pub async fn connect(url: &str) -> Result<Database, DbError> {
         major,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_url_gets_keepalives_and_the_default_timeout_unless_it_says_otherwise() {
+        let config = configure("postgres://app@db/app").expect("reads");
+        assert_eq!(config.get_connect_timeout(), Some(&default_timeout()));
+        assert!(config.get_keepalives());
+        assert_eq!(config.get_keepalives_idle(), Duration::from_secs(30));
+        assert_eq!(config.get_keepalives_interval(), Some(Duration::from_secs(10)));
+        assert_eq!(config.get_keepalives_retries(), Some(3));
+        assert_eq!(config.get_tcp_user_timeout(), Some(&Duration::from_secs(60)));
+
+        let config =
+            configure("host=db dbname=app connect_timeout=3 keepalives_idle=5 tcp_user_timeout=7").expect("reads");
+        assert_eq!(config.get_connect_timeout(), Some(&Duration::from_secs(3)));
+        assert_eq!(config.get_keepalives_idle(), Duration::from_secs(5));
+        assert_eq!(config.get_tcp_user_timeout(), Some(&Duration::from_secs(7)));
+        assert_eq!(describe(&config), "database \"app\" on db:5432");
+    }
+
+    #[test]
+    fn a_mistyped_or_unreadable_url_is_refused_without_its_password() {
+        for url in [
+            "postgress://u:secret@h/db",
+            "postgres://u:secret@h/db?port=x",
+            "host=h passwrd=secret",
+        ] {
+            let error = configure(url).expect_err("refused").to_string();
+            assert!(!error.contains("secret"), "{error}");
+        }
+    }
+}
