@@ -107,6 +107,17 @@ fn a_server_that_never_answers_is_given_up_on_within_connect_timeout() {
         "{}",
         text(&output)
     );
+    let output = p
+        .command(&["check", "schema"])
+        .env("PGCONNECT_TIMEOUT", "soon")
+        .output()
+        .expect("run");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "a command that never connects ignores it\n{}",
+        text(&output)
+    );
 }
 
 /// A TCP proxy to the test server whose connections can be cut.

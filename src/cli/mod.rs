@@ -295,10 +295,22 @@ impl RunArgs {
 /// Runs a command and returns the process exit status.
 pub fn run(cli: Cli) -> u8 {
     let color = cli.color;
+    // Commands that never connect are not stopped by a bad PGCONNECT_TIMEOUT.
+    let offline = matches!(
+        cli.command,
+        Command::Check { .. }
+            | Command::Fmt { .. }
+            | Command::Init { .. }
+            | Command::Lsp
+            | Command::Revision { .. }
+            | Command::Merge { .. }
+            | Command::Rehash
+    );
     match connect_timeout(cli.connect_timeout) {
         Ok(Some(seconds)) => crate::reflect::set_default_timeout(std::time::Duration::from_secs(seconds)),
         Ok(None) => {}
-        Err(e) => return fail(e),
+        Err(e) if !offline => return fail(e),
+        Err(_) => {}
     }
     match cli.command {
         Command::Check { path } => check::run(&path, color),
