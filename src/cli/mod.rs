@@ -117,7 +117,8 @@ pub enum Command {
     /// doc comments. Objects trellisc does not manage yet (views, functions,
     /// triggers, ...) are named in warnings on standard error and left out.
     Import {
-        /// The database: postgres://user[:password]@host[:port]/database.
+        /// The database: postgres://user[:password]@host[:port]/database,
+        /// or a connection string (host=HOST dbname=DATABASE ...).
         /// Default: the TRELLIS_DATABASE_URL environment variable.
         #[arg(long, value_name = "URL")]
         db: Option<String>,
@@ -269,7 +270,8 @@ pub enum Command {
 /// Where to run revisions, and the timeouts.
 #[derive(clap::Args, Debug)]
 pub struct RunArgs {
-    /// The database: postgres://user[:password]@host[:port]/database.
+    /// The database: postgres://user[:password]@host[:port]/database, or
+    /// a connection string (host=HOST dbname=DATABASE ...).
     /// Default: the variable named in trellis.toml (TRELLIS_DATABASE_URL).
     #[arg(long, value_name = "URL")]
     db: Option<String>,
