@@ -101,13 +101,21 @@ impl Project {
                 path.display()
             )
         })?;
+        let database_url_env = file.database_url_env.unwrap_or_else(|| "TRELLIS_DATABASE_URL".into());
+        if database_url_env.contains("://") || crate::reflect::is_url(&database_url_env) {
+            return Err(format!(
+                "{}: database_url_env = \"{}\" is a database URL; it names the environment variable that holds the URL (such as TRELLIS_DATABASE_URL), so that no password is written in this file",
+                path.display(),
+                crate::reflect::mask(&database_url_env)
+            ));
+        }
         Ok(Project {
             file: path.to_path_buf(),
             schema: root.join(file.schema.unwrap_or_else(|| "schema".into())),
             versions: root.join(file.versions.unwrap_or_else(|| "versions".into())),
             default_schema,
             version_table,
-            database_url_env: file.database_url_env.unwrap_or_else(|| "TRELLIS_DATABASE_URL".into()),
+            database_url_env,
         })
     }
 
@@ -189,6 +197,13 @@ mod tests {
         let error = read("schema = \"s\"\nversion = \"v\"\n").expect_err("refused");
         assert!(error.contains(":2:1:"), "{error}");
         assert!(error.contains("unknown field `version`"), "{error}");
+    }
+
+    #[test]
+    fn a_url_in_place_of_the_variable_is_refused_without_its_password() {
+        let error = read("database_url_env = \"postgres://app:secret@db/app\"\n").expect_err("refused");
+        assert!(error.contains("names the environment variable"), "{error}");
+        assert!(!error.contains("secret"), "{error}");
     }
 
     #[test]

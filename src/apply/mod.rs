@@ -5,6 +5,7 @@
 //!
 //! Also the offline form of the same work: the whole script for `psql`.
 
+mod rights;
 mod script;
 mod undo;
 
@@ -216,8 +217,24 @@ impl<'h> Session<'h> {
         ApplyError::Database(DbError::from_postgres(&self.db.description, error))
     }
 
-    /// Creates the version table (and its schema) unless it exists.
+    /// What this role may do with the version table; an error naming the
+    /// missing right when it may not do what `writing` needs.
+    async fn rights(&self, writing: bool) -> Result<rights::Rights, ApplyError> {
+        let rights = rights::Rights::read(&self.db.client, &self.table)
+            .await
+            .map_err(|e| self.db_error(&e))?;
+        match rights.refusal(&self.table, &self.db.description, writing) {
+            Some(refusal) => Err(refusal.into()),
+            None => Ok(rights),
+        }
+    }
+
+    /// Creates the version table (and its schema) unless it exists; checked
+    /// first, so that a role without CREATE may use a table that is there.
     pub async fn ensure_table(&self) -> Result<(), ApplyError> {
+        if self.rights(true).await?.present {
+            return Ok(());
+        }
         let sql = script::create_table_sql(&self.table);
         self.db.client.batch_execute(&sql).await.map_err(|e| self.db_error(&e))
     }
@@ -225,13 +242,7 @@ impl<'h> Session<'h> {
     /// The version table's rows in the order they were applied; none when
     /// there is no table.
     pub async fn applied(&self) -> Result<Vec<Applied>, ApplyError> {
-        let exists = self
-            .db
-            .client
-            .query_one("SELECT to_regclass($1) IS NOT NULL", &[&self.table.quoted()])
-            .await
-            .map_err(|e| self.db_error(&e))?;
-        if !exists.get::<_, bool>(0) {
+        if !self.rights(false).await?.present {
             return Ok(Vec::new());
         }
         let rows = self
@@ -377,6 +388,9 @@ impl<'h> Session<'h> {
     /// Undoes every applied revision that `target` (None: base) does not
     /// descend from, newest first; returns the revisions undone.
     pub async fn downgrade(&self, remove: &[&Revision], mut report: impl FnMut(&str)) -> Result<usize, ApplyError> {
+        if !remove.is_empty() {
+            self.rights(true).await?;
+        }
         let applied = self.applied_known().await?;
         for revision in remove {
             let row = applied.iter().find(|a| a.revision == revision.id);
@@ -584,7 +598,16 @@ impl<'h> Session<'h> {
                 _ => None,
             });
             let (line, column) = place_in(text, piece, position);
-            let outcome = if start == 0 && (transactional || i == 0) {
+            let outcome = if error.as_db_error().is_none() {
+                // The statements were sent together: the server may have
+                // run them all, COMMIT included, before the connection went.
+                format!(
+                    "the connection was lost before the server confirmed revision {}: what it had sent committed whole, \
+                     with its record in the version table, or not at all; `trellisc current` shows which, and running the \
+                     command again goes on from there",
+                    revision.id
+                )
+            } else if start == 0 && (transactional || i == 0) {
                 format!(
                     "nothing of revision {} was kept: its transaction was rolled back",
                     revision.id

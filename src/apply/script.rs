@@ -80,8 +80,14 @@ pub fn script(table: &QualifiedName, revisions: &[&Revision], direction: Directi
         printable(title)
     );
     if direction == Direction::Upgrade {
+        // Only when it is missing: CREATE TABLE IF NOT EXISTS needs CREATE
+        // on the schema even when the table is there.
+        out.push_str(&format!(
+            "SELECT to_regclass({}) IS NULL AS trellisc_create \\gset\n\\if :trellisc_create\n",
+            literal(&quoted)
+        ));
         out.push_str(&create_table_sql(table));
-        out.push_str("\n\n");
+        out.push_str("\n\\endif\n\n");
     }
     if revisions.is_empty() {
         out.push_str("-- nothing to do\n");

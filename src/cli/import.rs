@@ -18,9 +18,13 @@ pub(super) fn run(args: ImportArgs) -> u8 {
     let Some(url) = args.db.or_else(|| std::env::var("TRELLIS_DATABASE_URL").ok()) else {
         return fail("no database given: pass --db postgres://USER@HOST/DATABASE, or set TRELLIS_DATABASE_URL");
     };
+    if let Some(message) = crate::reflect::mistyped(&url) {
+        return fail(message);
+    }
     if !crate::reflect::is_url(&url) {
         return fail(format!(
-            "--db takes a URL such as postgres://user@host:5432/app, not `{url}`"
+            "--db takes a URL such as postgres://user@host:5432/app (or host=HOST dbname=DATABASE ...), not `{}`",
+            crate::reflect::mask(&url)
         ));
     }
     let options = database::options(&args.schemas, None);

@@ -35,6 +35,11 @@ pub struct Cli {
     /// When to colour diagnostics.
     #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
     pub color: Color,
+    /// Give up on connecting to a database (TCP, startup and
+    /// authentication together) after this many seconds, for a URL that
+    /// sets no connect_timeout. Default: PGCONNECT_TIMEOUT, else 10.
+    #[arg(long, value_name = "SECONDS", global = true, value_parser = clap::value_parser!(u64).range(1..))]
+    pub connect_timeout: Option<u64>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -75,7 +80,8 @@ pub enum Command {
     ///
     /// Each side is a `.trellis` file or directory, `empty`, `rev:REV` (the
     /// schema after a revision of the project: `rev:head`, an id), or a
-    /// database URL (postgres://user[:password]@host[:port]/database). A database is
+    /// database URL (postgres://user[:password]@host[:port]/database) or
+    /// connection string (host=HOST dbname=DATABASE ...). A database is
     /// read from its catalogs (only read: nothing is changed); a source
     /// schema compared with a database has its expressions put into the
     /// server's own words first, inside a transaction that is rolled back.
@@ -114,7 +120,8 @@ pub enum Command {
     /// doc comments. Objects trellisc does not manage yet (views, functions,
     /// triggers, ...) are named in warnings on standard error and left out.
     Import {
-        /// The database: postgres://user[:password]@host[:port]/database.
+        /// The database: postgres://user[:password]@host[:port]/database,
+        /// or a connection string (host=HOST dbname=DATABASE ...).
         /// Default: the TRELLIS_DATABASE_URL environment variable.
         #[arg(long, value_name = "URL")]
         db: Option<String>,
@@ -266,7 +273,8 @@ pub enum Command {
 /// Where to run revisions, and the timeouts.
 #[derive(clap::Args, Debug)]
 pub struct RunArgs {
-    /// The database: postgres://user[:password]@host[:port]/database.
+    /// The database: postgres://user[:password]@host[:port]/database, or
+    /// a connection string (host=HOST dbname=DATABASE ...).
     /// Default: the variable named in trellis.toml (TRELLIS_DATABASE_URL).
     #[arg(long, value_name = "URL")]
     db: Option<String>,
@@ -297,18 +305,41 @@ pub const USAGE_ERROR: u8 = 64;
 /// give status 0, a command line that is wrong gives [`USAGE_ERROR`].
 pub fn parse() -> Result<Cli, u8> {
     Cli::try_parse().map_err(|error| {
+        if error.use_stderr() {
+            // clap repeats a misplaced argument, which may be a URL with
+            // its password.
+            output::to_stderr(format_args!("{}", crate::reflect::mask(&error.render().to_string())));
+            return USAGE_ERROR;
+        }
         if let Err(e) = error.print() {
             if e.kind() == std::io::ErrorKind::BrokenPipe {
                 output::closed();
             }
         }
-        if error.use_stderr() { USAGE_ERROR } else { 0 }
+        0
     })
 }
 
 /// Runs a command and returns the process exit status.
 pub fn run(cli: Cli) -> u8 {
     let color = cli.color;
+    // Commands that never connect are not stopped by a bad PGCONNECT_TIMEOUT.
+    let offline = matches!(
+        cli.command,
+        Command::Check { .. }
+            | Command::Fmt { .. }
+            | Command::Init { .. }
+            | Command::Lsp
+            | Command::Revision { .. }
+            | Command::Merge { .. }
+            | Command::Rehash
+    );
+    match connect_timeout(cli.connect_timeout) {
+        Ok(Some(seconds)) => crate::reflect::set_default_timeout(std::time::Duration::from_secs(seconds)),
+        Ok(None) => {}
+        Err(e) if !offline => return fail(e),
+        Err(_) => {}
+    }
     match cli.command {
         Command::Check { path } => check::run(&path, color),
         Command::Fmt { path, check } => fmt::run(&path, check, color),
@@ -359,6 +390,23 @@ pub fn run(cli: Cli) -> u8 {
             },
             color,
         ),
+    }
+}
+
+/// The connect timeout asked for: `--connect-timeout`, else
+/// `PGCONNECT_TIMEOUT` (as libpq reads it), else none.
+fn connect_timeout(given: Option<u64>) -> Result<Option<u64>, String> {
+    if given.is_some() {
+        return Ok(given);
+    }
+    match std::env::var("PGCONNECT_TIMEOUT") {
+        Ok(text) if !text.trim().is_empty() => match text.trim().parse::<u64>() {
+            Ok(seconds) if seconds > 0 => Ok(Some(seconds)),
+            _ => Err(format!(
+                "PGCONNECT_TIMEOUT={text:?} is not a number of seconds (1 or more)"
+            )),
+        },
+        _ => Ok(None),
     }
 }
 

@@ -19,11 +19,14 @@ pub(super) enum Side {
     Database(String),
 }
 
-/// Reads `source` (a path, `empty`, or a `postgres://` URL, which is only
-/// recognised here and read later) into `sources`.
+/// Reads `source` (a path, `empty`, or a database URL or connection
+/// string, which is only recognised here and read later) into `sources`.
 pub(super) fn side(source: &str, sources: &mut Sources) -> Result<Side, String> {
     if crate::reflect::is_url(source) {
         return Ok(Side::Database(source.to_string()));
+    }
+    if let Some(message) = crate::reflect::mistyped(source) {
+        return Err(message);
     }
     load(source, sources).map(Side::Schema)
 }
@@ -56,14 +59,16 @@ pub(super) fn load(source: &str, sources: &mut Sources) -> Result<Loaded, String
         });
     }
     let path = Path::new(source);
+    // A mistyped database argument ends up here: never show its password.
+    let shown = crate::reflect::mask(source);
     if !path.exists() {
         return Err(format!(
-            "{source} does not exist (give a .trellis file or directory, or `empty`)"
+            "{shown} does not exist (give a .trellis file or directory, or `empty`)"
         ));
     }
-    let found = crate::load::find_schema_files(path).map_err(|e| format!("cannot read {source}: {e}"))?;
+    let found = crate::load::find_schema_files(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
     if found.files.is_empty() {
-        return Err(format!("no .trellis files in {source}"));
+        return Err(format!("no .trellis files in {shown}"));
     }
     let (ids, mut diagnostics) = crate::load::read_schema_files(&found.files, sources);
     diagnostics.extend(found.diagnostics);

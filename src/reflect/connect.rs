@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio_postgres::config::Host;
@@ -44,9 +45,29 @@ impl DbError {
     }
 }
 
-/// Whether a source string is a database URL.
-pub fn is_url(text: &str) -> bool {
-    text.starts_with("postgres://") || text.starts_with("postgresql://")
+/// The connect timeout, in milliseconds, for a URL that sets none.
+static DEFAULT_TIMEOUT_MS: AtomicU64 = AtomicU64::new(10_000);
+
+/// Sets the connect timeout for URLs without `connect_timeout` (the
+/// command line's `--connect-timeout` or `PGCONNECT_TIMEOUT`; 10 s
+/// otherwise).
+pub fn set_default_timeout(timeout: Duration) {
+    let ms = u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX).max(1);
+    DEFAULT_TIMEOUT_MS.store(ms, Ordering::Relaxed);
+}
+
+fn default_timeout() -> Duration {
+    Duration::from_millis(DEFAULT_TIMEOUT_MS.load(Ordering::Relaxed))
+}
+
+/// `3 s`, `2.5 s`.
+fn seconds(duration: Duration) -> String {
+    let ms = duration.as_millis();
+    if ms % 1000 == 0 {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{} s", duration.as_secs_f64())
+    }
 }
 
 /// `database "app" on host:port` from a parsed configuration.
@@ -93,22 +114,69 @@ fn explain(error: &tokio_postgres::Error) -> String {
     message
 }
 
-/// Opens a connection; the connection's task runs on the current runtime.
-pub async fn connect(url: &str) -> Result<Database, DbError> {
+/// The driver's configuration for a URL or a libpq connection string:
+/// what it says, and trellisc's defaults for what it leaves out (the
+/// connect timeout, TCP keepalives that notice a server gone silent in
+/// about a minute, the application name).
+pub fn configure(url: &str) -> Result<Config, DbError> {
+    if let Some(message) = super::argument::mistyped(url) {
+        return Err(DbError {
+            description: "database URL".into(),
+            message,
+        });
+    }
     let mut config = Config::from_str(url).map_err(|error| DbError {
+        // The argument itself is not shown: a misspelt option may hold the
+        // password. The driver's error names the option only.
         description: "database URL".into(),
-        message: format!("cannot read it ({error}); expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE"),
+        message: format!(
+            "cannot read it ({}); expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE or host=HOST dbname=DATABASE ...",
+            super::argument::mask(&error.to_string())
+        ),
     })?;
     if config.get_connect_timeout().is_none() {
-        config.connect_timeout(Duration::from_secs(10));
+        config.connect_timeout(default_timeout());
+    }
+    if config.get_keepalives() {
+        // The driver's defaults are the kernel's: two hours of silence
+        // before the first probe.
+        if config.get_keepalives_idle() == Duration::from_secs(2 * 60 * 60) {
+            config.keepalives_idle(Duration::from_secs(30));
+        }
+        if config.get_keepalives_interval().is_none() {
+            config.keepalives_interval(Duration::from_secs(10));
+        }
+        if config.get_keepalives_retries().is_none() {
+            config.keepalives_retries(3);
+        }
+    }
+    if config.get_tcp_user_timeout().is_none() {
+        // Data the server does not acknowledge for a minute means it is gone.
+        config.tcp_user_timeout(Duration::from_secs(60));
     }
     if config.get_application_name().is_none() {
         config.application_name("trellisc");
     }
+    Ok(config)
+}
+
+/// Opens a connection; the connection's task runs on the current runtime.
+/// The connect timeout covers all of it (the TCP connection, the startup
+/// and the authentication), so a server that accepts the connection and
+/// never answers is given up on too.
+pub async fn connect(url: &str) -> Result<Database, DbError> {
+    let config = configure(url)?;
     let description = describe(&config);
-    let (client, connection) = config
-        .connect(NoTls)
+    let timeout = config.get_connect_timeout().copied().unwrap_or_else(default_timeout);
+    let (client, connection) = tokio::time::timeout(timeout, config.connect(NoTls))
         .await
+        .map_err(|_| DbError {
+            description: description.clone(),
+            message: format!(
+                "no answer within {} (connect_timeout; set it in the URL or with --connect-timeout SECONDS)",
+                seconds(timeout)
+            ),
+        })?
         .map_err(|error| DbError::from_postgres(&description, &error))?;
     let major = connection
         .parameter("server_version")
@@ -124,4 +192,39 @@ pub async fn connect(url: &str) -> Result<Database, DbError> {
         description,
         major,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_url_gets_keepalives_and_the_default_timeout_unless_it_says_otherwise() {
+        let config = configure("postgres://app@db/app").expect("reads");
+        assert_eq!(config.get_connect_timeout(), Some(&default_timeout()));
+        assert!(config.get_keepalives());
+        assert_eq!(config.get_keepalives_idle(), Duration::from_secs(30));
+        assert_eq!(config.get_keepalives_interval(), Some(Duration::from_secs(10)));
+        assert_eq!(config.get_keepalives_retries(), Some(3));
+        assert_eq!(config.get_tcp_user_timeout(), Some(&Duration::from_secs(60)));
+
+        let config =
+            configure("host=db dbname=app connect_timeout=3 keepalives_idle=5 tcp_user_timeout=7").expect("reads");
+        assert_eq!(config.get_connect_timeout(), Some(&Duration::from_secs(3)));
+        assert_eq!(config.get_keepalives_idle(), Duration::from_secs(5));
+        assert_eq!(config.get_tcp_user_timeout(), Some(&Duration::from_secs(7)));
+        assert_eq!(describe(&config), "database \"app\" on db:5432");
+    }
+
+    #[test]
+    fn a_mistyped_or_unreadable_url_is_refused_without_its_password() {
+        for url in [
+            "postgress://u:secret@h/db",
+            "postgres://u:secret@h/db?port=x",
+            "host=h passwrd=secret",
+        ] {
+            let error = configure(url).expect_err("refused").to_string();
+            assert!(!error.contains("secret"), "{error}");
+        }
+    }
 }

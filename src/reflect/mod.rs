@@ -8,6 +8,7 @@
 //! a source schema's expressions into the server's text, so that the two
 //! compare equal when PostgreSQL considers them equal.
 
+mod argument;
 mod connect;
 mod normalize;
 mod queries;
@@ -26,7 +27,8 @@ use crate::ir::{
     parse_enum_check_marker,
 };
 
-pub use connect::{Database, DbError, connect, is_url};
+pub use argument::{is_url, mask, mistyped};
+pub use connect::{Database, DbError, configure, connect, set_default_timeout};
 pub use normalize::normalize;
 
 /// What to read.
