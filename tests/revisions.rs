@@ -867,4 +867,12 @@ fn swapped_parents_are_refused_before_any_sql_runs() {
         ["20261125120000_aaaaaa:applied", "20261125120100_bbbbbb:applied"]
     );
     assert_eq!(p.value("select to_regclass('public.labels') is null"), "t");
+    // Nor is a downgrade run on the rearranged history.
+    let said = p.fails(&["downgrade", "20261125120000_aaaaaa", "--db", &p.url], 1);
+    assert!(said.contains("nothing was run"), "{said}");
+    assert_eq!(
+        p.applied(),
+        ["20261125120000_aaaaaa:applied", "20261125120100_bbbbbb:applied"]
+    );
+    assert_eq!(p.value("select to_regclass('public.tags') is null"), "f");
 }

@@ -9,7 +9,7 @@ mod rights;
 mod script;
 mod undo;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
 use futures_util::future::join_all;
@@ -305,15 +305,21 @@ impl<'h> Session<'h> {
     /// swapped, say) after the later one was applied, and running the
     /// missing one now would run it on a schema it was not written for.
     fn check_order(&self, have: &BTreeSet<String>) -> Result<(), ApplyError> {
-        for revision in self.history.revisions.iter().filter(|r| have.contains(&r.id)) {
-            let missing: Vec<&str> = self
-                .history
-                .in_order(&self.history.ancestors(&revision.id))
-                .into_iter()
-                .map(|r| r.id.as_str())
-                .filter(|id| !have.contains(*id))
-                .collect();
-            if !missing.is_empty() {
+        // Parents come before children: one pass finds, for each revision,
+        // the nearest ancestors the database lacks.
+        let mut lacking: HashMap<&str, Vec<&str>> = HashMap::new();
+        for revision in &self.history.revisions {
+            let mut missing: Vec<&str> = Vec::new();
+            for parent in &revision.parents {
+                if have.contains(parent) {
+                    missing.extend(lacking.get(parent.as_str()).into_iter().flatten().copied());
+                } else {
+                    missing.push(parent);
+                }
+            }
+            missing.sort_unstable();
+            missing.dedup();
+            if have.contains(&revision.id) && !missing.is_empty() {
                 return Err(ApplyError::History(format!(
                     "the history puts revision(s) {} before revision {}, but {} has {} applied and not {}: the `-- parent:` lines were changed after {} was applied (in {}); nothing was run. Restore the parent lines as they were (version control has them) and run `trellisc rehash`",
                     missing.join(", "),
@@ -325,6 +331,10 @@ impl<'h> Session<'h> {
                     revision.path.display()
                 )));
             }
+            // Only the nearest missing ones are kept (a missing parent, not
+            // what it lacks in turn): enough to name them, and the lists
+            // stay short however long the history.
+            lacking.insert(revision.id.as_str(), missing);
         }
         Ok(())
     }
@@ -392,6 +402,12 @@ impl<'h> Session<'h> {
             self.rights(true).await?;
         }
         let applied = self.applied_known().await?;
+        let have: BTreeSet<String> = applied
+            .iter()
+            .filter(|a| a.state == State::Applied)
+            .map(|a| a.revision.clone())
+            .collect();
+        self.check_order(&have)?;
         for revision in remove {
             let row = applied.iter().find(|a| a.revision == revision.id);
             if row.is_some_and(|a| a.state == State::Upgrading || a.undoing) {
