@@ -39,6 +39,7 @@ fn every_code_has_a_case() {
                 | Code::DestructiveChange
                 | Code::MergeConflict
                 | Code::UsedByUnmanaged
+                | Code::NoCast
         ) {
             continue; // covered by the CLI tests: they need a file on disk, a diff or a history
         }

@@ -39,8 +39,9 @@ fn every_diff_case_runs_up_down_and_up_again() {
         for (name, old, new) in common::diff_cases() {
             let url = server.database();
             let create = render_plan(&plan::upgrade(&Schema::default(), &old, PlanOptions::default()));
-            let up = render_plan(&plan::upgrade(&old, &new, options));
-            let down = render_plan(&plan::downgrade(&old, &new, options));
+            // As `diff` prints them: in transactions.
+            let up = render::render_script(&plan::upgrade(&old, &new, options));
+            let down = render::render_script(&plan::downgrade(&old, &new, options));
             for (what, sql) in [
                 ("create old", &create),
                 ("upgrade", &up),
@@ -60,6 +61,59 @@ fn every_diff_case_runs_up_down_and_up_again() {
         failures.len(),
         failures.join("\n\n")
     );
+}
+
+/// The SQL `diff` prints is one transaction: when a statement fails,
+/// psql leaves nothing of the plan behind, though the steps before it
+/// succeeded; with `--online`, a concurrent index build between
+/// transactions and a validation in its own still run in order.
+#[test]
+fn the_sql_diff_prints_is_one_transaction() {
+    let server = pg::server();
+    let schema = |text: &str| {
+        let compiled = common::compile(&[("s.trellis".to_string(), text.to_string())]);
+        assert!(!compiled.has_errors(), "{:#?}", compiled.diagnostics);
+        compiled.schema
+    };
+    let old = schema("table notes {\n  id bigint primary key\n  body text\n}\n");
+    // The new table comes first in the plan; the cast of 'x' fails.
+    let new = schema(
+        "table audit {\n  id bigint primary key\n}\n\ntable notes {\n  id bigint primary key\n  body integer\n  index notes_body (body)\n  check (body > 0)\n}\n",
+    );
+    for online in [false, true] {
+        let url = server.database();
+        let create = render_plan(&plan::upgrade(&Schema::default(), &old, PlanOptions::default()));
+        server.psql(&url, &create).expect("create old");
+        server
+            .psql(&url, "INSERT INTO notes VALUES (1, 'x');")
+            .expect("a row that cannot be cast");
+        let up = render::render_script(&plan::upgrade(&old, &new, PlanOptions { online }));
+        assert!(
+            up.find("CREATE TABLE public.audit") < up.find("ALTER COLUMN body"),
+            "{up}"
+        );
+        let error = server.psql(&url, &up).expect_err("the cast fails");
+        assert!(error.contains("invalid input syntax for type integer"), "{error}");
+        let left = server
+            .psql(
+                &url,
+                "\\pset tuples_only on\nSELECT to_regclass('public.audit') IS NULL;",
+            )
+            .expect("read back");
+        assert_eq!(left.trim(), "t", "online: {online}: the new table stayed\n{up}");
+        // With rows that convert, the same script runs through.
+        server.psql(&url, "UPDATE notes SET body = '7';").expect("fix the row");
+        server
+            .psql(&url, &up)
+            .unwrap_or_else(|e| panic!("online: {online}: {e}\n{up}"));
+        let valid = server
+            .psql(
+                &url,
+                "\\pset tuples_only on\nSELECT bool_and(indisvalid) FROM pg_index WHERE indrelid = 'public.notes'::regclass;",
+            )
+            .expect("read back");
+        assert_eq!(valid.trim(), "t");
+    }
 }
 
 /// How strong a lock mode is, as `pg_locks.mode` names it.
@@ -257,4 +311,135 @@ fn the_locks_named_for_each_statement_are_those_postgresql_takes() {
         failures.join("\n\n")
     );
     assert!(checked > 500, "only {checked} statements checked");
+}
+
+/// Two databases with the same schema, one rebuilt from the other's
+/// `pg_dump` (which stores some expressions in other words: a `varchar`
+/// column's `IN` list), compare equal both ways.
+#[test]
+fn a_database_and_its_dump_restored_compare_equal() {
+    let server = pg::server();
+    let original = server.database();
+    server
+        .psql(
+            &original,
+            "CREATE TABLE t (s varchar(10) CHECK (s IN ('a', 'b')), c char(2) CHECK (c IN ('x', 'y')), \
+             n numeric CHECK (n BETWEEN 1 AND 5), x text DEFAULT 'x'::varchar);\n\
+             CREATE INDEX t_s ON t (lower(s)) WHERE s IN ('a', 'b');",
+        )
+        .expect("build the original");
+    let dump = std::process::Command::new(server.program("pg_dump"))
+        .args(["--schema-only", "--no-owner", "-d", &original])
+        .output()
+        .expect("run pg_dump");
+    assert!(dump.status.success(), "{}", String::from_utf8_lossy(&dump.stderr));
+    let restored = server.database();
+    let sql: String = String::from_utf8_lossy(&dump.stdout)
+        .lines()
+        .filter(|l| !l.starts_with("\\restrict") && !l.starts_with("\\unrestrict"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    server.psql(&restored, &sql).expect("restore the dump");
+    let stored = |url: &str| {
+        server
+            .psql(
+                url,
+                "\\pset tuples_only on\nSELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 't_s_check';",
+            )
+            .expect("read the check")
+    };
+    assert_ne!(
+        stored(&original),
+        stored(&restored),
+        "the dump stores the check in other words"
+    );
+    for (from, to) in [(&original, &restored), (&restored, &original)] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_trellisc"))
+            .args(["diff", "--from", from, "--to", to])
+            .output()
+            .expect("run trellisc");
+        assert_eq!(
+            (
+                output.status.code(),
+                String::from_utf8_lossy(&output.stdout).into_owned()
+            ),
+            (Some(0), "-- no changes\n".to_string()),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+/// A type change PostgreSQL has no cast for is refused before any SQL,
+/// at the column, until `using (EXPR)` says how; with it, the revision
+/// converts every row by that expression.
+#[test]
+fn a_type_change_without_a_cast_needs_using() {
+    let server = pg::server();
+    let dir = std::env::temp_dir().join(format!("trellisc-using-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch directory");
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("write");
+        path.to_string_lossy().into_owned()
+    };
+    let old = write(
+        "old.trellis",
+        "table events {\n  id      bigint primary key\n  created bigint not null\n}\n",
+    );
+    let bare = write(
+        "bare.trellis",
+        "table events {\n  id      bigint primary key\n  created timestamptz not null\n}\n",
+    );
+    let using = write(
+        "using.trellis",
+        "table events {\n  id      bigint primary key\n  created timestamptz not null using (to_timestamp(created))\n}\n",
+    );
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_trellisc"))
+            .args(args)
+            .output()
+            .expect("run trellisc")
+    };
+    let refused = run(&[
+        "diff",
+        "--from",
+        &old,
+        "--to",
+        &bare,
+        "--allow-destructive",
+        "--color",
+        "never",
+    ]);
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{said}");
+    assert!(refused.stdout.is_empty(), "no SQL is printed");
+    assert!(said.contains("error[E0304]"), "{said}");
+    assert!(said.contains("bare.trellis:3:11"), "{said}");
+    assert!(said.contains("using (EXPR)"), "{said}");
+
+    let url = server.database();
+    let create = run(&["diff", "--to", &old]);
+    server
+        .psql(&url, &String::from_utf8_lossy(&create.stdout))
+        .expect("create old");
+    server
+        .psql(&url, "INSERT INTO events VALUES (1, 0), (2, 86400);")
+        .expect("rows");
+    let up = run(&["diff", "--from", &url, "--to", &using, "--allow-destructive"]);
+    assert_eq!(up.status.code(), Some(2), "{}", String::from_utf8_lossy(&up.stderr));
+    let sql = String::from_utf8_lossy(&up.stdout).into_owned();
+    assert!(sql.contains("USING (to_timestamp(created))"), "{sql}");
+    server.psql(&url, &sql).expect("apply the conversion");
+    let rows = server
+        .psql(
+            &url,
+            "\\pset tuples_only on\n\\pset format unaligned\nSELECT string_agg(extract(epoch FROM created)::bigint::text, ',' ORDER BY id) FROM events;",
+        )
+        .expect("read back");
+    assert_eq!(rows.trim(), "0,86400");
+    // The hint is spent: the database now matches the source.
+    let again = run(&["diff", "--from", &url, "--to", &using]);
+    assert_eq!(String::from_utf8_lossy(&again.stdout), "-- no changes\n");
+    let _ = std::fs::remove_dir_all(&dir);
 }

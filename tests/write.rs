@@ -194,6 +194,7 @@ fn column(name: &str, data_type: SqlType, not_null: bool) -> Column {
         generated: None,
         collation: None,
         comment: None,
+        using: None,
         origin: Origin::default(),
     }
 }

@@ -35,7 +35,16 @@ fn resolve(from: Side, to: Side, schemas: &[String]) -> Result<(Loaded, Loaded, 
                 .map_err(|e| e.to_string())?;
             database::warn_unmanaged(&a.0, &a.1);
             database::warn_unmanaged(&b.0, &b.1);
-            Ok((loaded(a.1.schema), loaded(b.1.schema), a.1.dependencies))
+            let ((a_db, a), (_, b)) = (a, b);
+            let mut b_schema = b.schema;
+            // The same expression stored by two servers (or built by
+            // different SQL, as `pg_dump | psql` does) can read differently:
+            // the `to` side's expressions that differ from the `from` side's
+            // are parsed afresh on the `from` server next to the `from`
+            // side's own, as a source's are, and take the `from` side's text
+            // where the two come out the same.
+            runtime.block_on(database::normalize(&a_db, &a.schema, &mut b_schema));
+            Ok((loaded(a.schema), loaded(b_schema), a.dependencies))
         }
         (Side::Database(url), Side::Schema(mut source)) => {
             let (database, dependencies) = against_source(&url, &mut source, schemas)?;
@@ -110,10 +119,11 @@ pub(super) fn run(args: DiffArgs, color: Color) -> u8 {
                 return 1;
             }
             print_diagnostics(&sources, &diagnostics, color);
-            out!("{}", render::render_plan(&upgrade));
+            out!("{}", render::render_script(&upgrade));
         }
         DiffFormat::Summary => {
             diagnostics.extend(blocked);
+            diagnostics.extend(no_cast(&upgrade));
             print_diagnostics(&sources, &diagnostics, color);
             out!("{}", summary(&upgrade, &downgrade));
         }
@@ -169,6 +179,13 @@ pub(super) fn refuse_destructive(
     diagnostics: &mut Vec<Diagnostic>,
     color: Color,
 ) -> bool {
+    let impossible = no_cast(upgrade);
+    if !impossible.is_empty() {
+        diagnostics.extend(impossible);
+        print_diagnostics(sources, diagnostics, color);
+        errln!("nothing written: PostgreSQL cannot convert a column's values to its new type without `using (...)`");
+        return true;
+    }
     let refused = refusals(upgrade);
     if refused.is_empty() || allowed {
         return false;
@@ -177,6 +194,35 @@ pub(super) fn refuse_destructive(
     print_diagnostics(sources, diagnostics, color);
     errln!("nothing written: the change is destructive (rerun with --allow-destructive to accept the data loss)");
     true
+}
+
+/// Each type change PostgreSQL has no cast for, as a diagnostic at the
+/// column's new type.
+pub(super) fn no_cast(plan: &Plan) -> Vec<Diagnostic> {
+    plan::casts::uncastable(plan)
+        .into_iter()
+        .map(|found| {
+            let mut diagnostic = Diagnostic::new(
+                Code::NoCast,
+                format!(
+                    "column {}.{} changes from {} to {}, and PostgreSQL has no cast between them",
+                    found.table,
+                    found.column.as_str(),
+                    found.from,
+                    found.to
+                ),
+            );
+            if let Some(span) = found.origin.0 {
+                diagnostic = diagnostic.primary(span, "no cast from the old type");
+            }
+            diagnostic.help(format!(
+                "write how each new value is computed from the old row after the type: `{} {} using (EXPR)` (from seconds since 1970 to a timestamp, say: `using (to_timestamp({}))`)",
+                found.column.as_str(),
+                found.to,
+                found.column.quoted()
+            ))
+        })
+        .collect()
 }
 
 /// Each destructive finding as a diagnostic at the object's source.

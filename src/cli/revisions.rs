@@ -160,6 +160,17 @@ pub(super) fn revision(args: RevisionArgs, color: Color) -> u8 {
         }
         print_diagnostics(&sources, &diagnostics, color);
         let downgrade = plan::downgrade(&old, &new, options);
+        // The way back has no `using`: say which statements need one
+        // written by hand.
+        for back in plan::casts::uncastable(&downgrade) {
+            errln!(
+                "warning: the downgrade changes column {}.{} back from {} to {}, which PostgreSQL cannot cast; edit its USING in the downgrade part before running it",
+                back.table,
+                back.column.as_str(),
+                back.from,
+                back.to
+            );
+        }
         let summary = super::diff::summary(&upgrade, &downgrade);
         out!("{summary}");
         (

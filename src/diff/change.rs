@@ -183,6 +183,8 @@ pub enum Change {
         from: SqlType,
         to: SqlType,
         collation: Option<Ident>,
+        /// The column's `using (EXPR)`: its value from the old row.
+        using: Option<Located<Expr>>,
     },
     SetNotNull {
         table: QualifiedName,

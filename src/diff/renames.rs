@@ -1,6 +1,6 @@
 //! Renames declared with `was`, resolved against the old schema.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::ir::*;
 
@@ -110,7 +110,42 @@ impl Renames {
                 }
             }
         }
+        renames.follow_owners(old, new);
         renames
+    }
+
+    /// A sequence a column owns (a serial column's) follows its column:
+    /// when the table or the column is renamed, the sequence the column
+    /// owned, which `new` no longer has, is the one `new` names after the
+    /// new names, as a fresh build would name it; it is renamed, never
+    /// dropped and created again (its current value would be lost, and the
+    /// column's default still uses it).
+    fn follow_owners(&mut self, old: &Schema, new: &Schema) {
+        let owned: HashMap<&(QualifiedName, Ident), &QualifiedName> = old
+            .sequences
+            .values()
+            .filter_map(|s| s.owned_by.as_ref().map(|owner| (&owner.value, &s.name)))
+            .collect();
+        let taken: HashSet<QualifiedName> = self.sequences.values().cloned().collect();
+        let mut found = Vec::new();
+        for (name, sequence) in &new.sequences {
+            let Some(owner) = &sequence.owned_by else { continue };
+            if old.sequences.contains_key(name) || self.sequences.contains_key(name) {
+                continue;
+            }
+            let (table, column) = &owner.value;
+            let old_table = self.tables.get(table).unwrap_or(table);
+            let old_column = self.columns.get(table).and_then(|c| c.get(column)).unwrap_or(column);
+            let Some(&before) = owned.get(&(old_table.clone(), old_column.clone())) else {
+                continue;
+            };
+            // Moved along with its table to another schema is another
+            // matter: PostgreSQL moves it itself.
+            if before.schema == name.schema && !new.sequences.contains_key(before) && !taken.contains(before) {
+                found.push((name.clone(), before.clone()));
+            }
+        }
+        self.sequences.extend(found);
     }
 
     /// The same renames seen from the other side (old name → new name).

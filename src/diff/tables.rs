@@ -252,6 +252,7 @@ impl TablePair<'_> {
                 from: old_type,
                 to: new_type,
                 collation: after.collation.clone(),
+                using: after.using.as_deref().cloned(),
             });
         }
         match (&before.identity, &after.identity) {
@@ -264,13 +265,25 @@ impl TablePair<'_> {
                 table: table.clone(),
                 column: name.clone(),
             }),
-            (Some(old), Some(new)) if old.always != new.always || old.options != new.options => {
-                changes.push(Change::AlterIdentity {
-                    table: table.clone(),
-                    column: name.clone(),
-                    old: (**old).clone(),
-                    new: (**new).clone(),
-                });
+            (Some(old), Some(new)) => {
+                if old.always != new.always || old.options != new.options {
+                    changes.push(Change::AlterIdentity {
+                        table: table.clone(),
+                        column: name.clone(),
+                        old: (**old).clone(),
+                        new: (**new).clone(),
+                    });
+                }
+                // The identity's sequence keeps its name through a rename of
+                // its table or column; a fresh build names it after the new
+                // ones. (One moved along with its table to another schema
+                // PostgreSQL moves itself.)
+                if old.sequence_name != new.sequence_name && old.sequence_name.schema == new.sequence_name.schema {
+                    changes.push(Change::RenameSequence {
+                        from: old.sequence_name.clone(),
+                        to: new.sequence_name.clone(),
+                    });
+                }
             }
             _ => {}
         }

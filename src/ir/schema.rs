@@ -161,7 +161,10 @@ impl Schema {
         schema.sequences.values_mut().for_each(|s| s.was = None);
         for table in schema.tables.values_mut() {
             table.was = None;
-            table.columns.iter_mut().for_each(|c| c.was = None);
+            table.columns.iter_mut().for_each(|c| {
+                c.was = None;
+                c.using = None;
+            });
             table.constraints.values_mut().for_each(|c| c.was = None);
             table.indexes.values_mut().for_each(|i| i.was = None);
         }
@@ -413,6 +416,9 @@ pub struct Column {
     pub generated: Option<Located<Expr>>,
     pub collation: Option<Ident>,
     pub comment: Option<String>,
+    /// `using (EXPR)`: how the column's value is computed from the old row
+    /// when its type changes; a hint for that revision, as `was` is.
+    pub using: Option<Box<Located<Expr>>>,
     pub origin: Origin,
 }
 

@@ -10,6 +10,7 @@ mod safety;
 
 pub use blocked::{Blocked, Use, blocked};
 pub use safety::{Finding, FindingKind, version_is_older};
+pub mod casts;
 
 use crate::diff::{self, Change};
 use crate::ir::*;

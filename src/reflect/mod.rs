@@ -675,6 +675,7 @@ impl Builder<'_> {
                 generated,
                 collation: get::<Option<String>>(row, 11)?.map(Ident::new),
                 comment: get(row, 12)?,
+                using: None,
                 origin: Origin::default(),
             };
             let relation: u32 = get(row, 22)?;

@@ -375,6 +375,7 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             from,
             to,
             collation,
+            using,
         } => {
             let collate = collation
                 .as_ref()
@@ -390,10 +391,14 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             } else {
                 String::new()
             };
+            // The source's `using (EXPR)`, as written; else a cast.
+            let value = match using {
+                Some(expr) => format!("({})", expr.value.as_str()),
+                None => format!("{}{via}::{ty}", column.quoted()),
+            };
             out.push(Statement::new(format!(
-                "ALTER TABLE {} ALTER COLUMN {} TYPE {ty}{collate} USING {}{via}::{ty};",
+                "ALTER TABLE {} ALTER COLUMN {} TYPE {ty}{collate} USING {value};",
                 table.quoted(),
-                column.quoted(),
                 column.quoted()
             )));
         }
@@ -906,9 +911,24 @@ pub fn statement_locks(plan: &Plan) -> Vec<Vec<Vec<Lock>>> {
     out
 }
 
-/// The whole script: a header, then each step with its description and
-/// findings as comments above its statements.
+/// The whole plan: a header, then each step with its description and
+/// findings as comments above its statements. This is a revision's part,
+/// which trellisc runs in transactions of its own.
 pub fn render_plan(plan: &Plan) -> String {
+    render(plan, false)
+}
+
+/// The plan as a script to run as it is (`diff | psql`): in one
+/// transaction, so that a statement that fails leaves nothing of the plan
+/// behind; a statement PostgreSQL refuses inside a transaction block
+/// (`CREATE INDEX CONCURRENTLY`) runs between transactions, and a
+/// validation in one of its own (the locks taken before it released, as
+/// `upgrade` runs it), each in its place.
+pub fn render_script(plan: &Plan) -> String {
+    render(plan, true)
+}
+
+fn render(plan: &Plan, in_transactions: bool) -> String {
     let mut out = String::new();
     if plan.steps.is_empty() {
         return "-- no changes\n".into();
@@ -918,6 +938,7 @@ pub fn render_plan(plan: &Plan) -> String {
         Direction::Downgrade => "downgrade",
     };
     out.push_str(&format!("-- trellisc {which}: {} step(s)\n", plan.steps.len()));
+    let mut open = false;
     for (i, step) in plan.steps.iter().enumerate() {
         // Names, messages and help come from sources and databases: one
         // line each, whatever they hold, so none can end the comment.
@@ -938,12 +959,28 @@ pub fn render_plan(plan: &Plan) -> String {
             }
         }
         for statement in step_statements(step, plan) {
+            let alone = statement.transactional && crate::revision::split::runs_alone(&statement.sql);
+            if in_transactions && open && (!statement.transactional || alone) {
+                out.push_str("COMMIT;\n");
+                open = false;
+            }
+            if in_transactions && statement.transactional && !open {
+                out.push_str("BEGIN;\n");
+                open = true;
+            }
             if !statement.transactional {
                 out.push_str("-- (runs outside a transaction)\n");
             }
             out.push_str(&statement.sql);
             out.push('\n');
+            if in_transactions && alone {
+                out.push_str("COMMIT;\n");
+                open = false;
+            }
         }
+    }
+    if open {
+        out.push_str("COMMIT;\n");
     }
     out
 }

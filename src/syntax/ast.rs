@@ -225,6 +225,8 @@ pub struct ColumnDecl {
     /// hundreds of thousands of columns.
     pub collate: Option<Box<QualName>>,
     pub was: Option<Box<QualName>>,
+    /// `using (EXPR)`: the value after a type change.
+    pub using: Option<Box<Expr>>,
     pub span: Span,
 }
 

@@ -267,7 +267,7 @@ impl<'t> Printer<'t> {
                 let line = format!(
                     "domain {} as {}",
                     qual(&d.name),
-                    typed(&d.ty, &d.constraints, d.collate.as_ref(), d.was.as_ref())
+                    typed(&d.ty, &d.constraints, d.collate.as_ref(), d.was.as_ref(), None)
                 );
                 self.line(&d.docs, d.span.start as usize, d.span.end as usize, "", &line);
             }
@@ -621,7 +621,8 @@ fn column_line(column: &ColumnDecl, width: usize) -> String {
             &column.ty,
             &column.constraints,
             column.collate.as_deref(),
-            column.was.as_deref()
+            column.was.as_deref(),
+            column.using.as_deref()
         )
     )
 }
@@ -632,8 +633,12 @@ fn typed(
     constraints: &[ColumnConstraint],
     collate: Option<&QualName>,
     was_name: Option<&QualName>,
+    using: Option<&Expr>,
 ) -> String {
     let mut out = type_text(ty);
+    if let Some(using) = using {
+        out.push_str(&format!(" using ({})", sql_source(&using.text)));
+    }
     for constraint in constraints {
         out.push(' ');
         if let Some(name) = &constraint.name {

@@ -926,6 +926,10 @@ impl Lowerer {
             generated: None,
             collation: decl.collate.as_ref().map(|c| self.ident(&c.name)),
             comment: self.docs(&decl.docs),
+            using: decl
+                .using
+                .as_ref()
+                .map(|expr| Box::new(Located::new(Expr::from_source(&expr.text), origin(expr.span)))),
             origin: origin(decl.name.span),
         };
         let mut null_span = None;

@@ -664,9 +664,16 @@ impl Builder<'_> {
         let span = self.span(&pair);
         let mut name = None;
         let mut typed = Typed::default();
+        let mut using = None;
         for inner in pair.into_inner() {
             match inner.as_rule() {
                 Rule::column_name => name = inner.into_inner().next().map(|p| self.name(p)),
+                Rule::type_using => {
+                    using = inner
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::paren_expr)
+                        .map(|p| Box::new(self.expr(p)))
+                }
                 _ => self.typed_part(inner, &mut typed),
             }
         }
@@ -697,6 +704,7 @@ impl Builder<'_> {
                 "constraint",
                 "collate",
                 "was",
+                "using",
             ];
             if CONSTRAINT_WORDS.iter().any(|w| type_name.text.eq_ignore_ascii_case(w)) {
                 self.diagnostics.push(
@@ -722,6 +730,7 @@ impl Builder<'_> {
             constraints,
             collate,
             was,
+            using,
             span,
         }
     }

@@ -55,7 +55,6 @@ pub const KNOWN_BUGS: &[&str] = &[
     "B1 a unique constraint over the primary key's columns (or another unique's) in CREATE TABLE: \
      PostgreSQL merges it away, later steps name it",
     "B2 a table dropped while a key its foreign key references is dropped or replaced: the key goes first",
-    "B3 a serial column or its table renamed: the old owned sequence is dropped while the default still uses it",
     "B4 a column dropped (or added) together with a generated column computed from it: wrong drop order",
     "B5 identity added to a column that was nullable: ADD GENERATED runs before SET NOT NULL",
     "B6 the type or collation of a column that a generated column uses changed: PostgreSQL refuses",
@@ -2004,15 +2003,11 @@ impl Model {
                 self.drop_column(rng, t, c)
             }
             Mutation::RenameColumn => {
-                let guarded = self.guarded();
                 let table = &mut self.tables[t];
                 if table.columns.is_empty() {
                     return false;
                 }
                 let i = rng.below(table.columns.len());
-                if guarded && table.columns[i].serial {
-                    return false; // B3
-                }
                 let base = rng.pick(column_words(table.columns[i].ty));
                 let name = fresh(&mut table.used, base);
                 let column = &mut table.columns[i];
@@ -2206,9 +2201,6 @@ impl Model {
             .iter()
             .any(|s| s.owned_by.is_some_and(|(table, _)| table == id))
             || self.old.as_ref().is_some_and(|o| o.owners.contains(&id));
-        if self.guarded() && self.tables[t].columns.iter().any(|c| c.serial) {
-            return false; // B3
-        }
         let move_space = rng.chance(25) && !(self.guarded() && owns); // B24
         let name = fresh(&mut self.used, rng.pick(TABLE_WORDS));
         let table = &mut self.tables[t];
