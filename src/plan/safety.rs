@@ -225,7 +225,9 @@ pub(super) fn analyse(
                         add(
                             FindingKind::Risky,
                             format!("changes {}.{} from {old} to {new}{rewrite}", table, column.as_str()),
-                            None,
+                            (cost.rewrite == Rewrite::UnlessUtc).then(|| {
+                                "each value is read as a local time of the session's TimeZone: set it to the zone the values were written in".to_string()
+                            }),
                             column_origin(to, table, column),
                         )
                     }
