@@ -138,13 +138,20 @@ impl TablePair<'_> {
     /// Whether an expression uses a column whose type changes. PostgreSQL
     /// keeps such an expression parsed against the old type (a check
     /// compares with a `date` after its column became `timestamptz`), so
-    /// the plan makes it anew.
+    /// the plan makes it anew. A new length, precision or scale alone
+    /// (`numeric(12,2)` to `numeric(14,2)`) parses every expression the same:
+    /// PostgreSQL's own copy is kept.
     fn retyped(&self, expr: &Expr) -> bool {
         let words: Vec<String> = words(expr).collect();
         self.after.columns.iter().any(|column| {
             let old_name = self.old_column_name(&column.name);
             self.before.column(old_name).is_some_and(|before| {
-                storage_type(self.old, &before.data_type) != storage_type(self.new, &column.data_type)
+                let (old_type, new_type) = (
+                    storage_type(self.old, &before.data_type),
+                    storage_type(self.new, &column.data_type),
+                );
+                old_type != new_type
+                    && (old_type.name != new_type.name || old_type.array_dims != new_type.array_dims)
                     && !self.same_renamed_enum(&before.data_type, &column.data_type)
                     && words
                         .iter()

@@ -5,8 +5,10 @@
 //! are added after the tables with `ALTER TABLE ... ADD CONSTRAINT`.
 
 mod blocked;
+mod conversion;
 mod order;
 mod safety;
+mod volatility;
 
 pub use blocked::{Blocked, Use, blocked};
 pub use safety::{Finding, FindingKind, version_is_older};

@@ -2,6 +2,8 @@
 //! a busy table (risky), what a downgrade cannot bring back (irreversible),
 //! and drops that look like undeclared renames.
 
+use super::conversion::{Rewrite, conversion};
+use super::volatility::{Volatility, volatility};
 use super::{Direction, PlanOptions, Step};
 use crate::diff::Change;
 use crate::ir::*;
@@ -198,29 +200,38 @@ pub(super) fn analyse(
                     Some("add the labels to the new enum first, or allow it with --allow-destructive".into()),
                     column_origin(to, table, column),
                 ),
-                None => match conversion(old, new) {
-                    Conversion::Free => {}
-                    Conversion::Widening => add(
-                        FindingKind::Risky,
-                        format!(
-                            "changes {}.{} from {old} to {new}: rewrites the table under an ACCESS EXCLUSIVE lock",
-                            table,
-                            column.as_str()
-                        ),
-                        None,
-                        column_origin(to, table, column),
-                    ),
-                    Conversion::Narrowing => add(
-                        destructive_kind,
-                        format!(
-                            "narrows {}.{} from {old} to {new}: values that do not fit make it fail or are cut",
-                            table,
-                            column.as_str()
-                        ),
-                        Some("keep a type every value fits in, or allow it with --allow-destructive".into()),
-                        column_origin(to, table, column),
-                    ),
-                },
+                None => {
+                    let cost = conversion(old, new);
+                    let rewrite = match cost.rewrite {
+                        Rewrite::Yes => ": rewrites the table under an ACCESS EXCLUSIVE lock",
+                        Rewrite::UnlessUtc => {
+                            ": rewrites the table under an ACCESS EXCLUSIVE lock unless the session's TimeZone is UTC"
+                        }
+                        Rewrite::No | Rewrite::Unknown => "",
+                    };
+                    if cost.narrowing {
+                        add(
+                            destructive_kind,
+                            format!(
+                                "narrows {}.{} from {old} to {new}: values that do not fit make it fail or are cut{}",
+                                table,
+                                column.as_str(),
+                                rewrite.replacen(':', ";", 1)
+                            ),
+                            Some("keep a type every value fits in, or allow it with --allow-destructive".into()),
+                            column_origin(to, table, column),
+                        )
+                    } else if !rewrite.is_empty() {
+                        add(
+                            FindingKind::Risky,
+                            format!("changes {}.{} from {old} to {new}{rewrite}", table, column.as_str()),
+                            (cost.rewrite == Rewrite::UnlessUtc).then(|| {
+                                "each value is read as a local time of the session's TimeZone: set it to the zone the values were written in".to_string()
+                            }),
+                            column_origin(to, table, column),
+                        )
+                    }
+                }
             },
             Change::AddDomainCheck { domain, check }
                 if !check.not_valid && !options.online && from.domains.contains_key(domain) =>
@@ -358,6 +369,19 @@ pub(super) fn analyse(
             _ => {}
         }
         if let Change::AddColumn { table, column } = &step.change {
+            if existed(from, table) {
+                if let Some((message, help)) = added_column_rewrite(to, table, column) {
+                    findings.push(Finding {
+                        kind: FindingKind::Risky,
+                        message,
+                        help,
+                        origin: column.origin,
+                        step: i,
+                    });
+                }
+            }
+        }
+        if let Change::AddColumn { table, column } = &step.change {
             if let Some(before) = column_lands_before(from, to, table, &column.name) {
                 findings.push(Finding {
                     kind: FindingKind::Note,
@@ -430,13 +454,11 @@ fn irreversible(step: &Step, i: usize, from: &Schema, findings: &mut Vec<Finding
             from: old,
             to: new,
             ..
-        } if conversion(new, old) == Conversion::Narrowing && !is_enum(from, old) && !is_enum(from, new) => {
-            add(format!(
-                "{}.{} becomes {new} again, but values the upgrade cut to {old} stay cut",
-                table,
-                column.as_str()
-            ))
-        }
+        } if conversion(new, old).narrowing && !is_enum(from, old) && !is_enum(from, new) => add(format!(
+            "{}.{} becomes {new} again, but values the upgrade cut to {old} stay cut",
+            table,
+            column.as_str()
+        )),
         Change::AddEnumLabel { enum_name, label, .. } => add(format!(
             "label '{label}' is added back to enum {enum_name}, but no row holds it: rows that held it were changed before the upgrade could remove it"
         )),
@@ -546,54 +568,64 @@ fn column_origin(schema: &Schema, table: &QualifiedName, column: &Ident) -> Orig
         .unwrap_or_default()
 }
 
-/// What converting a column's values between two types costs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Conversion {
-    /// No rewrite, nothing lost (`varchar(n)` → `text`, wider `varchar`).
-    Free,
-    /// Every value fits, but the table is rewritten.
-    Widening,
-    /// Values may not fit: data can be lost or the change can fail.
-    Narrowing,
-}
-
-/// Classifies a type change.
-pub(crate) fn conversion(from: &SqlType, to: &SqlType) -> Conversion {
-    if from.array_dims != to.array_dims {
-        return Conversion::Narrowing;
+/// Whether adding a column to a table with rows rewrites it, and why (with
+/// what to do instead). Since PostgreSQL 11 a stable or immutable default
+/// is stored once in the catalog; anything computed per row, or checked
+/// per row by a domain, is written into every row.
+fn added_column_rewrite(to: &Schema, table: &QualifiedName, column: &Column) -> Option<(String, Option<String>)> {
+    let name = format!("{table}.{}", column.name.as_str());
+    let lock = "rewrites the table under an ACCESS EXCLUSIVE lock";
+    if column.identity.is_some() {
+        return Some((
+            format!("adds identity column {name}: {lock}, numbering every row"),
+            None,
+        ));
     }
-    let name = |t: &SqlType| match &t.name {
-        TypeName::Builtin(n) => n.clone(),
-        TypeName::User(q) => q.to_string(),
-    };
-    let length = |t: &SqlType| {
-        t.modifiers
-            .as_deref()
-            .and_then(|m| m.trim_matches(['(', ')']).split(',').next()?.trim().parse::<u32>().ok())
-    };
-    let (a, b) = (name(from), name(to));
-    let rank = |n: &str| match n {
-        "smallint" => Some(1),
-        "integer" => Some(2),
-        "bigint" => Some(3),
-        "numeric" => Some(4),
+    if column.generated.is_some() {
+        return Some((
+            format!("adds generated column {name}: {lock}, computing it for every row"),
+            None,
+        ));
+    }
+    let domain = match &column.data_type.name {
+        TypeName::User(type_name) if column.data_type.array_dims == 0 => to.domains.get(type_name),
         _ => None,
     };
-    match (a.as_str(), b.as_str()) {
-        (x, y) if x == y => match (length(from), length(to)) {
-            (Some(m), Some(n)) if n >= m && (x == "character varying" || x == "bit varying") => Conversion::Free,
-            (Some(_), None) if x == "character varying" || x == "numeric" => Conversion::Free,
-            (None, None) => Conversion::Free,
-            (Some(m), Some(n)) if n >= m => Conversion::Widening,
-            _ => Conversion::Narrowing,
-        },
-        ("character varying" | "character", "text") => Conversion::Free,
-        ("text", "character varying") if length(to).is_none() => Conversion::Free,
-        ("timestamp without time zone", "timestamp with time zone") => Conversion::Widening,
-        (x, y) => match (rank(x), rank(y)) {
-            (Some(p), Some(q)) if q > p && (y != "numeric" || to.modifiers.is_none()) => Conversion::Widening,
-            _ => Conversion::Narrowing,
-        },
+    if let Some(domain) = domain.filter(|d| d.not_null || !d.checks.is_empty()) {
+        return Some((
+            format!(
+                "adds column {name} of domain {}, which has constraints: {lock}, checking every row",
+                domain.name
+            ),
+            None,
+        ));
+    }
+    let default = column
+        .default
+        .as_ref()
+        .map(|d| &d.value)
+        .or_else(|| domain.and_then(|d| d.default.as_ref()))?;
+    let help = Some(if column.not_null {
+        "to leave the table as it is, add the column nullable without this default, set the default, fill the existing rows in batches, then make it not null".to_string()
+    } else {
+        "to leave the table as it is, add the column without this default, set the default, then fill the existing rows in batches".to_string()
+    });
+    match volatility(default) {
+        Volatility::Stable => None,
+        Volatility::Volatile => Some((
+            format!(
+                "adds column {name} with the volatile default {}: {lock}, computing it for every row",
+                default.0
+            ),
+            help,
+        )),
+        Volatility::Unknown => Some((
+            format!(
+                "adds column {name} with the default {}, which calls a function that may be volatile: if it is, {lock}, computing it for every row",
+                default.0
+            ),
+            help,
+        )),
     }
 }
 

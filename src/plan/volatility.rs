@@ -1,0 +1,217 @@
+//! Whether a default calls a volatile function. Since PostgreSQL 11 a new
+//! column with a stable or immutable default (a constant, `now()`) is added
+//! without touching the rows: the value is stored once, in the catalog. A
+//! volatile one (`gen_random_uuid()`, `clock_timestamp()`, `nextval`) is
+//! computed for every row, which rewrites the table.
+//!
+//! Offline there is no `pg_proc` to ask: built-in functions are looked up in
+//! PostgreSQL 15's own list (builtin_functions.txt, checked against a server
+//! by tests/postgres.rs), a few common extension functions are known, and
+//! any other function is taken to be volatile.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use crate::ir::Expr;
+use crate::sql::{Lexeme, lexeme_at};
+
+/// How volatile an expression is, as far as can be told without a database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Volatility {
+    /// Only stable and immutable functions: the value is computed once.
+    Stable,
+    /// Calls a function this list does not know (a user's or an
+    /// extension's): it may be volatile.
+    Unknown,
+    /// Calls a volatile function.
+    Volatile,
+}
+
+/// Functions of common extensions, by name.
+const EXTENSION_FUNCTIONS: &[(&str, char)] = &[
+    // uuid-ossp
+    ("uuid_generate_v1", 'v'),
+    ("uuid_generate_v1mc", 'v'),
+    ("uuid_generate_v3", 'i'),
+    ("uuid_generate_v4", 'v'),
+    ("uuid_generate_v5", 'i'),
+    // pgcrypto
+    ("gen_random_bytes", 'v'),
+    ("gen_salt", 'v'),
+];
+
+/// Words that PostgreSQL's grammar follows with a parenthesis without them
+/// being a function of `pg_proc` (`coalesce(...)`, `x in (...)`,
+/// `character varying(3)`, `current_timestamp(0)`, `decimal(10, 2)`).
+const NOT_FUNCTIONS: &[&str] = &[
+    "all",
+    "and",
+    "any",
+    "array",
+    "as",
+    "between",
+    "case",
+    "cast",
+    "character",
+    "coalesce",
+    "current_time",
+    "current_timestamp",
+    "dec",
+    "decimal",
+    "else",
+    "exists",
+    "float",
+    "greatest",
+    "ilike",
+    "in",
+    "is",
+    "least",
+    "like",
+    "localtime",
+    "localtimestamp",
+    "nchar",
+    "not",
+    "nullif",
+    "or",
+    "row",
+    "similar",
+    "some",
+    "then",
+    "trim",
+    "varying",
+    "when",
+];
+
+fn builtins() -> &'static BTreeMap<&'static str, char> {
+    static BUILTINS: OnceLock<BTreeMap<&'static str, char>> = OnceLock::new();
+    BUILTINS.get_or_init(|| {
+        include_str!("builtin_functions.txt")
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .filter_map(|line| {
+                let (name, volatility) = line.split_once(' ')?;
+                Some((name, volatility.chars().next()?))
+            })
+            .collect()
+    })
+}
+
+/// The volatility of one function by name (`schema` when written
+/// qualified).
+fn function_volatility(schema: Option<&str>, name: &str) -> Volatility {
+    let builtin = match schema {
+        None | Some("pg_catalog") => builtins().get(name).copied(),
+        Some(_) => None,
+    };
+    let extension = || EXTENSION_FUNCTIONS.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
+    match builtin.or_else(extension) {
+        Some('v') => Volatility::Volatile,
+        Some(_) => Volatility::Stable,
+        None => Volatility::Unknown,
+    }
+}
+
+/// A token of an expression, as far as finding calls needs.
+enum Token {
+    Word { name: String, quoted: bool },
+    Dot,
+    Open,
+    Other,
+}
+
+fn tokens(text: &str) -> Vec<Token> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        if let Some((lexeme, len)) = lexeme_at(bytes, at) {
+            match lexeme {
+                // A quoted identifier can name a function too.
+                Lexeme::Quoted if bytes[at] == b'"' => out.push(Token::Word {
+                    name: text[at + 1..at + len].trim_end_matches('"').replace("\"\"", "\""),
+                    quoted: true,
+                }),
+                Lexeme::Quoted => out.push(Token::Other),
+                Lexeme::Comment => {}
+            }
+            at += len.max(1);
+            continue;
+        }
+        let c = bytes[at];
+        if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 {
+            let end = text[at..]
+                .find(|ch: char| !(ch.is_alphanumeric() || ch == '_' || ch == '$'))
+                .map_or(text.len(), |e| at + e);
+            out.push(Token::Word {
+                name: text[at..end].to_ascii_lowercase(),
+                quoted: false,
+            });
+            at = end;
+            continue;
+        }
+        match c {
+            b'.' => out.push(Token::Dot),
+            b'(' => out.push(Token::Open),
+            c if c.is_ascii_whitespace() => {}
+            _ => out.push(Token::Other),
+        }
+        at += 1;
+    }
+    out
+}
+
+/// The most volatile function an expression calls.
+pub(crate) fn volatility(expr: &Expr) -> Volatility {
+    let tokens = tokens(&expr.0);
+    let mut result = Volatility::Stable;
+    for (i, token) in tokens.iter().enumerate() {
+        let Token::Open = token else { continue };
+        let Some(Token::Word { name, quoted }) = i.checked_sub(1).map(|j| &tokens[j]) else {
+            continue;
+        };
+        let schema = match (
+            i.checked_sub(2).map(|j| &tokens[j]),
+            i.checked_sub(3).map(|j| &tokens[j]),
+        ) {
+            (Some(Token::Dot), Some(Token::Word { name, .. })) => Some(name.as_str()),
+            _ => None,
+        };
+        if *quoted || schema.is_some() || !NOT_FUNCTIONS.contains(&name.as_str()) {
+            result = result.max(function_volatility(schema, name));
+        }
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn of(text: &str) -> Volatility {
+        volatility(&Expr(text.into()))
+    }
+
+    #[test]
+    fn builtin_functions_by_their_volatility() {
+        assert_eq!(of("now()"), Volatility::Stable);
+        assert_eq!(of("CURRENT_TIMESTAMP"), Volatility::Stable);
+        assert_eq!(of("current_timestamp(0)"), Volatility::Stable);
+        assert_eq!(of("'a'::character varying(3)"), Volatility::Stable);
+        assert_eq!(of("coalesce(lower('A'), 'b')"), Volatility::Stable);
+        assert_eq!(of("txid_current()"), Volatility::Stable);
+        assert_eq!(of("gen_random_uuid()"), Volatility::Volatile);
+        assert_eq!(of("pg_catalog.clock_timestamp()"), Volatility::Volatile);
+        assert_eq!(of("nextval('s'::regclass)"), Volatility::Volatile);
+        assert_eq!(of("(random() * 10)::integer"), Volatility::Volatile);
+        assert_eq!(of("'random()'"), Volatility::Stable);
+        assert_eq!(of("uuid_generate_v4()"), Volatility::Volatile);
+        assert_eq!(of("public.uuid_generate_v4()"), Volatility::Volatile);
+    }
+
+    #[test]
+    fn other_functions_may_be_volatile() {
+        assert_eq!(of("next_invoice_number()"), Volatility::Unknown);
+        assert_eq!(of("app.now()"), Volatility::Unknown);
+        assert_eq!(of("\"MyFunc\"(1)"), Volatility::Unknown);
+    }
+}
