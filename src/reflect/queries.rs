@@ -61,7 +61,7 @@ pub fn domains() -> String {
         "WITH {NAMESPACES}
 SELECT n.nspname::text, t.typname::text,
        en.nspname::text, et.typname::text, format_type(et.oid, t.typtypmod),
-       CASE WHEN b.typcategory = 'A' THEN greatest(t.typndims, 1) ELSE 0 END,
+       CASE WHEN be.oid IS NOT NULL THEN greatest(t.typndims, 1) ELSE 0 END,
        CASE WHEN t.typcollation <> b.typcollation THEN co.collname::text END,
        pg_get_expr(t.typdefaultbin, 0), t.typnotnull, d.description,
        coalesce((SELECT array_agg(c.conname::text ORDER BY c.conname) FROM pg_constraint c
@@ -73,7 +73,9 @@ SELECT n.nspname::text, t.typname::text,
 FROM pg_type t
 JOIN namespaces n ON n.oid = t.typnamespace
 JOIN pg_type b ON b.oid = t.typbasetype
-JOIN pg_type et ON et.oid = CASE WHEN b.typcategory = 'A' AND b.typelem <> 0 THEN b.typelem ELSE b.oid END
+-- An array is the array type of its element (`int2vector` is not).
+LEFT JOIN pg_type be ON be.oid = b.typelem AND be.typarray = b.oid
+JOIN pg_type et ON et.oid = coalesce(be.oid, b.oid)
 JOIN pg_namespace en ON en.oid = et.typnamespace
 LEFT JOIN pg_collation co ON co.oid = t.typcollation
 LEFT JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0
@@ -160,7 +162,7 @@ pub fn columns() -> String {
         "WITH {}
 SELECT NULL, NULL, a.attname::text,
        en.nspname::text, et.typname::text, format_type(et.oid, a.atttypmod),
-       CASE WHEN ty.typcategory = 'A' THEN greatest(a.attndims, 1) ELSE 0 END,
+       CASE WHEN el.oid IS NOT NULL THEN greatest(a.attndims, 1) ELSE 0 END,
        a.attnotnull,
        -- A default names no column: deparsed without the table, six times faster.
        CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, 0) ELSE pg_get_expr(ad.adbin, ad.adrelid) END,
@@ -173,7 +175,9 @@ SELECT NULL, NULL, a.attname::text,
 FROM tables t
 JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
 JOIN pg_type ty ON ty.oid = a.atttypid
-JOIN pg_type et ON et.oid = CASE WHEN ty.typcategory = 'A' AND ty.typelem <> 0 THEN ty.typelem ELSE ty.oid END
+-- An array is the array type of its element (`int2vector` is not).
+LEFT JOIN pg_type el ON el.oid = ty.typelem AND el.typarray = ty.oid
+JOIN pg_type et ON et.oid = coalesce(el.oid, ty.oid)
 JOIN pg_namespace en ON en.oid = et.typnamespace
 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
 LEFT JOIN pg_collation co ON co.oid = a.attcollation
