@@ -182,7 +182,7 @@ pub enum Change {
         column: Ident,
         from: SqlType,
         to: SqlType,
-        collation: Option<Ident>,
+        collation: Option<SearchPathName>,
     },
     SetNotNull {
         table: QualifiedName,

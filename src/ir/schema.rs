@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Deref;
 
-use super::name::{Ident, QualifiedName};
+use super::name::{Ident, QualifiedName, SearchPathName};
 use super::types::{SqlType, TypeName};
 use crate::diag::Span;
 
@@ -235,7 +235,7 @@ pub struct Domain {
     pub name: QualifiedName,
     /// The underlying type (a built-in type, an enum or another domain).
     pub data_type: SqlType,
-    pub collation: Option<Ident>,
+    pub collation: Option<SearchPathName>,
     pub default: Option<Expr>,
     pub not_null: bool,
     /// By name (unnamed ones get PostgreSQL's `<domain>_check` names).
@@ -411,7 +411,7 @@ pub struct Column {
     pub identity: Option<Box<Identity>>,
     /// `generated always as (EXPR) stored`.
     pub generated: Option<Located<Expr>>,
-    pub collation: Option<Ident>,
+    pub collation: Option<SearchPathName>,
     pub comment: Option<String>,
     pub origin: Origin,
 }
@@ -532,7 +532,7 @@ pub struct Index {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IndexElement {
     pub target: ElementTarget,
-    pub collation: Option<Ident>,
+    pub collation: Option<SearchPathName>,
     pub opclass: Option<OperatorClass>,
     pub descending: bool,
     pub nulls_first: bool,
@@ -549,7 +549,7 @@ pub enum ElementTarget {
 /// An operator class with its parameters.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OperatorClass {
-    pub name: QualifiedName,
+    pub name: SearchPathName,
     pub params: Vec<StorageParam>,
 }
 

@@ -199,6 +199,21 @@ impl Lowerer {
         QualifiedName::new(schema, self.ident(&name.name))
     }
 
+    /// A collation's or operator class's name: a schema the search path
+    /// looks in (`pg_catalog`, the default schema) is left out, as the
+    /// database side leaves it out for what the search path finds.
+    fn search_path_name(&mut self, name: &ast::QualName) -> SearchPathName {
+        let schema = name
+            .schema
+            .as_ref()
+            .map(|s| self.ident(s))
+            .filter(|schema| schema.as_str() != "pg_catalog" && *schema != self.options.default_schema);
+        SearchPathName {
+            schema,
+            name: self.ident(&name.name),
+        }
+    }
+
     /// A `was` on something that lives in a schema: unqualified means the
     /// same schema as the new name.
     fn was_qualified(
@@ -359,7 +374,7 @@ impl Lowerer {
         let mut domain = Domain {
             name: name.clone(),
             data_type,
-            collation: decl.collate.as_ref().map(|c| self.ident(&c.name)),
+            collation: decl.collate.as_ref().map(|c| self.search_path_name(c)),
             default: None,
             not_null: false,
             checks: BTreeMap::new(),
@@ -935,7 +950,7 @@ impl Lowerer {
             default: None,
             identity: None,
             generated: None,
-            collation: decl.collate.as_ref().map(|c| self.ident(&c.name)),
+            collation: decl.collate.as_ref().map(|c| self.search_path_name(c)),
             comment: self.docs(&decl.docs),
             origin: origin(decl.name.span),
         };
@@ -1413,15 +1428,9 @@ impl Lowerer {
         };
         IndexElement {
             target,
-            collation: element.collate.as_ref().map(|c| self.ident(&c.name)),
+            collation: element.collate.as_ref().map(|c| self.search_path_name(c)),
             opclass: element.opclass.as_ref().map(|(name, params)| OperatorClass {
-                name: QualifiedName::new(
-                    name.schema
-                        .as_ref()
-                        .map(|s| Ident::from_source(&s.text))
-                        .unwrap_or_else(|| Ident::new("pg_catalog")),
-                    Ident::from_source(&name.name.text),
-                ),
+                name: self.search_path_name(name),
                 params: self.storage_params(params),
             }),
             descending: element.descending.unwrap_or(false),

@@ -808,8 +808,8 @@ fn element_text(element: &IndexElement) -> String {
     }
     if let Some(opclass) = &element.opclass {
         out.push(' ');
-        if opclass.name.schema.as_str() != "pg_catalog" {
-            let _ = write!(out, "{}.", opclass.name.schema.quoted());
+        if let Some(schema) = &opclass.name.schema {
+            let _ = write!(out, "{}.", schema.quoted());
         }
         out.push_str(&quoted_avoiding(
             &opclass.name.name,
