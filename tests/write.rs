@@ -520,7 +520,7 @@ fn reflected_oddities() -> Schema {
         identity.options.increment = 5;
     }
     let mut label = column("Label", builtin("text"), true);
-    label.collation = Some(ident("C"));
+    label.collation = Some(SearchPathName::unqualified(ident("C")));
     let mut period = column("during", builtin("tstzrange"), true);
     period.comment = Some("When the item is reserved.".into());
     let mut tags = builtin("text");
@@ -578,7 +578,7 @@ fn reflected_oddities() -> Schema {
         label.descending = true;
         label.nulls_first = false;
         label.opclass = Some(OperatorClass {
-            name: qualified("pg_catalog", "text_pattern_ops"),
+            name: SearchPathName::unqualified(ident("text_pattern_ops")),
             params: Vec::new(),
         });
         vec![label]

@@ -182,7 +182,7 @@ pub enum Change {
         column: Ident,
         from: SqlType,
         to: SqlType,
-        collation: Option<Ident>,
+        collation: Option<SearchPathName>,
         /// The column's `using (EXPR)`: its value from the old row.
         using: Option<Located<Expr>>,
     },

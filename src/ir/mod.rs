@@ -5,6 +5,6 @@ pub mod naming;
 pub mod schema;
 pub mod types;
 
-pub use name::{Ident, QualifiedName};
+pub use name::{Ident, QualifiedName, SearchPathName};
 pub use schema::*;
 pub use types::{SqlType, TypeName};

@@ -110,6 +110,42 @@ impl fmt::Display for QualifiedName {
     }
 }
 
+/// The name of a collation or operator class: unqualified when the search
+/// path finds it (in `pg_catalog` or the default schema), so that source
+/// and database name the same object alike however each spells it.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SearchPathName {
+    pub schema: Option<Ident>,
+    pub name: Ident,
+}
+
+impl SearchPathName {
+    /// A name the search path finds.
+    pub fn unqualified(name: Ident) -> SearchPathName {
+        SearchPathName { schema: None, name }
+    }
+
+    /// `[schema.]name` as SQL, each part quoted when needed.
+    pub fn quoted(&self) -> String {
+        match &self.schema {
+            Some(schema) => format!("{}.{}", schema.quoted(), self.name.quoted()),
+            None => self.name.quoted(),
+        }
+    }
+}
+
+impl fmt::Debug for SearchPathName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.quoted())
+    }
+}
+
+impl fmt::Display for SearchPathName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.quoted())
+    }
+}
+
 /// Words PostgreSQL reserves (fully reserved, or reserved as a column or
 /// type name): an identifier spelled like one must be quoted.
 fn is_reserved_word(word: &str) -> bool {

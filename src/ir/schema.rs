@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Deref;
 
-use super::name::{Ident, QualifiedName};
+use super::name::{Ident, QualifiedName, SearchPathName};
 use super::types::{SqlType, TypeName};
 use crate::diag::Span;
 
@@ -238,7 +238,7 @@ pub struct Domain {
     pub name: QualifiedName,
     /// The underlying type (a built-in type, an enum or another domain).
     pub data_type: SqlType,
-    pub collation: Option<Ident>,
+    pub collation: Option<SearchPathName>,
     pub default: Option<Expr>,
     pub not_null: bool,
     /// By name (unnamed ones get PostgreSQL's `<domain>_check` names).
@@ -414,7 +414,7 @@ pub struct Column {
     pub identity: Option<Box<Identity>>,
     /// `generated always as (EXPR) stored`.
     pub generated: Option<Located<Expr>>,
-    pub collation: Option<Ident>,
+    pub collation: Option<SearchPathName>,
     pub comment: Option<String>,
     /// `using (EXPR)`: how the column's value is computed from the old row
     /// when its type changes; a hint for that revision, as `was` is.
@@ -538,7 +538,7 @@ pub struct Index {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IndexElement {
     pub target: ElementTarget,
-    pub collation: Option<Ident>,
+    pub collation: Option<SearchPathName>,
     pub opclass: Option<OperatorClass>,
     pub descending: bool,
     pub nulls_first: bool,
@@ -555,7 +555,7 @@ pub enum ElementTarget {
 /// An operator class with its parameters.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OperatorClass {
-    pub name: QualifiedName,
+    pub name: SearchPathName,
     pub params: Vec<StorageParam>,
 }
 

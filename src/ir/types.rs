@@ -164,6 +164,11 @@ pub fn resolve_builtin(words: &str, modifiers: &[String]) -> Option<ResolvedBuil
             serial: false,
         }),
         "varbit" | "bit varying" => plain("bit varying"),
+        // Quoted, as `format_type` prints them: the single-byte `"char"`
+        // (not `char`, which is `character(1)`) and `bit` of any length
+        // (not `bit`, which is `bit(1)`).
+        "\"char\"" => plain("\"char\""),
+        "\"bit\"" => plain("\"bit\""),
         "timestamptz" | "timestamp with time zone" => plain("timestamp with time zone"),
         "timestamp" | "timestamp without time zone" => plain("timestamp without time zone"),
         "timetz" | "time with time zone" => plain("time with time zone"),
@@ -179,6 +184,19 @@ pub fn resolve_builtin(words: &str, modifiers: &[String]) -> Option<ResolvedBuil
             let canonical = PLAIN_BUILTINS.iter().find(|b| **b == words)?;
             plain(canonical)
         }
+    }
+}
+
+/// Resolves a built-in type by its catalog name (`typname`), as PostgreSQL
+/// looks up a quoted or `pg_catalog`-qualified type name: `"char"` and
+/// `pg_catalog.char` are the single-byte type, `"bit"` and `pg_catalog.bit`
+/// take any length, and none has the default length of the SQL keyword.
+pub fn resolve_catalog_name(typname: &str, modifiers: &[String]) -> Option<ResolvedBuiltin> {
+    match (typname, modifiers.is_empty()) {
+        ("char", true) => resolve_builtin("\"char\"", modifiers),
+        ("bit", true) => resolve_builtin("\"bit\"", modifiers),
+        ("bpchar", false) => resolve_builtin("character", modifiers),
+        _ => resolve_builtin(typname, modifiers),
     }
 }
 
@@ -253,6 +271,19 @@ const PLAIN_BUILTINS: &[&str] = &[
     "xid8",
     "cid",
     "tid",
+    "aclitem",
+    "gtsvector",
+    "int2vector",
+    "oidvector",
+    "refcursor",
+    "regcollation",
+    "regoperator",
+    "pg_node_tree",
+    "pg_ndistinct",
+    "pg_dependencies",
+    "pg_mcv_list",
+    "pg_brin_bloom_summary",
+    "pg_brin_minmax_multi_summary",
 ];
 
 /// Types that extensions provide, by the extension that provides them.
@@ -310,5 +341,28 @@ mod tests {
         assert_eq!(canonical("float", &[]), "double precision");
         assert_eq!(canonical("interval day to second", &["3"]), "interval day to second(3)");
         assert!(resolve_builtin("user_role", &[]).is_none());
+    }
+
+    #[test]
+    fn catalog_names_have_no_keyword_defaults() {
+        let catalog = |name: &str, modifiers: &[&str]| {
+            let modifiers: Vec<String> = modifiers.iter().map(|m| m.to_string()).collect();
+            let resolved = resolve_catalog_name(name, &modifiers).expect("built in");
+            SqlType {
+                name: TypeName::Builtin(resolved.canonical.to_string()),
+                modifiers: resolved.modifiers,
+                array_dims: 0,
+            }
+            .to_string()
+        };
+        assert_eq!(catalog("char", &[]), "\"char\"");
+        assert_eq!(catalog("bit", &[]), "\"bit\"");
+        assert_eq!(catalog("bit", &["3"]), "bit(3)");
+        assert_eq!(catalog("bpchar", &[]), "bpchar");
+        assert_eq!(catalog("bpchar", &["4"]), "character(4)");
+        assert_eq!(catalog("int4", &[]), "integer");
+        // `format_type`'s spelling reads back as itself.
+        assert_eq!(canonical("\"char\"", &[]), "\"char\"");
+        assert_eq!(canonical("\"bit\"", &[]), "\"bit\"");
     }
 }

@@ -23,8 +23,8 @@ use crate::ir::types::resolve_builtin;
 use crate::ir::{
     Column, Constraint, ConstraintKind, ElementTarget, Enum, EnumLabel, EnumStorage, Exclusion, Expr, Extension,
     ForeignKey, Ident, Identity, Index, IndexElement, Located, MatchType, OperatorClass, Origin, QualifiedName,
-    ReferentialAction, ReplicaIdentity, Schema, Sequence, SequenceOptions, SqlType, StorageParam, Table, TypeName,
-    parse_enum_check_marker,
+    ReferentialAction, ReplicaIdentity, Schema, SearchPathName, Sequence, SequenceOptions, SqlType, StorageParam,
+    Table, TypeName, parse_enum_check_marker,
 };
 
 pub use argument::{is_url, mask, mistyped};
@@ -234,7 +234,11 @@ async fn read(
     builder.columns(&columns)?;
     builder.referenced_columns(&referenced)?;
     for row in &names {
-        builder.names.insert(get(row, 0)?, get(row, 1)?);
+        let name = SearchPathName {
+            schema: get::<Option<String>>(row, 2)?.map(Ident::new),
+            name: Ident::new(get::<String>(row, 1)?),
+        };
+        builder.names.insert(get(row, 0)?, name);
     }
     let lookups = IndexLookups::new(&expressions, &opclasses)?;
     let indexes = builder.indexes(&indexes, &lookups)?;
@@ -269,6 +273,15 @@ const DEFAULT_COLLATION: u32 = 100;
 
 fn get<'a, T: FromSql<'a>>(row: &'a Row, index: usize) -> Result<T, tokio_postgres::Error> {
     row.try_get(index)
+}
+
+/// A collation's (or operator class's) name, with the schema the catalog
+/// query gives where the search path does not find it.
+fn collation_name(name: Option<String>, schema: Option<String>) -> Option<SearchPathName> {
+    Some(SearchPathName {
+        schema: schema.map(Ident::new),
+        name: Ident::new(name?),
+    })
 }
 
 fn qualified(schema: &str, name: &str) -> QualifiedName {
@@ -413,7 +426,7 @@ struct Builder<'o> {
     /// Columns by relation and number: name and collation.
     relations: HashMap<u32, HashMap<i16, (Ident, u32)>>,
     /// Collation and operator names by oid.
-    names: HashMap<u32, String>,
+    names: HashMap<u32, SearchPathName>,
     /// The tables read, by oid.
     table_names: HashMap<u32, QualifiedName>,
 }
@@ -423,8 +436,8 @@ struct Builder<'o> {
 struct IndexLookups {
     expressions: HashMap<(u32, i32), String>,
     parameters: HashMap<(u32, i32), Vec<String>>,
-    /// (schema, name, default for its type)
-    opclasses: HashMap<u32, (String, String, bool)>,
+    /// (name, default for its type)
+    opclasses: HashMap<u32, (SearchPathName, bool)>,
 }
 
 impl IndexLookups {
@@ -448,9 +461,13 @@ impl IndexLookups {
             }
         }
         for row in opclasses {
-            lookups
-                .opclasses
-                .insert(get(row, 0)?, (get(row, 1)?, get(row, 2)?, get(row, 3)?));
+            lookups.opclasses.insert(
+                get(row, 0)?,
+                (
+                    collation_name(get(row, 2)?, get(row, 1)?).expect("an operator class has a name"),
+                    get(row, 3)?,
+                ),
+            );
         }
         Ok(lookups)
     }
@@ -526,7 +543,7 @@ impl Builder<'_> {
             let domain = crate::ir::Domain {
                 name: name.clone(),
                 data_type,
-                collation: get::<Option<String>>(row, 6)?.map(Ident::new),
+                collation: collation_name(get(row, 6)?, get(row, 13)?),
                 default: get::<Option<String>>(row, 7)?.map(Expr),
                 not_null: get(row, 8)?,
                 checks,
@@ -673,7 +690,7 @@ impl Builder<'_> {
                 default,
                 identity,
                 generated,
-                collation: get::<Option<String>>(row, 11)?.map(Ident::new),
+                collation: collation_name(get(row, 11)?, get(row, 25)?),
                 comment: get(row, 12)?,
                 using: None,
                 origin: Origin::default(),
@@ -776,9 +793,9 @@ impl Builder<'_> {
             let opclass = classes
                 .get(position)
                 .and_then(|oid| lookups.opclasses.get(oid))
-                .filter(|(_, _, default)| !default)
-                .map(|(schema, name, _)| OperatorClass {
-                    name: qualified(schema, name),
+                .filter(|(_, default)| !default)
+                .map(|(name, _)| OperatorClass {
+                    name: name.clone(),
                     params: storage_params(lookups.parameters.get(&key).map_or(&[][..], |p| p.as_slice())),
                 });
             // A collation is written where it is not the column's own (or,
@@ -790,7 +807,7 @@ impl Builder<'_> {
                 _ => 0,
             };
             let collation = (collation != 0 && collation != own)
-                .then(|| self.names.get(&collation).map(Ident::new))
+                .then(|| self.names.get(&collation).cloned())
                 .flatten();
             let option = options.get(position).copied().unwrap_or(0);
             elements.push(IndexElement {
@@ -940,7 +957,12 @@ impl Builder<'_> {
                     let operators: Vec<String> = operator_oids
                         .unwrap_or_default()
                         .iter()
-                        .map(|oid| self.names.get(oid).cloned().unwrap_or_default())
+                        .map(|oid| {
+                            self.names
+                                .get(oid)
+                                .map(|n| n.name.as_str().to_string())
+                                .unwrap_or_default()
+                        })
                         .collect();
                     let Some(index) = index else { continue };
                     ConstraintKind::Exclusion(Exclusion {

@@ -324,7 +324,7 @@ fn reconcile(table: &mut Table, mirror: &Table, database: &Table) {
 /// PostgreSQL does not keep an index column's collation that is the
 /// column's own: neither does the source, when compared with a database.
 fn drop_redundant_collations(table: &mut Table) {
-    let own: HashMap<Ident, Option<Ident>> = table
+    let own: HashMap<Ident, Option<SearchPathName>> = table
         .columns
         .iter()
         .map(|c| (c.name.clone(), c.collation.clone()))

@@ -61,7 +61,7 @@ pub fn domains() -> String {
         "WITH {NAMESPACES}
 SELECT n.nspname::text, t.typname::text,
        en.nspname::text, et.typname::text, format_type(et.oid, t.typtypmod),
-       CASE WHEN b.typcategory = 'A' THEN greatest(t.typndims, 1) ELSE 0 END,
+       CASE WHEN be.oid IS NOT NULL THEN greatest(t.typndims, 1) ELSE 0 END,
        CASE WHEN t.typcollation <> b.typcollation THEN co.collname::text END,
        pg_get_expr(t.typdefaultbin, 0), t.typnotnull, d.description,
        coalesce((SELECT array_agg(c.conname::text ORDER BY c.conname) FROM pg_constraint c
@@ -69,13 +69,17 @@ SELECT n.nspname::text, t.typname::text,
        coalesce((SELECT array_agg(pg_get_expr(c.conbin, 0) ORDER BY c.conname) FROM pg_constraint c
                  WHERE c.contypid = t.oid AND c.contype = 'c'), '{{}}'),
        coalesce((SELECT array_agg(c.convalidated ORDER BY c.conname) FROM pg_constraint c
-                 WHERE c.contypid = t.oid AND c.contype = 'c'), '{{}}')
+                 WHERE c.contypid = t.oid AND c.contype = 'c'), '{{}}'),
+       CASE WHEN NOT pg_collation_is_visible(co.oid) THEN con.nspname::text END
 FROM pg_type t
 JOIN namespaces n ON n.oid = t.typnamespace
 JOIN pg_type b ON b.oid = t.typbasetype
-JOIN pg_type et ON et.oid = CASE WHEN b.typcategory = 'A' AND b.typelem <> 0 THEN b.typelem ELSE b.oid END
+-- An array is the array type of its element (`int2vector` is not).
+LEFT JOIN pg_type be ON be.oid = b.typelem AND be.typarray = b.oid
+JOIN pg_type et ON et.oid = coalesce(be.oid, b.oid)
 JOIN pg_namespace en ON en.oid = et.typnamespace
 LEFT JOIN pg_collation co ON co.oid = t.typcollation
+LEFT JOIN pg_namespace con ON con.oid = co.collnamespace
 LEFT JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0
 WHERE t.typtype = 'd'
   AND NOT EXISTS (SELECT 1 FROM pg_depend x
@@ -160,7 +164,7 @@ pub fn columns() -> String {
         "WITH {}
 SELECT NULL, NULL, a.attname::text,
        en.nspname::text, et.typname::text, format_type(et.oid, a.atttypmod),
-       CASE WHEN ty.typcategory = 'A' THEN greatest(a.attndims, 1) ELSE 0 END,
+       CASE WHEN el.oid IS NOT NULL THEN greatest(a.attndims, 1) ELSE 0 END,
        a.attnotnull,
        -- A default names no column: deparsed without the table, six times faster.
        CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, 0) ELSE pg_get_expr(ad.adbin, ad.adrelid) END,
@@ -169,14 +173,19 @@ SELECT NULL, NULL, a.attname::text,
        d.description,
        sn.nspname::text, sc.relname::text, format_type(s.seqtypid, NULL),
        s.seqincrement, s.seqmin, s.seqmax, s.seqstart, s.seqcache, s.seqcycle,
-       a.attrelid, a.attnum, a.attcollation
+       a.attrelid, a.attnum, a.attcollation,
+       -- The collation's schema where the search path does not find it.
+       CASE WHEN NOT pg_collation_is_visible(co.oid) THEN con.nspname::text END
 FROM tables t
 JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
 JOIN pg_type ty ON ty.oid = a.atttypid
-JOIN pg_type et ON et.oid = CASE WHEN ty.typcategory = 'A' AND ty.typelem <> 0 THEN ty.typelem ELSE ty.oid END
+-- An array is the array type of its element (`int2vector` is not).
+LEFT JOIN pg_type el ON el.oid = ty.typelem AND el.typarray = ty.oid
+JOIN pg_type et ON et.oid = coalesce(el.oid, ty.oid)
 JOIN pg_namespace en ON en.oid = et.typnamespace
 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
 LEFT JOIN pg_collation co ON co.oid = a.attcollation
+LEFT JOIN pg_namespace con ON con.oid = co.collnamespace
 LEFT JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum
 LEFT JOIN pg_depend id ON a.attidentity <> '' AND id.classid = 'pg_class'::regclass
                       AND id.refclassid = 'pg_class'::regclass AND id.refobjid = t.oid
@@ -273,18 +282,22 @@ JOIN pg_attribute a ON a.attrelid = i.indexrelid AND a.attoptions IS NOT NULL",
     )
 }
 
-/// Operator classes: which are the default for their type.
+/// Operator classes: their schema where the search path does not find
+/// them, and which are the default for their type.
 pub fn operator_classes() -> String {
-    "SELECT oc.oid, n.nspname::text, oc.opcname::text, oc.opcdefault
+    "SELECT oc.oid, CASE WHEN NOT pg_opclass_is_visible(oc.oid) THEN n.nspname::text END,
+       oc.opcname::text, oc.opcdefault
 FROM pg_opclass oc JOIN pg_namespace n ON n.oid = oc.opcnamespace"
         .to_string()
 }
 
-/// Collations and exclusion operators by oid.
+/// Collations (with their schema where the search path does not find
+/// them) and exclusion operators by oid.
 pub fn collations_and_operators() -> String {
-    "SELECT oid, collname::text FROM pg_collation
+    "SELECT co.oid, co.collname::text, CASE WHEN NOT pg_collation_is_visible(co.oid) THEN n.nspname::text END
+FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace
 UNION ALL
-SELECT oid, oprname::text FROM pg_operator
+SELECT oid, oprname::text, NULL FROM pg_operator
 WHERE oid IN (SELECT unnest(conexclop) FROM pg_constraint WHERE contype = 'x')"
         .to_string()
 }

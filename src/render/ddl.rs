@@ -386,12 +386,7 @@ fn element_sql(element: &IndexElement) -> String {
         sql.push_str(&format!(" COLLATE {}", collation.quoted()));
     }
     if let Some(opclass) = &element.opclass {
-        let name = if opclass.name.schema.as_str() == "pg_catalog" {
-            opclass.name.name.quoted()
-        } else {
-            opclass.name.quoted()
-        };
-        sql.push_str(&format!(" {name}"));
+        sql.push_str(&format!(" {}", opclass.name.quoted()));
         if !opclass.params.is_empty() {
             sql.push_str(&format!(" ({})", params_sql(&opclass.params)));
         }

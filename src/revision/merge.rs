@@ -18,7 +18,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::{
-    Column, Constraint, DeclaredSchema, Domain, Enum, Extension, Ident, Identity, Index, Schema, Sequence, Table,
+    Column, Constraint, DeclaredSchema, Domain, Enum, Extension, Ident, Identity, Index, Schema, SearchPathName,
+    Sequence, Table,
 };
 
 /// Two branches changed the same thing differently.
@@ -226,7 +227,10 @@ impl Mergeable for Column {
             ));
         }
         if self.collation != base.collation {
-            changes.push(set_or_drop("collation", self.collation.as_ref().map(Ident::quoted)));
+            changes.push(set_or_drop(
+                "collation",
+                self.collation.as_ref().map(SearchPathName::quoted),
+            ));
         }
         changes.extend(comment_change(&base.comment, &self.comment));
         changes

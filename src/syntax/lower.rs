@@ -11,7 +11,7 @@ use super::ast::{
 };
 use crate::diag::{Code, Diagnostic, Span};
 use crate::ir::naming::{choose_name, index_column_names, join_column_names};
-use crate::ir::types::resolve_builtin;
+use crate::ir::types::{resolve_builtin, resolve_catalog_name};
 use crate::ir::*;
 
 /// Settings that change how names resolve.
@@ -199,6 +199,21 @@ impl Lowerer {
         QualifiedName::new(schema, self.ident(&name.name))
     }
 
+    /// A collation's or operator class's name: a schema the search path
+    /// looks in (`pg_catalog`, the default schema) is left out, as the
+    /// database side leaves it out for what the search path finds.
+    fn search_path_name(&mut self, name: &ast::QualName) -> SearchPathName {
+        let schema = name
+            .schema
+            .as_ref()
+            .map(|s| self.ident(s))
+            .filter(|schema| schema.as_str() != "pg_catalog" && *schema != self.options.default_schema);
+        SearchPathName {
+            schema,
+            name: self.ident(&name.name),
+        }
+    }
+
     /// A `was` on something that lives in a schema: unqualified means the
     /// same schema as the new name.
     fn was_qualified(
@@ -359,7 +374,7 @@ impl Lowerer {
         let mut domain = Domain {
             name: name.clone(),
             data_type,
-            collation: decl.collate.as_ref().map(|c| self.ident(&c.name)),
+            collation: decl.collate.as_ref().map(|c| self.search_path_name(c)),
             default: None,
             not_null: false,
             checks: BTreeMap::new(),
@@ -635,22 +650,33 @@ impl Lowerer {
 
     /// A type as the IR has it, and whether it was a serial type.
     fn column_type(&mut self, ty: &ast::TypeExpr) -> (SqlType, bool) {
+        let modifiers: Vec<String> = ty.modifiers.iter().map(|m| m.trim().to_ascii_lowercase()).collect();
         let (words, qualified) = match &ty.base {
             ast::TypeBase::Keyword(words) => (words.clone(), None),
-            ast::TypeBase::Named(name) => {
+            ast::TypeBase::Named(name) => (String::new(), Some(name)),
+        };
+        let resolved = match qualified {
+            None => resolve_builtin(&words, &modifiers),
+            Some(name) => {
                 let quoted = name.name.text.starts_with('"');
-                let schema = name.schema.as_ref().map(|s| Ident::from_source(&s.text));
-                let builtin_schema = schema.as_ref().is_none_or(|s| s.as_str() == "pg_catalog");
-                let word = if quoted || !builtin_schema {
-                    String::new()
-                } else {
-                    name.name.text.to_ascii_lowercase()
-                };
-                (word, Some(name))
+                let stored = Ident::from_source(&name.name.text);
+                match name.schema.as_ref().map(|s| Ident::from_source(&s.text)) {
+                    // As in PostgreSQL, a qualified or quoted name is a
+                    // catalog name: `"char"` is the single-byte type.
+                    Some(schema) if schema.as_str() == "pg_catalog" => {
+                        resolve_catalog_name(stored.as_str(), &modifiers)
+                    }
+                    Some(_) => None,
+                    // Other quoted names stay user types, so that a type
+                    // called `text` can be written `"text"`.
+                    None if quoted => matches!(stored.as_str(), "char" | "bit")
+                        .then(|| resolve_catalog_name(stored.as_str(), &modifiers))
+                        .flatten(),
+                    None => resolve_builtin(stored.as_str(), &modifiers),
+                }
             }
         };
-        let modifiers: Vec<String> = ty.modifiers.iter().map(|m| m.trim().to_ascii_lowercase()).collect();
-        if let Some(resolved) = resolve_builtin(&words, &modifiers) {
+        if let Some(resolved) = resolved {
             let sql = SqlType {
                 name: TypeName::Builtin(resolved.canonical.to_string()),
                 modifiers: resolved.modifiers,
@@ -924,7 +950,7 @@ impl Lowerer {
             default: None,
             identity: None,
             generated: None,
-            collation: decl.collate.as_ref().map(|c| self.ident(&c.name)),
+            collation: decl.collate.as_ref().map(|c| self.search_path_name(c)),
             comment: self.docs(&decl.docs),
             using: decl
                 .using
@@ -1406,15 +1432,9 @@ impl Lowerer {
         };
         IndexElement {
             target,
-            collation: element.collate.as_ref().map(|c| self.ident(&c.name)),
+            collation: element.collate.as_ref().map(|c| self.search_path_name(c)),
             opclass: element.opclass.as_ref().map(|(name, params)| OperatorClass {
-                name: QualifiedName::new(
-                    name.schema
-                        .as_ref()
-                        .map(|s| Ident::from_source(&s.text))
-                        .unwrap_or_else(|| Ident::new("pg_catalog")),
-                    Ident::from_source(&name.name.text),
-                ),
+                name: self.search_path_name(name),
                 params: self.storage_params(params),
             }),
             descending: element.descending.unwrap_or(false),

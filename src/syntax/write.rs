@@ -808,8 +808,8 @@ fn element_text(element: &IndexElement) -> String {
     }
     if let Some(opclass) = &element.opclass {
         out.push(' ');
-        if opclass.name.schema.as_str() != "pg_catalog" {
-            let _ = write!(out, "{}.", opclass.name.schema.quoted());
+        if let Some(schema) = &opclass.name.schema {
+            let _ = write!(out, "{}.", schema.quoted());
         }
         out.push_str(&quoted_avoiding(
             &opclass.name.name,
@@ -937,7 +937,8 @@ fn type_text(data_type: &SqlType) -> String {
     };
     let schema = name.schema.as_str();
     let mut out = String::new();
-    if schema != "public" {
+    // `"char"` and `"bit"` alone are the built-in types of those names.
+    if schema != "public" || matches!(name.name.as_str(), "char" | "bit") {
         let _ = write!(out, "{}.", name.schema.quoted());
     }
     let plain = !name.name.needs_quotes()
