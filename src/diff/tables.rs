@@ -285,9 +285,18 @@ impl TablePair<'_> {
                 // its table or column; a fresh build names it after the new
                 // ones. (One moved along with its table to another schema
                 // PostgreSQL moves itself.)
-                if old.sequence_name != new.sequence_name && old.sequence_name.schema == new.sequence_name.schema {
+                // PostgreSQL moves the sequence along with its table to another
+                // schema; from there it is renamed.
+                let moved_along = old.sequence_name.schema == self.before.name.schema
+                    && new.sequence_name.schema == self.after.name.schema;
+                let at = if moved_along {
+                    QualifiedName::new(new.sequence_name.schema.clone(), old.sequence_name.name.clone())
+                } else {
+                    old.sequence_name.clone()
+                };
+                if at != new.sequence_name && (moved_along || old.sequence_name.schema == new.sequence_name.schema) {
                     changes.push(Change::RenameSequence {
-                        from: old.sequence_name.clone(),
+                        from: at,
                         to: new.sequence_name.clone(),
                     });
                 }

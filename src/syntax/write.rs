@@ -478,6 +478,9 @@ impl<'a> Writer<'a> {
             Some(keyword) => line.push_str(keyword),
             None => line.push_str(&type_text(&column.data_type)),
         }
+        if let Some(using) = &column.using {
+            let _ = write!(line, " using ({})", one_line(&using.value));
+        }
         if let Some(identity) = &column.identity {
             let _ = write!(
                 line,
