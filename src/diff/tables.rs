@@ -6,6 +6,17 @@ use super::{Change, Renames};
 use crate::ir::*;
 
 pub(super) fn tables(old: &Schema, new: &Schema, renames: &Renames, changes: &mut Vec<Change>) {
+    // Enums made anew by this plan (their columns change type to a new
+    // type of the same name): an expression over such a column keeps the
+    // old type inside (a label compared is of the old type), so PostgreSQL
+    // refuses the conversion until it is dropped, and it is made anew after.
+    let recreated_enums: BTreeSet<QualifiedName> = changes
+        .iter()
+        .filter_map(|change| match change {
+            Change::RecreateEnum { new, .. } if new.storage == EnumStorage::Native => Some(new.name.clone()),
+            _ => None,
+        })
+        .collect();
     let mut matched = BTreeSet::new();
     for (name, table) in &new.tables {
         let old_name = renames.tables.get(name).unwrap_or(name);
@@ -20,7 +31,11 @@ pub(super) fn tables(old: &Schema, new: &Schema, renames: &Renames, changes: &mu
                 to: name.clone(),
             });
         }
-        if old_name == name && before == table && self_contained(table, old, new) {
+        if old_name == name
+            && before == table
+            && self_contained(table, old, new)
+            && !uses_recreated_enum(table, &recreated_enums)
+        {
             // Most tables of a large schema are unchanged: one comparison
             // settles them.
             continue;
@@ -31,6 +46,7 @@ pub(super) fn tables(old: &Schema, new: &Schema, renames: &Renames, changes: &mu
             before,
             after: table,
             renames,
+            recreated_enums: &recreated_enums,
         };
         context.diff(changes);
     }
@@ -62,6 +78,35 @@ pub(super) fn tables(old: &Schema, new: &Schema, renames: &Renames, changes: &mu
     }
 }
 
+/// Whether a table has a column of an enum the plan makes anew and an
+/// expression (a check, an index expression or predicate) that may use it.
+fn uses_recreated_enum(table: &Table, recreated: &BTreeSet<QualifiedName>) -> bool {
+    if recreated.is_empty() {
+        return false;
+    }
+    let columns: Vec<&Column> = table
+        .columns
+        .iter()
+        .filter(|c| matches!(&c.data_type.value.name, TypeName::User(name) if recreated.contains(name)))
+        .collect();
+    if columns.is_empty() {
+        return false;
+    }
+    let mentions = |expr: &Expr| words(expr).any(|w| columns.iter().any(|c| c.name.as_str() == w));
+    let is_one = |name: &Ident| columns.iter().any(|c| &c.name == name);
+    table.constraints.values().any(|c| match &c.kind {
+        ConstraintKind::Check { expr, .. } => mentions(&expr.value),
+        ConstraintKind::ForeignKey(key) => key.columns.iter().any(|c| is_one(&c.value)),
+        _ => false,
+    }) || table.indexes.values().any(|index| {
+        index.predicate.as_ref().is_some_and(|p| mentions(&p.value))
+            || index.elements.iter().any(|e| match &e.target {
+                ElementTarget::Expression(x) => mentions(x),
+                ElementTarget::Column(_) => false,
+            })
+    })
+}
+
 /// The words of an expression, lower-cased: the column names it may use.
 fn words(expr: &Expr) -> impl Iterator<Item = String> + '_ {
     expr.as_str()
@@ -90,6 +135,7 @@ struct TablePair<'a> {
     before: &'a Table,
     after: &'a Table,
     renames: &'a Renames,
+    recreated_enums: &'a BTreeSet<QualifiedName>,
 }
 
 impl TablePair<'_> {
@@ -124,6 +170,13 @@ impl TablePair<'_> {
         words(expr).any(|w| self.recreated(&Ident::new(w)))
     }
 
+    /// Whether a column (of the new table) is of an enum the plan makes anew.
+    fn of_recreated_enum(&self, name: &Ident) -> bool {
+        self.after.column(name).is_some_and(
+            |column| matches!(&column.data_type.value.name, TypeName::User(e) if self.recreated_enums.contains(e)),
+        )
+    }
+
     /// Whether a column's type or collation changes.
     fn recollated(&self, name: &Ident) -> bool {
         self.after.column(name).is_some_and(|column| {
@@ -143,6 +196,11 @@ impl TablePair<'_> {
     /// PostgreSQL's own copy is kept.
     fn retyped(&self, expr: &Expr) -> bool {
         let words: Vec<String> = words(expr).collect();
+        let mentions = |column: &Column| words.iter().any(|w| w == column.name.as_str());
+        let of_recreated_enum = |column: &Column| matches!(&column.data_type.value.name, TypeName::User(name) if self.recreated_enums.contains(name));
+        if self.after.columns.iter().any(|c| of_recreated_enum(c) && mentions(c)) {
+            return true;
+        }
         self.after.columns.iter().any(|column| {
             let old_name = self.old_column_name(&column.name);
             self.before.column(old_name).is_some_and(|before| {
@@ -608,6 +666,11 @@ impl TablePair<'_> {
                     && a.on_delete == b.on_delete
                     && a.on_update == b.on_update
                     && a.on_delete_columns == b.on_delete_columns
+                    // Columns of an enum made anew change type one at a
+                    // time: a foreign key between them would compare the
+                    // new type with the old in between, so it goes first
+                    // and comes back after.
+                    && !b.columns.iter().any(|c| self.of_recreated_enum(&c.value))
             }
             (ConstraintKind::Exclusion(a), ConstraintKind::Exclusion(b)) => a == b,
             (

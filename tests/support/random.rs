@@ -60,9 +60,6 @@ pub const KNOWN_BUGS: &[&str] = &[
     "B6 the type or collation of a column that a generated column uses changed: PostgreSQL refuses",
     "B7 sequence or identity bounds changed so that the current value is outside them: no RESTART",
     "B9 a key replaced (dropped and added) while foreign keys rely on it and were renamed or point at renamed columns",
-    "B10 an enum recreated (a label added or removed, `as check` toggled) while a foreign key joins columns \
-     of that enum: the columns are converted one at a time",
-    "B11 an enum recreated while a check or index predicate compares one of its columns with a label",
     "B12 the type of an identity column changed: ALTER COLUMN ... SET AS is not valid",
     "B13 the type of a generated column changed: USING is not allowed there",
     "B15 columns joined by a foreign key changed to or from numeric: each ALTER TYPE rechecks the foreign key \
@@ -2556,10 +2553,7 @@ impl Model {
             return true;
         }
         let e = rng.below(self.enums.len());
-        let id = self.enums[e].id;
         match rng.weighted(&[5, 4, 3, 2, 2, 1, 1]) {
-            // B10, B11: label lists that make either direction recreate the type.
-            0 | 5 | 6 if self.guarded() && !self.enums[e].as_check && self.enum_recreate_fails(id) => return false,
             6 if self.guarded() && self.enums[e].was.is_some() => return false,
             0 => {
                 let id = self.id();
@@ -2628,33 +2622,6 @@ impl Model {
             _ => self.enums[e].as_check = !self.enums[e].as_check,
         }
         true
-    }
-
-    /// Whether recreating the enum would fail: a foreign key joins columns
-    /// of it (B10), or a check or index predicate compares one of them with
-    /// a label (B11).
-    fn enum_recreate_fails(&self, id: Id) -> bool {
-        let labels: Vec<Id> = self
-            .enums
-            .iter()
-            .filter(|e| e.id == id)
-            .flat_map(|e| e.labels.iter().map(|l| l.id))
-            .collect();
-        let names_label = |cond: &Cond| {
-            let mut used = Vec::new();
-            cond.labels(&mut used);
-            used.iter().any(|l| labels.contains(l))
-        };
-        self.tables.iter().any(|t| {
-            t.constraints.iter().any(|c| match &c.kind {
-                Kind::ForeignKey(fk, _) => fk
-                    .columns
-                    .iter()
-                    .any(|col| t.column(*col).is_some_and(|col| col.ty == Ty::Enum(id))),
-                Kind::Check(cond) => names_label(cond),
-                _ => false,
-            }) || t.indexes.iter().any(|i| i.predicate.as_ref().is_some_and(names_label))
-        })
     }
 
     fn mutate_sequence(&mut self, rng: &mut Rng) -> bool {
