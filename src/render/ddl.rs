@@ -585,20 +585,27 @@ pub(super) fn online_set_not_null(table: &QualifiedName, column: &Ident) -> Vec<
 /// transaction changes nothing.
 pub(super) fn recreate_enum(old: &Enum, new: &Enum, columns: &[EnumColumn]) -> Vec<Statement> {
     let mut out = Vec::new();
+    let native_before = old.storage == EnumStorage::Native;
+    let native_after = new.storage == EnumStorage::Native;
+    // A native enum renamed in the same plan has its new name by now (the
+    // rename runs first); one that becomes a check is not renamed.
+    let current = if native_before && native_after {
+        &new.name
+    } else {
+        &old.name
+    };
     let old_name = QualifiedName::new(
-        old.name.schema.clone(),
+        current.schema.clone(),
         Ident::new(crate::ir::naming::make_object_name(
             new.name.name.as_str(),
             None,
             Some("old"),
         )),
     );
-    let native_before = old.storage == EnumStorage::Native;
-    let native_after = new.storage == EnumStorage::Native;
     if native_before {
         out.push(Statement::new(format!(
             "ALTER TYPE {} RENAME TO {};",
-            old.name.quoted(),
+            current.quoted(),
             old_name.name.quoted()
         )));
     }

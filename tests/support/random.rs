@@ -75,8 +75,6 @@ pub const KNOWN_BUGS: &[&str] = &[
     "B23 a sequence given to (or taken from) a column that the plan adds or drops: the drop takes the sequence along",
     "B26 a new table with a foreign key to a key that is replaced in the same plan: CREATE TABLE runs between \
      the key's drop and its add",
-    "B25 an enum renamed while its labels change so that one direction recreates it: the recreation \
-     renames the type by its name from before the rename",
     "B24 a table that owns a sequence moved to another schema: PostgreSQL moves the sequence along, \
      later steps name it in the old schema",
 ];
@@ -1775,9 +1773,8 @@ impl Model {
         }
     }
 
-    /// B18, B25: an enum whose labels or storage change keeps its name and
-    /// every column of its type where and as it was; otherwise its labels
-    /// stay as they were.
+    /// B18: an enum whose labels or storage change keeps every column of
+    /// its type where and as it was; otherwise its labels stay as they were.
     fn keep_enum_columns(&mut self, old: &Model) {
         let columns = |model: &Model, id: Id| -> Vec<(Id, String, Space, Id, String)> {
             let mut out = Vec::new();
@@ -1797,8 +1794,7 @@ impl Model {
             };
             let label_ids = |e: &Enum| e.labels.iter().map(|l| l.id).collect::<Vec<_>>();
             let recreated = label_ids(before) != label_ids(&self.enums[i]) || before.as_check != self.enums[i].as_check;
-            let renamed = before.name != self.enums[i].name || before.space != self.enums[i].space;
-            if recreated && (renamed || columns(old, id) != columns(self, id)) {
+            if recreated && columns(old, id) != columns(self, id) {
                 self.enums[i].labels = before.labels.clone();
                 self.enums[i].as_check = before.as_check;
             }
@@ -2554,7 +2550,6 @@ impl Model {
         }
         let e = rng.below(self.enums.len());
         match rng.weighted(&[5, 4, 3, 2, 2, 1, 1]) {
-            6 if self.guarded() && self.enums[e].was.is_some() => return false,
             0 => {
                 let id = self.id();
                 let enumeration = &mut self.enums[e];
