@@ -278,7 +278,11 @@ pub enum Change {
 pub struct EnumColumn {
     pub table: QualifiedName,
     pub column: Ident,
+    /// The default to set again after the conversion.
     pub default: Option<Expr>,
+    /// Whether the column has a default to drop before it (a column that
+    /// leaves the enum later in the plan has one but gets none back).
+    pub had_default: bool,
     pub array_dims: u32,
 }
 

@@ -5,7 +5,7 @@ mod change;
 mod renames;
 mod tables;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub use change::{Change, EnumColumn, LabelPosition};
 pub use renames::Renames;
@@ -216,14 +216,14 @@ fn enums(old: &Schema, new: &Schema, renames: &Renames, changes: &mut Vec<Change
                 changes.push(Change::RecreateEnum {
                     old: before.clone(),
                     new: enumeration.clone(),
-                    columns: enum_columns(new, name),
+                    columns: converted_columns(old, new, renames, old_name, name),
                 });
             } else {
                 check_labels(old, new, before, enumeration, renames, changes);
             }
             continue;
         }
-        enum_labels(before, enumeration, renames, new, changes);
+        enum_labels(before, enumeration, renames, (old, new), changes);
     }
     for (name, enumeration) in &old.enums {
         if !matched.contains(name) && enumeration.storage == EnumStorage::Native {
@@ -298,6 +298,7 @@ fn enum_columns(schema: &Schema, enum_name: &QualifiedName) -> Vec<EnumColumn> {
                     table: table.name.clone(),
                     column: column.name.clone(),
                     default: column.default.as_ref().map(|d| d.value.clone()),
+                    had_default: column.default.is_some(),
                     array_dims: column.data_type.array_dims,
                 });
             }
@@ -306,9 +307,57 @@ fn enum_columns(schema: &Schema, enum_name: &QualifiedName) -> Vec<EnumColumn> {
     columns
 }
 
+/// The columns a recreation of an enum converts: those of the enum's type
+/// that exist when it runs, which is after the renames and drops of the
+/// plan and before its new tables, new columns and other type changes. So
+/// these are the columns of `old` of the enum (`before`), by their names in
+/// `new`, that `new` still has; a column that leaves the enum is converted
+/// too (its own type change comes later), without its default.
+fn converted_columns(
+    old: &Schema,
+    new: &Schema,
+    renames: &Renames,
+    before: &QualifiedName,
+    after: &QualifiedName,
+) -> Vec<EnumColumn> {
+    let table_names: BTreeMap<&QualifiedName, &QualifiedName> = renames.tables.iter().map(|(n, o)| (o, n)).collect();
+    let mut columns = Vec::new();
+    for table in old.tables.values() {
+        let name = table_names.get(&table.name).copied().unwrap_or(&table.name);
+        let Some(now) = new.tables.get(name) else { continue };
+        let column_names: BTreeMap<&Ident, &Ident> = renames
+            .columns
+            .get(name)
+            .map(|m| m.iter().map(|(n, o)| (o, n)).collect())
+            .unwrap_or_default();
+        for column in &table.columns {
+            if !matches!(&column.data_type.name, TypeName::User(n) if n == before) {
+                continue;
+            }
+            let column_name = column_names.get(&column.name).copied().unwrap_or(&column.name);
+            let Some(later) = now.column(column_name) else { continue };
+            let stays = matches!(&later.data_type.name, TypeName::User(n) if n == after);
+            columns.push(EnumColumn {
+                table: name.clone(),
+                column: column_name.clone(),
+                default: later.default.as_ref().filter(|_| stays).map(|d| d.value.clone()),
+                had_default: column.default.is_some(),
+                array_dims: column.data_type.array_dims,
+            });
+        }
+    }
+    columns
+}
+
 /// Labels: renames, then additions at their place; removals or a new order
 /// need the type recreated.
-fn enum_labels(before: &Enum, after: &Enum, renames: &Renames, new: &Schema, changes: &mut Vec<Change>) {
+fn enum_labels(
+    before: &Enum,
+    after: &Enum,
+    renames: &Renames,
+    (old, new): (&Schema, &Schema),
+    changes: &mut Vec<Change>,
+) {
     let old_name_of = |label: &str| renames.old_label(&after.name, label);
     let old_labels: Vec<&str> = before.labels.iter().map(|l| l.name.as_str()).collect();
     // New labels in old names where they existed before.
@@ -326,7 +375,7 @@ fn enum_labels(before: &Enum, after: &Enum, renames: &Renames, new: &Schema, cha
         changes.push(Change::RecreateEnum {
             old: before.clone(),
             new: after.clone(),
-            columns: enum_columns(new, &after.name),
+            columns: converted_columns(old, new, renames, &before.name, &after.name),
         });
         return;
     }

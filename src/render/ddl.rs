@@ -657,7 +657,7 @@ pub(super) fn recreate_enum(old: &Enum, new: &Enum, columns: &[EnumColumn]) -> V
         } else {
             format!("{value}::{target}")
         };
-        if column.default.is_some() {
+        if column.default.is_some() || column.had_default {
             out.push(Statement::new(format!(
                 "ALTER TABLE {} ALTER COLUMN {name} DROP DEFAULT;",
                 column.table.quoted()

@@ -64,8 +64,6 @@ pub const KNOWN_BUGS: &[&str] = &[
     "B13 the type of a generated column changed: USING is not allowed there",
     "B15 columns joined by a foreign key changed to or from numeric: each ALTER TYPE rechecks the foreign key \
      against the other column's old type",
-    "B18 an enum recreated while a table or column of its type is dropped, added or renamed in the same plan: \
-     the conversion names columns that do not exist at that point",
     "B19 an index or constraint renamed with `was` and changed (also when only its expression's text changes \
      with a renamed column or label): \
      renamed first, then dropped by its old name",
@@ -98,7 +96,6 @@ pub fn schema_pair(seed: u64, tables: usize, mutations: usize, known_bugs: bool)
     }
     if !known_bugs {
         new.keep_referenced_keys(&old);
-        new.keep_enum_columns(&old);
         new.keep_risky_types(&old);
         new.repair();
         new.unhint_changed(&old);
@@ -1770,34 +1767,6 @@ impl Model {
                 min <= *start && *start <= max
             }
             None => true,
-        }
-    }
-
-    /// B18: an enum whose labels or storage change keeps every column of
-    /// its type where and as it was; otherwise its labels stay as they were.
-    fn keep_enum_columns(&mut self, old: &Model) {
-        let columns = |model: &Model, id: Id| -> Vec<(Id, String, Space, Id, String)> {
-            let mut out = Vec::new();
-            for t in &model.tables {
-                for c in &t.columns {
-                    if c.ty == Ty::Enum(id) {
-                        out.push((t.id, t.name.clone(), t.space, c.id, c.name.clone()));
-                    }
-                }
-            }
-            out
-        };
-        for i in 0..self.enums.len() {
-            let id = self.enums[i].id;
-            let Some(before) = old.enums.iter().find(|e| e.id == id) else {
-                continue;
-            };
-            let label_ids = |e: &Enum| e.labels.iter().map(|l| l.id).collect::<Vec<_>>();
-            let recreated = label_ids(before) != label_ids(&self.enums[i]) || before.as_check != self.enums[i].as_check;
-            if recreated && columns(old, id) != columns(self, id) {
-                self.enums[i].labels = before.labels.clone();
-                self.enums[i].as_check = before.as_check;
-            }
         }
     }
 
