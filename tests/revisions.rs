@@ -876,3 +876,32 @@ fn swapped_parents_are_refused_before_any_sql_runs() {
     );
     assert_eq!(p.value("select to_regclass('public.tags') is null"), "f");
 }
+
+/// A label added and used in one revision: PostgreSQL lets no statement of
+/// the transaction that adds it use it, so the upgrade commits it first.
+#[test]
+fn a_label_added_and_used_in_one_revision_upgrades() {
+    let p = Project::new();
+    p.write(
+        "schema/app.trellis",
+        "enum state { 'open' }\n\ntable tickets {\n  id    bigint primary key\n  state state not null default 'open'\n}\n",
+    );
+    p.revision_ok("20261203120000_aaaaaa", &["-m", "Base"]);
+    p.write(
+        "schema/app.trellis",
+        "enum state { 'open', 'new' }\n\ntable tickets {\n  id    bigint primary key\n  state state not null default 'new'\n}\n",
+    );
+    p.revision_ok("20261203120100_bbbbbb", &["-m", "New label as default"]);
+    p.ok(&["upgrade", "head", "--db", &p.url]);
+    assert_eq!(
+        p.applied(),
+        ["20261203120000_aaaaaa:applied", "20261203120100_bbbbbb:applied"]
+    );
+    p.sql("INSERT INTO tickets (id) VALUES (1);");
+    assert_eq!(p.value("SELECT state::text FROM tickets"), "new");
+    // A row holds the label: the way back stops, and keeps nothing.
+    p.fails(&["downgrade", "20261203120000_aaaaaa", "--db", &p.url], 1);
+    p.sql("DELETE FROM tickets;");
+    p.ok(&["downgrade", "20261203120000_aaaaaa", "--db", &p.url]);
+    assert_eq!(p.applied(), ["20261203120000_aaaaaa:applied"]);
+}

@@ -152,20 +152,26 @@ pub fn concurrent_index(statement: &str) -> Option<ConcurrentIndex> {
     None
 }
 
-/// Whether the statement runs in a transaction of its own: validating a
-/// constraint (`ALTER TABLE | DOMAIN ... VALIDATE CONSTRAINT`) reads every
-/// row, so the locks taken by the statements before it (an `ADD CONSTRAINT
-/// ... NOT VALID` holds ACCESS EXCLUSIVE) are released first, and what comes
-/// after waits for nothing it holds. This is what `--online` promises.
+/// Whether the statement runs in a transaction of its own:
+/// - validating a constraint (`ALTER TABLE | DOMAIN ... VALIDATE
+///   CONSTRAINT`) reads every row, so the locks taken by the statements
+///   before it (an `ADD CONSTRAINT ... NOT VALID` holds ACCESS EXCLUSIVE)
+///   are released first, and what comes after waits for nothing it holds.
+///   This is what `--online` promises.
+/// - a label added to an enum (`ALTER TYPE ... ADD VALUE`) cannot be used
+///   in the transaction that adds it ("unsafe use of new value"), so it is
+///   committed before the statements after it, which may.
 pub fn runs_alone(statement: &str) -> bool {
     let words: Vec<String> = Tokens::new(statement)
         .map(|t| t.text(statement).to_ascii_lowercase())
         .collect();
-    matches!(words.first().map(String::as_str), Some("alter"))
-        && matches!(words.get(1).map(String::as_str), Some("table" | "domain"))
-        && words
-            .windows(2)
-            .any(|pair| pair[0] == "validate" && pair[1] == "constraint")
+    let kind = (words.first().map(String::as_str), words.get(1).map(String::as_str));
+    let has = |a: &str, b: &str| words.windows(2).any(|pair| pair[0] == a && pair[1] == b);
+    match kind {
+        (Some("alter"), Some("table" | "domain")) => has("validate", "constraint"),
+        (Some("alter"), Some("type")) => has("add", "value"),
+        _ => false,
+    }
 }
 
 /// The transaction-control command a statement is (`BEGIN`, `COMMIT`,
@@ -440,6 +446,8 @@ mod tests {
         assert!(runs_alone("alter domain d validate constraint c;"));
         assert!(!runs_alone("ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID;"));
         assert!(!runs_alone("select 'alter table t validate constraint c';"));
+        assert!(runs_alone("ALTER TYPE public.e ADD VALUE 'b' BEFORE 'c';"));
+        assert!(!runs_alone("ALTER TYPE public.e RENAME VALUE 'add' TO 'value';"));
     }
 
     #[test]
