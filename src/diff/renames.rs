@@ -139,9 +139,9 @@ impl Renames {
             let Some(&before) = owned.get(&(old_table.clone(), old_column.clone())) else {
                 continue;
             };
-            // Moved along with its table to another schema is another
-            // matter: PostgreSQL moves it itself.
-            if before.schema == name.schema && !new.sequences.contains_key(before) && !taken.contains(before) {
+            // One moved along with its table to another schema is still the
+            // same sequence (PostgreSQL moves it itself).
+            if !new.sequences.contains_key(before) && !taken.contains(before) {
                 found.push((name.clone(), before.clone()));
             }
         }

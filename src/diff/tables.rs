@@ -283,11 +283,15 @@ impl TablePair<'_> {
                 }
                 // The identity's sequence keeps its name through a rename of
                 // its table or column; a fresh build names it after the new
-                // ones. (One moved along with its table to another schema
-                // PostgreSQL moves itself.)
-                if old.sequence_name != new.sequence_name && old.sequence_name.schema == new.sequence_name.schema {
+                // ones. One moved along with its table to another schema
+                // PostgreSQL moves itself: it is renamed there.
+                let moved = QualifiedName {
+                    schema: new.sequence_name.schema.clone(),
+                    name: old.sequence_name.name.clone(),
+                };
+                if moved != new.sequence_name {
                     changes.push(Change::RenameSequence {
-                        from: old.sequence_name.clone(),
+                        from: moved,
                         to: new.sequence_name.clone(),
                     });
                 }
@@ -375,6 +379,20 @@ impl TablePair<'_> {
                 continue;
             };
             matched.insert(old_name.clone());
+            let replaced = !self.same_constraint(before, constraint) || (!before.not_valid && constraint.not_valid);
+            if old_name != &constraint.name && replaced {
+                // Renamed and changed: the old one goes by its old name, the
+                // new one comes by its new name; nothing to rename.
+                changes.push(Change::DropConstraint {
+                    table: table.clone(),
+                    constraint: before.clone(),
+                });
+                changes.push(Change::AddConstraint {
+                    table: table.clone(),
+                    constraint: constraint.clone(),
+                });
+                continue;
+            }
             if old_name != &constraint.name {
                 changes.push(Change::RenameConstraint {
                     table: table.clone(),
@@ -637,14 +655,17 @@ impl TablePair<'_> {
                 continue;
             };
             matched.insert(old_name.clone());
-            if old_name != &index.name {
+            let replaced = !self.same_index(before, index);
+            // Renamed and changed: dropped by its old name, created by its
+            // new one; nothing to rename.
+            if old_name != &index.name && !replaced {
                 changes.push(Change::RenameIndex {
                     table: table.clone(),
                     from: old_name.clone(),
                     to: index.name.clone(),
                 });
             }
-            if !self.same_index(before, index) {
+            if replaced {
                 changes.push(Change::DropIndex {
                     table: table.clone(),
                     index: before.clone(),
