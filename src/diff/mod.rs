@@ -2,6 +2,7 @@
 //! text, no database. Renames come only from `was` hints, resolved first.
 
 mod change;
+mod dependents;
 mod renames;
 mod tables;
 
@@ -34,6 +35,7 @@ pub fn diff_with(old: &Schema, new: &Schema, renames: &Renames) -> Vec<Change> {
     domains(old, new, &mut changes);
     sequences(old, new, renames, &mut changes);
     tables::tables(old, new, renames, &mut changes);
+    dependents::dependent_foreign_keys(old, new, renames, &mut changes);
     changes
 }
 
@@ -428,9 +430,25 @@ fn sequences(old: &Schema, new: &Schema, renames: &Renames, changes: &mut Vec<Ch
             continue;
         };
         matched.insert(old_name.clone());
-        if old_name != name {
+        // Where the sequence is once its tables have moved: a table moved to
+        // another schema takes the sequences it owns along.
+        let moved_to = moved_with_owner(before, renames).unwrap_or_else(|| old_name.clone());
+        let owner = |s: &Sequence| s.owned_by.as_ref().map(|o| o.value.clone());
+        let expected_old_owner = owner(before).map(|(t, c)| renames.forward_column(&t, &c));
+        let released = expected_old_owner.is_some() && expected_old_owner != owner(sequence);
+        if released {
+            // Released first, before anything moves or is dropped: a move of
+            // the old owning table takes it along, dropping the old owning
+            // column takes it away.
+            changes.push(Change::SetSequenceOwner {
+                name: old_name.clone(),
+                owner: None,
+            });
+        }
+        let at = if released { old_name } else { &moved_to };
+        if at != name {
             changes.push(Change::RenameSequence {
-                from: old_name.clone(),
+                from: at.clone(),
                 to: name.clone(),
             });
         }
@@ -441,17 +459,7 @@ fn sequences(old: &Schema, new: &Schema, renames: &Renames, changes: &mut Vec<Ch
                 new: sequence.options.clone(),
             });
         }
-        let owner = |s: &Sequence| s.owned_by.as_ref().map(|o| o.value.clone());
-        let expected_old_owner = owner(before).map(|(t, c)| renames.forward_column(&t, &c));
         if expected_old_owner != owner(sequence) {
-            // Released first, before any drop: dropping the old owning
-            // column would take the sequence along.
-            if expected_old_owner.is_some() {
-                changes.push(Change::SetSequenceOwner {
-                    name: name.clone(),
-                    owner: None,
-                });
-            }
             if let Some(owner) = owner(sequence) {
                 changes.push(Change::SetSequenceOwner {
                     name: name.clone(),
@@ -473,7 +481,26 @@ fn sequences(old: &Schema, new: &Schema, renames: &Renames, changes: &mut Vec<Ch
             new.tables.get(&table).is_none_or(|t| t.column(&column).is_none())
         });
         if !matched.contains(name) && !owner_dropped {
+            if moved_with_owner(sequence, renames).is_some() {
+                // Let go of before its table moves, so that it stays here.
+                changes.push(Change::SetSequenceOwner {
+                    name: name.clone(),
+                    owner: None,
+                });
+            }
             changes.push(Change::DropSequence(sequence.clone()));
         }
     }
+}
+
+/// The name an old sequence has once the table that owns it has moved to
+/// another schema (PostgreSQL moves owned sequences along); None when its
+/// owner stays in the sequence's schema.
+fn moved_with_owner(sequence: &Sequence, renames: &Renames) -> Option<QualifiedName> {
+    let owner = sequence.owned_by.as_ref()?;
+    let (table, _) = renames.forward_column(&owner.value.0, &owner.value.1);
+    (table.schema != sequence.name.schema).then(|| QualifiedName {
+        schema: table.schema,
+        name: sequence.name.name.clone(),
+    })
 }

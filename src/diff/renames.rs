@@ -1,6 +1,6 @@
 //! Renames declared with `was`, resolved against the old schema.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use crate::ir::*;
 
@@ -121,13 +121,16 @@ impl Renames {
     /// dropped and created again (its current value would be lost, and the
     /// column's default still uses it).
     fn follow_owners(&mut self, old: &Schema, new: &Schema) {
-        let owned: HashMap<&(QualifiedName, Ident), &QualifiedName> = old
-            .sequences
-            .values()
-            .filter_map(|s| s.owned_by.as_ref().map(|owner| (&owner.value, &s.name)))
-            .collect();
-        let taken: HashSet<QualifiedName> = self.sequences.values().cloned().collect();
-        let mut found = Vec::new();
+        // Owner (by its name in `old`) → the sequences it owns, on each side
+        // by name: only a column that owns one sequence before and one new
+        // sequence after says which is which.
+        let mut owned_before: BTreeMap<(&QualifiedName, &Ident), Vec<&QualifiedName>> = BTreeMap::new();
+        for sequence in old.sequences.values() {
+            if let Some(owner) = &sequence.owned_by {
+                owned_before.entry((&owner.value.0, &owner.value.1)).or_default().push(&sequence.name);
+            }
+        }
+        let mut owned_after: BTreeMap<(QualifiedName, Ident), Vec<&QualifiedName>> = BTreeMap::new();
         for (name, sequence) in &new.sequences {
             let Some(owner) = &sequence.owned_by else { continue };
             if old.sequences.contains_key(name) || self.sequences.contains_key(name) {
@@ -136,13 +139,19 @@ impl Renames {
             let (table, column) = &owner.value;
             let old_table = self.tables.get(table).unwrap_or(table);
             let old_column = self.columns.get(table).and_then(|c| c.get(column)).unwrap_or(column);
-            let Some(&before) = owned.get(&(old_table.clone(), old_column.clone())) else {
-                continue;
-            };
-            // Moved along with its table to another schema is another
-            // matter: PostgreSQL moves it itself.
-            if before.schema == name.schema && !new.sequences.contains_key(before) && !taken.contains(before) {
-                found.push((name.clone(), before.clone()));
+            owned_after.entry((old_table.clone(), old_column.clone())).or_default().push(name);
+        }
+        let taken: HashSet<QualifiedName> = self.sequences.values().cloned().collect();
+        let mut found = Vec::new();
+        for ((table, column), after) in &owned_after {
+            let before = owned_before.get(&(table, column)).map(Vec::as_slice).unwrap_or_default();
+            // One moved along with its table to another schema is still the
+            // same sequence (PostgreSQL moves it itself).
+            if let ([before], [after]) = (before, after.as_slice())
+                && !new.sequences.contains_key(*before)
+                && !taken.contains(*before)
+            {
+                found.push(((*after).clone(), (*before).clone()));
             }
         }
         self.sequences.extend(found);

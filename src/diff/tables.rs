@@ -341,20 +341,15 @@ impl TablePair<'_> {
                 }
                 // The identity's sequence keeps its name through a rename of
                 // its table or column; a fresh build names it after the new
-                // ones. (One moved along with its table to another schema
-                // PostgreSQL moves itself.)
-                // PostgreSQL moves the sequence along with its table to another
-                // schema; from there it is renamed.
-                let moved_along = old.sequence_name.schema == self.before.name.schema
-                    && new.sequence_name.schema == self.after.name.schema;
-                let at = if moved_along {
-                    QualifiedName::new(new.sequence_name.schema.clone(), old.sequence_name.name.clone())
-                } else {
-                    old.sequence_name.clone()
+                // ones. One moved along with its table to another schema
+                // PostgreSQL moves itself: it is renamed there.
+                let moved = QualifiedName {
+                    schema: new.sequence_name.schema.clone(),
+                    name: old.sequence_name.name.clone(),
                 };
-                if at != new.sequence_name && (moved_along || old.sequence_name.schema == new.sequence_name.schema) {
+                if moved != new.sequence_name {
                     changes.push(Change::RenameSequence {
-                        from: at,
+                        from: moved,
                         to: new.sequence_name.clone(),
                     });
                 }
@@ -442,6 +437,20 @@ impl TablePair<'_> {
                 continue;
             };
             matched.insert(old_name.clone());
+            let replaced = !self.same_constraint(before, constraint) || (!before.not_valid && constraint.not_valid);
+            if old_name != &constraint.name && replaced {
+                // Renamed and changed: the old one goes by its old name, the
+                // new one comes by its new name; nothing to rename.
+                changes.push(Change::DropConstraint {
+                    table: table.clone(),
+                    constraint: before.clone(),
+                });
+                changes.push(Change::AddConstraint {
+                    table: table.clone(),
+                    constraint: constraint.clone(),
+                });
+                continue;
+            }
             if old_name != &constraint.name {
                 changes.push(Change::RenameConstraint {
                     table: table.clone(),
@@ -709,14 +718,17 @@ impl TablePair<'_> {
                 continue;
             };
             matched.insert(old_name.clone());
-            if old_name != &index.name {
+            let replaced = !self.same_index(before, index);
+            // Renamed and changed: dropped by its old name, created by its
+            // new one; nothing to rename.
+            if old_name != &index.name && !replaced {
                 changes.push(Change::RenameIndex {
                     table: table.clone(),
                     from: old_name.clone(),
                     to: index.name.clone(),
                 });
             }
-            if !self.same_index(before, index) {
+            if replaced {
                 changes.push(Change::DropIndex {
                     table: table.clone(),
                     index: before.clone(),

@@ -84,7 +84,6 @@ fn build<'s>(
     direction: Direction,
     options: PlanOptions,
 ) -> Plan<'s> {
-    let changes = order::with_dependent_foreign_keys(changes, from, to);
     let mut steps = order::order(changes, from);
     let findings = safety::analyse(&mut steps, from, to, direction, options);
     Plan {

@@ -17,18 +17,21 @@ const CREATE_TABLES: u8 = 15;
 fn phase(change: &Change) -> u8 {
     use Change::*;
     match change {
-        CreateSchema(_) | GuardEnumLabel { .. } => 0,
+        // Sequences are released (by their old names) before their owning
+        // tables move or their owning columns go.
+        CreateSchema(_) | GuardEnumLabel { .. } | SetSequenceOwner { owner: None, .. } => 0,
         CreateExtension(_) | AlterExtensionVersion { .. } | AlterExtensionSchema { .. } => 1,
-        RenameEnum { .. } | RenameSequence { .. } | RenameTable { .. } => 2,
+        // A table moved to another schema takes its sequences along; they
+        // are renamed where it left them.
+        RenameTable { .. } => 1,
+        RenameEnum { .. } | RenameSequence { .. } => 2,
         CreateEnum(_) | AddEnumLabel { .. } | RenameEnumLabel { .. } => 3,
         CreateDomain(_) | CreateSequence(_) | AlterSequence { .. } => 4,
         RenameColumn { .. } | RenameConstraint { .. } | RenameIndex { .. } => 5,
         DropConstraint { constraint, .. } if matches!(constraint.kind, ConstraintKind::ForeignKey(_)) => 6,
         DropIndex { .. } | DropConstraint { .. } | DropDomainCheck { .. } => 7,
-        // Defaults go before the sequences they use; owners let go of
-        // sequences before their columns are dropped.
+        // Defaults go before the sequences they use.
         DropDefault { .. } | DropNotNull { .. } | DropIdentity { .. } => 8,
-        SetSequenceOwner { owner: None, .. } => 8,
         DropColumn { .. } => 9,
         DropTable(_) => DROP_TABLES,
         RecreateEnum { .. } => 12,
@@ -66,6 +69,22 @@ fn phase(change: &Change) -> u8 {
 /// created so that referenced tables come first, dropped so that
 /// referencing tables go first.
 pub(super) fn order(changes: Vec<Change>, from: &Schema) -> Vec<Step> {
+    // Tables whose key is dropped (perhaps to be added again): a new
+    // table's foreign key to them waits until the plan has added the key.
+    let keys_dropped: BTreeSet<QualifiedName> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropConstraint { table, constraint }
+                if matches!(
+                    constraint.kind,
+                    ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. }
+                ) =>
+            {
+                Some(table.clone())
+            }
+            _ => None,
+        })
+        .collect();
     let mut indexed: Vec<(u8, usize, Change)> = changes
         .into_iter()
         .enumerate()
@@ -90,7 +109,7 @@ pub(super) fn order(changes: Vec<Change>, from: &Schema) -> Vec<Step> {
         match p {
             DROP_TABLES => steps.extend(order_drops(group).into_iter().map(plain)),
             CREATE_TABLES => {
-                let (created, deferred) = order_creates(group, from);
+                let (created, deferred) = order_creates(group, from, &keys_dropped);
                 steps.extend(created);
                 deferred_adds.extend(deferred);
             }
@@ -128,8 +147,14 @@ fn plain(change: Change) -> Step {
 }
 
 /// New tables in foreign-key order. Keys inside a cycle (a self-reference
-/// included) are left out of `CREATE TABLE` and returned as separate adds.
-fn order_creates(group: Vec<Change>, existing: &Schema) -> (Vec<Step>, Vec<Change>) {
+/// included), keys to a key the plan drops, and unique constraints that
+/// PostgreSQL would merge into another key of the same statement are left
+/// out of `CREATE TABLE` and returned as separate adds.
+fn order_creates(
+    group: Vec<Change>,
+    existing: &Schema,
+    keys_dropped: &BTreeSet<QualifiedName>,
+) -> (Vec<Step>, Vec<Change>) {
     let tables: Vec<Table> = group
         .into_iter()
         .filter_map(|c| match c {
@@ -178,10 +203,11 @@ fn order_creates(group: Vec<Change>, existing: &Schema) -> (Vec<Step>, Vec<Chang
             // The referenced table exists but not (yet) its key: the key is
             // added later in the plan, the foreign key after it.
             let missing = target.is_none()
-                && existing
-                    .tables
-                    .get(&fk.referenced_table.value)
-                    .is_none_or(|t| !t.has_key(&fk.referenced_columns));
+                && (keys_dropped.contains(&fk.referenced_table.value)
+                    || existing
+                        .tables
+                        .get(&fk.referenced_table.value)
+                        .is_none_or(|t| !t.has_key(&fk.referenced_columns)));
             if cyclic || constraint.not_valid || missing {
                 left_out.push(constraint.name.clone());
                 deferred.push(Change::AddConstraint {
@@ -190,8 +216,10 @@ fn order_creates(group: Vec<Change>, existing: &Schema) -> (Vec<Step>, Vec<Chang
                 });
             }
         }
+        let merged = merged_keys(table);
         for constraint in table.constraints.values() {
-            if constraint.not_valid && !matches!(constraint.kind, ConstraintKind::ForeignKey(_)) {
+            let merged = merged.contains(&constraint.name);
+            if (constraint.not_valid || merged) && !matches!(constraint.kind, ConstraintKind::ForeignKey(_)) {
                 left_out.push(constraint.name.clone());
                 deferred.push(Change::AddConstraint {
                     table: table.name.clone(),
@@ -206,6 +234,39 @@ fn order_creates(group: Vec<Change>, existing: &Schema) -> (Vec<Step>, Vec<Chang
         });
     }
     (steps, deferred)
+}
+
+/// The unique constraints of a new table that repeat another key of it
+/// (the same columns in the same order, include list, nulls treatment and
+/// deferral): within one `CREATE TABLE`, PostgreSQL keeps only one index
+/// for them, the primary key's or the first unique's. All but one are
+/// added by `ALTER TABLE` afterwards, which makes an index of their own.
+fn merged_keys(table: &Table) -> BTreeSet<Ident> {
+    let idents = |list: &[Located<Ident>]| list.iter().map(|c| c.value.clone()).collect::<Vec<_>>();
+    let mut kept = Vec::new();
+    let mut merged = BTreeSet::new();
+    // The primary key first: it is the one PostgreSQL keeps.
+    let mut keys: Vec<&Constraint> = table.constraints.values().collect();
+    keys.sort_by_key(|c| !matches!(c.kind, ConstraintKind::PrimaryKey { .. }));
+    for constraint in keys {
+        let shape = match &constraint.kind {
+            ConstraintKind::PrimaryKey { columns, include, .. } => (idents(columns), idents(include), false),
+            ConstraintKind::Unique {
+                columns,
+                include,
+                nulls_not_distinct,
+                ..
+            } => (idents(columns), idents(include), *nulls_not_distinct),
+            _ => continue,
+        };
+        let shape = (shape, constraint.deferrable, constraint.initially_deferred);
+        if kept.contains(&shape) {
+            merged.insert(constraint.name.clone());
+        } else {
+            kept.push(shape);
+        }
+    }
+    merged
 }
 
 /// Dropped tables, referencing tables before the tables they reference.
@@ -255,82 +316,5 @@ fn order_drops(group: Vec<Change>) -> Vec<Change> {
     };
     let mut changes = cyclic_keys;
     changes.extend(order.into_iter().map(|i| Change::DropTable(tables[i].clone())));
-    changes
-}
-
-/// A primary key or unique constraint that is dropped (or replaced) takes
-/// the foreign keys that rely on it along: they are dropped first and, when
-/// they still exist in the target, added again afterwards.
-pub(super) fn with_dependent_foreign_keys(mut changes: Vec<Change>, from: &Schema, to: &Schema) -> Vec<Change> {
-    let dropped_keys: Vec<(QualifiedName, Vec<Ident>)> = changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::DropConstraint { table, constraint } => match &constraint.kind {
-                ConstraintKind::PrimaryKey { columns, .. } | ConstraintKind::Unique { columns, .. } => {
-                    Some((table.clone(), columns.iter().map(|c| c.value.clone()).collect()))
-                }
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect();
-    if dropped_keys.is_empty() {
-        return changes;
-    }
-    let already_dropped: BTreeSet<(QualifiedName, Ident)> = changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::DropConstraint { table, constraint } => Some((table.clone(), constraint.name.clone())),
-            Change::DropTable(t) => Some((t.name.clone(), Ident::new(""))),
-            _ => None,
-        })
-        .collect();
-    let dropped_tables: BTreeSet<&QualifiedName> = changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::DropTable(t) => Some(&t.name),
-            _ => None,
-        })
-        .collect::<BTreeSet<_>>();
-    let dropped_tables: BTreeSet<QualifiedName> = dropped_tables.into_iter().cloned().collect();
-    let mut extra = Vec::new();
-    for table in from.tables.values() {
-        if dropped_tables.contains(&table.name) {
-            continue;
-        }
-        for constraint in table.constraints.values() {
-            let ConstraintKind::ForeignKey(fk) = &constraint.kind else {
-                continue;
-            };
-            let referenced = crate::diff::referenced_columns_of(from, fk);
-            let mut sorted = referenced.clone();
-            sorted.sort();
-            let relies = dropped_keys.iter().any(|(t, cols)| {
-                let mut cols = cols.clone();
-                cols.sort();
-                *t == fk.referenced_table.value && cols == sorted
-            });
-            if !relies || already_dropped.contains(&(table.name.clone(), constraint.name.clone())) {
-                continue;
-            }
-            extra.push(Change::DropConstraint {
-                table: table.name.clone(),
-                constraint: constraint.clone(),
-            });
-            let target = to.tables.values().find_map(|t| {
-                t.constraints
-                    .get(&constraint.name)
-                    .filter(|c| c.kind == constraint.kind)
-                    .map(|c| (t, c))
-            });
-            if let Some((t, c)) = target {
-                extra.push(Change::AddConstraint {
-                    table: t.name.clone(),
-                    constraint: c.clone(),
-                });
-            }
-        }
-    }
-    changes.extend(extra);
     changes
 }

@@ -141,22 +141,26 @@ pub fn identity_option_sets(new: &SequenceOptions, old: &SequenceOptions) -> Vec
 }
 
 /// When new bounds leave out the value a sequence stands at, PostgreSQL
-/// refuses the `ALTER` ("RESTART value (1) cannot be less than MINVALUE"):
-/// this statement, run first, moves such a sequence to the new start (never
-/// used) or to the nearest new bound, and leaves any other alone. `sequence`
-/// is an SQL expression of type regclass. None when the bounds only widen.
-pub fn bring_into_range(sequence: &str, new: &SequenceOptions, old: &SequenceOptions) -> Option<String> {
+/// refuses the `ALTER` ("RESTART value (1) cannot be less than MINVALUE"),
+/// and `setval` beforehand cannot help when the old and new ranges do not
+/// meet. So `alter` (without its semicolon) runs in a block that, for such
+/// a sequence only, adds `RESTART WITH` the new start (never used) or the
+/// nearest new bound. `sequence` is an SQL expression of type regclass.
+/// The plain statement when the bounds only widen.
+pub fn within_bounds(sequence: &str, new: &SequenceOptions, old: &SequenceOptions, alter: &str) -> String {
     if new.min_value <= old.min_value && new.max_value >= old.max_value {
-        return None;
+        return format!("{alter};");
     }
     let (min, max, start) = (new.min_value, new.max_value, new.start);
-    Some(format!(
+    let alter = literal(alter);
+    format!(
         "DO $$\nDECLARE\n    seq regclass := {sequence};\n    at bigint;\n    used boolean;\nBEGIN\n    \
          EXECUTE format('SELECT last_value, is_called FROM %s', seq) INTO at, used;\n    \
          IF at < {min} OR at > {max} THEN\n        \
-         PERFORM setval(seq, CASE WHEN NOT used THEN {start} WHEN at < {min} THEN {min} ELSE {max} END, false);\n    \
-         END IF;\nEND\n$$;"
-    ))
+         EXECUTE {alter} || format(' RESTART WITH %s', \
+         CASE WHEN NOT used THEN {start} WHEN at < {min} THEN {min} ELSE {max} END);\n    \
+         ELSE\n        EXECUTE {alter};\n    END IF;\nEND\n$$;"
+    )
 }
 
 /// PostgreSQL's defaults for a sequence of a type and direction.

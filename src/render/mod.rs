@@ -277,14 +277,12 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
         Change::RenameSequence { from, to } => out.extend(rename_in_schema("SEQUENCE", from, to)),
         Change::AlterSequence { name, old, new } => {
             let regclass = format!("{}::regclass", literal(&name.quoted()));
-            if let Some(sql) = ddl::bring_into_range(&regclass, new, old) {
-                out.push(Statement::new(sql));
-            }
-            out.push(Statement::new(format!(
-                "ALTER SEQUENCE {}{};",
+            let alter = format!(
+                "ALTER SEQUENCE {}{}",
                 name.quoted(),
                 ddl::sequence_options(new, Some(old))
-            )));
+            );
+            out.push(Statement::new(ddl::within_bounds(&regclass, new, old, &alter)));
         }
         Change::SetSequenceOwner { name, owner } => out.push(Statement::new(match owner {
             Some((table, column)) => format!(
@@ -463,14 +461,17 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
                 literal(&table.quoted()),
                 literal(column.as_str())
             );
-            if let Some(sql) = ddl::bring_into_range(&regclass, &new.options, &old.options) {
-                out.push(Statement::new(sql));
-            }
-            out.push(Statement::new(format!(
-                "ALTER TABLE {} ALTER COLUMN {} {};",
+            let alter = format!(
+                "ALTER TABLE {} ALTER COLUMN {} {}",
                 table.quoted(),
                 column.quoted(),
                 parts.join(" ")
+            );
+            out.push(Statement::new(ddl::within_bounds(
+                &regclass,
+                &new.options,
+                &old.options,
+                &alter,
             )));
         }
         Change::CommentOnColumn { table, column, comment } => out.push(Statement::new(format!(
