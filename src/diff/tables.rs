@@ -303,11 +303,14 @@ impl TablePair<'_> {
                 }
                 // The identity's sequence keeps its name through a rename of
                 // its table or column; a fresh build names it after the new
-                // ones. (One moved along with its table to another schema
-                // PostgreSQL moves itself.)
-                if old.sequence_name != new.sequence_name && old.sequence_name.schema == new.sequence_name.schema {
+                // ones. One moved along with its table to another schema
+                // PostgreSQL moves itself: it is renamed there.
+                if old.sequence_name.name != new.sequence_name.name {
                     changes.push(Change::RenameSequence {
-                        from: old.sequence_name.clone(),
+                        from: QualifiedName {
+                            schema: new.sequence_name.schema.clone(),
+                            name: old.sequence_name.name.clone(),
+                        },
                         to: new.sequence_name.clone(),
                     });
                 }

@@ -72,8 +72,8 @@ pub const KNOWN_BUGS: &[&str] = &[
      the key's drop and its add",
     "B25 an enum renamed while its labels change so that one direction recreates it: the recreation \
      renames the type by its name from before the rename",
-    "B24 a table that owns a sequence moved to another schema: PostgreSQL moves the sequence along, \
-     later steps name it in the old schema",
+    "B24 a table that owns a sequence (a serial column's included) moved to another schema: PostgreSQL moves \
+     the sequence along, later steps name it in the old schema",
 ];
 
 /// The pair drawn from a seed, with `tables` tables in `old` and
@@ -2144,7 +2144,8 @@ impl Model {
             .sequences
             .iter()
             .any(|s| s.owned_by.is_some_and(|(table, _)| table == id))
-            || self.old.as_ref().is_some_and(|o| o.owners.contains(&id));
+            || self.old.as_ref().is_some_and(|o| o.owners.contains(&id))
+            || self.tables[t].columns.iter().any(|c| c.serial);
         let move_space = rng.chance(25) && !(self.guarded() && owns); // B24
         let name = fresh(&mut self.used, rng.pick(TABLE_WORDS));
         let table = &mut self.tables[t];
