@@ -230,6 +230,30 @@ impl TablePair<'_> {
                 // computed), by its new name when it was renamed first.
                 let mut dropped = before.clone();
                 dropped.name = column.name.clone();
+                // A sequence the column owns would go with it: it is let go
+                // of first and given back to the new column after.
+                let owner = (table.clone(), column.name.clone());
+                let was_owner = (self.before.name.clone(), before.name.clone());
+                let owned: Vec<QualifiedName> = self
+                    .new
+                    .sequences
+                    .values()
+                    .filter(|s| s.owned_by.as_ref().is_some_and(|o| o.value == owner))
+                    .filter(|s| {
+                        self.old
+                            .sequences
+                            .get(&s.name)
+                            .and_then(|o| o.owned_by.as_ref())
+                            .is_some_and(|o| o.value == was_owner)
+                    })
+                    .map(|s| s.name.clone())
+                    .collect();
+                for name in &owned {
+                    changes.push(Change::SetSequenceOwner {
+                        name: name.clone(),
+                        owner: None,
+                    });
+                }
                 changes.push(Change::DropColumn {
                     table: table.clone(),
                     column: dropped,
@@ -238,6 +262,12 @@ impl TablePair<'_> {
                     table: table.clone(),
                     column: column.clone(),
                 });
+                for name in owned {
+                    changes.push(Change::SetSequenceOwner {
+                        name,
+                        owner: Some(owner.clone()),
+                    });
+                }
                 continue;
             }
             self.column(before, column, changes);
