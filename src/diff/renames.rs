@@ -127,7 +127,10 @@ impl Renames {
         let mut owned_before: BTreeMap<(&QualifiedName, &Ident), Vec<&QualifiedName>> = BTreeMap::new();
         for sequence in old.sequences.values() {
             if let Some(owner) = &sequence.owned_by {
-                owned_before.entry((&owner.value.0, &owner.value.1)).or_default().push(&sequence.name);
+                owned_before
+                    .entry((&owner.value.0, &owner.value.1))
+                    .or_default()
+                    .push(&sequence.name);
             }
         }
         let mut owned_after: BTreeMap<(QualifiedName, Ident), Vec<&QualifiedName>> = BTreeMap::new();
@@ -139,12 +142,18 @@ impl Renames {
             let (table, column) = &owner.value;
             let old_table = self.tables.get(table).unwrap_or(table);
             let old_column = self.columns.get(table).and_then(|c| c.get(column)).unwrap_or(column);
-            owned_after.entry((old_table.clone(), old_column.clone())).or_default().push(name);
+            owned_after
+                .entry((old_table.clone(), old_column.clone()))
+                .or_default()
+                .push(name);
         }
         let taken: HashSet<QualifiedName> = self.sequences.values().cloned().collect();
         let mut found = Vec::new();
         for ((table, column), after) in &owned_after {
-            let before = owned_before.get(&(table, column)).map(Vec::as_slice).unwrap_or_default();
+            let before = owned_before
+                .get(&(table, column))
+                .map(Vec::as_slice)
+                .unwrap_or_default();
             // One moved along with its table to another schema is still the
             // same sequence (PostgreSQL moves it itself).
             if let ([before], [after]) = (before, after.as_slice())

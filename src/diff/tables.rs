@@ -154,13 +154,23 @@ impl TablePair<'_> {
     }
 
     /// Whether a column is dropped and added again: its generated
-    /// expression changes (or it stops or starts being generated).
+    /// expression changes (or it stops or starts being generated), or it
+    /// is computed from a column whose type or collation changes, which
+    /// PostgreSQL refuses to alter under it ("cannot alter type of a column
+    /// used by a generated column") and before 17 has no way to recompute.
     fn recreated(&self, name: &Ident) -> bool {
         self.after.column(name).is_some_and(|column| {
             self.before
                 .column(self.old_column_name(&column.name))
                 .is_some_and(|before| {
-                    before.generated.as_ref().map(|g| &g.value) != column.generated.as_ref().map(|g| &g.value)
+                    let (was, is) = (
+                        before.generated.as_ref().map(|g| &g.value),
+                        column.generated.as_ref().map(|g| &g.value),
+                    );
+                    was != is
+                        || is.is_some_and(|expr| {
+                            words(expr).any(|w| w != column.name.as_str() && self.recollated(&Ident::new(w)))
+                        })
                 })
         })
     }
@@ -272,12 +282,36 @@ impl TablePair<'_> {
                     to: column.name.clone(),
                 });
             }
-            if before.generated.as_ref().map(|g| &g.value) != column.generated.as_ref().map(|g| &g.value) {
+            if self.recreated(&column.name) {
                 // PostgreSQL before 17 cannot change a generated expression:
                 // the column is dropped and added again (its values are
                 // computed), by its new name when it was renamed first.
                 let mut dropped = before.clone();
                 dropped.name = column.name.clone();
+                // A sequence the column owns would go with it: it is let go
+                // of first and given back to the new column after.
+                let owner = (table.clone(), column.name.clone());
+                let was_owner = (self.before.name.clone(), before.name.clone());
+                let owned: Vec<QualifiedName> = self
+                    .new
+                    .sequences
+                    .values()
+                    .filter(|s| s.owned_by.as_ref().is_some_and(|o| o.value == owner))
+                    .filter(|s| {
+                        self.old
+                            .sequences
+                            .get(&s.name)
+                            .and_then(|o| o.owned_by.as_ref())
+                            .is_some_and(|o| o.value == was_owner)
+                    })
+                    .map(|s| s.name.clone())
+                    .collect();
+                for name in &owned {
+                    changes.push(Change::SetSequenceOwner {
+                        name: name.clone(),
+                        owner: None,
+                    });
+                }
                 changes.push(Change::DropColumn {
                     table: table.clone(),
                     column: dropped,
@@ -286,6 +320,12 @@ impl TablePair<'_> {
                     table: table.clone(),
                     column: column.clone(),
                 });
+                for name in owned {
+                    changes.push(Change::SetSequenceOwner {
+                        name,
+                        owner: Some(owner.clone()),
+                    });
+                }
                 continue;
             }
             self.column(before, column, changes);
@@ -315,7 +355,7 @@ impl TablePair<'_> {
                 table: table.clone(),
                 column: name.clone(),
                 from: old_type,
-                to: new_type,
+                to: new_type.clone(),
                 collation: after.collation.clone(),
                 using: after.using.as_deref().cloned(),
             });
@@ -331,11 +371,21 @@ impl TablePair<'_> {
                 column: name.clone(),
             }),
             (Some(old), Some(new)) => {
+                // The column's new type takes the identity's sequence along:
+                // what is left to alter is counted from there.
+                let old = if type_changed {
+                    &Identity {
+                        options: old.options.follow_type(&new_type),
+                        ..(**old).clone()
+                    }
+                } else {
+                    &**old
+                };
                 if old.always != new.always || old.options != new.options {
                     changes.push(Change::AlterIdentity {
                         table: table.clone(),
                         column: name.clone(),
-                        old: (**old).clone(),
+                        old: old.clone(),
                         new: (**new).clone(),
                     });
                 }
@@ -357,10 +407,25 @@ impl TablePair<'_> {
             _ => {}
         }
         let default = |c: &Column| c.default.as_ref().map(|d| d.value.clone());
-        // A default kept through a type change keeps its old type inside
-        // (`'x'::text` on a varchar column): set anew, it is what a new
-        // column of that type would store.
-        if default(before) != default(after) || (type_changed && after.default.is_some()) {
+        if type_changed && before.default.is_some() {
+            // PostgreSQL casts the old default to the new type and refuses
+            // when there is no such cast ("default for column ... cannot be
+            // cast automatically"): it goes before the type changes. One
+            // kept keeps its old type inside (`'x'::text` on a varchar
+            // column): set anew, it is what a new column of that type would
+            // store.
+            changes.push(Change::DropDefault {
+                table: table.clone(),
+                column: name.clone(),
+            });
+            if let Some(expr) = default(after) {
+                changes.push(Change::SetDefault {
+                    table: table.clone(),
+                    column: name.clone(),
+                    default: expr,
+                });
+            }
+        } else if default(before) != default(after) || (type_changed && after.default.is_some()) {
             match default(after) {
                 Some(expr) => changes.push(Change::SetDefault {
                     table: table.clone(),

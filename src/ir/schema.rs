@@ -331,6 +331,37 @@ pub struct SequenceOptions {
     pub cycle: bool,
 }
 
+impl SequenceOptions {
+    /// The options after the sequence's type became `data_type` the way
+    /// `ALTER SEQUENCE ... AS` (and `ALTER COLUMN ... TYPE` on an identity)
+    /// does it: a bound that was the old type's limit becomes the new
+    /// type's; any other stays.
+    pub fn follow_type(&self, data_type: &SqlType) -> SequenceOptions {
+        let (Some((old_min, old_max)), Some((min, max))) = (self.data_type.integer_range(), data_type.integer_range())
+        else {
+            return SequenceOptions {
+                data_type: data_type.clone(),
+                ..self.clone()
+            };
+        };
+        let ascending = self.increment > 0;
+        SequenceOptions {
+            data_type: data_type.clone(),
+            min_value: match self.min_value == old_min {
+                true if ascending => 1,
+                true => min,
+                false => self.min_value,
+            },
+            max_value: match self.max_value == old_max {
+                true if ascending => max,
+                true => -1,
+                false => self.max_value,
+            },
+            ..self.clone()
+        }
+    }
+}
+
 /// A free-standing sequence.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Sequence {

@@ -84,6 +84,7 @@ fn build<'s>(
     direction: Direction,
     options: PlanOptions,
 ) -> Plan<'s> {
+    let changes = order::with_foreign_keys_around_type_changes(changes, from, to);
     let mut steps = order::order(changes, from);
     let findings = safety::analyse(&mut steps, from, to, direction, options);
     Plan {

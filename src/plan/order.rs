@@ -36,6 +36,8 @@ fn phase(change: &Change) -> u8 {
         DropTable(_) => DROP_TABLES,
         RecreateEnum { .. } => 12,
         CreateTable(_) => CREATE_TABLES,
+        // A generated column is computed from the others' new types.
+        AddColumn { column, .. } if column.generated.is_some() => 18,
         AddColumn { .. } | UpdateEnumLabel { .. } => 16,
         // An identity column must be not null before it becomes one.
         AlterColumnType { .. } | SetNotNull { .. } | RecreateDomain { .. } => 17,
@@ -317,4 +319,141 @@ fn order_drops(group: Vec<Change>) -> Vec<Change> {
     let mut changes = cyclic_keys;
     changes.extend(order.into_iter().map(|i| Change::DropTable(tables[i].clone())));
     changes
+}
+
+/// Foreign keys that PostgreSQL cannot keep through a type change of
+/// their columns are dropped before it and added again after:
+/// - columns joined across families (to or from `numeric`, `date` to
+///   `timestamptz`): each `ALTER TYPE` rechecks the key against the other
+///   column's old type, which may not compare with the new one;
+/// - a key that also joins a native enum column: PostgreSQL 15 looks for a
+///   cast to `anyenum` when it revalidates ("could not find cast");
+/// - a key that relies on a unique constraint including a changed column:
+///   the constraint is rebuilt under it, which the key's dependency forbids.
+pub(super) fn with_foreign_keys_around_type_changes(
+    mut changes: Vec<Change>,
+    from: &Schema,
+    to: &Schema,
+) -> Vec<Change> {
+    let retyped: BTreeMap<(QualifiedName, Ident), (SqlType, SqlType)> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::AlterColumnType {
+                table,
+                column,
+                from,
+                to,
+                ..
+            } => Some(((table.clone(), column.clone()), (from.clone(), to.clone()))),
+            _ => None,
+        })
+        .collect();
+    if retyped.is_empty() {
+        return changes;
+    }
+    let touched: BTreeSet<(QualifiedName, Ident)> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropConstraint { table, constraint } | Change::AddConstraint { table, constraint } => {
+                Some((table.clone(), constraint.name.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    let mut extra = Vec::new();
+    for table in to.tables.values() {
+        let Some(before) = from.tables.get(&table.name) else {
+            continue;
+        };
+        for constraint in table.constraints.values() {
+            let ConstraintKind::ForeignKey(fk) = &constraint.kind else {
+                continue;
+            };
+            if touched.contains(&(table.name.clone(), constraint.name.clone()))
+                || !before.constraints.contains_key(&constraint.name)
+                || !to.tables.contains_key(&fk.referenced_table.value)
+            {
+                continue;
+            }
+            let referenced = crate::diff::referenced_columns_of(to, fk);
+            let local: Vec<(QualifiedName, Ident)> = fk
+                .columns
+                .iter()
+                .map(|c| (table.name.clone(), c.value.clone()))
+                .collect();
+            let remote: Vec<(QualifiedName, Ident)> = referenced
+                .iter()
+                .map(|c| (fk.referenced_table.value.clone(), c.clone()))
+                .collect();
+            let changed = local.iter().chain(&remote).any(|k| retyped.contains_key(k));
+            let across_families = local.iter().zip(&remote).any(|(a, b)| {
+                let types = |k: &(QualifiedName, Ident)| -> Vec<SqlType> {
+                    match retyped.get(k) {
+                        Some((old, new)) => vec![old.clone(), new.clone()],
+                        None => column_type(to, k).into_iter().collect(),
+                    }
+                };
+                let (ta, tb) = (types(a), types(b));
+                (retyped.contains_key(a) || retyped.contains_key(b))
+                    && ta.iter().chain(&tb).map(key_family).collect::<BTreeSet<_>>().len() > 1
+            });
+            let native_enum = |schema: &Schema, k: &(QualifiedName, Ident)| {
+                column_type(schema, k).is_some_and(|t| match &t.name {
+                    TypeName::User(name) => schema.enums.get(name).is_some_and(|e| e.storage == EnumStorage::Native),
+                    TypeName::Builtin(_) => false,
+                })
+            };
+            let with_enum = changed && local.iter().any(|k| native_enum(from, k) || native_enum(to, k));
+            let included = to.tables.get(&fk.referenced_table.value).is_some_and(|t| {
+                t.constraints.values().any(|key| match &key.kind {
+                    ConstraintKind::PrimaryKey { columns, include, .. }
+                    | ConstraintKind::Unique { columns, include, .. } => {
+                        let mut key_columns: Vec<&Ident> = columns.iter().map(|c| &c.value).collect();
+                        let mut wanted: Vec<&Ident> = referenced.iter().collect();
+                        key_columns.sort();
+                        wanted.sort();
+                        key_columns == wanted
+                            && include
+                                .iter()
+                                .any(|c| retyped.contains_key(&(t.name.clone(), c.value.clone())))
+                    }
+                    _ => false,
+                })
+            });
+            if across_families || with_enum || included {
+                extra.push(Change::DropConstraint {
+                    table: table.name.clone(),
+                    constraint: constraint.clone(),
+                });
+                extra.push(Change::AddConstraint {
+                    table: table.name.clone(),
+                    constraint: constraint.clone(),
+                });
+            }
+        }
+    }
+    changes.extend(extra);
+    changes
+}
+
+/// A column's type as the database stores it.
+fn column_type(schema: &Schema, (table, column): &(QualifiedName, Ident)) -> Option<SqlType> {
+    let column = schema.tables.get(table)?.column(column)?;
+    Some(schema.storage_type(&column.data_type))
+}
+
+/// Types a foreign key compares without a cast of either side: the
+/// integers among themselves, `text` and `varchar`; any other only with
+/// itself.
+fn key_family(ty: &SqlType) -> String {
+    let name = match &ty.name {
+        TypeName::Builtin(name) => match name.as_str() {
+            "smallint" | "integer" | "bigint" => "integer",
+            "text" | "character varying" => "text",
+            other => other,
+        }
+        .to_string(),
+        TypeName::User(name) => name.to_string(),
+    };
+    format!("{name}{}", "[]".repeat(ty.array_dims as usize))
 }

@@ -389,13 +389,21 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             } else {
                 String::new()
             };
-            // The source's `using (EXPR)`, as written; else a cast.
+            // The source's `using (EXPR)`, as written; else a cast. A
+            // generated column takes none: PostgreSQL computes it again.
+            let generated = plan
+                .to
+                .tables
+                .get(table)
+                .and_then(|t| t.column(column))
+                .is_some_and(|c| c.generated.is_some());
             let value = match using {
-                Some(expr) => format!("({})", expr.value.as_str()),
-                None => format!("{}{via}::{ty}", column.quoted()),
+                _ if generated => String::new(),
+                Some(expr) => format!(" USING ({})", expr.value.as_str()),
+                None => format!(" USING {}{via}::{ty}", column.quoted()),
             };
             out.push(Statement::new(format!(
-                "ALTER TABLE {} ALTER COLUMN {} TYPE {ty}{collate} USING {value};",
+                "ALTER TABLE {} ALTER COLUMN {} TYPE {ty}{collate}{value};",
                 table.quoted(),
                 column.quoted()
             )));
