@@ -6,14 +6,16 @@ use super::{Change, Renames};
 use crate::ir::*;
 
 pub(super) fn tables(old: &Schema, new: &Schema, renames: &Renames, changes: &mut Vec<Change>) {
-    // Enums made anew by this plan (their columns change type to a new
-    // type of the same name): an expression over such a column keeps the
-    // old type inside (a label compared is of the old type), so PostgreSQL
-    // refuses the conversion until it is dropped, and it is made anew after.
+    // Enums made anew by this plan, or converted between a type and a
+    // check (their columns change type one at a time): an expression over
+    // such a column keeps the old type inside (a label compared is of the
+    // old type), and a foreign key between two of them would compare the
+    // new type with the old in between, so PostgreSQL refuses the
+    // conversion until they are dropped; they are made anew after.
     let recreated_enums: BTreeSet<QualifiedName> = changes
         .iter()
         .filter_map(|change| match change {
-            Change::RecreateEnum { new, .. } if new.storage == EnumStorage::Native => Some(new.name.clone()),
+            Change::RecreateEnum { new, .. } => Some(new.name.clone()),
             _ => None,
         })
         .collect();

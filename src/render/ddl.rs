@@ -21,7 +21,14 @@ pub fn literal(text: &str) -> String {
 /// `text` as a dollar-quoted string whose tag (`$trellis$`, `$trellis1$`,
 /// ...) does not occur in it, so nothing inside can close it.
 pub fn dollar_quoted(text: &str) -> String {
-    let mut tag = "$trellis$".to_string();
+    dollar_quoted_as("trellis", text)
+}
+
+/// `text` dollar-quoted with `$base$` (`$$` for an empty base), or
+/// `$trellis1$`, `$trellis2$`, ... when the text holds that tag (a name or a
+/// label can hold anything): nothing inside can close it.
+pub fn dollar_quoted_as(base: &str, text: &str) -> String {
+    let mut tag = format!("${base}$");
     let mut n = 0;
     while text.contains(&tag) || text.ends_with(&tag[..tag.len() - 1]) {
         n += 1;
@@ -153,14 +160,16 @@ pub fn within_bounds(sequence: &str, new: &SequenceOptions, old: &SequenceOption
     }
     let (min, max, start) = (new.min_value, new.max_value, new.start);
     let alter = literal(alter);
-    format!(
-        "DO $$\nDECLARE\n    seq regclass := {sequence};\n    at bigint;\n    used boolean;\nBEGIN\n    \
+    let body = format!(
+        "\nDECLARE\n    seq regclass := {sequence};\n    at bigint;\n    used boolean;\nBEGIN\n    \
          EXECUTE format('SELECT last_value, is_called FROM %s', seq) INTO at, used;\n    \
          IF at < {min} OR at > {max} THEN\n        \
          EXECUTE {alter} || format(' RESTART WITH %s', \
          CASE WHEN NOT used THEN {start} WHEN at < {min} THEN {min} ELSE {max} END);\n    \
-         ELSE\n        EXECUTE {alter};\n    END IF;\nEND\n$$;"
-    )
+         ELSE\n        EXECUTE {alter};\n    END IF;\nEND\n"
+    );
+    // The names inside are the user's: a `$$` in one must not end the block.
+    format!("DO {};", dollar_quoted_as("", &body))
 }
 
 /// PostgreSQL's defaults for a sequence of a type and direction.

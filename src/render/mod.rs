@@ -7,6 +7,8 @@ use crate::diag::printable;
 use crate::diff::{Change, LabelPosition};
 use crate::ir::*;
 use crate::plan::{Direction, Plan, Step};
+use std::collections::{HashMap, HashSet};
+
 use crate::revision::locks::{Lock, LockMode, Target};
 
 pub use ddl::{column_definition, constraint_definition, dollar_quoted, index_definition, literal, type_sql};
@@ -246,12 +248,17 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             )
             .replace('%', "%%")
             .replace("{count}", "%");
-            out.push(Statement::new(format!(
-                "DO $trellisc$ DECLARE held bigint; BEGIN SELECT count(*) INTO held FROM {} WHERE {} = {}; IF held > 0 THEN RAISE EXCEPTION {}, held; END IF; END $trellisc$;",
+            let body = format!(
+                " DECLARE held bigint; BEGIN SELECT count(*) INTO held FROM {} WHERE {} = {}; IF held > 0 THEN RAISE EXCEPTION {}, held; END IF; END ",
                 table.quoted(),
                 column.quoted(),
                 literal(label),
                 literal(&message)
+            );
+            // Names and labels are the user's: none may end the block.
+            out.push(Statement::new(format!(
+                "DO {};",
+                ddl::dollar_quoted_as("trellisc", &body)
             )));
         }
         Change::CommentOnEnum { name, comment } => out.push(Statement::new(format!(
@@ -818,7 +825,7 @@ pub fn plan_locks(plan: &Plan) -> Vec<Vec<Lock>> {
 /// index's table, the tables using a domain, those a dropped foreign key
 /// references) found in the schema the plan starts from.
 pub fn statement_locks(plan: &Plan) -> Vec<Vec<Vec<Lock>>> {
-    let created: std::collections::HashSet<String> = plan
+    let created: HashSet<String> = plan
         .steps
         .iter()
         .filter_map(|step| match &step.change {
@@ -827,13 +834,13 @@ pub fn statement_locks(plan: &Plan) -> Vec<Vec<Vec<Lock>>> {
             _ => None,
         })
         .collect();
-    let tables: std::collections::HashMap<String, &Table> = plan
+    let tables: HashMap<String, &Table> = plan
         .from
         .tables
         .values()
         .map(|table| (table.name.quoted(), table))
         .collect();
-    let index_tables: std::collections::HashMap<String, &QualifiedName> = plan
+    let index_tables: HashMap<String, &QualifiedName> = plan
         .from
         .tables
         .values()
@@ -844,21 +851,39 @@ pub fn statement_locks(plan: &Plan) -> Vec<Vec<Vec<Lock>>> {
             })
         })
         .collect();
-    // Foreign keys and tables the steps before have dropped.
-    let mut dropped_keys: std::collections::HashSet<(String, String)> = Default::default();
-    let mut dropped_tables: std::collections::HashSet<String> = Default::default();
+    // Names as the steps before have left them: a table's or constraint's
+    // name now → its name in `from`, and back.
+    let mut original_table: HashMap<String, QualifiedName> = HashMap::new();
+    let mut current_table: HashMap<QualifiedName, QualifiedName> = HashMap::new();
+    let mut original_constraint: HashMap<(String, String), String> = HashMap::new();
+    // Foreign keys and tables the steps before have dropped, by their names
+    // in `from`.
+    let mut dropped_keys: HashSet<(String, String)> = HashSet::new();
+    let mut dropped_tables: HashSet<String> = HashSet::new();
     let mut out = Vec::with_capacity(plan.steps.len());
     for step in &plan.steps {
+        let now = |name: &QualifiedName| current_table.get(name).unwrap_or(name).clone();
+        let was = |quoted: &str| {
+            original_table
+                .get(quoted)
+                .map_or(quoted.to_string(), QualifiedName::quoted)
+        };
         let resolve = |lock: Lock| -> Vec<Lock> {
             let relation = |mode: LockMode, name: &QualifiedName| Lock {
                 mode,
-                on: Target::Relation(name.quoted()),
+                on: Target::Relation(now(name).quoted()),
             };
             match &lock.on {
                 Target::Relation(_) => vec![lock],
-                Target::TableOfIndex(index) => match index_tables.get(index).copied().or(step.change.table()) {
+                Target::TableOfIndex(index) => match index_tables.get(index).copied() {
                     Some(table) => vec![relation(lock.mode, table)],
-                    None => vec![lock],
+                    None => match step.change.table() {
+                        Some(table) => vec![Lock {
+                            mode: lock.mode,
+                            on: Target::Relation(table.quoted()),
+                        }],
+                        None => vec![lock],
+                    },
                 },
                 Target::UsersOfDomain(domain) => tables
                     .values()
@@ -870,14 +895,21 @@ pub fn statement_locks(plan: &Plan) -> Vec<Vec<Vec<Lock>>> {
                     .map(|table| relation(lock.mode, &table.name))
                     .collect(),
                 Target::ReferencedBy { table, constraint } => {
-                    let Some(found) = tables.get(table) else {
+                    let original = was(table);
+                    let Some(found) = tables.get(&original) else {
                         return Vec::new();
                     };
+                    let constraint = constraint.as_ref().map(|c| {
+                        original_constraint
+                            .get(&(table.clone(), c.clone()))
+                            .cloned()
+                            .unwrap_or_else(|| c.clone())
+                    });
                     let mut referenced: Vec<Lock> = Vec::new();
                     for (name, key) in &found.constraints {
                         let name = name.quoted();
                         if constraint.as_ref().is_some_and(|c| c != &name)
-                            || dropped_keys.contains(&(table.clone(), name))
+                            || dropped_keys.contains(&(original.clone(), name))
                         {
                             continue;
                         }
@@ -909,10 +941,24 @@ pub fn statement_locks(plan: &Plan) -> Vec<Vec<Vec<Lock>>> {
         out.push(statements);
         match &step.change {
             Change::DropConstraint { table, constraint } => {
-                dropped_keys.insert((table.quoted(), constraint.name.quoted()));
+                let name = original_constraint
+                    .get(&(table.quoted(), constraint.name.quoted()))
+                    .cloned()
+                    .unwrap_or_else(|| constraint.name.quoted());
+                dropped_keys.insert((was(&table.quoted()), name));
             }
             Change::DropTable(table) => {
-                dropped_tables.insert(table.name.quoted());
+                dropped_tables.insert(was(&table.name.quoted()));
+            }
+            Change::RenameTable { from, to } => {
+                let original = original_table.remove(&from.quoted()).unwrap_or_else(|| from.clone());
+                original_table.insert(to.quoted(), original.clone());
+                current_table.insert(original, to.clone());
+            }
+            Change::RenameConstraint { table, from, to } => {
+                let key = (table.quoted(), from.quoted());
+                let original = original_constraint.remove(&key).unwrap_or(key.1);
+                original_constraint.insert((table.quoted(), to.quoted()), original);
             }
             _ => {}
         }

@@ -289,6 +289,13 @@ pub fn locks(statement: &str) -> Vec<Lock> {
                 }
             }
         }
+    } else if w.is(0, "do") {
+        // The blocks trellisc writes run their DDL as `EXECUTE 'ALTER ...'`.
+        for statement in executed(&w) {
+            for lock in locks(&statement) {
+                take(lock.mode, lock.on);
+            }
+        }
     } else if w.is(0, "alter") && w.is(1, "domain") {
         if let Some((domain, after)) = w.relation(2) {
             let not_valid = (after..w.tokens.len()).any(|i| w.is(i, "not") && w.is(i + 1, "valid"));
@@ -297,6 +304,32 @@ pub fn locks(statement: &str) -> Vec<Lock> {
                 || w.is(after, "set") && w.is(after + 1, "not") && w.is(after + 2, "null");
             if validates {
                 take(LockMode::Share, Target::UsersOfDomain(domain));
+            }
+        }
+    }
+    out
+}
+
+/// The statements a `DO` block runs by `EXECUTE` of a string literal
+/// (`EXECUTE 'ALTER SEQUENCE ...'`), unescaped.
+fn executed(w: &Words) -> Vec<String> {
+    let mut out = Vec::new();
+    for (kind, text, _) in &w.tokens[1..] {
+        if *kind != Kind::Literal || !text.starts_with('$') {
+            continue;
+        }
+        let Some(tag_len) = text[1..].find('$').map(|at| at + 2) else {
+            continue;
+        };
+        if text.len() < 2 * tag_len {
+            continue;
+        }
+        let body = &text[tag_len..text.len() - tag_len];
+        let inner = Words::new(body);
+        for (i, (kind, literal, _)) in inner.tokens.iter().enumerate() {
+            let after_execute = i > 0 && inner.is(i - 1, "execute");
+            if *kind == Kind::Literal && literal.starts_with('\'') && literal.len() >= 2 && after_execute {
+                out.push(literal[1..literal.len() - 1].replace("''", "'"));
             }
         }
     }
@@ -544,6 +577,12 @@ mod tests {
         assert_eq!(
             one("ALTER SEQUENCE public.s MAXVALUE 10;"),
             (ShareRowExclusive, on("public.s"))
+        );
+        assert_eq!(
+            one(
+                "DO $trellis1$\nBEGIN\n  IF true THEN\n    EXECUTE 'ALTER SEQUENCE public.\"s''$$\" MAXVALUE 9' || ' RESTART';\n  END IF;\nEND\n$trellis1$;"
+            ),
+            (ShareRowExclusive, on("public.\"s'$$\""))
         );
         for none in [
             "CREATE TYPE public.e AS ENUM ('a');",
