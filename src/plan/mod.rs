@@ -52,6 +52,9 @@ pub struct Plan<'s> {
     /// The schemas the plan goes between (from, to).
     pub from: &'s Schema,
     pub to: &'s Schema,
+    /// The tables the plan creates (by their names in `to`); every other
+    /// table it touches exists before it, maybe under another name.
+    pub created_tables: std::collections::BTreeSet<QualifiedName>,
 }
 
 impl Plan<'_> {
@@ -87,6 +90,13 @@ fn build<'s>(
     let changes = order::with_foreign_keys_around_type_changes(changes, from, to);
     let mut steps = order::order(changes, from);
     let findings = safety::analyse(&mut steps, from, to, direction, options);
+    let created_tables = steps
+        .iter()
+        .filter_map(|step| match &step.change {
+            Change::CreateTable(table) => Some(table.name.clone()),
+            _ => None,
+        })
+        .collect();
     Plan {
         direction,
         options,
@@ -94,5 +104,6 @@ fn build<'s>(
         findings,
         from,
         to,
+        created_tables,
     }
 }

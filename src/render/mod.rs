@@ -34,7 +34,8 @@ impl Statement {
 /// The statements of one step.
 pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
     let online = plan.options.online;
-    let existed = |t: &QualifiedName| plan.from.tables.contains_key(t);
+    // A table renamed by the plan existed before it, with its rows.
+    let existed = |t: &QualifiedName| !plan.created_tables.contains(t);
     let mut out = Vec::new();
     match &step.change {
         Change::CreateSchema(name) => out.push(Statement::new(format!("CREATE SCHEMA {};", name.quoted()))),
