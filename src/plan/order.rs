@@ -362,15 +362,17 @@ pub(super) fn with_foreign_keys_around_type_changes(
         .collect();
     let mut extra = Vec::new();
     for table in to.tables.values() {
-        let Some(before) = from.tables.get(&table.name) else {
+        if !from.tables.contains_key(&table.name) {
             continue;
-        };
+        }
         for constraint in table.constraints.values() {
             let ConstraintKind::ForeignKey(fk) = &constraint.kind else {
                 continue;
             };
+            // A key the plan adds is added after the type changes anyway; one
+            // renamed with its columns (not under its old name in `from`) is
+            // renamed before, and dropped here by its new name.
             if touched.contains(&(table.name.clone(), constraint.name.clone()))
-                || !before.constraints.contains_key(&constraint.name)
                 || !to.tables.contains_key(&fk.referenced_table.value)
             {
                 continue;
