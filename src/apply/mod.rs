@@ -128,6 +128,15 @@ pub struct Session<'h> {
     options: RunOptions,
 }
 
+/// The revisions the version table says are applied.
+fn applied_ids(applied: &[Applied]) -> BTreeSet<String> {
+    applied
+        .iter()
+        .filter(|a| a.state == State::Applied)
+        .map(|a| a.revision.clone())
+        .collect()
+}
+
 /// The advisory lock key: one per version table, so two projects sharing a
 /// database do not wait for each other.
 fn lock_key(table: &QualifiedName) -> String {
@@ -350,11 +359,7 @@ impl<'h> Session<'h> {
                 partial.revision
             )));
         }
-        let have: BTreeSet<String> = applied
-            .iter()
-            .filter(|a| a.state == State::Applied)
-            .map(|a| a.revision.clone())
-            .collect();
+        let have = applied_ids(&applied);
         self.check_order(&have)?;
         let wanted = match target {
             Some(target) => self.history.ancestors(&target.id),
@@ -402,11 +407,7 @@ impl<'h> Session<'h> {
             self.rights(true).await?;
         }
         let applied = self.applied_known().await?;
-        let have: BTreeSet<String> = applied
-            .iter()
-            .filter(|a| a.state == State::Applied)
-            .map(|a| a.revision.clone())
-            .collect();
+        let have = applied_ids(&applied);
         self.check_order(&have)?;
         for revision in remove {
             let row = applied.iter().find(|a| a.revision == revision.id);

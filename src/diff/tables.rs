@@ -80,17 +80,18 @@ pub(super) fn tables(old: &Schema, new: &Schema, renames: &Renames, changes: &mu
     }
 }
 
+/// Whether a column's type is one of the enums the plan makes anew.
+fn of_enum_in(column: &Column, enums: &BTreeSet<QualifiedName>) -> bool {
+    matches!(&column.data_type.value.name, TypeName::User(name) if enums.contains(name))
+}
+
 /// Whether a table has a column of an enum the plan makes anew and an
 /// expression (a check, an index expression or predicate) that may use it.
 fn uses_recreated_enum(table: &Table, recreated: &BTreeSet<QualifiedName>) -> bool {
     if recreated.is_empty() {
         return false;
     }
-    let columns: Vec<&Column> = table
-        .columns
-        .iter()
-        .filter(|c| matches!(&c.data_type.value.name, TypeName::User(name) if recreated.contains(name)))
-        .collect();
+    let columns: Vec<&Column> = table.columns.iter().filter(|c| of_enum_in(c, recreated)).collect();
     if columns.is_empty() {
         return false;
     }
@@ -184,9 +185,9 @@ impl TablePair<'_> {
 
     /// Whether a column (of the new table) is of an enum the plan makes anew.
     fn of_recreated_enum(&self, name: &Ident) -> bool {
-        self.after.column(name).is_some_and(
-            |column| matches!(&column.data_type.value.name, TypeName::User(e) if self.recreated_enums.contains(e)),
-        )
+        self.after
+            .column(name)
+            .is_some_and(|column| of_enum_in(column, self.recreated_enums))
     }
 
     /// Whether a column's type or collation changes.
@@ -209,8 +210,12 @@ impl TablePair<'_> {
     fn retyped(&self, expr: &Expr) -> bool {
         let words: Vec<String> = words(expr).collect();
         let mentions = |column: &Column| words.iter().any(|w| w == column.name.as_str());
-        let of_recreated_enum = |column: &Column| matches!(&column.data_type.value.name, TypeName::User(name) if self.recreated_enums.contains(name));
-        if self.after.columns.iter().any(|c| of_recreated_enum(c) && mentions(c)) {
+        if self
+            .after
+            .columns
+            .iter()
+            .any(|c| of_enum_in(c, self.recreated_enums) && mentions(c))
+        {
             return true;
         }
         self.after.columns.iter().any(|column| {
