@@ -443,3 +443,84 @@ fn a_type_change_without_a_cast_needs_using() {
     assert_eq!(String::from_utf8_lossy(&again.stdout), "-- no changes\n");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Casts between types offline rules do not know (an extension's) are
+/// asked of the database side: a cast it lacks is refused before any SQL,
+/// at the column; one it has is planned and applies.
+#[test]
+fn a_cast_offline_rules_cannot_decide_is_asked_of_the_database() {
+    let server = pg::server();
+    let dir = std::env::temp_dir().join(format!("trellisc-server-casts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch directory");
+    let write = |name: &str, column: &str| {
+        let path = dir.join(name);
+        let text = format!("extension hstore\n\ntable tags {{\n  id bigint primary key\n  {column}\n}}\n");
+        std::fs::write(&path, text).expect("write");
+        path.to_string_lossy().into_owned()
+    };
+    let old = write("old.trellis", "h  hstore");
+    let number = write("number.trellis", "h  integer");
+    let json = write("json.trellis", "h  json");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_trellisc"))
+            .args(args)
+            .output()
+            .expect("run trellisc")
+    };
+    let url = server.database();
+    let create = run(&["diff", "--to", &old]);
+    server
+        .psql(&url, &String::from_utf8_lossy(&create.stdout))
+        .expect("create old");
+    server.psql(&url, "INSERT INTO tags VALUES (1, 'a=>1');").expect("rows");
+
+    // hstore has no cast to integer on the server.
+    let refused = run(&[
+        "diff",
+        "--from",
+        &url,
+        "--to",
+        &number,
+        "--allow-destructive",
+        "--color",
+        "never",
+    ]);
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{said}");
+    assert!(refused.stdout.is_empty(), "no SQL is printed");
+    assert!(said.contains("error[E0304]"), "{said}");
+    assert!(said.contains("number.trellis:5:6"), "{said}");
+    // Offline the question stays open: no E0304 without a server.
+    let offline = run(&[
+        "diff",
+        "--from",
+        &old,
+        "--to",
+        &number,
+        "--allow-destructive",
+        "--color",
+        "never",
+    ]);
+    assert!(
+        !String::from_utf8_lossy(&offline.stderr).contains("E0304"),
+        "{}",
+        String::from_utf8_lossy(&offline.stderr)
+    );
+
+    // hstore has one to json.
+    let up = run(&["diff", "--from", &url, "--to", &json, "--allow-destructive"]);
+    assert_eq!(up.status.code(), Some(2), "{}", String::from_utf8_lossy(&up.stderr));
+    server
+        .psql(&url, &String::from_utf8_lossy(&up.stdout))
+        .expect("apply the conversion");
+    let rows = server
+        .psql(
+            &url,
+            "\\pset tuples_only on\n\\pset format unaligned\nSELECT h->>'a' FROM tags;",
+        )
+        .expect("read back");
+    assert_eq!(rows.trim(), "1");
+    let again = run(&["diff", "--from", &url, "--to", &json]);
+    assert_eq!(String::from_utf8_lossy(&again.stdout), "-- no changes\n");
+    let _ = std::fs::remove_dir_all(&dir);
+}

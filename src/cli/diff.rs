@@ -21,12 +21,33 @@ pub(super) struct DiffArgs {
     pub schemas: Vec<String>,
 }
 
+/// A database side, still connected after it was read, to ask what the
+/// offline rules cannot tell.
+struct Server {
+    runtime: tokio::runtime::Runtime,
+    database: crate::reflect::Database,
+}
+
+impl Server {
+    /// Which of the plan's casts the offline rules leave open exist there.
+    fn casts(&self, plan: &Plan) -> plan::casts::ServerCasts {
+        let probes = plan::casts::probes(plan);
+        if probes.is_empty() {
+            return Default::default();
+        }
+        self.runtime.block_on(crate::reflect::casts(&self.database, &probes))
+    }
+}
+
+/// The two sides, what unmanaged objects of the `from` database use, and
+/// a database side to ask (the `from` one when both are).
+type Resolved = (Loaded, Loaded, Vec<Dependency>, Option<Server>);
+
 /// Reads the database sides (both at once when there are two) and brings
-/// a source side's expressions into the database's words; also returns
-/// what unmanaged objects of the `from` database use.
-fn resolve(from: Side, to: Side, schemas: &[String]) -> Result<(Loaded, Loaded, Vec<Dependency>), String> {
+/// a source side's expressions into the database's words.
+fn resolve(from: Side, to: Side, schemas: &[String]) -> Result<Resolved, String> {
     match (from, to) {
-        (Side::Schema(from), Side::Schema(to)) => Ok((from, to, Vec::new())),
+        (Side::Schema(from), Side::Schema(to)) => Ok((from, to, Vec::new(), None)),
         (Side::Database(a), Side::Database(b)) => {
             let options = database::options(schemas, None);
             let runtime = database::runtime()?;
@@ -44,22 +65,30 @@ fn resolve(from: Side, to: Side, schemas: &[String]) -> Result<(Loaded, Loaded, 
             // side's own, as a source's are, and take the `from` side's text
             // where the two come out the same.
             runtime.block_on(database::normalize(&a_db, &a.schema, &mut b_schema));
-            Ok((loaded(a.schema), loaded(b_schema), a.dependencies))
+            let server = Server {
+                runtime,
+                database: a_db,
+            };
+            Ok((loaded(a.schema), loaded(b_schema), a.dependencies, Some(server)))
         }
         (Side::Database(url), Side::Schema(mut source)) => {
-            let (database, dependencies) = against_source(&url, &mut source, schemas)?;
-            Ok((database, source, dependencies))
+            let (database, dependencies, server) = against_source(&url, &mut source, schemas)?;
+            Ok((database, source, dependencies, Some(server)))
         }
         (Side::Schema(mut source), Side::Database(url)) => {
-            let (database, _) = against_source(&url, &mut source, schemas)?;
-            Ok((source, database, Vec::new()))
+            let (database, _, server) = against_source(&url, &mut source, schemas)?;
+            Ok((source, database, Vec::new(), Some(server)))
         }
     }
 }
 
 /// Reads the database compared with a source schema, and normalizes the
 /// source's expressions on it.
-fn against_source(url: &str, source: &mut Loaded, schemas: &[String]) -> Result<(Loaded, Vec<Dependency>), String> {
+fn against_source(
+    url: &str,
+    source: &mut Loaded,
+    schemas: &[String],
+) -> Result<(Loaded, Vec<Dependency>, Server), String> {
     let options = database::options(schemas, Some(&source.schema));
     let runtime = database::runtime()?;
     let reflected = runtime.block_on(async {
@@ -68,10 +97,10 @@ fn against_source(url: &str, source: &mut Loaded, schemas: &[String]) -> Result<
         if !source.diagnostics.iter().any(Diagnostic::is_error) {
             database::normalize(&database, &reflected.schema, &mut source.schema).await;
         }
-        Ok::<_, crate::reflect::DbError>((reflected.schema, reflected.dependencies))
+        Ok::<_, crate::reflect::DbError>((database, reflected.schema, reflected.dependencies))
     });
-    let (schema, dependencies) = reflected.map_err(|e| e.to_string())?;
-    Ok((loaded(schema), dependencies))
+    let (database, schema, dependencies) = reflected.map_err(|e| e.to_string())?;
+    Ok((loaded(schema), dependencies, Server { runtime, database }))
 }
 
 fn loaded(schema: crate::ir::Schema) -> Loaded {
@@ -90,7 +119,7 @@ pub(super) fn run(args: DiffArgs, color: Color) -> u8 {
         (Ok(from), Ok(to)) => (from, to),
         (Err(e), _) | (_, Err(e)) => return fail(e),
     };
-    let (from, to, dependencies) = match resolve(from, to, &args.schemas) {
+    let (from, to, dependencies, server) = match resolve(from, to, &args.schemas) {
         Ok(sides) => sides,
         Err(e) => return fail(e),
     };
@@ -105,6 +134,7 @@ pub(super) fn run(args: DiffArgs, color: Color) -> u8 {
     let downgrade = plan::downgrade(&from.schema, &to.schema, options);
     let differ = if upgrade.is_empty() { 0 } else { 2 };
     let blocked = blocked_steps(&upgrade, &dependencies);
+    let casts = server.map(|server| server.casts(&upgrade)).unwrap_or_default();
     match args.format {
         DiffFormat::Sql => {
             if !blocked.is_empty() {
@@ -115,7 +145,14 @@ pub(super) fn run(args: DiffArgs, color: Color) -> u8 {
                 );
                 return 1;
             }
-            if refuse_destructive(&upgrade, args.allow_destructive, &sources, &mut diagnostics, color) {
+            if refuse_destructive(
+                &upgrade,
+                &casts,
+                args.allow_destructive,
+                &sources,
+                &mut diagnostics,
+                color,
+            ) {
                 return 1;
             }
             print_diagnostics(&sources, &diagnostics, color);
@@ -123,7 +160,7 @@ pub(super) fn run(args: DiffArgs, color: Color) -> u8 {
         }
         DiffFormat::Summary => {
             diagnostics.extend(blocked);
-            diagnostics.extend(no_cast(&upgrade));
+            diagnostics.extend(no_cast(&upgrade, &casts));
             print_diagnostics(&sources, &diagnostics, color);
             out!("{}", summary(&upgrade, &downgrade));
         }
@@ -174,12 +211,13 @@ pub(super) fn blocked_steps(plan: &Plan, dependencies: &[Dependency]) -> Vec<Dia
 /// nothing is written, unless they are allowed; whether it refused.
 pub(super) fn refuse_destructive(
     upgrade: &Plan,
+    casts: &plan::casts::ServerCasts,
     allowed: bool,
     sources: &Sources,
     diagnostics: &mut Vec<Diagnostic>,
     color: Color,
 ) -> bool {
-    let impossible = no_cast(upgrade);
+    let impossible = no_cast(upgrade, casts);
     if !impossible.is_empty() {
         diagnostics.extend(impossible);
         print_diagnostics(sources, diagnostics, color);
@@ -198,8 +236,8 @@ pub(super) fn refuse_destructive(
 
 /// Each type change PostgreSQL has no cast for, as a diagnostic at the
 /// column's new type.
-pub(super) fn no_cast(plan: &Plan) -> Vec<Diagnostic> {
-    plan::casts::uncastable(plan)
+pub(super) fn no_cast(plan: &Plan, casts: &plan::casts::ServerCasts) -> Vec<Diagnostic> {
+    plan::casts::uncastable(plan, casts)
         .into_iter()
         .map(|found| {
             let mut diagnostic = Diagnostic::new(
@@ -215,11 +253,26 @@ pub(super) fn no_cast(plan: &Plan) -> Vec<Diagnostic> {
             if let Some(span) = found.origin.0 {
                 diagnostic = diagnostic.primary(span, "no cast from the old type");
             }
+            // The usual case: a number of seconds since 1970 into a timestamp.
+            let epoch = matches!(
+                found.to.to_string().as_str(),
+                "timestamp with time zone" | "timestamp without time zone"
+            ) && matches!(
+                found.from.to_string().as_str(),
+                "integer" | "bigint" | "numeric" | "double precision"
+            );
+            let example = if epoch {
+                format!(
+                    " (from seconds since 1970, say: `using (to_timestamp({}))`)",
+                    found.column.quoted()
+                )
+            } else {
+                String::new()
+            };
             diagnostic.help(format!(
-                "write how each new value is computed from the old row after the type: `{} {} using (EXPR)` (from seconds since 1970 to a timestamp, say: `using (to_timestamp({}))`)",
+                "write how each new value is computed from the old row after the type: `{} {} using (EXPR)`{example}",
                 found.column.as_str(),
                 found.to,
-                found.column.quoted()
             ))
         })
         .collect()

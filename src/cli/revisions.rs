@@ -155,14 +155,21 @@ pub(super) fn revision(args: RevisionArgs, color: Color) -> u8 {
             outln!("no changes: the schema is the same as at {at}; nothing written");
             return 0;
         }
-        if super::diff::refuse_destructive(&upgrade, args.allow_destructive, &sources, &mut diagnostics, color) {
+        if super::diff::refuse_destructive(
+            &upgrade,
+            &Default::default(),
+            args.allow_destructive,
+            &sources,
+            &mut diagnostics,
+            color,
+        ) {
             return 1;
         }
         print_diagnostics(&sources, &diagnostics, color);
         let downgrade = plan::downgrade(&old, &new, options);
         // The way back has no `using`: say which statements need one
         // written by hand.
-        for back in plan::casts::uncastable(&downgrade) {
+        for back in plan::casts::uncastable(&downgrade, &Default::default()) {
             errln!(
                 "warning: the downgrade changes column {}.{} back from {} to {}, which PostgreSQL cannot cast; edit its USING in the downgrade part before running it",
                 back.table,

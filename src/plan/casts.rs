@@ -11,7 +11,9 @@
 
 use super::Plan;
 use crate::diff::Change;
-use crate::ir::{Origin, QualifiedName, SqlType, TypeName};
+use std::collections::BTreeMap;
+
+use crate::ir::{EnumStorage, Origin, QualifiedName, SqlType, TypeName};
 
 /// `(from, to)`: a cast exists.
 const CASTS: &[(&str, &str)] = &[
@@ -235,12 +237,19 @@ pub struct Uncastable {
     pub origin: Origin,
 }
 
-/// The steps of a plan that change a column's type to one with no cast
-/// from the old, and that no `using (EXPR)` gives the value of.
-pub fn uncastable(plan: &Plan) -> Vec<Uncastable> {
+/// What the server said of the casts offline rules could not decide: by
+/// step, whether the plan's cast works there.
+pub type ServerCasts = BTreeMap<usize, bool>;
+
+/// The type changes of a plan that convert each value by a cast (no
+/// `using`, not a generated column), with the step's index.
+type Cast<'a> = (usize, &'a QualifiedName, &'a crate::ir::Ident, &'a SqlType, &'a SqlType);
+
+fn casts<'a>(plan: &'a Plan<'_>) -> impl Iterator<Item = Cast<'a>> {
     plan.steps
         .iter()
-        .filter_map(|step| match &step.change {
+        .enumerate()
+        .filter_map(|(i, step)| match &step.change {
             Change::AlterColumnType {
                 table,
                 column,
@@ -249,26 +258,81 @@ pub fn uncastable(plan: &Plan) -> Vec<Uncastable> {
                 using: None,
                 ..
             } => {
-                // An `as check` enum is text in the database.
-                let (stored_from, stored_to) = (plan.from.storage_type(from), plan.to.storage_type(to));
-                if castable(&stored_from, &stored_to) != Some(false) {
-                    return None;
-                }
-                let origin = plan
+                let generated = plan
                     .to
                     .tables
                     .get(table)
                     .and_then(|t| t.column(column))
-                    .map_or(Origin(None), |c| c.data_type.origin);
-                Some(Uncastable {
-                    table: table.clone(),
-                    column: column.clone(),
-                    from: from.clone(),
-                    to: to.clone(),
-                    origin,
-                })
+                    .is_some_and(|c| c.generated.is_some());
+                (!generated).then_some((i, table, column, from, to))
             }
             _ => None,
+        })
+}
+
+/// Whether the plan's cast from `from` to `to` works, by PostgreSQL's rules
+/// for built-in types and the schema's own enums and domains; None when it
+/// depends on a type offline rules do not know (an extension's, say).
+fn plan_castable(plan: &Plan, from: &SqlType, to: &SqlType) -> Option<bool> {
+    // An `as check` enum is text in the database; a domain's values are
+    // its base type's, and a cast to a domain is a cast to its base type.
+    let from = plan.from.base_type(&plan.from.storage_type(from));
+    let to = plan.to.base_type(&plan.to.storage_type(to));
+    let native = |schema: &crate::ir::Schema, ty: &SqlType| match &ty.name {
+        TypeName::User(name) => schema.enums.get(name).is_some_and(|e| e.storage == EnumStorage::Native),
+        TypeName::Builtin(_) => false,
+    };
+    // An enum's value goes by way of its label (see the renderer).
+    let from = if native(plan.from, &from) {
+        SqlType {
+            name: TypeName::Builtin("text".into()),
+            modifiers: None,
+            array_dims: from.array_dims,
+        }
+    } else {
+        from
+    };
+    if native(plan.to, &to) {
+        // Text converts into an enum by its input function; nothing else does.
+        let string = matches!(&from.name, TypeName::Builtin(name) if is_string(name));
+        return Some(from.array_dims == to.array_dims && (string || from.name == to.name));
+    }
+    castable(&from, &to)
+}
+
+/// The casts the offline rules cannot decide, each as a query the server
+/// refuses when the cast does not exist there (its types as the plan
+/// writes them), with its step's index.
+pub fn probes(plan: &Plan) -> Vec<(usize, String)> {
+    casts(plan)
+        .filter(|&(_, _, _, from, to)| plan_castable(plan, from, to).is_none())
+        .map(|(i, _, _, from, to)| {
+            let value = format!("CAST(NULL AS {})", crate::render::type_sql(from, plan.from));
+            (
+                i,
+                format!("SELECT {}", crate::render::cast_to_new_type(&value, from, to, plan)),
+            )
+        })
+        .collect()
+}
+
+/// The steps of a plan that change a column's type to one with no cast
+/// from the old, and that no `using (EXPR)` gives the value of: by the
+/// offline rules, else by what the server said.
+pub fn uncastable(plan: &Plan, server: &ServerCasts) -> Vec<Uncastable> {
+    casts(plan)
+        .filter(|&(i, _, _, from, to)| plan_castable(plan, from, to).or_else(|| server.get(&i).copied()) == Some(false))
+        .map(|(_, table, column, from, to)| Uncastable {
+            table: table.clone(),
+            column: column.clone(),
+            from: from.clone(),
+            to: to.clone(),
+            origin: plan
+                .to
+                .tables
+                .get(table)
+                .and_then(|t| t.column(column))
+                .map_or(Origin(None), |c| c.data_type.origin),
         })
         .collect()
 }
@@ -295,5 +359,43 @@ mod tests {
         array.array_dims = 1;
         assert_eq!(castable(&array, &ty("integer")), Some(false));
         assert_eq!(castable(&array, &ty("text")), Some(true));
+    }
+
+    /// The schema of one `.trellis` text, which must compile without errors.
+    fn schema(text: &str) -> crate::ir::Schema {
+        let mut sources = crate::diag::Sources::new();
+        sources.add("test.trellis", text);
+        let compiled = crate::compile_sources(sources, &crate::syntax::LowerOptions::default());
+        assert!(!compiled.has_errors(), "{text}\n{:#?}", compiled.diagnostics);
+        compiled.schema
+    }
+
+    /// The columns `uncastable` finds going from one column of `t` to another.
+    fn refused(head: &str, from: &str, to: &str) -> Vec<String> {
+        let old = schema(&format!(
+            "{head}\ntable t {{\n  id bigint primary key\n  c {from}\n}}\n"
+        ));
+        let new = schema(&format!("{head}\ntable t {{\n  id bigint primary key\n  c {to}\n}}\n"));
+        let plan = crate::plan::upgrade(&old, &new, Default::default());
+        uncastable(&plan, &ServerCasts::new())
+            .iter()
+            .map(|u| format!("{}.{}", u.table, u.column.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn enums_and_domains_follow_postgresql() {
+        let head = "enum mood { 'happy', 'sad' }\nenum shade as check { 'light', 'dark' }\ndomain epoch bigint\n";
+        // A native enum goes by way of its label: into anything.
+        assert!(refused(head, "mood", "integer").is_empty());
+        assert!(refused(head, "mood", "shade").is_empty());
+        // Into an enum only from a string.
+        assert_eq!(refused(head, "integer", "mood"), ["t.c"]);
+        assert!(refused(head, "text", "mood").is_empty());
+        assert!(refused(head, "shade", "mood").is_empty());
+        // A domain is its base type.
+        assert_eq!(refused(head, "epoch", "timestamptz"), ["t.c"]);
+        assert!(refused(head, "epoch", "integer").is_empty());
+        assert_eq!(refused(head, "boolean", "epoch"), ["t.c"]);
     }
 }

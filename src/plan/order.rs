@@ -32,6 +32,8 @@ fn phase(change: &Change) -> u8 {
         DropIndex { .. } | DropConstraint { .. } | DropDomainCheck { .. } => 7,
         // Defaults go before the sequences they use.
         DropDefault { .. } | DropNotNull { .. } | DropIdentity { .. } => 8,
+        // A generated column goes before the columns it is computed from.
+        DropColumn { column, .. } if column.generated.is_some() => 8,
         DropColumn { .. } => 9,
         DropTable(_) => DROP_TABLES,
         RecreateEnum { .. } => 12,

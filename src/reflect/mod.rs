@@ -129,6 +129,24 @@ fn dependency(row: &Row) -> Result<Dependency, tokio_postgres::Error> {
     })
 }
 
+/// Which of the casts a plan needs exist on the server: each probe (a
+/// query built on the cast, with its step's index) is parsed there, not
+/// run, all pipelined in one round trip. PostgreSQL refusing the cast
+/// means no; parsed means yes; anything else (a type the database lacks,
+/// as one the plan creates) is left unknown.
+pub async fn casts(database: &Database, probes: &[(usize, String)]) -> crate::plan::casts::ServerCasts {
+    let answers = futures_util::future::join_all(probes.iter().map(|(_, sql)| database.client.prepare(sql))).await;
+    probes
+        .iter()
+        .zip(answers)
+        .filter_map(|((step, _), answer)| match answer {
+            Ok(_) => Some((*step, true)),
+            Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::CANNOT_COERCE) => Some((*step, false)),
+            Err(_) => None,
+        })
+        .collect()
+}
+
 /// Reads the database's schema: all queries in one read-only snapshot,
 /// pipelined on the one connection.
 pub async fn reflect(database: &Database, options: &ReflectOptions) -> Result<Reflected, tokio_postgres::Error> {

@@ -388,15 +388,6 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
                 .map(|c| format!(" COLLATE {}", c.quoted()))
                 .unwrap_or_default();
             let ty = type_sql(to, plan.to);
-            // PostgreSQL casts an enum to nothing but text: to another enum
-            // (or any other type) it goes by way of its label.
-            let native_enum = matches!(&from.name, TypeName::User(name)
-                if plan.from.enums.get(name).is_some_and(|e| e.storage == EnumStorage::Native));
-            let via = if native_enum && to.name != TypeName::Builtin("text".into()) {
-                format!("::text{}", "[]".repeat(from.array_dims as usize))
-            } else {
-                String::new()
-            };
             // The source's `using (EXPR)`, as written; else a cast. A
             // generated column takes none: PostgreSQL computes it again.
             let generated = plan
@@ -408,7 +399,7 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             let value = match using {
                 _ if generated => String::new(),
                 Some(expr) => format!(" USING ({})", expr.value.as_str()),
-                None => format!(" USING {}{via}::{ty}", column.quoted()),
+                None => format!(" USING {}", cast_to_new_type(&column.quoted(), from, to, plan)),
             };
             out.push(Statement::new(format!(
                 "ALTER TABLE {} ALTER COLUMN {} TYPE {ty}{collate}{value};",
@@ -1039,4 +1030,19 @@ fn render(plan: &Plan, in_transactions: bool) -> String {
         out.push_str("COMMIT;\n");
     }
     out
+}
+
+/// `value` (of a column's old type `from`) cast to its new type `to`, as
+/// a type change without `using` converts it. PostgreSQL casts an enum to
+/// nothing but text: to another enum (or any other type) it goes by way of
+/// its label.
+pub fn cast_to_new_type(value: &str, from: &SqlType, to: &SqlType, plan: &Plan) -> String {
+    let native_enum = matches!(&from.name, TypeName::User(name)
+        if plan.from.enums.get(name).is_some_and(|e| e.storage == EnumStorage::Native));
+    let via = if native_enum && to.name != TypeName::Builtin("text".into()) {
+        format!("::text{}", "[]".repeat(from.array_dims as usize))
+    } else {
+        String::new()
+    };
+    format!("{value}{via}::{}", type_sql(to, plan.to))
 }

@@ -39,28 +39,17 @@ impl fmt::Debug for SchemaPair {
     }
 }
 
-/// Random (old, new) pairs: 1 to 6 tables, 1 to 8 mutations. The pairs
-/// that known planner bugs make fail are left out (see [`KNOWN_BUGS`])
-/// unless `TRELLIS_FUZZ_KNOWN_BUGS=1`.
+/// Random (old, new) pairs: 1 to 6 tables, 1 to 8 mutations.
 pub fn schema_pairs() -> impl Strategy<Value = SchemaPair> {
-    let known_bugs = std::env::var("TRELLIS_FUZZ_KNOWN_BUGS").is_ok_and(|v| v == "1");
-    (any::<u64>(), 1usize..=6, 1usize..=8)
-        .prop_map(move |(seed, tables, mutations)| schema_pair(seed, tables, mutations, known_bugs))
+    (any::<u64>(), 1usize..=6, 1usize..=8).prop_map(|(seed, tables, mutations)| schema_pair(seed, tables, mutations))
 }
 
-/// The planner bugs that random pairs found and that the generator leaves
-/// out unless asked (`known_bugs`), each with the shape of pair it avoids.
-/// Remove an entry (and its guard, `if !self.known_bugs`) once fixed.
-pub const KNOWN_BUGS: &[&str] =
-    &["B4 a column dropped (or added) together with a generated column computed from it: wrong drop order"];
-
 /// The pair drawn from a seed, with `tables` tables in `old` and
-/// `mutations` changes applied to make `new`; with `known_bugs`, also the
-/// pairs that known planner bugs make fail.
-pub fn schema_pair(seed: u64, tables: usize, mutations: usize, known_bugs: bool) -> SchemaPair {
+/// `mutations` changes applied to make `new`.
+pub fn schema_pair(seed: u64, tables: usize, mutations: usize) -> SchemaPair {
     let mut rng = Rng(seed);
-    let old = Model::generate(&mut rng, tables, known_bugs);
-    let mut new = old.derive();
+    let old = Model::generate(&mut rng, tables);
+    let mut new = old.clone();
     let mut rng = Rng(seed ^ 0x5eed_0f4e_77c4_a9b1);
     let mut applied = 0;
     let mut attempts = 0;
@@ -71,9 +60,7 @@ pub fn schema_pair(seed: u64, tables: usize, mutations: usize, known_bugs: bool)
             applied += 1;
         }
     }
-    if !known_bugs {
-        new.repair();
-    }
+    new.repair();
     SchemaPair {
         old: old.print(),
         new: new.print(),
@@ -580,18 +567,6 @@ struct Model {
     used: BTreeSet<String>,
     /// Column keywords in upper case (`NOT NULL`, `DEFAULT`, ...).
     shout: bool,
-    /// Whether to generate what [`KNOWN_BUGS`] lists.
-    known_bugs: bool,
-    /// In `new`: what `old` had, for the guards against known bugs.
-    old: Option<OldFacts>,
-}
-
-/// What the guards against known bugs need to know of `old`.
-#[derive(Clone, Debug, Default)]
-struct OldFacts {
-    ids: BTreeSet<Id>,
-    /// Enums stored as checks.
-    check_enums: BTreeSet<Id>,
 }
 
 // ---------------------------------------------------------------- vocabulary
@@ -668,10 +643,9 @@ impl Model {
         self.next_id
     }
 
-    fn generate(rng: &mut Rng, tables: usize, known_bugs: bool) -> Model {
+    fn generate(rng: &mut Rng, tables: usize) -> Model {
         let mut model = Model {
             shout: rng.chance(10),
-            known_bugs,
             ..Model::default()
         };
         for _ in 0..rng.weighted(&[4, 4, 2]) {
@@ -766,12 +740,7 @@ impl Model {
         let sql = |s: &str| Some(DefaultValue::Sql(s.to_string()));
         match ty {
             Ty::SmallInt | Ty::Int | Ty::BigInt => {
-                let sequences: Vec<Id> = self
-                    .sequences
-                    .iter()
-                    .map(|s| s.id)
-                    .filter(|&s| !self.guarded() || self.existed(s))
-                    .collect();
+                let sequences: Vec<Id> = self.sequences.iter().map(|s| s.id).collect();
                 if !sequences.is_empty() && rng.chance(30) {
                     return Some(DefaultValue::NextVal {
                         sequence: rng.pick(&sequences),
@@ -1245,8 +1214,6 @@ impl Model {
             .columns
             .iter()
             .filter(|c| c.generated.is_none() && c.identity.is_none() && (c.ty.is_number() || c.ty.is_string()))
-            // B4: a generated column over a new column of an old table.
-            .filter(|c| !self.guarded() || !self.existed(table.id) || self.existed(c.id))
             .collect();
         if sources.is_empty() {
             return false;
@@ -1632,49 +1599,6 @@ enum Mutation {
 }
 
 impl Model {
-    /// The starting point for `new`: the same model, every object marked
-    /// as coming from `old`.
-    fn derive(&self) -> Model {
-        let mut new = self.clone();
-        let mut facts = OldFacts::default();
-        for table in &self.tables {
-            facts.ids.insert(table.id);
-            for column in &table.columns {
-                facts.ids.insert(column.id);
-            }
-            facts.ids.extend(table.constraints.iter().map(|c| c.id));
-            facts.ids.extend(table.indexes.iter().map(|i| i.id));
-        }
-        for enumeration in &self.enums {
-            facts.ids.insert(enumeration.id);
-            if enumeration.as_check {
-                facts.check_enums.insert(enumeration.id);
-            }
-        }
-        for sequence in &self.sequences {
-            facts.ids.insert(sequence.id);
-        }
-        new.old = Some(facts);
-        new
-    }
-
-    /// Whether the guard against a known bug applies.
-    fn guarded(&self) -> bool {
-        !self.known_bugs
-    }
-
-    fn existed(&self, id: Id) -> bool {
-        self.old.as_ref().is_none_or(|o| o.ids.contains(&id))
-    }
-
-    /// Whether a column is the source of a generated column.
-    fn feeds_generated(table: &Table, column: Id) -> bool {
-        table
-            .columns
-            .iter()
-            .any(|c| c.generated.is_some_and(|g| g.source() == column))
-    }
-
     fn mutate(&mut self, rng: &mut Rng) -> bool {
         let weights: Vec<u32> = MUTATIONS.iter().map(|(_, w)| *w).collect();
         let mutation = MUTATIONS[rng.weighted(&weights)].0;
@@ -1934,9 +1858,6 @@ impl Model {
     }
 
     fn drop_column(&mut self, rng: &mut Rng, t: usize, c: Id) -> bool {
-        if self.guarded() && Model::feeds_generated(&self.tables[t], c) {
-            return false; // B4
-        }
         let table_id = self.tables[t].id;
         let owned: Vec<usize> = (0..self.sequences.len())
             .filter(|&s| self.sequences[s].owned_by == Some((table_id, c)))
