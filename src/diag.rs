@@ -292,6 +292,7 @@ codes! {
     MergeConflict = "E0302", Error, "two branches of the revision history change the same thing differently";
     UsedByUnmanaged = "E0303", Error, "a change drops or retypes what an object trellisc does not manage uses";
     NoCast = "E0304", Error, "a column's type changes to one PostgreSQL cannot cast the old values to, and no `using` says how";
+    NeedsNewerPostgres = "E0305", Error, "the schema uses a form the target PostgreSQL version does not have";
     EmptyEnum = "W0001", Warning, "an enum has no labels";
     LooseDocComment = "W0002", Warning, "a doc comment is not followed by anything it could document";
     ForeignKeyTypeDiffers = "W0003", Warning, "a foreign key column's type differs from the referenced column's";

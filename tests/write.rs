@@ -192,6 +192,7 @@ fn column(name: &str, data_type: SqlType, not_null: bool) -> Column {
         default: None,
         identity: None,
         generated: None,
+        generated_kind: Default::default(),
         collation: None,
         comment: None,
         using: None,

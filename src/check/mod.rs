@@ -4,6 +4,7 @@
 mod references;
 mod renames;
 mod types;
+pub mod versions;
 
 use crate::diag::Diagnostic;
 use crate::ir::Schema;

@@ -170,7 +170,10 @@ impl TablePair<'_> {
                         before.generated.as_ref().map(|g| &g.value),
                         column.generated.as_ref().map(|g| &g.value),
                     );
+                    // PostgreSQL cannot turn a stored column into a virtual
+                    // one or back.
                     was != is
+                        || (is.is_some() && before.generated_kind != column.generated_kind)
                         || is.is_some_and(|expr| {
                             words(expr).any(|w| w != column.name.as_str() && self.recollated(&Ident::new(w)))
                         })

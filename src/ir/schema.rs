@@ -443,14 +443,37 @@ pub struct Column {
     pub not_null: bool,
     pub default: Option<Located<Expr>>,
     pub identity: Option<Box<Identity>>,
-    /// `generated always as (EXPR) stored`.
+    /// `generated always as (EXPR) stored` or `virtual`.
     pub generated: Option<Located<Expr>>,
+    /// Whether a generated column is stored or computed when read; stored
+    /// when the column is not generated.
+    pub generated_kind: GeneratedKind,
     pub collation: Option<SearchPathName>,
     pub comment: Option<String>,
     /// `using (EXPR)`: how the column's value is computed from the old row
     /// when its type changes; a hint for that revision, as `was` is.
     pub using: Option<Box<Located<Expr>>>,
     pub origin: Origin,
+}
+
+/// How a generated column keeps its values.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum GeneratedKind {
+    /// `stored`: computed when the row is written, and kept.
+    #[default]
+    Stored,
+    /// `virtual` (PostgreSQL 18): computed when the row is read, nothing kept.
+    Virtual,
+}
+
+impl GeneratedKind {
+    /// The keyword, as the language and PostgreSQL write it.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            GeneratedKind::Stored => "stored",
+            GeneratedKind::Virtual => "virtual",
+        }
+    }
 }
 
 /// An identity column's generation and sequence.

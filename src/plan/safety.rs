@@ -581,6 +581,10 @@ fn added_column_rewrite(to: &Schema, table: &QualifiedName, column: &Column) -> 
             None,
         ));
     }
+    if column.generated.is_some() && column.generated_kind == GeneratedKind::Virtual {
+        // Computed when read: nothing is written into the rows.
+        return None;
+    }
     if column.generated.is_some() {
         return Some((
             format!("adds generated column {name}: {lock}, computing it for every row"),

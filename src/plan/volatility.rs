@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use crate::ir::Expr;
-use crate::sql::{Lexeme, lexeme_at};
+use crate::sql::calls;
 
 /// How volatile an expression is, as far as can be told without a database.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -40,47 +40,10 @@ const EXTENSION_FUNCTIONS: &[(&str, char)] = &[
     ("gen_salt", 'v'),
 ];
 
-/// Words that PostgreSQL's grammar follows with a parenthesis without them
-/// being a function of `pg_proc` (`coalesce(...)`, `x in (...)`,
-/// `character varying(3)`, `current_timestamp(0)`, `decimal(10, 2)`).
-const NOT_FUNCTIONS: &[&str] = &[
-    "all",
-    "and",
-    "any",
-    "array",
-    "as",
-    "between",
-    "case",
-    "cast",
-    "character",
-    "coalesce",
-    "current_time",
-    "current_timestamp",
-    "dec",
-    "decimal",
-    "else",
-    "exists",
-    "float",
-    "greatest",
-    "ilike",
-    "in",
-    "is",
-    "least",
-    "like",
-    "localtime",
-    "localtimestamp",
-    "nchar",
-    "not",
-    "nullif",
-    "or",
-    "row",
-    "similar",
-    "some",
-    "then",
-    "trim",
-    "varying",
-    "when",
-];
+/// Built-in functions of PostgreSQL versions after 15 (whose list
+/// builtin_functions.txt is), by name; a schema that calls one is refused
+/// on older servers by `check::versions`.
+const NEWER_BUILTINS: &[(&str, char)] = &[("uuidv4", 'v'), ("uuidv7", 'v')];
 
 fn builtins() -> &'static BTreeMap<&'static str, char> {
     static BUILTINS: OnceLock<BTreeMap<&'static str, char>> = OnceLock::new();
@@ -100,7 +63,10 @@ fn builtins() -> &'static BTreeMap<&'static str, char> {
 /// qualified).
 fn function_volatility(schema: Option<&str>, name: &str) -> Volatility {
     let builtin = match schema {
-        None | Some("pg_catalog") => builtins().get(name).copied(),
+        None | Some("pg_catalog") => builtins()
+            .get(name)
+            .copied()
+            .or_else(|| NEWER_BUILTINS.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)),
         Some(_) => None,
     };
     let extension = || EXTENSION_FUNCTIONS.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
@@ -111,76 +77,13 @@ fn function_volatility(schema: Option<&str>, name: &str) -> Volatility {
     }
 }
 
-/// A token of an expression, as far as finding calls needs.
-enum Token {
-    Word { name: String, quoted: bool },
-    Dot,
-    Open,
-    Other,
-}
-
-fn tokens(text: &str) -> Vec<Token> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut at = 0;
-    while at < bytes.len() {
-        if let Some((lexeme, len)) = lexeme_at(bytes, at) {
-            match lexeme {
-                // A quoted identifier can name a function too.
-                Lexeme::Quoted if bytes[at] == b'"' => out.push(Token::Word {
-                    name: text[at + 1..at + len].trim_end_matches('"').replace("\"\"", "\""),
-                    quoted: true,
-                }),
-                Lexeme::Quoted => out.push(Token::Other),
-                Lexeme::Comment => {}
-            }
-            at += len.max(1);
-            continue;
-        }
-        let c = bytes[at];
-        if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 {
-            let end = text[at..]
-                .find(|ch: char| !(ch.is_alphanumeric() || ch == '_' || ch == '$'))
-                .map_or(text.len(), |e| at + e);
-            out.push(Token::Word {
-                name: text[at..end].to_ascii_lowercase(),
-                quoted: false,
-            });
-            at = end;
-            continue;
-        }
-        match c {
-            b'.' => out.push(Token::Dot),
-            b'(' => out.push(Token::Open),
-            c if c.is_ascii_whitespace() => {}
-            _ => out.push(Token::Other),
-        }
-        at += 1;
-    }
-    out
-}
-
 /// The most volatile function an expression calls.
 pub(crate) fn volatility(expr: &Expr) -> Volatility {
-    let tokens = tokens(&expr.0);
-    let mut result = Volatility::Stable;
-    for (i, token) in tokens.iter().enumerate() {
-        let Token::Open = token else { continue };
-        let Some(Token::Word { name, quoted }) = i.checked_sub(1).map(|j| &tokens[j]) else {
-            continue;
-        };
-        let schema = match (
-            i.checked_sub(2).map(|j| &tokens[j]),
-            i.checked_sub(3).map(|j| &tokens[j]),
-        ) {
-            (Some(Token::Dot), Some(Token::Word { name, .. })) => Some(name.as_str()),
-            _ => None,
-        };
-        if *quoted || schema.is_some() || !NOT_FUNCTIONS.contains(&name.as_str()) {
-            result = result.max(function_volatility(schema, name));
-        }
-    }
-    result
+    calls(&expr.0)
+        .iter()
+        .map(|call| function_volatility(call.schema.as_deref(), &call.name))
+        .max()
+        .unwrap_or(Volatility::Stable)
 }
 
 #[cfg(test)]
@@ -200,6 +103,8 @@ mod tests {
         assert_eq!(of("coalesce(lower('A'), 'b')"), Volatility::Stable);
         assert_eq!(of("txid_current()"), Volatility::Stable);
         assert_eq!(of("gen_random_uuid()"), Volatility::Volatile);
+        assert_eq!(of("uuidv7()"), Volatility::Volatile);
+        assert_eq!(of("pg_catalog.uuidv4()"), Volatility::Volatile);
         assert_eq!(of("pg_catalog.clock_timestamp()"), Volatility::Volatile);
         assert_eq!(of("nextval('s'::regclass)"), Volatility::Volatile);
         assert_eq!(of("(random() * 10)::integer"), Volatility::Volatile);

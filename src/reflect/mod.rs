@@ -696,8 +696,13 @@ impl Builder<'_> {
                 })),
                 _ => None,
             };
+            // attgenerated: 's' stored, 'v' virtual (PostgreSQL 18).
+            let generated_kind = match generated {
+                "v" => crate::ir::GeneratedKind::Virtual,
+                _ => crate::ir::GeneratedKind::Stored,
+            };
             let (default, generated) = match generated {
-                "s" => (None, expression.map(|e| located(Expr(e)))),
+                "s" | "v" => (None, expression.map(|e| located(Expr(e)))),
                 _ => (expression.map(|e| located(Expr(e))), None),
             };
             let column = Column {
@@ -708,6 +713,7 @@ impl Builder<'_> {
                 default,
                 identity,
                 generated,
+                generated_kind,
                 collation: collation_name(get(row, 11)?, get(row, 25)?),
                 comment: get(row, 12)?,
                 using: None,

@@ -104,7 +104,11 @@ pub fn column_definition(column: &Column, table: &QualifiedName, schema: &Schema
         sql.push_str(&format!(" COLLATE {}", collation.quoted()));
     }
     if let Some(generated) = &column.generated {
-        sql.push_str(&format!(" GENERATED ALWAYS AS ({}) STORED", generated.as_str()));
+        sql.push_str(&format!(
+            " GENERATED ALWAYS AS ({}) {}",
+            generated.as_str(),
+            column.generated_kind.keyword().to_ascii_uppercase()
+        ));
     }
     if let Some(identity) = &column.identity {
         sql.push(' ');

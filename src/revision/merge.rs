@@ -18,8 +18,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::{
-    Column, Constraint, DeclaredSchema, Domain, Enum, Extension, Ident, Identity, Index, Schema, SearchPathName,
-    Sequence, Table,
+    Column, Constraint, DeclaredSchema, Domain, Enum, Extension, GeneratedKind, Ident, Identity, Index, Schema,
+    SearchPathName, Sequence, Table,
 };
 
 /// Two branches changed the same thing differently.
@@ -220,10 +220,13 @@ impl Mergeable for Column {
             let identity = |i: &Identity| format!("generated {}", if i.always { "always" } else { "by default" });
             changes.push(set_or_drop("identity", self.identity.as_deref().map(identity)));
         }
-        if self.generated != base.generated {
+        if self.generated != base.generated || self.generated_kind != base.generated_kind {
             changes.push(set_or_drop(
                 "generated expression",
-                self.generated.as_ref().map(|g| g.as_str().into()),
+                self.generated.as_ref().map(|g| match self.generated_kind {
+                    GeneratedKind::Stored => g.as_str().into(),
+                    GeneratedKind::Virtual => format!("{} virtual", g.as_str()),
+                }),
             ));
         }
         if self.collation != base.collation {
@@ -254,7 +257,11 @@ impl Mergeable for Column {
             );
         }
         if let Some(generated) = &self.generated {
-            summary += &format!(" generated always as ({}) stored", generated.as_str());
+            summary += &format!(
+                " generated always as ({}) {}",
+                generated.as_str(),
+                self.generated_kind.keyword()
+            );
         }
         Some(summary)
     }

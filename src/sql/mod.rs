@@ -5,6 +5,10 @@
 //! every later reading of that text (comment removal, whitespace
 //! normalisation, comparison) uses.
 
+mod calls;
+
+pub use calls::{Call, calls};
+
 /// What starts at a place in SQL text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lexeme {

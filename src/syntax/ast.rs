@@ -276,7 +276,8 @@ pub enum ColumnConstraintKind {
         always: bool,
         options: Vec<SequenceOption>,
     },
-    Generated(Expr),
+    /// `generated always as (EXPR) stored|virtual`.
+    Generated(Expr, crate::ir::GeneratedKind),
 }
 
 /// `check (EXPR) [no inherit] [not valid]`

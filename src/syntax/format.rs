@@ -111,7 +111,7 @@ fn expression_spans(file: &SourceFile) -> Vec<(usize, usize)> {
                 TableEntry::Column(column) => {
                     for constraint in &column.constraints {
                         match &constraint.kind {
-                            ColumnConstraintKind::Default(e) | ColumnConstraintKind::Generated(e) => push(e),
+                            ColumnConstraintKind::Default(e) | ColumnConstraintKind::Generated(e, _) => push(e),
                             ColumnConstraintKind::Check(c) => push(&c.expr),
                             _ => {}
                         }
@@ -670,7 +670,9 @@ fn typed(
                 }
                 text
             }
-            ColumnConstraintKind::Generated(e) => format!("generated always as ({}) stored", sql_source(&e.text)),
+            ColumnConstraintKind::Generated(e, kind) => {
+                format!("generated always as ({}) {}", sql_source(&e.text), kind.keyword())
+            }
         });
     }
     if let Some(collate) = collate {

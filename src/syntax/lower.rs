@@ -441,7 +441,7 @@ impl Lowerer {
                 ColumnConstraintKind::Unique { .. } => self.error(not_here("a unique constraint", constraint.span)),
                 ColumnConstraintKind::References(_) => self.error(not_here("a foreign key", constraint.span)),
                 ColumnConstraintKind::Identity { .. } => self.error(not_here("an identity", constraint.span)),
-                ColumnConstraintKind::Generated(_) => self.error(not_here("a generated expression", constraint.span)),
+                ColumnConstraintKind::Generated(..) => self.error(not_here("a generated expression", constraint.span)),
             }
         }
         // PostgreSQL names them in order: `<domain>_check`, `_check1`, ...
@@ -950,6 +950,7 @@ impl Lowerer {
             default: None,
             identity: None,
             generated: None,
+            generated_kind: GeneratedKind::Stored,
             collation: decl.collate.as_ref().map(|c| self.search_path_name(c)),
             comment: self.docs(&decl.docs),
             using: decl
@@ -1001,11 +1002,12 @@ impl Lowerer {
                     column.not_null = true;
                     pending.identities.push(name.clone());
                 }
-                ColumnConstraintKind::Generated(expr) => {
+                ColumnConstraintKind::Generated(expr, kind) => {
                     if let Some(first) = generated_span.replace(constraint.span) {
                         self.twice(constraint.span, first, "generated");
                     }
                     column.generated = Some(Located::new(Expr::from_source(&expr.text), origin(expr.span)));
+                    column.generated_kind = *kind;
                 }
                 ColumnConstraintKind::PrimaryKey(_) => column.not_null = true,
                 _ => {}

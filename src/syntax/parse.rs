@@ -6,6 +6,7 @@ use pest::iterators::Pair;
 
 use super::ast::*;
 use crate::diag::{Code, Diagnostic, FileId, Span};
+use crate::ir::GeneratedKind;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/trellis.pest"]
@@ -846,10 +847,21 @@ impl Builder<'_> {
                         .collect();
                     ColumnConstraintKind::Identity { always, options }
                 }
-                Rule::generated => match inner.into_inner().find(|p| p.as_rule() == Rule::paren_expr) {
-                    Some(p) => ColumnConstraintKind::Generated(self.expr(p)),
-                    None => continue,
-                },
+                Rule::generated => {
+                    let kind = if inner
+                        .clone()
+                        .into_inner()
+                        .any(|p| p.as_rule() == Rule::generated_virtual)
+                    {
+                        GeneratedKind::Virtual
+                    } else {
+                        GeneratedKind::Stored
+                    };
+                    match inner.into_inner().find(|p| p.as_rule() == Rule::paren_expr) {
+                        Some(p) => ColumnConstraintKind::Generated(self.expr(p), kind),
+                        None => continue,
+                    }
+                }
                 _ => continue,
             };
         }

@@ -501,7 +501,12 @@ impl<'a> Writer<'a> {
             }
         }
         if let Some(generated) = &column.generated {
-            let _ = write!(line, " generated always as ({}) stored", one_line(generated));
+            let _ = write!(
+                line,
+                " generated always as ({}) {}",
+                one_line(generated),
+                column.generated_kind.keyword()
+            );
         }
         let primary_key = inline
             .iter()

@@ -118,7 +118,7 @@ exe 'syn match trellisColumnIndent contained #^\s\+\ze\%(' . s:item_start . '\)\
 exe 'syn match trellisColumn contained #' . s:ident . '# nextgroup=trellisType skipwhite'
 exe 'syn match trellisType contained #' . s:type . '#'
 
-syn keyword trellisKeyword contained not null default primary key unique check generated always by as identity stored
+syn keyword trellisKeyword contained not null default primary key unique check generated always by as identity stored virtual
       \ collate foreign exclude include where replica full nothing nulls distinct deferrable initially
       \ deferred immediate match simple partial on delete update cascade restrict no action set valid inherit
 syn keyword trellisItemKeyword contained constraint index nextgroup=trellisItemName skipwhite
