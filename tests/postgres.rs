@@ -30,31 +30,46 @@ fn every_example_applies_to_an_empty_database() {
     }
 }
 
+/// Every diff case's SQL as `diff` prints it, on every version
+/// `TRELLIS_TEST_POSTGRES` selects (see `pg::servers`): the old state
+/// created, the upgrade, the downgrade and the upgrade again all run. A
+/// case a version cannot take (`pg::cannot_run`) is skipped there, and
+/// named.
 #[test]
 fn every_diff_case_runs_up_down_and_up_again() {
-    let server = pg::server();
-    let mut failures = Vec::new();
-    for online in [false, true] {
-        let options = PlanOptions { online };
-        for (name, old, new) in common::diff_cases() {
-            let url = server.database();
-            let create = render_plan(&plan::upgrade(&Schema::default(), &old, PlanOptions::default()));
-            // As `diff` prints them: in transactions.
-            let up = render::render_script(&plan::upgrade(&old, &new, options));
-            let down = render::render_script(&plan::downgrade(&old, &new, options));
-            for (what, sql) in [
-                ("create old", &create),
-                ("upgrade", &up),
-                ("downgrade", &down),
-                ("upgrade again", &up),
-            ] {
-                if let Err(error) = server.psql(&url, sql) {
-                    failures.push(format!("{name} (online: {online}) {what}: {error}\n{sql}"));
-                    break;
+    let cases = common::diff_cases();
+    let failures = pg::on_every_server(|server| {
+        let mut failures = Vec::new();
+        for online in [false, true] {
+            let options = PlanOptions { online };
+            for (name, old, new) in &cases {
+                if let Some(why) = pg::cannot_run(server, &common::extensions_of(&[old, new])) {
+                    if !online {
+                        eprintln!("PostgreSQL {}: {name} skipped: {why}", server.major());
+                    }
+                    continue;
                 }
+                let url = server.database();
+                let create = render_plan(&plan::upgrade(&Schema::default(), old, PlanOptions::default()));
+                // As `diff` prints them: in transactions.
+                let up = render::render_script(&plan::upgrade(old, new, options));
+                let down = render::render_script(&plan::downgrade(old, new, options));
+                for (what, sql) in [
+                    ("create old", &create),
+                    ("upgrade", &up),
+                    ("downgrade", &down),
+                    ("upgrade again", &up),
+                ] {
+                    if let Err(error) = server.psql(&url, sql) {
+                        failures.push(format!("{name} (online: {online}) {what}: {error}\n{sql}"));
+                        break;
+                    }
+                }
+                server.drop_database(&url);
             }
         }
-    }
+        failures
+    });
     assert!(
         failures.is_empty(),
         "{} failure(s):\n\n{}",

@@ -75,3 +75,16 @@ pub fn diff_cases() -> Vec<(String, trellisc::ir::Schema, trellisc::ir::Schema)>
         })
         .collect()
 }
+
+/// The extensions any of the schemas creates, by name and the version it
+/// asks for (for skipping a case on a server that lacks one).
+pub fn extensions_of(schemas: &[&trellisc::ir::Schema]) -> Vec<(String, Option<String>)> {
+    let mut extensions: Vec<(String, Option<String>)> = schemas
+        .iter()
+        .flat_map(|s| s.extensions.values())
+        .map(|e| (e.name.as_str().to_string(), e.version.clone()))
+        .collect();
+    extensions.sort();
+    extensions.dedup();
+    extensions
+}

