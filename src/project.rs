@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::check::versions::{NEWEST, OLDEST};
 use crate::ir::{Ident, QualifiedName};
 
 /// The name of the project file.
@@ -30,6 +31,12 @@ version_table = "public.trellis_version"
 # The environment variable that holds the database URL
 # (postgres://user:password@host:port/database); --db overrides it.
 database_url_env = "TRELLIS_DATABASE_URL"
+
+# The oldest PostgreSQL major version your databases run (13 to 18). When
+# set, `check`, `revision` and offline `diff` refuse forms that version
+# lacks (such as `nulls not distinct` before 15); against a database, its
+# own version is used.
+# postgres = 15
 "#;
 
 /// `trellis.toml` as written; every key is optional.
@@ -41,6 +48,7 @@ struct File {
     default_schema: Option<String>,
     version_table: Option<String>,
     database_url_env: Option<String>,
+    postgres: Option<i64>,
 }
 
 /// A project: the settings of its `trellis.toml`, paths resolved.
@@ -55,12 +63,27 @@ pub struct Project {
     pub default_schema: Ident,
     pub version_table: QualifiedName,
     pub database_url_env: String,
+    /// `postgres = N`: the PostgreSQL major version the project's
+    /// databases run, for refusing forms it lacks with no database at hand.
+    pub postgres: Option<u32>,
 }
 
 impl Project {
     /// Finds `trellis.toml` in `start` or the nearest parent directory and
     /// reads it.
     pub fn find(start: &Path) -> Result<Project, String> {
+        match Project::find_any(start)? {
+            Some(project) => Ok(project),
+            None => Err(format!(
+                "no {FILE_NAME} in {} or any parent directory; run `trellisc init` to start a project here",
+                start.display()
+            )),
+        }
+    }
+
+    /// Like [`Project::find`], but None when there is no `trellis.toml`
+    /// (an error only when there is one that cannot be read).
+    pub fn find_any(start: &Path) -> Result<Option<Project>, String> {
         // From the current directory, paths are kept relative to it so that
         // messages stay short.
         let from_here = std::env::current_dir().is_ok_and(|here| here == start);
@@ -73,15 +96,12 @@ impl Project {
                 } else {
                     d.join(FILE_NAME)
                 };
-                return Project::read(&path);
+                return Project::read(&path).map(Some);
             }
             relative.push("..");
             dir = d.parent();
         }
-        Err(format!(
-            "no {FILE_NAME} in {} or any parent directory; run `trellisc init` to start a project here",
-            start.display()
-        ))
+        Ok(None)
     }
 
     /// Reads one `trellis.toml`.
@@ -109,6 +129,16 @@ impl Project {
                 crate::reflect::mask(&database_url_env)
             ));
         }
+        let postgres = match file.postgres {
+            None => None,
+            Some(major) if (i64::from(OLDEST)..=i64::from(NEWEST)).contains(&major) => u32::try_from(major).ok(),
+            Some(major) => {
+                return Err(format!(
+                    "{}: postgres = {major} is not a PostgreSQL major version trellisc supports; write one of {OLDEST} to {NEWEST}",
+                    path.display()
+                ));
+            }
+        };
         Ok(Project {
             file: path.to_path_buf(),
             schema: root.join(file.schema.unwrap_or_else(|| "schema".into())),
@@ -116,6 +146,7 @@ impl Project {
             default_schema,
             version_table,
             database_url_env,
+            postgres,
         })
     }
 
@@ -190,6 +221,18 @@ mod tests {
         assert_eq!(project.version_table.to_string(), "trellis_version");
         assert_eq!(project.version_table.schema.as_str(), "public");
         assert_eq!(project.database_url_env, "TRELLIS_DATABASE_URL");
+        assert_eq!(project.postgres, None);
+    }
+
+    #[test]
+    fn postgres_names_a_supported_major_version() {
+        assert_eq!(read("postgres = 14\n").expect("read").postgres, Some(14));
+        for wrong in ["postgres = 12\n", "postgres = 19\n", "postgres = -1\n"] {
+            let error = read(wrong).expect_err("refused");
+            assert!(error.contains("write one of 13 to 18"), "{error}");
+        }
+        let error = read("postgres = \"16\"\n").expect_err("a string is refused");
+        assert!(error.contains(":1:"), "{error}");
     }
 
     #[test]

@@ -13,7 +13,10 @@
 //! (16+) the dumps are not compared, and trellisc's own re-diff is asked
 //! both ways instead (the upgraded database against the target and the
 //! target against it must both plan nothing). A pair needing an extension
-//! a server lacks is skipped there, and named.
+//! a server lacks is skipped there, and named; so is a pair using a form a
+//! version lacks (trellisc's own `check::versions::lacking` of the pair's
+//! schemas as read on Debian's 15), and `trellisc diff` from a database on
+//! that version to such a side must be refused.
 //!
 //! A pair that PostgreSQL cannot take back has a `one_way.md` saying why:
 //! only old -> new is run for it, and the test names it.
@@ -27,10 +30,12 @@ mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 
-use support::pg;
+use support::{pg, reflect};
+use trellisc::ir::Schema;
+use trellisc::reflect::ReflectOptions;
 
 fn pairs() -> Vec<PathBuf> {
     let dir = std::env::var_os("TRELLIS_CORPUS_DIR")
@@ -152,6 +157,48 @@ fn check_pair(server: &pg::Server, dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// A pair's `old.sql` and `new.sql`, each with its schema as read back.
+type PairSchemas = [(&'static str, Schema); 2];
+
+/// A pair's two schemas as trellisc reads them back from Debian's
+/// PostgreSQL (15, which takes every pair's SQL), for asking what another
+/// version lacks of them.
+fn schemas_of(dir: &Path) -> Result<PairSchemas, String> {
+    let debian = pg::server();
+    let read_back = |file: &'static str| -> Result<(&'static str, Schema), String> {
+        let url = database(debian, &read(&dir.join(file)), file)?;
+        let schema = reflect::read(&url, &ReflectOptions::default()).schema;
+        debian.drop_database(&url);
+        Ok((file, schema))
+    };
+    Ok([read_back("old.sql")?, read_back("new.sql")?])
+}
+
+/// On a server whose version lacks a form the pair uses (by
+/// `check::versions::lacking` of its schemas as read on Debian's 15): why,
+/// and the failures of `trellisc diff` to each such side not being refused
+/// there. None when the pair can run on the server.
+fn lacking_on(server: &pg::Server, dir: &Path, schemas: &PairSchemas) -> Option<(String, Vec<String>)> {
+    let lacking = pg::lacking(server, &[&schemas[0].1, &schemas[1].1]);
+    if lacking.is_empty() {
+        return None;
+    }
+    let debian = pg::server();
+    let failures = schemas
+        .iter()
+        .filter(|(_, schema)| !pg::lacking(server, &[schema]).is_empty())
+        .filter_map(|(file, _)| {
+            let refused = database(debian, &read(&dir.join(file)), file).and_then(|url| {
+                let refused = pg::refuses(server, &url);
+                debian.drop_database(&url);
+                refused
+            });
+            refused.err().map(|error| format!("{file}: {error}"))
+        })
+        .collect();
+    Some((lacking.join("; "), failures))
+}
+
 /// The extensions a plain SQL schema creates.
 fn extensions_in(sql: &str) -> Vec<String> {
     let words: Vec<String> = sql
@@ -179,10 +226,13 @@ fn extensions_in(sql: &str) -> Vec<String> {
 fn every_pair_converges_both_ways_to_an_identical_dump() {
     let pairs = pairs();
     assert!(!pairs.is_empty(), "no corpus pairs (TRELLIS_CORPUS filters them)");
+    // Read once for all versions, when one other than Debian's asks.
+    let schemas: Vec<OnceLock<Result<PairSchemas, String>>> = pairs.iter().map(|_| OnceLock::new()).collect();
     let failures = pg::on_every_server(|server| {
-        let runnable: Vec<&PathBuf> = pairs
+        let runnable: Vec<(usize, &PathBuf)> = pairs
             .iter()
-            .filter(|dir| {
+            .enumerate()
+            .filter(|(_, dir)| {
                 let sql = read(&dir.join("old.sql")) + &read(&dir.join("new.sql"));
                 let extensions: Vec<(String, Option<String>)> =
                     extensions_in(&sql).into_iter().map(|name| (name, None)).collect();
@@ -205,13 +255,35 @@ fn every_pair_converges_both_ways_to_an_identical_dump() {
         std::thread::scope(|scope| {
             for _ in 0..4 {
                 scope.spawn(|| {
-                    while let Some(dir) = runnable.get(next.fetch_add(1, Ordering::SeqCst)) {
+                    while let Some(&(at, dir)) = runnable.get(next.fetch_add(1, Ordering::SeqCst)) {
+                        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned());
+                        let name = name.unwrap_or_default();
+                        // Debian's own server takes every pair's SQL.
+                        if server.major() != pg::server().major() {
+                            let lacks = schemas[at]
+                                .get_or_init(|| schemas_of(dir))
+                                .as_ref()
+                                .map(|schemas| lacking_on(server, dir, schemas));
+                            match lacks {
+                                Ok(None) => {}
+                                Ok(Some((why, refusals))) => {
+                                    eprintln!("PostgreSQL {}: {name} skipped: {why}", server.major());
+                                    let mut failures = failures.lock().expect("no thread panics holding the lock");
+                                    failures.extend(refusals.into_iter().map(|r| format!("{name}: {r}")));
+                                    continue;
+                                }
+                                Err(error) => {
+                                    let mut failures = failures.lock().expect("no thread panics holding the lock");
+                                    failures.push(format!("{name}: on PostgreSQL {}: {error}", pg::server().major()));
+                                    continue;
+                                }
+                            }
+                        }
                         if let Err(error) = check_pair(server, dir) {
-                            let name = dir.file_name().map(|n| n.to_string_lossy().into_owned());
                             failures
                                 .lock()
                                 .expect("no thread panics holding the lock")
-                                .push(format!("{}: {error}", name.unwrap_or_default()));
+                                .push(format!("{name}: {error}"));
                         }
                     }
                 });

@@ -33,8 +33,9 @@ fn every_example_applies_to_an_empty_database() {
 /// Every diff case's SQL as `diff` prints it, on every version
 /// `TRELLIS_TEST_POSTGRES` selects (see `pg::servers`): the old state
 /// created, the upgrade, the downgrade and the upgrade again all run. A
-/// case a version cannot take (`pg::cannot_run`) is skipped there, and
-/// named.
+/// case using a form a version lacks (`check::versions::lacking`; its
+/// refusal is checked in tests/reflect.rs) or an extension the server lacks
+/// (`pg::cannot_run`) is skipped there, and named.
 #[test]
 fn every_diff_case_runs_up_down_and_up_again() {
     let cases = common::diff_cases();
@@ -43,6 +44,13 @@ fn every_diff_case_runs_up_down_and_up_again() {
         for online in [false, true] {
             let options = PlanOptions { online };
             for (name, old, new) in &cases {
+                let lacking = pg::lacking(server, &[old, new]);
+                if !lacking.is_empty() {
+                    if !online {
+                        eprintln!("PostgreSQL {}: {name} skipped: {}", server.major(), lacking.join("; "));
+                    }
+                    continue;
+                }
                 if let Some(why) = pg::cannot_run(server, &common::extensions_of(&[old, new])) {
                     if !online {
                         eprintln!("PostgreSQL {}: {name} skipped: {why}", server.major());

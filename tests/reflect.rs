@@ -35,24 +35,34 @@ fn every_example_converges() {
 /// Every diff case: at the old state, the upgrade leaves nothing to do
 /// against the new state, and the downgrade nothing against the old; with
 /// the plain and with the online forms; on every version
-/// `TRELLIS_TEST_POSTGRES` selects (see `pg::servers`), a case a version
-/// cannot take (`pg::cannot_run`) skipped there and named. Cases run on a
-/// few threads per version, each in its own database.
+/// `TRELLIS_TEST_POSTGRES` selects (see `pg::servers`). A case using a form
+/// a version lacks (trellisc's own `check::versions::lacking`) is skipped
+/// there, named, and `trellisc diff` to it must be refused on that server;
+/// one needing an extension the server lacks (`pg::cannot_run`) is skipped
+/// and named. Cases run on a few threads per version, each in its own
+/// database.
 #[test]
 fn every_diff_case_converges_both_ways() {
     let cases = common::diff_cases();
     let failures = pg::on_every_server(|server| {
+        let mut refusals = Vec::new();
         let runnable: Vec<&(String, Schema, Schema)> = cases
             .iter()
-            .filter(
-                |(name, old, new)| match pg::cannot_run(server, &common::extensions_of(&[old, new])) {
+            .filter(|(name, old, new)| {
+                let lacking = pg::lacking(server, &[old, new]);
+                if !lacking.is_empty() {
+                    eprintln!("PostgreSQL {}: {name} skipped: {}", server.major(), lacking.join("; "));
+                    refusals.extend(refused(server, name, old, new));
+                    return false;
+                }
+                match pg::cannot_run(server, &common::extensions_of(&[old, new])) {
                     Some(why) => {
                         eprintln!("PostgreSQL {}: {name} skipped: {why}", server.major());
                         false
                     }
                     None => true,
-                },
-            )
+                }
+            })
             .collect();
         let work: Vec<(bool, &(String, Schema, Schema))> = [false, true]
             .iter()
@@ -71,7 +81,9 @@ fn every_diff_case_converges_both_ways() {
                 });
             }
         });
-        failures.into_inner().expect("failures")
+        let mut failures = failures.into_inner().expect("failures");
+        failures.extend(refusals);
+        failures
     });
     assert!(
         failures.is_empty(),
@@ -79,6 +91,21 @@ fn every_diff_case_converges_both_ways() {
         failures.len(),
         failures.join("\n\n")
     );
+}
+
+/// The case's schemas that use a form the server's version lacks, each one
+/// refused by `trellisc diff` from a database there: the failures.
+fn refused(server: &pg::Server, name: &str, old: &Schema, new: &Schema) -> Vec<String> {
+    [("old.trellis", old), ("new.trellis", new)]
+        .into_iter()
+        .filter(|(_, schema)| !pg::lacking(server, &[schema]).is_empty())
+        .filter_map(|(file, _)| {
+            let path = common::root().join("tests/cases/diff").join(name).join(file);
+            pg::refuses(server, &path.to_string_lossy())
+                .err()
+                .map(|error| format!("{name}/{file}: {error}"))
+        })
+        .collect()
 }
 
 fn converge_case(server: &pg::Server, (name, old, new): &(String, Schema, Schema), online: bool) -> Result<(), String> {

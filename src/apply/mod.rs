@@ -379,6 +379,7 @@ impl<'h> Session<'h> {
                 ));
             }
         }
+        self.check_versions(&pending)?;
         for revision in &pending {
             let done = applied
                 .iter()
@@ -398,6 +399,38 @@ impl<'h> Session<'h> {
             self.run(revision, Direction::Upgrade, done, &mut report).await?;
         }
         Ok(pending.len())
+    }
+
+    /// Refuses, before any of them runs, revisions whose schema uses a form
+    /// the server's version lacks (a virtual generated column on
+    /// PostgreSQL 17, ...), naming each use. A revision whose snapshot
+    /// cannot be read is left to its own SQL.
+    fn check_versions(&self, pending: &[&Revision]) -> Result<(), ApplyError> {
+        let mut lines = Vec::new();
+        // Each snapshot holds the whole schema: a use is named once, at
+        // the first revision that has it.
+        let mut seen = BTreeSet::new();
+        for revision in pending {
+            let Ok(schema) = revision.snapshot() else { continue };
+            for lacking in crate::check::versions::lacking(&schema, self.db.major) {
+                if !seen.insert((lacking.object.clone(), lacking.form.clone())) {
+                    continue;
+                }
+                lines.push(format!(
+                    "  revision {}: {}: {} needs PostgreSQL {}",
+                    revision.id, lacking.object, lacking.form, lacking.since
+                ));
+            }
+        }
+        if lines.is_empty() {
+            return Ok(());
+        }
+        Err(ApplyError::History(format!(
+            "{} is PostgreSQL {}, which lacks what these revisions use; nothing was run:\n{}\nupgrade the server, or write revisions without these forms",
+            self.db.description,
+            self.db.major,
+            lines.join("\n")
+        )))
     }
 
     /// Undoes every applied revision that `target` (None: base) does not

@@ -14,6 +14,9 @@ use crate::sql::calls;
 /// The oldest PostgreSQL major version trellisc supports.
 pub const OLDEST: u32 = 13;
 
+/// The newest PostgreSQL major version trellisc knows.
+pub const NEWEST: u32 = 18;
+
 /// One use of a form that a PostgreSQL version lacks.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Lacking {

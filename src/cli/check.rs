@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use super::{Color, fail, print_diagnostics};
+use crate::check::versions::Target;
 use crate::diag::Sources;
 use crate::syntax::LowerOptions;
 
@@ -22,7 +23,15 @@ pub(super) fn run(path: &Path, color: Color) -> u8 {
         print_diagnostics(&Sources::new(), &found.diagnostics, color);
         return fail(format!("no .trellis files in {}", path.display()));
     }
-    let compiled = crate::load::compile_found(found, &LowerOptions::default());
+    let mut compiled = crate::load::compile_found(found, &LowerOptions::default());
+    let target = match super::project_postgres(path) {
+        Ok(target) => target,
+        Err(e) => return fail(e),
+    };
+    if let Some(major) = target {
+        let lacking = crate::check::versions::diagnostics(&compiled.schema, Target::Project(major));
+        compiled.diagnostics.extend(lacking);
+    }
     print_diagnostics(&compiled.sources, &compiled.diagnostics, color);
     let errors = compiled.diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = compiled.diagnostics.len() - errors;

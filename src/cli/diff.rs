@@ -5,6 +5,7 @@ use serde_json::json;
 
 use super::source::{Loaded, Side};
 use super::{Color, DiffFormat, database, fail, print_diagnostics, source};
+use crate::check::versions::{self, Target};
 use crate::diag::{Code, Diagnostic, Sources};
 use crate::plan::{self, FindingKind, Plan, PlanOptions};
 use crate::reflect::Dependency;
@@ -47,7 +48,15 @@ type Resolved = (Loaded, Loaded, Vec<Dependency>, Option<Server>);
 /// a source side's expressions into the database's words.
 fn resolve(from: Side, to: Side, schemas: &[String]) -> Result<Resolved, String> {
     match (from, to) {
-        (Side::Schema(from), Side::Schema(to)) => Ok((from, to, Vec::new(), None)),
+        (Side::Schema(from), Side::Schema(mut to)) => {
+            // With no database at hand, the version `trellis.toml` names.
+            let here = std::env::current_dir().unwrap_or_default();
+            if let Some(major) = super::project_postgres(&here)? {
+                to.diagnostics
+                    .extend(versions::diagnostics(&to.schema, Target::Project(major)));
+            }
+            Ok((from, to, Vec::new(), None))
+        }
         (Side::Database(a), Side::Database(b)) => {
             let options = database::options(schemas, None);
             let runtime = database::runtime()?;
@@ -58,6 +67,16 @@ fn resolve(from: Side, to: Side, schemas: &[String]) -> Result<Resolved, String>
             database::warn_unmanaged(&b.0, &b.1);
             let ((a_db, a), (_, b)) = (a, b);
             let mut b_schema = b.schema;
+            // The plan runs on the `from` server: what the `to` one has
+            // that its version lacks is refused before anything is asked.
+            let lacking = versions::diagnostics(&b_schema, Target::Database(a_db.major));
+            if !lacking.is_empty() {
+                let to = Loaded {
+                    schema: b_schema,
+                    diagnostics: lacking,
+                };
+                return Ok((loaded(a.schema), to, a.dependencies, None));
+            }
             // The same expression stored by two servers (or built by
             // different SQL, as `pg_dump | psql` does) can read differently:
             // the `to` side's expressions that differ from the `from` side's
@@ -94,6 +113,10 @@ fn against_source(
     let reflected = runtime.block_on(async {
         let (database, reflected) = database::read(url, &options).await?;
         database::warn_unmanaged(&database, &reflected);
+        // Forms the server's version lacks are refused before the source
+        // is put into the server's words (which would fail on them).
+        let lacking = versions::diagnostics(&source.schema, Target::Database(database.major));
+        source.diagnostics.extend(lacking);
         if !source.diagnostics.iter().any(Diagnostic::is_error) {
             database::normalize(&database, &reflected.schema, &mut source.schema).await;
         }
@@ -126,7 +149,11 @@ pub(super) fn run(args: DiffArgs, color: Color) -> u8 {
     let mut diagnostics: Vec<Diagnostic> = from.diagnostics.into_iter().chain(to.diagnostics).collect();
     if diagnostics.iter().any(Diagnostic::is_error) {
         print_diagnostics(&sources, &diagnostics, color);
-        errln!("diff refused: the schemas have errors");
+        if diagnostics.iter().any(|d| d.code == Code::NeedsNewerPostgres) {
+            errln!("diff refused: the schema uses forms the PostgreSQL version lacks; nothing was run");
+        } else {
+            errln!("diff refused: the schemas have errors");
+        }
         return 1;
     }
     let options = PlanOptions { online: args.online };

@@ -1,7 +1,7 @@
 //! The subcommands, one file each.
 
 #[macro_use]
-mod output;
+pub(crate) mod output;
 
 mod apply;
 mod check;
@@ -429,6 +429,26 @@ fn print_diagnostics(sources: &Sources, diagnostics: &[Diagnostic], color: Color
 }
 
 /// An error that is not about a place in a file (a missing path, say).
+/// `postgres = N` of the project holding `path` (a file or directory),
+/// if there is one and it names a version; an error when its
+/// `trellis.toml` cannot be read.
+fn project_postgres(path: &std::path::Path) -> Result<Option<u32>, String> {
+    let start = match path.parent() {
+        _ if path.is_dir() => path,
+        Some(parent) => parent,
+        None => return Ok(None),
+    };
+    let start = if start.as_os_str().is_empty() {
+        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?
+    } else {
+        match start.canonicalize() {
+            Ok(start) => start,
+            Err(_) => return Ok(None),
+        }
+    };
+    Ok(crate::project::Project::find_any(&start)?.and_then(|project| project.postgres))
+}
+
 fn fail(message: impl std::fmt::Display) -> u8 {
     errln!("error: {message}");
     1

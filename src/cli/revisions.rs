@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{Color, fail, print_diagnostics};
+use crate::check::versions::Target;
 use crate::diag::{Code, Diagnostic, Sources};
 use crate::ir::Schema;
 use crate::plan::{self, PlanOptions};
@@ -142,6 +143,9 @@ pub(super) fn revision(args: RevisionArgs, color: Color) -> u8 {
             Ok(compiled) => compiled,
             Err(e) => return fail(e),
         };
+        if let Some(major) = project.postgres {
+            diagnostics.extend(crate::check::versions::diagnostics(&new, Target::Project(major)));
+        }
         if diagnostics.iter().any(Diagnostic::is_error) {
             print_diagnostics(&sources, &diagnostics, color);
             errln!("revision refused: the schema has errors; nothing written");

@@ -549,3 +549,40 @@ pub fn cannot_run(server: &Server, extensions: &[(String, Option<String>)]) -> O
             None => format!("extension {name} is not installed on this server"),
         })
 }
+
+/// The forms of `schemas` this server's version lacks, by trellisc's own
+/// account (`check::versions::lacking`), one line each, sorted: a case with
+/// any cannot run here, and trellisc must refuse it (see [`refuses`]).
+pub fn lacking(server: &Server, schemas: &[&trellisc::ir::Schema]) -> Vec<String> {
+    let mut lines: Vec<String> = schemas
+        .iter()
+        .flat_map(|schema| trellisc::check::versions::lacking(schema, server.major()))
+        .map(|lacking| lacking.to_string())
+        .collect();
+    lines.sort();
+    lines.dedup();
+    lines
+}
+
+/// Checks that `trellisc diff` from a fresh database on this server to
+/// `target` (a schema file or a database URL) is refused before any SQL:
+/// exit status 1, nothing on stdout, and an error naming the version the
+/// form needs.
+pub fn refuses(server: &Server, target: &str) -> Result<(), String> {
+    let url = server.database();
+    let output = Command::new(env!("CARGO_BIN_EXE_trellisc"))
+        .args(["diff", "--color", "never", "--from", &url, "--to", target])
+        .output()
+        .map_err(|e| format!("run trellisc: {e}"))?;
+    server.drop_database(&url);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if output.status.code() == Some(1) && stdout.trim().is_empty() && stderr.contains("needs PostgreSQL") {
+        return Ok(());
+    }
+    Err(format!(
+        "trellisc did not refuse {target} on PostgreSQL {} ({}):\n{stderr}{stdout}",
+        server.major(),
+        output.status
+    ))
+}
