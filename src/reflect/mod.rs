@@ -10,8 +10,11 @@
 
 mod argument;
 mod connect;
+mod conninfo;
 mod normalize;
+mod pgpass;
 mod queries;
+mod tls;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -28,7 +31,7 @@ use crate::ir::{
 };
 
 pub use argument::{is_url, mask, mistyped};
-pub use connect::{Database, DbError, configure, connect, set_default_timeout};
+pub use connect::{Database, DbError, Target, configure, connect, set_default_timeout};
 pub use normalize::normalize;
 
 /// What to read.

@@ -4,3 +4,4 @@ pub mod pg;
 pub mod project;
 pub mod random;
 pub mod reflect;
+pub mod tls;

@@ -120,7 +120,7 @@ pub fn servers() -> Vec<&'static Server> {
     })
 }
 
-fn run(command: &mut Command) -> Result<String, String> {
+pub fn run(command: &mut Command) -> Result<String, String> {
     let output = command.output().map_err(|e| format!("{command:?}: {e}"))?;
     if !output.status.success() {
         return Err(format!(
@@ -155,7 +155,7 @@ fn install_postgres() -> Result<(), String> {
     Ok(())
 }
 
-fn postgres_bin() -> Result<PathBuf, String> {
+pub fn postgres_bin() -> Result<PathBuf, String> {
     if !Path::new("/usr/lib/postgresql").exists() {
         install_postgres()?;
     }
@@ -179,7 +179,7 @@ fn postgres_bin() -> Result<PathBuf, String> {
 
 /// Runs a PostgreSQL program, as the `postgres` user when we are root
 /// (initdb refuses to run as root).
-fn as_server_user(program: &Path, root: bool) -> Command {
+pub fn as_server_user(program: &Path, root: bool) -> Command {
     if root {
         let mut command = Command::new("runuser");
         command.args(["-u", "postgres", "--"]).arg(program);
