@@ -484,3 +484,38 @@ fn a_failover_pair_gives_the_server_target_session_attrs_asks_for() {
     );
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
 }
+
+#[test]
+fn direct_tls_negotiation_works_where_the_server_has_it() {
+    // PostgreSQL 17 brought direct TLS (no SSLRequest first); 15 does not
+    // speak it, and the message says which version does.
+    let s = tls::start_on(18, Hba::TlsOnly, false).expect("PostgreSQL 18 with TLS");
+    let h = home("direct");
+    let ca = s.ca().display().to_string();
+    connects(
+        &password_url(
+            &s,
+            "localhost",
+            &format!("sslmode=verify-full sslrootcert={ca} sslnegotiation=direct"),
+        ),
+        &h,
+        &[],
+    );
+    refused(
+        &password_url(
+            tls_only(),
+            "localhost",
+            &format!(
+                "sslmode=verify-full sslrootcert={} sslnegotiation=direct",
+                tls_only().ca().display()
+            ),
+        ),
+        &h,
+        &["sslnegotiation=direct needs PostgreSQL 17 or later"],
+    );
+    refused(
+        &password_url(&s, "localhost", "sslmode=prefer sslnegotiation=direct"),
+        &h,
+        &["sslnegotiation=direct needs sslmode=require"],
+    );
+}

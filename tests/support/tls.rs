@@ -63,7 +63,14 @@ static SERVERS: AtomicUsize = AtomicUsize::new(0);
 /// `db.example.com` (verify-ca passes, verify-full fails). Creates [`USER`],
 /// [`CERT_USER`] and the database `app`.
 pub fn start(hba: Hba, wrong_name: bool) -> Result<TlsServer, String> {
-    let bin = postgres_bin()?;
+    start_on(15, hba, wrong_name)
+}
+
+/// [`start`] with PostgreSQL `major`'s server (13 to 18; see
+/// [`super::pg::server_bin`]); psql stays Debian's.
+pub fn start_on(major: u32, hba: Hba, wrong_name: bool) -> Result<TlsServer, String> {
+    let bin = super::pg::server_bin(major)?;
+    let psql = postgres_bin()?.join("psql");
     let root = run(Command::new("id").arg("-u"))
         .map(|s| s.trim() == "0")
         .unwrap_or(false);
@@ -163,11 +170,7 @@ pub fn start(hba: Hba, wrong_name: bool) -> Result<TlsServer, String> {
         .spawn()
         .map_err(|e| format!("watchdog: {e}"))?;
 
-    let server = TlsServer {
-        port,
-        dir,
-        psql: bin.join("psql"),
-    };
+    let server = TlsServer { port, dir, psql };
     server.psql_local(&format!(
         "SET password_encryption = 'scram-sha-256';\n\
          CREATE ROLE {USER} LOGIN PASSWORD '{PASSWORD}';\n\
