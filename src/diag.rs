@@ -284,6 +284,7 @@ codes! {
     NoMatchingKey = "E0210", Error, "a foreign key references columns without a primary key or unique constraint";
     InvalidSequence = "E0215", Error, "sequence options PostgreSQL would refuse";
     NotOnDomain = "E0216", Error, "a column attribute that a domain cannot have";
+    VirtualGeneratedMisused = "E0217", Error, "a virtual generated column is used where PostgreSQL does not allow one";
     InvalidIdentity = "E0211", Error, "an identity column has a type other than smallint, integer or bigint";
     MisplacedOption = "E0212", Error, "an option is used where PostgreSQL does not allow it";
     InvalidReplicaIdentity = "E0213", Error, "`replica identity using index` names an unsuitable index";

@@ -1,6 +1,7 @@
 //! Semantic checks over the Schema IR, one file per family of checks. Each
 //! check reports every problem it finds; none stops at the first.
 
+mod generated;
 mod references;
 mod renames;
 mod types;
@@ -15,6 +16,7 @@ pub fn check_schema(schema: &Schema) -> Vec<Diagnostic> {
     types::check(schema, &mut diagnostics);
     references::check(schema, &mut diagnostics);
     renames::check(schema, &mut diagnostics);
+    generated::check(schema, &mut diagnostics);
     diagnostics
 }
 
