@@ -191,6 +191,11 @@ fn the_locks_named_for_each_statement_are_those_postgresql_takes() {
     for online in [false, true] {
         let options = PlanOptions { online };
         for (name, old, new) in common::diff_cases() {
+            // A form this server lacks is refused before any SQL (asserted
+            // by the convergence tests); there are no locks to compare.
+            if !pg::lacking(server, &[&old, &new]).is_empty() {
+                continue;
+            }
             for (direction, plan) in [
                 ("upgrade", plan::upgrade(&old, &new, options)),
                 ("downgrade", plan::downgrade(&old, &new, options)),

@@ -287,6 +287,43 @@ fn install_debian(package: &str, what: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Starts the server of `data` with `options` (its log in `dir/log`, shown
+/// when it does not start), and has it stopped and `dir` removed when this
+/// process ends, however it ends.
+pub fn start_server(server_bin: &Path, data: &Path, dir: &Path, options: &str, root: bool) -> Result<(), String> {
+    let log = dir.join("log");
+    run(as_server_user(&server_bin.join("pg_ctl"), root)
+        .args(["-w", "-D"])
+        .arg(data)
+        .args(["-o", options, "-l"])
+        .arg(&log)
+        .arg("start"))
+    .map_err(|e| format!("{e}\n{}", std::fs::read_to_string(&log).unwrap_or_default()))?;
+    let pg_ctl = server_bin.join("pg_ctl");
+    let stop = if root {
+        format!(
+            "runuser -u postgres -- {} -D {} stop -m immediate",
+            pg_ctl.display(),
+            data.display()
+        )
+    } else {
+        format!("{} -D {} stop -m immediate", pg_ctl.display(), data.display())
+    };
+    let watchdog = format!(
+        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {stop} >/dev/null 2>&1; sleep 1; rm -rf {dir} || (sleep 2; rm -rf {dir})",
+        pid = std::process::id(),
+        dir = dir.display()
+    );
+    Command::new("sh")
+        .args(["-c", &watchdog])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("watchdog: {e}"))?;
+    Ok(())
+}
+
 /// Starts a server: Debian's (`package` None) or the npm package's.
 fn start(package: Option<&str>) -> Result<Server, String> {
     let bin = postgres_bin()?;
@@ -354,35 +391,7 @@ fn start(package: Option<&str>) -> Result<Server, String> {
         "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
         dir.display()
     );
-    run(as_server_user(&server_bin.join("pg_ctl"), root)
-        .args(["-w", "-D"])
-        .arg(&data)
-        .args(["-o", &options, "-l"])
-        .arg(dir.join("log"))
-        .arg("start"))?;
-    // Stop the server when this process ends, however it ends.
-    let pg_ctl = server_bin.join("pg_ctl");
-    let stop = if root {
-        format!(
-            "runuser -u postgres -- {} -D {} stop -m immediate",
-            pg_ctl.display(),
-            data.display()
-        )
-    } else {
-        format!("{} -D {} stop -m immediate", pg_ctl.display(), data.display())
-    };
-    let watchdog = format!(
-        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {stop} >/dev/null 2>&1; sleep 1; rm -rf {dir} || (sleep 2; rm -rf {dir})",
-        pid = std::process::id(),
-        dir = dir.display()
-    );
-    Command::new("sh")
-        .args(["-c", &watchdog])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("watchdog: {e}"))?;
+    start_server(&server_bin, &data, &dir, &options, root)?;
     Ok(Server {
         base_url: format!("postgresql://postgres@127.0.0.1:{port}"),
         bin,

@@ -138,37 +138,7 @@ pub fn start_on(major: u32, hba: Hba, wrong_name: bool) -> Result<TlsServer, Str
         "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
         dir.display()
     );
-    let log = dir.join("log");
-    run(as_server_user(&bin.join("pg_ctl"), root)
-        .args(["-w", "-D"])
-        .arg(&data)
-        .args(["-o", &options, "-l"])
-        .arg(&log)
-        .arg("start"))
-    .map_err(|e| format!("{e}\n{}", std::fs::read_to_string(&log).unwrap_or_default()))?;
-    // Stop the server when this process ends, however it ends.
-    let pg_ctl = bin.join("pg_ctl");
-    let stop = if root {
-        format!(
-            "runuser -u postgres -- {} -D {} stop -m immediate",
-            pg_ctl.display(),
-            data.display()
-        )
-    } else {
-        format!("{} -D {} stop -m immediate", pg_ctl.display(), data.display())
-    };
-    let watchdog = format!(
-        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {stop} >/dev/null 2>&1; sleep 1; rm -rf {dir} || (sleep 2; rm -rf {dir})",
-        pid = std::process::id(),
-        dir = dir.display()
-    );
-    Command::new("sh")
-        .args(["-c", &watchdog])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("watchdog: {e}"))?;
+    super::pg::start_server(&bin, &data, &dir, &options, root)?;
 
     let server = TlsServer { port, dir, psql };
     server.psql_local(&format!(
