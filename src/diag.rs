@@ -261,6 +261,7 @@ codes! {
     ItemsOnOneLine = "E0002", Error, "two declarations share one line";
     InvalidNumber = "E0003", Error, "a number is out of range";
     UnreadableFile = "E0004", Error, "a schema file cannot be read";
+    InvalidSql = "E0005", Error, "SQL inside the language that PostgreSQL's parser refuses";
     DuplicateTable = "E0101", Error, "two tables have the same name";
     DuplicateColumn = "E0102", Error, "two columns of a table have the same name";
     DuplicateConstraint = "E0103", Error, "two constraints of a table have the same name";
@@ -272,6 +273,8 @@ codes! {
     DuplicateOption = "E0109", Error, "an option or clause is given twice";
     DuplicateSchema = "E0110", Error, "a schema is declared twice";
     DuplicateType = "E0111", Error, "a domain is declared twice, or has the name of an enum";
+    DuplicateRoutine = "E0112", Error, "two functions or procedures have the same name and argument types";
+    DuplicateTrigger = "E0113", Error, "two triggers of a table have the same name";
     UnknownTable = "E0201", Error, "a reference names a table that is not declared";
     UnknownColumn = "E0202", Error, "a reference names a column the table does not have";
     ForeignKeyArity = "E0203", Error, "a foreign key has a different number of columns than it references";
@@ -285,6 +288,7 @@ codes! {
     InvalidSequence = "E0215", Error, "sequence options PostgreSQL would refuse";
     NotOnDomain = "E0216", Error, "a column attribute that a domain cannot have";
     VirtualGeneratedMisused = "E0217", Error, "a virtual generated column is used where PostgreSQL does not allow one";
+    NotATriggerFunction = "E0218", Error, "a trigger executes a function that does not return `trigger`";
     InvalidIdentity = "E0211", Error, "an identity column has a type other than smallint, integer or bigint";
     MisplacedOption = "E0212", Error, "an option is used where PostgreSQL does not allow it";
     InvalidReplicaIdentity = "E0213", Error, "`replica identity using index` names an unsuitable index";

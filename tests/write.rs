@@ -282,6 +282,7 @@ fn table(name: QualifiedName, columns: Vec<Column>) -> Table {
         constraints: Default::default(),
         indexes: Default::default(),
         replica_identity: ReplicaIdentity::Default,
+        triggers: Default::default(),
         origin: Origin::default(),
     }
 }

@@ -4,6 +4,7 @@
 mod generated;
 mod references;
 mod renames;
+mod routines;
 mod types;
 pub mod versions;
 
@@ -17,6 +18,7 @@ pub fn check_schema(schema: &Schema) -> Vec<Diagnostic> {
     references::check(schema, &mut diagnostics);
     renames::check(schema, &mut diagnostics);
     generated::check(schema, &mut diagnostics);
+    routines::check(schema, &mut diagnostics);
     diagnostics
 }
 

@@ -15,6 +15,22 @@ pub(super) fn check(schema: &Schema, out: &mut Vec<Diagnostic>) {
         also(diagnostic, existing, "it is declared here")
             .help(format!("remove the `was` hint, or remove or rename the other {kind}"))
     };
+    for routine in schema.routines.values() {
+        if let Some(was) = &routine.was {
+            let old = crate::ir::RoutineId {
+                name: was.value.clone(),
+                arguments: routine.id.arguments.clone(),
+            };
+            if let Some(existing) = schema.routines.get(&old) {
+                out.push(still_exists(
+                    routine.kind(),
+                    &old.to_string(),
+                    was.origin,
+                    existing.origin,
+                ));
+            }
+        }
+    }
     for table in schema.tables.values() {
         if let Some(was) = &table.was {
             if let Some(existing) = schema.tables.get(&was.value) {
@@ -49,6 +65,13 @@ pub(super) fn check(schema: &Schema, out: &mut Vec<Diagnostic>) {
             if let Some(was) = &index.was {
                 if let Some(existing) = table.indexes.get(&was.value) {
                     out.push(still_exists("index", was.value.as_str(), was.origin, existing.origin));
+                }
+            }
+        }
+        for trigger in table.triggers.values() {
+            if let Some(was) = &trigger.was {
+                if let Some(existing) = table.triggers.get(&was.value) {
+                    out.push(still_exists("trigger", was.value.as_str(), was.origin, existing.origin));
                 }
             }
         }

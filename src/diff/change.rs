@@ -271,6 +271,62 @@ pub enum Change {
         index: Ident,
         comment: Option<String>,
     },
+
+    /// A new function or procedure; `after_tables` when it needs tables
+    /// (or their row types) that must exist first.
+    CreateRoutine {
+        routine: Routine,
+        after_tables: bool,
+    },
+    /// `CREATE OR REPLACE`: the body or options change, not the arguments'
+    /// names, modes or defaults, nor the result.
+    ReplaceRoutine {
+        routine: Routine,
+        after_tables: bool,
+    },
+    /// A change `CREATE OR REPLACE` cannot make: dropped and created in one
+    /// step (what executes it is dropped before and created after).
+    RecreateRoutine {
+        old: Box<Routine>,
+        new: Box<Routine>,
+        after_tables: bool,
+    },
+    DropRoutine {
+        routine: Routine,
+        /// Whether it reads tables (a SQL-standard body), which cannot be
+        /// dropped while it does.
+        uses_tables: bool,
+    },
+    RenameRoutine {
+        from: RoutineId,
+        to: QualifiedName,
+        procedure: bool,
+    },
+    CommentOnRoutine {
+        id: RoutineId,
+        procedure: bool,
+        comment: Option<String>,
+    },
+
+    CreateTrigger {
+        table: QualifiedName,
+        trigger: Trigger,
+    },
+    /// On the table by its name before the plan (triggers go first).
+    DropTrigger {
+        table: QualifiedName,
+        trigger: Trigger,
+    },
+    RenameTrigger {
+        table: QualifiedName,
+        from: Ident,
+        to: Ident,
+    },
+    CommentOnTrigger {
+        table: QualifiedName,
+        name: Ident,
+        comment: Option<String>,
+    },
 }
 
 /// A column whose type is an enum being recreated.
@@ -321,6 +377,10 @@ impl Change {
             | DropIndex { table, .. }
             | RenameIndex { table, .. }
             | SetIndexStorageParams { table, .. }
+            | CreateTrigger { table, .. }
+            | DropTrigger { table, .. }
+            | RenameTrigger { table, .. }
+            | CommentOnTrigger { table, .. }
             | CommentOnIndex { table, .. } => Some(table),
             _ => None,
         }

@@ -4,6 +4,7 @@
 mod change;
 mod dependents;
 mod renames;
+mod routines;
 mod tables;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -35,6 +36,7 @@ pub fn diff_with(old: &Schema, new: &Schema, renames: &Renames) -> Vec<Change> {
     domains(old, new, &mut changes);
     sequences(old, new, renames, &mut changes);
     tables::tables(old, new, renames, &mut changes);
+    routines::routines(old, new, renames, &mut changes);
     dependents::dependent_foreign_keys(old, new, renames, &mut changes);
     changes
 }

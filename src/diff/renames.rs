@@ -15,6 +15,8 @@ pub struct Renames {
     pub constraints: BTreeMap<QualifiedName, BTreeMap<Ident, Ident>>,
     pub indexes: BTreeMap<QualifiedName, BTreeMap<Ident, Ident>>,
     pub labels: BTreeMap<QualifiedName, BTreeMap<String, String>>,
+    pub routines: BTreeMap<RoutineId, RoutineId>,
+    pub triggers: BTreeMap<QualifiedName, BTreeMap<Ident, Ident>>,
 }
 
 impl Renames {
@@ -61,6 +63,14 @@ impl Renames {
                     }
                 }
             }
+            let mut triggers = BTreeMap::new();
+            for trigger in table.triggers.values() {
+                if let Some(was) = &trigger.was {
+                    if old_table.triggers.contains_key(&was.value) && !old_table.triggers.contains_key(&trigger.name) {
+                        triggers.insert(trigger.name.clone(), was.value.clone());
+                    }
+                }
+            }
             let mut indexes = BTreeMap::new();
             for index in table.indexes.values() {
                 if let Some(was) = &index.was {
@@ -73,6 +83,7 @@ impl Renames {
                 (columns, &mut renames.columns),
                 (constraints, &mut renames.constraints),
                 (indexes, &mut renames.indexes),
+                (triggers, &mut renames.triggers),
             ] {
                 if !map.is_empty() {
                     target.insert(name.clone(), map);
@@ -107,6 +118,17 @@ impl Renames {
             if let Some(was) = &sequence.was {
                 if old.sequences.contains_key(&was.value) && !old.sequences.contains_key(name) {
                     renames.sequences.insert(name.clone(), was.value.clone());
+                }
+            }
+        }
+        for (id, routine) in &new.routines {
+            if let Some(was) = &routine.was {
+                let old_id = RoutineId {
+                    name: was.value.clone(),
+                    arguments: id.arguments.clone(),
+                };
+                if old.routines.contains_key(&old_id) && !old.routines.contains_key(id) {
+                    renames.routines.insert(id.clone(), old_id);
                 }
             }
         }
@@ -183,6 +205,8 @@ impl Renames {
             columns: rekey(&self.columns),
             constraints: rekey(&self.constraints),
             indexes: rekey(&self.indexes),
+            triggers: rekey(&self.triggers),
+            routines: flip(&self.routines),
             labels: self
                 .labels
                 .iter()

@@ -147,6 +147,7 @@ pub struct Schema {
     pub domains: BTreeMap<QualifiedName, Domain>,
     pub sequences: BTreeMap<QualifiedName, Sequence>,
     pub tables: BTreeMap<QualifiedName, Table>,
+    pub routines: BTreeMap<RoutineId, Routine>,
 }
 
 impl Schema {
@@ -167,7 +168,9 @@ impl Schema {
             });
             table.constraints.values_mut().for_each(|c| c.was = None);
             table.indexes.values_mut().for_each(|i| i.was = None);
+            table.triggers.values_mut().for_each(|t| t.was = None);
         }
+        schema.routines.values_mut().for_each(|r| r.was = None);
         schema
     }
 
@@ -386,7 +389,111 @@ pub struct Table {
     pub constraints: BTreeMap<Ident, Constraint>,
     pub indexes: BTreeMap<Ident, Index>,
     pub replica_identity: ReplicaIdentity,
+    pub triggers: BTreeMap<Ident, Trigger>,
     pub origin: Origin,
+}
+
+/// A trigger on a table.
+#[derive(Clone, Debug)]
+pub struct Trigger {
+    pub name: Ident,
+    pub was: Option<Located<Ident>>,
+    /// `create constraint trigger`.
+    pub constraint: bool,
+    /// The timing and events (`BEFORE UPDATE OF a OR INSERT`) and what
+    /// follows `ON TABLE` up to the function call, as written or as
+    /// PostgreSQL prints them: the statement is made from them.
+    pub events: String,
+    pub rest: String,
+    /// The function it executes.
+    pub function: QualifiedName,
+    /// The columns it names (`update of`, `when`).
+    pub columns: Vec<Ident>,
+    /// The statement as PostgreSQL's parser reads it, names left out: what
+    /// two triggers are compared by.
+    pub canonical: String,
+    pub comment: Option<String>,
+    pub origin: Origin,
+}
+
+impl PartialEq for Trigger {
+    fn eq(&self, other: &Trigger) -> bool {
+        self.name == other.name
+            && self.constraint == other.constraint
+            && self.canonical == other.canonical
+            && self.comment == other.comment
+    }
+}
+impl Eq for Trigger {}
+
+/// What tells routines apart: the name and the types of the arguments that
+/// identify it, as PostgreSQL tells overloads apart.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RoutineId {
+    pub name: QualifiedName,
+    pub arguments: Vec<SqlType>,
+}
+
+impl fmt::Display for RoutineId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}(", self.name.quoted())?;
+        for (i, argument) in self.arguments.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{argument}")?;
+        }
+        f.write_str(")")
+    }
+}
+
+/// A function or procedure.
+#[derive(Clone, Debug)]
+pub struct Routine {
+    pub id: RoutineId,
+    pub was: Option<Located<QualifiedName>>,
+    pub procedure: bool,
+    /// The argument list without its parentheses and what follows it, as
+    /// written (or as `pg_get_functiondef` prints them): the statement is
+    /// made from them.
+    pub arguments: String,
+    pub rest: String,
+    pub returns: Option<SqlType>,
+    pub returns_set: bool,
+    pub language: String,
+    /// The statement as PostgreSQL's parser reads it, the name and the
+    /// defaults PostgreSQL does not print left out.
+    pub canonical: String,
+    /// Argument modes, names and defaults, result: `CREATE OR REPLACE`
+    /// cannot change these.
+    pub shape: String,
+    /// What must exist before it is created: relations its SQL-standard
+    /// body reads, types of its signature that are not built in.
+    pub uses: Vec<QualifiedName>,
+    pub comment: Option<String>,
+    pub origin: Origin,
+}
+
+impl PartialEq for Routine {
+    fn eq(&self, other: &Routine) -> bool {
+        self.id == other.id
+            && self.procedure == other.procedure
+            && self.canonical == other.canonical
+            && self.comment == other.comment
+    }
+}
+impl Eq for Routine {}
+
+impl Routine {
+    /// `function` or `procedure`.
+    pub fn kind(&self) -> &'static str {
+        if self.procedure { "procedure" } else { "function" }
+    }
+
+    /// Whether it returns `trigger` (a trigger function).
+    pub fn returns_trigger(&self) -> bool {
+        self.returns.as_ref().and_then(|t| t.builtin_name()) == Some("trigger")
+    }
 }
 
 impl Table {

@@ -20,13 +20,29 @@ fn phase(change: &Change) -> u8 {
         // Sequences are released (by their old names) before their owning
         // tables move or their owning columns go.
         CreateSchema(_) | GuardEnumLabel { .. } | SetSequenceOwner { owner: None, .. } => 0,
+        // Triggers go first, on their tables' old names: nothing needs them
+        // while the plan runs, and they hold on to columns and functions.
+        DropTrigger { .. } => 0,
         CreateExtension(_) | AlterExtensionVersion { .. } | AlterExtensionSchema { .. } => 1,
         // A table moved to another schema takes its sequences along; they
         // are renamed where it left them.
         RenameTable { .. } => 1,
-        RenameEnum { .. } | RenameSequence { .. } => 2,
+        RenameEnum { .. } | RenameSequence { .. } | RenameRoutine { .. } => 2,
         CreateEnum(_) | AddEnumLabel { .. } | RenameEnumLabel { .. } => 3,
         CreateDomain(_) | CreateSequence(_) | AlterSequence { .. } => 4,
+        // Before the tables whose defaults, checks and indexes call them,
+        // unless they need the tables themselves.
+        CreateRoutine {
+            after_tables: false, ..
+        }
+        | ReplaceRoutine {
+            after_tables: false, ..
+        }
+        | RecreateRoutine {
+            after_tables: false, ..
+        } => 4,
+        RenameTrigger { .. } => 5,
+        DropRoutine { uses_tables: true, .. } => 6,
         RenameColumn { .. } | RenameConstraint { .. } | RenameIndex { .. } => 5,
         DropConstraint { constraint, .. } if matches!(constraint.kind, ConstraintKind::ForeignKey(_)) => 6,
         DropIndex { .. } | DropConstraint { .. } | DropDomainCheck { .. } => 7,
@@ -36,6 +52,9 @@ fn phase(change: &Change) -> u8 {
         DropColumn { column, .. } if column.generated.is_some() => 8,
         DropColumn { .. } => 9,
         DropTable(_) => DROP_TABLES,
+        // Once no default, check, index or table uses them, before the
+        // types of their arguments go.
+        DropRoutine { .. } => 11,
         RecreateEnum { .. } => 12,
         CreateTable(_) => CREATE_TABLES,
         // A generated column is computed from the others' new types.
@@ -48,6 +67,7 @@ fn phase(change: &Change) -> u8 {
         // After the columns have moved off it, before the types under it.
         DropDomain(_) => 19,
         SetSequenceOwner { .. } => 19,
+        CreateRoutine { .. } | ReplaceRoutine { .. } | RecreateRoutine { .. } => 19,
         // Types and sequences go once no column uses them any more: after
         // the columns' types and defaults have moved off them.
         DropSequence(_) | DropEnum(_) | DropExtension(_) => 20,
@@ -56,7 +76,7 @@ fn phase(change: &Change) -> u8 {
         AddConstraint { .. } | ReplaceCheck { .. } | AddDomainCheck { .. } => 21,
         CreateIndex { .. } => 22,
         ValidateConstraint { .. } | ValidateDomainCheck { .. } => 24,
-        SetReplicaIdentity { .. } => 25,
+        SetReplicaIdentity { .. } | CreateTrigger { .. } => 25,
         DropSchema(_) => 26,
         CommentOnSchema { .. }
         | CommentOnDomain { .. }
@@ -65,7 +85,9 @@ fn phase(change: &Change) -> u8 {
         | CommentOnTable { .. }
         | CommentOnColumn { .. }
         | CommentOnConstraint { .. }
-        | CommentOnIndex { .. } => 27,
+        | CommentOnIndex { .. }
+        | CommentOnRoutine { .. }
+        | CommentOnTrigger { .. } => 27,
     }
 }
 

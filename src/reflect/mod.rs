@@ -26,8 +26,8 @@ use crate::ir::types::resolve_builtin;
 use crate::ir::{
     Column, Constraint, ConstraintKind, ElementTarget, Enum, EnumLabel, EnumStorage, Exclusion, Expr, Extension,
     ForeignKey, Ident, Identity, Index, IndexElement, Located, MatchType, OperatorClass, Origin, QualifiedName,
-    ReferentialAction, ReplicaIdentity, Schema, SearchPathName, Sequence, SequenceOptions, SqlType, StorageParam,
-    Table, TypeName, parse_enum_check_marker,
+    ReferentialAction, ReplicaIdentity, Routine, RoutineId, Schema, SearchPathName, Sequence, SequenceOptions, SqlType,
+    StorageParam, Table, Trigger, TypeName, parse_enum_check_marker,
 };
 
 pub use argument::{is_url, mask, mistyped};
@@ -187,6 +187,8 @@ async fn read(
         queries::dependencies(),
         queries::schemas(),
         queries::domains(),
+        queries::routines(),
+        queries::triggers(),
     ];
     let query = |i: usize| {
         let global = matches!(i, 0 | 9 | 10);
@@ -209,6 +211,8 @@ async fn read(
         query(12),
         query(13),
         query(14),
+        query(15),
+        query(16),
         client.batch_execute(after),
     );
     let results = match results {
@@ -236,6 +240,8 @@ async fn read(
         dependencies,
         schemas,
         domains,
+        routines,
+        triggers,
         _,
     ) = results;
     let mut builder = Builder {
@@ -245,6 +251,7 @@ async fn read(
         relations: HashMap::new(),
         names: HashMap::new(),
         table_names: HashMap::new(),
+        unreadable: Vec::new(),
     };
     builder.schemas(&schemas)?;
     builder.extensions(&extensions)?;
@@ -264,7 +271,9 @@ async fn read(
     let lookups = IndexLookups::new(&expressions, &opclasses)?;
     let indexes = builder.indexes(&indexes, &lookups)?;
     builder.constraints(&constraints, &indexes)?;
-    let unmanaged = unmanaged
+    builder.routines(&routines)?;
+    builder.triggers(&triggers)?;
+    let mut unmanaged = unmanaged
         .iter()
         .map(|row| {
             Ok(Unmanaged {
@@ -272,7 +281,8 @@ async fn read(
                 name: get(row, 1)?,
             })
         })
-        .collect::<Result<_, tokio_postgres::Error>>()?;
+        .collect::<Result<Vec<_>, tokio_postgres::Error>>()?;
+    unmanaged.append(&mut builder.unreadable);
     let dependencies = dependencies
         .iter()
         .map(dependency)
@@ -450,6 +460,9 @@ struct Builder<'o> {
     names: HashMap<u32, SearchPathName>,
     /// The tables read, by oid.
     table_names: HashMap<u32, QualifiedName>,
+    /// Routines and triggers PostgreSQL's parser (of the version built in)
+    /// cannot read back: named as not managed rather than lost.
+    unreadable: Vec<Unmanaged>,
 }
 
 /// What index columns need besides the index row: expression texts and
@@ -666,9 +679,102 @@ impl Builder<'_> {
                     constraints: BTreeMap::new(),
                     indexes: BTreeMap::new(),
                     replica_identity,
+                    triggers: BTreeMap::new(),
                     origin: Origin::default(),
                 },
             );
+        }
+        Ok(())
+    }
+
+    /// Functions and procedures, read back with PostgreSQL's parser as a
+    /// source's are, so that both compare alike. One the parser cannot
+    /// read (a server newer than the parser) is left out, and so named
+    /// nowhere: that cannot happen with a parser of the newest version.
+    fn routines(&mut self, rows: &[Row]) -> Result<(), tokio_postgres::Error> {
+        let default_schema = &self.options.default_schema;
+        for row in rows {
+            let name = qualified(get(row, 0)?, get(row, 1)?);
+            let procedure: bool = get(row, 2)?;
+            let arguments: String = get(row, 3)?;
+            let definition: String = get(row, 4)?;
+            let rest = crate::sql::one_line(&definition);
+            let statement = crate::syntax::lower::routine_statement(procedure, &name, &arguments, &rest);
+            let Ok(facts) = crate::sql::tree::routine(&statement, default_schema) else {
+                self.unreadable.push(Unmanaged {
+                    kind: if procedure { "procedure" } else { "function" }.into(),
+                    name: format!("{}({arguments})", name.quoted()),
+                });
+                continue;
+            };
+            let id = RoutineId {
+                name,
+                arguments: facts.identity,
+            };
+            let routine = Routine {
+                id: id.clone(),
+                was: None,
+                procedure,
+                arguments,
+                rest,
+                returns: facts.returns,
+                returns_set: facts.returns_set,
+                language: facts.language,
+                canonical: facts.canonical,
+                shape: facts.shape,
+                uses: facts.uses,
+                comment: get(row, 5)?,
+                origin: Origin::default(),
+            };
+            self.schema.routines.insert(id, routine);
+        }
+        Ok(())
+    }
+
+    /// Triggers, split where `pg_get_triggerdef` names the table: the
+    /// timing and events before, the rest after.
+    fn triggers(&mut self, rows: &[Row]) -> Result<(), tokio_postgres::Error> {
+        let default_schema = self.options.default_schema.clone();
+        for row in rows {
+            let table_name = qualified(get(row, 0)?, get(row, 1)?);
+            let name = Ident::new(get::<String>(row, 2)?);
+            let definition: String = get(row, 3)?;
+            let on: String = get(row, 4)?;
+            let constraint = definition.starts_with("CREATE CONSTRAINT TRIGGER ");
+            let header = format!(
+                "CREATE {}TRIGGER {} ",
+                if constraint { "CONSTRAINT " } else { "" },
+                name.quoted()
+            );
+            let split = definition
+                .strip_prefix(header.as_str())
+                .and_then(|after_header| after_header.split_once(on.as_str()));
+            let facts = split.and_then(|(events, rest)| {
+                let statement = crate::syntax::lower::trigger_statement(&name, constraint, events, &table_name, rest);
+                crate::sql::tree::trigger(&statement, &default_schema).ok()
+            });
+            let (Some((events, rest)), Some(facts)) = (split, facts) else {
+                self.unreadable.push(Unmanaged {
+                    kind: "trigger".into(),
+                    name: format!("{} on {}", name.quoted(), table_name.quoted()),
+                });
+                continue;
+            };
+            let trigger = Trigger {
+                name: name.clone(),
+                was: None,
+                constraint,
+                events: events.to_string(),
+                rest: rest.to_string(),
+                function: facts.function,
+                columns: facts.columns,
+                canonical: facts.canonical,
+                comment: get(row, 5)?,
+                origin: Origin::default(),
+            };
+            if let Some(table) = self.schema.tables.get_mut(&table_name) {
+                table.triggers.insert(name, trigger);
+            }
         }
         Ok(())
     }

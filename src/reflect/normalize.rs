@@ -102,10 +102,31 @@ pub async fn normalize(
         });
     }
     let domain_jobs = domain_jobs(database, source);
-    if jobs.is_empty() && domain_jobs.is_empty() {
+    let routine_jobs = routine_jobs(database, source);
+    let trigger_jobs = trigger_jobs(database, source);
+    if jobs.is_empty() && domain_jobs.is_empty() && routine_jobs.is_empty() && trigger_jobs.is_empty() {
         return Ok(0);
     }
-    let mut batch = format!("BEGIN; SET LOCAL search_path TO {};\n", default_schema.quoted());
+    let mut batch = format!(
+        "BEGIN; SET LOCAL search_path TO {}; SET LOCAL check_function_bodies = off;\n",
+        default_schema.quoted()
+    );
+    // Under their own names: a SQL-standard body names its arguments with
+    // the function's name (`balance_of.who`).
+    for (id, statement) in &routine_jobs {
+        let name = QualifiedName::new(Ident::new("pg_temp"), id.name.name.clone());
+        batch.push_str(&guarded(&statement(&name)));
+    }
+    for (number, job) in trigger_jobs.iter().enumerate() {
+        let table = format!("pg_temp.trellis_g{number}");
+        batch.push_str(&format!(
+            "CREATE TEMPORARY TABLE {table} ({});\n",
+            job.columns.join(", ")
+        ));
+        for statement in &job.statements {
+            batch.push_str(&guarded(&statement.replace("{T}", &table)));
+        }
+    }
     for (number, (_, statements)) in domain_jobs.iter().enumerate() {
         for statement in statements {
             batch.push_str(&guarded(
@@ -142,7 +163,31 @@ pub async fn normalize(
             count += adopt_domain(domain, temp);
         }
     }
+    for (id, _) in &routine_jobs {
+        let temp = normalized
+            .routines
+            .values()
+            .find(|r| r.id.name.name == id.name.name && r.id.arguments == id.arguments);
+        if let (Some(temp), Some(routine)) = (temp, source.routines.get_mut(id)) {
+            routine.canonical.clone_from(&temp.canonical);
+            count += 1;
+        }
+    }
     let temp: HashMap<&str, &Table> = normalized.tables.values().map(|t| (t.name.name.as_str(), t)).collect();
+    for (number, job) in trigger_jobs.iter().enumerate() {
+        let (Some(temp), Some(table)) = (
+            temp.get(format!("trellis_g{number}").as_str()),
+            source.tables.get_mut(&job.table),
+        ) else {
+            continue;
+        };
+        for (name, server) in &temp.triggers {
+            if let Some(trigger) = table.triggers.get_mut(name) {
+                trigger.canonical.clone_from(&server.canonical);
+                count += 1;
+            }
+        }
+    }
     let temp_tables = &temp;
     for pending in pending {
         let (Some(temp), Some(table)) = (
@@ -169,6 +214,98 @@ pub async fn normalize(
         }
     }
     Ok(count)
+}
+
+/// A routine of the source whose counterpart in the database reads
+/// differently, with its `CREATE` statement under a given name: the server
+/// makes it in the temporary schema and prints it back.
+type RoutineJob = (RoutineId, Box<dyn Fn(&QualifiedName) -> String>);
+
+fn routine_jobs(database: &Schema, source: &Schema) -> Vec<RoutineJob> {
+    let mut jobs: Vec<RoutineJob> = Vec::new();
+    for (id, routine) in &source.routines {
+        let counterpart = database.routines.get(id).or_else(|| {
+            let was = routine.was.as_ref()?;
+            database.routines.get(&RoutineId {
+                name: was.value.clone(),
+                arguments: id.arguments.clone(),
+            })
+        });
+        let Some(counterpart) = counterpart else { continue };
+        if counterpart.canonical == routine.canonical {
+            continue;
+        }
+        let (procedure, arguments, rest) = (routine.procedure, routine.arguments.clone(), routine.rest.clone());
+        jobs.push((
+            id.clone(),
+            Box::new(move |name: &QualifiedName| {
+                crate::syntax::lower::routine_statement(procedure, name, &arguments, &rest)
+            }),
+        ));
+    }
+    jobs
+}
+
+/// A source table's triggers whose counterparts read differently, made on
+/// a temporary table with the table's columns.
+struct TriggerJob {
+    table: QualifiedName,
+    columns: Vec<String>,
+    statements: Vec<String>,
+}
+
+fn trigger_jobs(database: &Schema, source: &Schema) -> Vec<TriggerJob> {
+    let mut jobs = Vec::new();
+    for table in source.tables.values() {
+        let Some(counterpart) = database_table(database, table) else {
+            continue;
+        };
+        let statements: Vec<String> = table
+            .triggers
+            .values()
+            .filter(|trigger| {
+                let theirs = trigger
+                    .was
+                    .as_ref()
+                    .and_then(|w| counterpart.triggers.get(&w.value))
+                    .or_else(|| counterpart.triggers.get(&trigger.name));
+                theirs.is_some_and(|t| t.canonical != trigger.canonical)
+            })
+            .map(|trigger| {
+                let placeholder = QualifiedName::new(Ident::new("pg_temp"), Ident::new("trellis_placeholder"));
+                let statement = crate::syntax::lower::trigger_statement(
+                    &trigger.name,
+                    trigger.constraint,
+                    &trigger.events,
+                    &placeholder,
+                    &trigger.rest,
+                );
+                crate::sql::tree::qualified_trigger(&statement, &trigger.function)
+                    .unwrap_or(statement)
+                    .replace("pg_temp.trellis_placeholder", "{T}")
+            })
+            .collect();
+        if statements.is_empty() {
+            continue;
+        }
+        let columns = table
+            .columns
+            .iter()
+            .map(|c| {
+                let mut sql = format!("{} {}", c.name.quoted(), type_sql(&c.data_type, database));
+                if let Some(collation) = &c.collation {
+                    sql.push_str(&format!(" COLLATE {}", collation.quoted()));
+                }
+                sql
+            })
+            .collect();
+        jobs.push(TriggerJob {
+            table: table.name.clone(),
+            columns,
+            statements,
+        });
+    }
+    jobs
 }
 
 /// A source table waiting for the server's answer.

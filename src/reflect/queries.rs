@@ -302,6 +302,48 @@ WHERE oid IN (SELECT unnest(conexclop) FROM pg_constraint WHERE contype = 'x')"
         .to_string()
 }
 
+/// Functions and procedures that are not an extension's: the argument
+/// list and what follows it in `pg_get_functiondef`, and the comment.
+pub fn routines() -> String {
+    format!(
+        "WITH {NAMESPACES}
+SELECT n.nspname::text, p.proname::text, p.prokind = 'p', args,
+       substr(pg_get_functiondef(p.oid),
+              length('CREATE OR REPLACE ' || CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END || ' '
+                     || CASE WHEN n.oid = pg_my_temp_schema() THEN 'pg_temp' ELSE quote_ident(n.nspname) END
+                     || '.' || quote_ident(p.proname) || '(' || args || ')') + 1),
+       d.description
+FROM pg_proc p
+JOIN namespaces n ON n.oid = p.pronamespace
+CROSS JOIN LATERAL (SELECT pg_get_function_arguments(p.oid) AS args) a
+LEFT JOIN pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_proc'::regclass AND d.objsubid = 0
+WHERE p.prokind IN ('f', 'p', 'w')
+  AND NOT EXISTS (SELECT 1 FROM pg_depend x
+                  WHERE x.classid = 'pg_proc'::regclass AND x.objid = p.oid AND x.deptype = 'e')
+ORDER BY 1, 2, 4"
+    )
+}
+
+/// Triggers of the tables trellisc manages (not those PostgreSQL makes for
+/// foreign keys), as `pg_get_triggerdef` prints them, and their comments.
+pub fn triggers() -> String {
+    format!(
+        "WITH {}
+SELECT t.nspname::text, t.relname::text, tg.tgname::text, pg_get_triggerdef(tg.oid),
+       -- As pg_get_triggerdef names the table (the session's temporary
+       -- schema as pg_temp).
+       ' ON ' || CASE WHEN c.relnamespace = pg_my_temp_schema() THEN 'pg_temp' ELSE quote_ident(t.nspname) END
+           || '.' || quote_ident(t.relname) || ' ', d.description
+FROM pg_trigger tg
+JOIN pg_class c ON c.oid = tg.tgrelid
+JOIN tables t ON t.oid = tg.tgrelid
+LEFT JOIN pg_description d ON d.objoid = tg.oid AND d.classoid = 'pg_trigger'::regclass AND d.objsubid = 0
+WHERE NOT tg.tgisinternal
+ORDER BY 1, 2, 3",
+        tables_cte()
+    )
+}
+
 /// What trellisc does not manage yet, by kind and name, so that a diff or
 /// an import can say so instead of losing it silently: objects of other
 /// kinds, and properties of managed tables, columns and indexes that the
@@ -333,14 +375,15 @@ SELECT kind, name FROM (
       AND NOT EXISTS (SELECT 1 FROM pg_type ct WHERE c.relkind = 'c' AND ct.typrelid = c.oid
                       AND ct.oid IN (SELECT objid FROM members))
     UNION ALL
-    SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
+    SELECT 'aggregate',
            quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '(' || pg_get_function_identity_arguments(p.oid) || ')'
     FROM pg_proc p JOIN namespaces n ON n.oid = p.pronamespace
-    WHERE p.oid NOT IN (SELECT objid FROM members)
+    WHERE p.oid NOT IN (SELECT objid FROM members) AND p.prokind = 'a'
     UNION ALL
+    -- Triggers of the tables trellisc manages are its own.
     SELECT 'trigger', quote_ident(tg.tgname) || ' on ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname)
     FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN namespaces n ON n.oid = c.relnamespace
-    WHERE NOT tg.tgisinternal
+    WHERE NOT tg.tgisinternal AND tg.tgrelid NOT IN (SELECT oid FROM tables)
     UNION ALL
     SELECT 'policy', quote_ident(po.polname) || ' on ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname)
     FROM pg_policy po JOIN pg_class c ON c.oid = po.polrelid JOIN namespaces n ON n.oid = c.relnamespace
@@ -444,8 +487,9 @@ ORDER BY 1, 2"
 }
 
 /// What objects trellisc does not manage depend on in the tables it does:
-/// views and materialized views (through their rules), triggers, policies
-/// and SQL-bodied routines, with the column they use (none: the table as a
+/// views and materialized views (through their rules), policies, and
+/// aggregates and routines of extensions (triggers and other routines are
+/// managed, and go and come back around what they use), with the column they use (none: the table as a
 /// whole). PostgreSQL refuses to drop or retype what they use.
 pub fn dependencies() -> String {
     format!(
@@ -473,9 +517,13 @@ SELECT DISTINCT kind, name, nspname::text, relname::text, attname::text, is_type
     LEFT JOIN pg_policy po ON d.classid = 'pg_policy'::regclass AND po.oid = d.objid
     LEFT JOIN pg_proc p ON d.classid = 'pg_proc'::regclass AND p.oid = d.objid
     WHERE d.deptype = 'n'
-      AND d.classid IN ('pg_rewrite'::regclass, 'pg_trigger'::regclass, 'pg_policy'::regclass, 'pg_proc'::regclass)
+      AND d.classid IN ('pg_rewrite'::regclass, 'pg_policy'::regclass, 'pg_proc'::regclass)
+      -- Routines are managed (those of an extension aside): they go and
+      -- come back around what they use.
+      AND (d.classid <> 'pg_proc'::regclass OR p.prokind = 'a'
+           OR EXISTS (SELECT 1 FROM pg_depend x
+                      WHERE x.classid = 'pg_proc'::regclass AND x.objid = p.oid AND x.deptype = 'e'))
       AND (d.classid <> 'pg_rewrite'::regclass OR vc.oid <> c.oid)
-      AND (d.classid <> 'pg_trigger'::regclass OR NOT tg.tgisinternal)
     UNION ALL
     -- Routines (arguments, results) and views (columns) of an enum type.
     SELECT CASE d.classid WHEN 'pg_rewrite'::regclass

@@ -643,6 +643,77 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
                 comment_sql(comment)
             )));
         }
+        Change::CreateRoutine { routine, .. } => out.extend(create_routine(routine, false, plan.to)),
+        Change::ReplaceRoutine { routine, .. } => out.extend(create_routine(routine, true, plan.to)),
+        Change::RecreateRoutine { old, new, .. } => {
+            out.push(drop_routine(old, plan.from));
+            out.extend(create_routine(new, false, plan.to));
+        }
+        Change::DropRoutine { routine, .. } => out.push(drop_routine(routine, plan.from)),
+        Change::RenameRoutine { from, to, procedure } => {
+            let kind = routine_kind(*procedure);
+            let arguments = routine_arguments(&from.arguments, plan.from);
+            let mut current = from.name.clone();
+            if from.name.schema != to.schema {
+                out.push(Statement::new(format!(
+                    "ALTER {kind} {}({arguments}) SET SCHEMA {};",
+                    current.quoted(),
+                    to.schema.quoted()
+                )));
+                current = QualifiedName::new(to.schema.clone(), from.name.name.clone());
+            }
+            if current.name != to.name {
+                out.push(Statement::new(format!(
+                    "ALTER {kind} {}({arguments}) RENAME TO {};",
+                    current.quoted(),
+                    to.name.quoted()
+                )));
+            }
+        }
+        Change::CommentOnRoutine { id, procedure, comment } => out.push(Statement::new(format!(
+            "COMMENT ON {} {}({}) IS {};",
+            routine_kind(*procedure),
+            id.name.quoted(),
+            routine_arguments(&id.arguments, plan.to),
+            comment_sql(comment)
+        ))),
+        Change::CreateTrigger { table, trigger } => {
+            let statement = crate::syntax::lower::trigger_statement(
+                &trigger.name,
+                trigger.constraint,
+                &trigger.events,
+                table,
+                &trigger.rest,
+            );
+            // Checked when lowered or read: the parser takes it.
+            let statement = crate::sql::tree::qualified_trigger(&statement, &trigger.function).unwrap_or(statement);
+            out.push(Statement::new(statement + ";"));
+            if let Some(comment) = &trigger.comment {
+                out.push(Statement::new(format!(
+                    "COMMENT ON TRIGGER {} ON {} IS {};",
+                    trigger.name.quoted(),
+                    table.quoted(),
+                    literal(comment)
+                )));
+            }
+        }
+        Change::DropTrigger { table, trigger } => out.push(Statement::new(format!(
+            "DROP TRIGGER {} ON {};",
+            trigger.name.quoted(),
+            table.quoted()
+        ))),
+        Change::RenameTrigger { table, from, to } => out.push(Statement::new(format!(
+            "ALTER TRIGGER {} ON {} RENAME TO {};",
+            from.quoted(),
+            table.quoted(),
+            to.quoted()
+        ))),
+        Change::CommentOnTrigger { table, name, comment } => out.push(Statement::new(format!(
+            "COMMENT ON TRIGGER {} ON {} IS {};",
+            name.quoted(),
+            table.quoted(),
+            comment_sql(comment)
+        ))),
     }
     if online && !out.is_empty() {
         // Every DDL statement takes a lock: give up quickly rather than
@@ -650,6 +721,55 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
         out.insert(0, Statement::new("SET lock_timeout = '5s';".into()));
     }
     out
+}
+
+fn routine_kind(procedure: bool) -> &'static str {
+    if procedure { "PROCEDURE" } else { "FUNCTION" }
+}
+
+/// The argument types that identify a routine, as SQL.
+fn routine_arguments(arguments: &[SqlType], schema: &Schema) -> String {
+    arguments
+        .iter()
+        .map(|t| type_sql(t, schema))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `CREATE [OR REPLACE] FUNCTION` as declared, with its comment. A body in
+/// SQL is checked when it first runs, as pg_dump has it: the tables it
+/// reads may come later in the plan.
+fn create_routine(routine: &Routine, replace: bool, schema: &Schema) -> Vec<Statement> {
+    let mut out = Vec::new();
+    if routine.language == "sql" {
+        out.push(Statement::new("SET check_function_bodies = off;".into()));
+    }
+    let statement =
+        crate::syntax::lower::routine_statement(routine.procedure, &routine.id.name, &routine.arguments, &routine.rest);
+    let statement = match replace {
+        true => statement.replacen("CREATE ", "CREATE OR REPLACE ", 1),
+        false => statement,
+    };
+    out.push(Statement::new(statement + ";"));
+    if let Some(comment) = &routine.comment {
+        out.push(Statement::new(format!(
+            "COMMENT ON {} {}({}) IS {};",
+            routine_kind(routine.procedure),
+            routine.id.name.quoted(),
+            routine_arguments(&routine.id.arguments, schema),
+            literal(comment)
+        )));
+    }
+    out
+}
+
+fn drop_routine(routine: &Routine, schema: &Schema) -> Statement {
+    Statement::new(format!(
+        "DROP {} {}({});",
+        routine_kind(routine.procedure),
+        routine.id.name.quoted(),
+        routine_arguments(&routine.id.arguments, schema)
+    ))
 }
 
 /// The comment PostgreSQL gives the `public` schema.
@@ -783,6 +903,21 @@ pub fn describe(change: &Change) -> String {
         RenameIndex { table, from, to } => format!("rename index {from} of {table} to {to}"),
         SetIndexStorageParams { index, .. } => format!("set storage parameters of index {index}"),
         CommentOnIndex { index, .. } => format!("comment on index {index}"),
+        CreateRoutine { routine, .. } => format!("create {} {}", routine.kind(), routine.id),
+        ReplaceRoutine { routine, .. } => format!("replace {} {}", routine.kind(), routine.id),
+        RecreateRoutine { new, .. } => format!("drop and create {} {}", new.kind(), new.id),
+        DropRoutine { routine, .. } => format!("drop {} {}", routine.kind(), routine.id),
+        RenameRoutine { from, to, procedure } => format!(
+            "rename {} {from} to {to}",
+            if *procedure { "procedure" } else { "function" }
+        ),
+        CommentOnRoutine { id, procedure, .. } => {
+            format!("comment on {} {id}", if *procedure { "procedure" } else { "function" })
+        }
+        CreateTrigger { table, trigger } => format!("create trigger {} on {table}", trigger.name),
+        DropTrigger { table, trigger } => format!("drop trigger {} of {table}", trigger.name),
+        RenameTrigger { table, from, to } => format!("rename trigger {from} of {table} to {to}"),
+        CommentOnTrigger { table, name, .. } => format!("comment on trigger {name} of {table}"),
     }
 }
 

@@ -18,8 +18,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::{
-    Column, Constraint, DeclaredSchema, Domain, Enum, Extension, GeneratedKind, Ident, Identity, Index, Schema,
-    SearchPathName, Sequence, Table,
+    Column, Constraint, DeclaredSchema, Domain, Enum, Extension, GeneratedKind, Ident, Identity, Index, Routine,
+    Schema, SearchPathName, Sequence, Table, Trigger,
 };
 
 /// Two branches changed the same thing differently.
@@ -69,6 +69,11 @@ pub fn merge(base: &Schema, ours: &Schema, theirs: &Schema) -> Result<Schema, Ve
         tables: merge_map(
             [&base.tables, &ours.tables, &theirs.tables],
             |n| format!("table {}", n.quoted()),
+            c,
+        ),
+        routines: merge_map(
+            [&base.routines, &ours.routines, &theirs.routines],
+            |id| format!("routine {id}"),
             c,
         ),
     };
@@ -280,7 +285,7 @@ macro_rules! mergeable_by_definition {
     )*};
 }
 
-mergeable_by_definition!(Constraint, Index, Sequence, Domain);
+mergeable_by_definition!(Constraint, Index, Sequence, Domain, Routine, Trigger);
 
 impl Mergeable for Enum {
     fn changes_from(&self, base: &Enum) -> Vec<String> {
@@ -399,6 +404,8 @@ impl Mergeable for Table {
         );
         let index = |n: &Ident| format!("index {}.{} on {table}", ours.name.schema.quoted(), n.quoted());
         let indexes = merge_map([&base.indexes, &ours.indexes, &theirs.indexes], index, conflicts);
+        let trigger = |n: &Ident| format!("trigger {} on {table}", n.quoted());
+        let triggers = merge_map([&base.triggers, &ours.triggers, &theirs.triggers], trigger, conflicts);
         Some(Table {
             name: ours.name.clone(),
             was,
@@ -409,6 +416,7 @@ impl Mergeable for Table {
             constraints,
             indexes,
             replica_identity,
+            triggers,
             origin: ours.origin,
         })
     }

@@ -6,6 +6,7 @@
 //! normalisation, comparison) uses.
 
 mod calls;
+pub mod tree;
 
 pub use calls::{Call, calls};
 

@@ -59,6 +59,7 @@ pub enum Declaration {
     Domain(DomainDecl),
     Sequence(SequenceDecl),
     Table(TableDecl),
+    Routine(RoutineDecl),
 }
 
 impl Declaration {
@@ -71,6 +72,7 @@ impl Declaration {
             Declaration::Domain(d) => d.span,
             Declaration::Sequence(d) => d.span,
             Declaration::Table(d) => d.span,
+            Declaration::Routine(d) => d.span,
         }
     }
 
@@ -83,8 +85,24 @@ impl Declaration {
             Declaration::Domain(d) => &d.docs,
             Declaration::Sequence(d) => &d.docs,
             Declaration::Table(d) => &d.docs,
+            Declaration::Routine(d) => &d.docs,
         }
     }
+}
+
+/// `function NAME(ARGS) [was OLD] REST` or `procedure ...`: the argument
+/// list and the rest are PostgreSQL's `CREATE FUNCTION` text as written.
+#[derive(Clone, Debug)]
+pub struct RoutineDecl {
+    pub docs: Vec<Doc>,
+    pub procedure: bool,
+    pub name: QualName,
+    /// The text between the argument list's parentheses.
+    pub arguments: Expr,
+    pub was: Option<QualName>,
+    /// Everything after the argument list (and `was`), trailing blanks left out.
+    pub rest: Expr,
+    pub span: Span,
 }
 
 /// `schema NAME`
@@ -356,6 +374,18 @@ pub enum TableItemKind {
     Constraint(ConstraintItem),
     Index(IndexItem),
     ReplicaIdentity(ReplicaIdentity),
+    Trigger(TriggerItem),
+}
+
+/// `[constraint] trigger NAME [was OLD] TIMING EVENTS REST`: the events and
+/// the rest (after PostgreSQL's `ON TABLE`) as written.
+#[derive(Clone, Debug)]
+pub struct TriggerItem {
+    pub constraint: bool,
+    pub name: Name,
+    pub was: Option<QualName>,
+    pub events: Expr,
+    pub rest: Expr,
 }
 
 /// `[constraint NAME] BODY [was OLD]`

@@ -103,6 +103,10 @@ fn expression_spans(file: &SourceFile) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     let mut push = |e: &Expr| spans.push((e.span.start as usize, e.span.end as usize));
     for declaration in &file.declarations {
+        if let Declaration::Routine(routine) = declaration {
+            push(&routine.arguments);
+            push(&routine.rest);
+        }
         let Declaration::Table(table) = declaration else {
             continue;
         };
@@ -130,6 +134,10 @@ fn expression_spans(file: &SourceFile) -> Vec<(usize, usize)> {
                         }
                         _ => {}
                     },
+                    TableItemKind::Trigger(trigger) => {
+                        push(&trigger.events);
+                        push(&trigger.rest);
+                    }
                     TableItemKind::Index(index) => {
                         index.predicate.iter().for_each(&mut push);
                         for element in &index.elements {
@@ -292,6 +300,19 @@ impl<'t> Printer<'t> {
                 self.close(d.span.end as usize);
             }
             Declaration::Table(d) => self.table(d),
+            // The text after the argument list is PostgreSQL's, kept as
+            // written: only the words before it are put in our layout.
+            Declaration::Routine(d) => {
+                let kind = if d.procedure { "procedure" } else { "function" };
+                let line = format!(
+                    "{kind} {}({}){}{}",
+                    qual(&d.name),
+                    d.arguments.text.trim(),
+                    was(d.was.as_ref()),
+                    d.rest.text
+                );
+                self.line(&d.docs, d.span.start as usize, d.span.end as usize, "", &line);
+            }
         }
     }
 
@@ -712,6 +733,14 @@ fn element_text(element: &IndexElement) -> String {
 
 fn table_item(item: &TableItem) -> String {
     match &item.kind {
+        TableItemKind::Trigger(t) => format!(
+            "{}trigger {}{} {} {}",
+            if t.constraint { "constraint " } else { "" },
+            t.name.text,
+            was(t.was.as_ref()),
+            t.events.text,
+            t.rest.text
+        ),
         TableItemKind::Constraint(c) => {
             let mut out = String::new();
             if let Some(name) = &c.name {

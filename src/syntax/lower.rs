@@ -89,6 +89,7 @@ pub fn finish(files: Vec<LoweredFile>, options: &LowerOptions) -> (Schema, Vec<D
                 Declaration::Enum(d) => lowerer.enumeration(d),
                 Declaration::Domain(d) => lowerer.domain(d),
                 Declaration::Sequence(d) => lowerer.sequence(d),
+                Declaration::Routine(d) => lowerer.routine(d),
                 Declaration::Table(_) => {}
             }
         }
@@ -873,6 +874,7 @@ impl Lowerer {
                 constraints: BTreeMap::new(),
                 indexes: BTreeMap::new(),
                 replica_identity: ReplicaIdentity::Default,
+                triggers: BTreeMap::new(),
                 origin: origin(decl.name.span),
                 name: name.clone(),
             },
@@ -1409,6 +1411,7 @@ impl Lowerer {
                     index: built,
                 });
             }
+            TableItemKind::Trigger(trigger) => self.trigger(trigger, item, pending),
             TableItemKind::ReplicaIdentity(identity) => {
                 if pending.table.replica_identity != ReplicaIdentity::Default {
                     self.misplaced(item.span, "`replica identity` is given twice", "keep one of them");
@@ -1423,6 +1426,111 @@ impl Lowerer {
                 };
             }
         }
+    }
+
+    fn trigger(&mut self, item: &ast::TriggerItem, entry: &ast::TableItem, pending: &mut PendingTable) {
+        let name = self.ident(&item.name);
+        let events = crate::sql::one_line(&item.events.text);
+        let rest = crate::sql::one_line(&item.rest.text);
+        let statement = trigger_statement(&name, item.constraint, &events, &pending.table.name, &rest);
+        let facts = match crate::sql::tree::trigger(&statement, &self.options.default_schema) {
+            Ok(facts) => facts,
+            Err(message) => {
+                self.invalid_sql(entry.span, "trigger", &message);
+                return;
+            }
+        };
+        if let Some(first) = pending.table.triggers.get(&name) {
+            let mut diagnostic = Diagnostic::new(
+                Code::DuplicateTrigger,
+                format!(
+                    "trigger `{}` is declared twice on `{}`",
+                    name.as_str(),
+                    pending.table.name
+                ),
+            )
+            .primary(item.name.span, "declared again here");
+            if let Some(first) = first.origin.0 {
+                diagnostic = diagnostic.secondary(first, "first declared here");
+            }
+            self.error(diagnostic.help("remove one of them, or rename it (a rename is written `was OLD_NAME`)"));
+            return;
+        }
+        let trigger = Trigger {
+            name: name.clone(),
+            was: self.was_plain(item.was.as_ref()),
+            constraint: item.constraint,
+            events,
+            rest,
+            function: facts.function,
+            columns: facts.columns,
+            canonical: facts.canonical,
+            comment: self.docs(&entry.docs),
+            origin: origin(item.name.span),
+        };
+        pending.table.triggers.insert(name, trigger);
+    }
+
+    fn invalid_sql(&mut self, span: Span, what: &str, message: &str) {
+        self.error(
+            Diagnostic::new(
+                Code::InvalidSql,
+                format!("PostgreSQL cannot parse this {what}: {message}"),
+            )
+            .primary(span, "PostgreSQL's parser refuses this")
+            .help(format!(
+                "write the {what} as PostgreSQL's CREATE statement has it, without the word `create`"
+            )),
+        );
+    }
+
+    fn routine(&mut self, decl: &ast::RoutineDecl) {
+        let name = self.qualify(&decl.name);
+        let kind = if decl.procedure { "procedure" } else { "function" };
+        let arguments = decl.arguments.text.trim().to_string();
+        let rest = crate::sql::one_line(&decl.rest.text);
+        let statement = routine_statement(decl.procedure, &name, &arguments, &rest);
+        let facts = match crate::sql::tree::routine(&statement, &self.options.default_schema) {
+            Ok(facts) => facts,
+            Err(message) => {
+                self.invalid_sql(decl.name.span.to(decl.rest.span), kind, &message);
+                return;
+            }
+        };
+        let id = RoutineId {
+            name: name.clone(),
+            arguments: facts.identity,
+        };
+        if let Some(first) = self.schema.routines.get(&id) {
+            let mut diagnostic = Diagnostic::new(
+                Code::DuplicateRoutine,
+                format!("{} `{id}` is declared twice", first.kind()),
+            )
+            .primary(decl.name.span, "declared again here");
+            if let Some(first) = first.origin.0 {
+                diagnostic = diagnostic.secondary(first, "first declared here");
+            }
+            self.error(diagnostic.help(
+                "functions and procedures are told apart by name and argument types: remove one, rename it, or change its arguments",
+            ));
+            return;
+        }
+        let routine = Routine {
+            id: id.clone(),
+            was: self.was_qualified(&decl.was, &name),
+            procedure: decl.procedure,
+            arguments,
+            rest,
+            returns: facts.returns,
+            returns_set: facts.returns_set,
+            language: facts.language,
+            canonical: facts.canonical,
+            shape: facts.shape,
+            uses: facts.uses,
+            comment: self.docs(&decl.docs),
+            origin: origin(decl.name.span),
+        };
+        self.schema.routines.insert(id, routine);
     }
 
     fn index_element(&mut self, element: &ast::IndexElement) -> IndexElement {
@@ -1448,6 +1556,22 @@ impl Lowerer {
 }
 
 /// The name an index element contributes to a generated index name.
+/// The `CREATE FUNCTION` (or `PROCEDURE`) statement a declaration stands for.
+pub fn routine_statement(procedure: bool, name: &QualifiedName, arguments: &str, rest: &str) -> String {
+    let kind = if procedure { "PROCEDURE" } else { "FUNCTION" };
+    format!("CREATE {kind} {}({arguments}) {rest}", name.quoted())
+}
+
+/// The `CREATE TRIGGER` statement a trigger item stands for.
+pub fn trigger_statement(name: &Ident, constraint: bool, events: &str, table: &QualifiedName, rest: &str) -> String {
+    let constraint = if constraint { "CONSTRAINT " } else { "" };
+    format!(
+        "CREATE {constraint}TRIGGER {} {events} ON {} {rest}",
+        name.quoted(),
+        table.quoted()
+    )
+}
+
 fn element_name(element: &IndexElement) -> String {
     match &element.target {
         ElementTarget::Column(name) => name.as_str().to_string(),

@@ -274,6 +274,7 @@ impl Builder<'_> {
                 Rule::domain_decl => decl = Some(Declaration::Domain(self.domain(inner, docs.clone()))),
                 Rule::sequence_decl => decl = Some(Declaration::Sequence(self.sequence(inner, docs.clone()))),
                 Rule::table_decl => decl = Some(Declaration::Table(self.table(inner, docs.clone()))),
+                Rule::routine_decl => decl = Some(Declaration::Routine(self.routine(inner, docs.clone()))),
                 _ => {}
             }
         }
@@ -527,6 +528,85 @@ impl Builder<'_> {
             _ => return None,
         };
         Some(SequenceOption { kind, span })
+    }
+
+    fn routine(&mut self, pair: Pair<Rule>, docs: Vec<Doc>) -> RoutineDecl {
+        let span = self.span(&pair);
+        let empty = Expr {
+            text: String::new(),
+            span: Span::new(self.file, span.end as usize..span.end as usize),
+        };
+        let mut routine = RoutineDecl {
+            docs,
+            procedure: false,
+            name: QualName {
+                schema: None,
+                name: Name {
+                    text: String::new(),
+                    span,
+                },
+                span,
+            },
+            arguments: empty.clone(),
+            was: None,
+            rest: empty,
+            span,
+        };
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::routine_kind => {
+                    routine.procedure = inner.into_inner().any(|p| p.as_rule() == Rule::routine_procedure)
+                }
+                Rule::qualified_name => routine.name = self.qual_name(inner),
+                Rule::routine_args => {
+                    if let Some(text) = inner.into_inner().find(|p| p.as_rule() == Rule::expr_text) {
+                        routine.arguments = self.expr(text);
+                    }
+                }
+                Rule::was_clause => routine.was = self.was(inner),
+                Rule::routine_rest => routine.rest = self.trimmed(inner),
+                _ => {}
+            }
+        }
+        // The declaration ends where its text does, not at the blank lines
+        // after it.
+        routine.span = Span::new(self.file, routine.span.start as usize..routine.rest.span.end as usize);
+        routine
+    }
+
+    /// A captured text without its trailing blanks.
+    fn trimmed(&self, pair: Pair<Rule>) -> Expr {
+        let start = self.base + pair.as_span().start();
+        let text = pair.as_str().trim_end();
+        Expr {
+            text: text.to_string(),
+            span: Span::new(self.file, start..start + text.len()),
+        }
+    }
+
+    fn trigger_item(&mut self, pair: Pair<Rule>) -> Option<TriggerItem> {
+        let mut constraint = false;
+        let mut name = None;
+        let mut was = None;
+        let mut events = None;
+        let mut rest = None;
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::trigger_constraint => constraint = true,
+                Rule::ident => name = Some(self.name(inner)),
+                Rule::was_clause => was = self.was(inner),
+                Rule::trigger_events => events = Some(self.trimmed(inner)),
+                Rule::trigger_rest => rest = Some(self.trimmed(inner)),
+                _ => {}
+            }
+        }
+        Some(TriggerItem {
+            constraint,
+            name: name?,
+            was,
+            events: events?,
+            rest: rest?,
+        })
     }
 
     fn table(&mut self, pair: Pair<Rule>, docs: Vec<Doc>) -> TableDecl {
@@ -1012,6 +1092,7 @@ impl Builder<'_> {
         let kind = match inner.as_rule() {
             Rule::constraint_item => TableItemKind::Constraint(self.constraint_item(inner)?),
             Rule::index_item => TableItemKind::Index(self.index_item(inner)),
+            Rule::trigger_item => TableItemKind::Trigger(self.trigger_item(inner)?),
             Rule::replica_identity => {
                 let choice = inner.into_inner().find(|p| {
                     matches!(

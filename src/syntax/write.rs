@@ -323,10 +323,29 @@ impl<'a> Writer<'a> {
                 self.sequence(sequence);
             }
         }
+        for routine in self.schema.routines.values() {
+            self.routine(routine);
+        }
         for table in self.schema.tables.values() {
             self.table(table);
         }
         self.out
+    }
+
+    /// `function NAME(ARGS) REST`: the text after the name is PostgreSQL's
+    /// own, as reflection has it.
+    fn routine(&mut self, routine: &Routine) {
+        docs(&mut self.out, routine.comment.as_deref(), "");
+        let name = &routine.id.name;
+        let was = was_qualified(routine.was.as_deref(), name);
+        let rest = routine.rest.trim_end();
+        let space = if rest.starts_with(char::is_whitespace) { "" } else { " " };
+        let _ = writeln!(
+            self.out,
+            "{} {name}({}){was}{space}{rest}\n",
+            routine.kind(),
+            routine.arguments
+        );
     }
 
     fn enumeration(&mut self, enumeration: &Enum) {
@@ -451,6 +470,24 @@ impl<'a> Writer<'a> {
             let mut line = String::new();
             docs(&mut line, index.comment.as_deref(), "  ");
             let _ = write!(line, "  {}", self.index(table, index));
+            lines.push(line);
+        }
+        for trigger in table.triggers.values() {
+            let mut line = String::new();
+            docs(&mut line, trigger.comment.as_deref(), "  ");
+            let was = trigger
+                .was
+                .as_ref()
+                .map(|w| format!(" was {}", w.quoted()))
+                .unwrap_or_default();
+            let _ = write!(
+                line,
+                "  {}trigger {}{was} {} {}",
+                if trigger.constraint { "constraint " } else { "" },
+                quoted_avoiding(&trigger.name, &["was", "before", "after", "instead"]),
+                trigger.events,
+                trigger.rest
+            );
             lines.push(line);
         }
         match &table.replica_identity {
@@ -1196,6 +1233,7 @@ mod tests {
             constraints: BTreeMap::new(),
             indexes: BTreeMap::new(),
             replica_identity: ReplicaIdentity::Default,
+            triggers: BTreeMap::new(),
             origin: Origin::default(),
         };
         let email = (NamePart::Known(Some("email".into())), "key");

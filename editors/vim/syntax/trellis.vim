@@ -36,7 +36,8 @@ let s:type = '\%(double\s\+precision\>'
       \ . '\%(\s*\[\s*\d*\s*\]\|\s\+array\>\%(\s*\[\s*\d\+\s*\]\)\=\)*'
 
 " What starts a table item (or continues one) rather than a column.
-let s:item_start = '\%(constraint\>\|primary\s\+key\>\|foreign\s\+key\>\|check\s*('
+let s:item_start = '\%(trigger\s\+' . s:ident . '\s\+\%(was\|before\|after\|instead\)\>'
+      \ . '\|constraint\>\|primary\s\+key\>\|foreign\s\+key\>\|check\s*('
       \ . '\|exclude\>\|replica\s\+identity\>\|unique\s*\%((\|nulls\>\|index\>\)'
       \ . '\|index\s*\%((\|using\>\|' . s:ident . '\s*\%((\|using\>\|nulls\>\)\)'
       \ . '\|on\s\+\%(delete\|update\)\>\|references\>\|deferrable\>'
@@ -110,7 +111,7 @@ syn region trellisTableBody matchgroup=trellisDelimiter start="\%(\<table\>[^{]*
 syn cluster trellisTableItems contains=trellisComment,trellisDocComment,trellisString,trellisQuotedName,trellisNumber,
       \trellisColumnIndent,trellisKeyword,trellisItemKeyword,trellisReferences,trellisUsing,trellisWas,
       \trellisParens,trellisIdentityOptions,trellisParameters,trellisFunction,trellisOperator,trellisCast,
-      \trellisNiladic,trellisTypedLiteral,trellisAtTimeZone,trellisBoolean
+      \trellisNiladic,trellisTypedLiteral,trellisAtTimeZone,trellisBoolean,trellisDollarString,trellisTrigger,trellisExecute
 
 " A column line: its name, then its type. The name wins over keywords
 " (a column may be called `name`, `action` or `key`), an item does not.
@@ -122,15 +123,32 @@ syn keyword trellisKeyword contained not null default primary key unique check g
       \ collate foreign exclude include where replica full nothing nulls distinct deferrable initially
       \ deferred immediate match simple partial on delete update cascade restrict no action set valid inherit
 syn keyword trellisItemKeyword contained constraint index nextgroup=trellisItemName skipwhite
-exe 'syn match trellisItemName contained #\%(\%(using\|nulls\)\>\)\@!' . s:ident . '#'
+exe 'syn match trellisItemName contained #\%(\%(using\|nulls\)\>\|trigger\s\+' . s:ident . '\s\+\%(was\|before\|after\|instead\)\>\)\@!' . s:ident . '#'
 syn keyword trellisReferences contained references nextgroup=trellisTableName skipwhite
 exe 'syn match trellisTableName contained #' . s:qname . '#'
 syn keyword trellisUsing contained using nextgroup=trellisMethod skipwhite
 exe 'syn match trellisMethod contained #\%(index\>\)\@!' . s:ident . '#'
 
+" `[constraint] trigger NAME [was OLD] {before|after|instead of} EVENT [or
+" EVENT ...] ... execute function F(ARGS)`: the region runs up to `execute`,
+" which is coloured with the table's items (F as a function call).
+exe 'syn region trellisTrigger contained matchgroup=trellisItemKeyword start=#\<trigger\>\ze\_s\+' . s:ident
+      \ . '\_s\+\%(was\|before\|after\|instead\)\># end=#\ze\%(\<execute\>\|}\)#'
+      \ . ' contains=trellisTriggerName,trellisComment,trellisSqlComment,trellisString,trellisNumber,trellisWas,'
+      \ . 'trellisTriggerKeyword,trellisTriggerFrom,trellisTriggerColumn,trellisTransitionName,trellisParens'
+exe 'syn match trellisTriggerName contained #\%(\<trigger\_s\+\)\@<=' . s:ident . '#'
+syn keyword trellisTriggerKeyword contained before after instead of insert update delete truncate or
+      \ deferrable not initially deferred immediate referencing old new table as for each row statement when
+syn keyword trellisTriggerFrom contained from nextgroup=trellisTableName skipwhite skipnl
+" The columns of `update of a, b`.
+exe 'syn match trellisTriggerColumn contained #\%(\<of\_s\+\|,\s*\)\@<=' . s:ident . '#'
+exe 'syn match trellisTransitionName contained #\%(\<table\_s\+\%(as\_s\+\)\=\)\@<=\%(as\>\)\@!' . s:ident . '#'
+syn keyword trellisExecute contained execute nextgroup=trellisExecuteKind skipwhite skipnl
+syn keyword trellisExecuteKind contained function procedure nextgroup=trellisFunction skipwhite skipnl
+
 " ---------------------------------------------------------------- expressions (SQL)
 
-syn cluster trellisExpression contains=trellisFunction,trellisOperator,trellisCast,trellisConstant,trellisBoolean,trellisSqlWord,
+syn cluster trellisExpression contains=trellisDollarString,trellisFunction,trellisOperator,trellisCast,trellisConstant,trellisBoolean,trellisSqlWord,
       \trellisNiladic,trellisTypedLiteral,trellisAtTimeZone,trellisComment,trellisString,trellisQuotedName,trellisNumber,trellisParens
 
 " Check, where, generated and index expressions, column lists, element lists.
@@ -158,12 +176,62 @@ syn keyword trellisElementWord contained asc desc nulls first last with operator
 " constraint. Defined after trellisFunction, so that `with (` is not a call.
 syn region trellisParameters matchgroup=trellisDelimiter start="\<with\s*(" end=")" contains=@trellisExpression
 
+" ---------------------------------------------------------------- functions and procedures
+
+" Defined after the expressions, so that these win where both match
+" (`--` is a comment, not an operator; a function's name is no call).
+
+" A dollar quote, $$...$$ or $tag$...$tag$ (not inside a word: `a$b$`).
+syn region trellisDollarString contained start=+\%(\w\|[$]\|[^\x00-\x7f]\)\@<![$]\z(\%(\%(\h\|[^\x00-\x7f]\)\%(\w\|[^\x00-\x7f]\)*\)\=\)[$]+ end=+[$]\z1[$]+
+" SQL's comments, in function bodies and trigger items: -- and nested /* */.
+syn match trellisSqlComment contained "--.*$" contains=trellisTodo,@Spell
+syn region trellisSqlComment contained start="/\*" end="\*/" contains=trellisSqlComment,trellisTodo,@Spell
+
+" `function NAME(ARGS) [was OLD] REST`: REST is PostgreSQL's CREATE FUNCTION
+" text (return type, language, options, a dollar-quoted or SQL-standard
+" body), up to a line that starts with a declaration's keyword or a `///`
+" doc comment. Quotes, comments and parentheses inside are taken whole.
+syn region trellisRoutine matchgroup=trellisDeclaration start="\<\%(function\|procedure\)\>"
+      \ end="\ze\n\s*\%(///\%(/\)\@!\|\%(schema\|extension\|enum\|domain\|sequence\|table\|unlogged\|function\|procedure\|view\|materialized\|aggregate\|trigger\)\>\)"
+      \ contains=trellisRoutineName,trellisComment,trellisSqlComment,trellisWas,trellisReturns,trellisLanguage,
+      \trellisRoutineKeyword,trellisRoutineControl,trellisSqlKeyword,@trellisExpression
+exe 'syn match trellisRoutineName contained #\%(\<\%(function\|procedure\)\s\+\)\@<=' . s:qname . '# nextgroup=trellisRoutineArgs skipwhite'
+
+" The arguments: [in|out|inout|variadic] [NAME] TYPE [default EXPR | = EXPR].
+syn region trellisRoutineArgs contained matchgroup=trellisDelimiter start="(" end=")"
+      \ contains=trellisComment,trellisSqlComment,trellisArgMode,trellisArgType,trellisArgName,trellisArgDefault,trellisArgTypeOf
+let s:arg_start = '\%(\%(^\|[(,]\)\s*\%(\%(in\|out\|inout\|variadic\)\s\+\)\=\)\@<='
+syn keyword trellisArgMode contained in out inout variadic
+exe 'syn match trellisArgType contained #' . s:arg_start . s:type . '#'
+exe 'syn match trellisArgName contained #' . s:arg_start
+      \ . '\%(\%(double\s\+precision\|\%(character\|char\|bit\)\s\+varying\|\%(timestamp\|time\)\s\+with\%(out\)\='
+      \ . '\|interval\s\+' . s:field . '\|in\|out\|inout\|variadic\|default\)\>\)\@!'
+      \ . s:ident . '\ze\s\+[^,)=[:space:]]# nextgroup=trellisType skipwhite'
+syn match trellisArgTypeOf contained "%\%(row\)\=type\>"
+syn region trellisArgDefault contained matchgroup=trellisKeyword start="\<default\>\|=" end="\ze[,)]" contains=@trellisExpression
+
+" returns [setof] TYPE | returns table (COLUMNS); `returns null on null input`.
+syn keyword trellisReturns contained returns nextgroup=trellisSetof,trellisReturnsTable,trellisReturnType skipwhite skipnl
+syn keyword trellisSetof contained setof nextgroup=trellisReturnType skipwhite skipnl
+syn keyword trellisReturnsTable contained table nextgroup=trellisRoutineArgs skipwhite skipnl
+exe 'syn match trellisReturnType contained #\%(\%(null\|language\|table\|setof\)\>\)\@!' . s:type . '#'
+syn keyword trellisLanguage contained language nextgroup=trellisLanguageName skipwhite skipnl
+exe 'syn match trellisLanguageName contained #' . s:ident . '\|' . s:string . '#'
+syn keyword trellisRoutineKeyword contained immutable stable volatile strict called input security definer invoker
+      \ external leakproof parallel safe unsafe restricted cost rows support window transform type set to current on as
+syn keyword trellisRoutineControl contained begin atomic return
+syn keyword trellisSqlKeyword contained select insert into update delete values returning where group order by having
+      \ limit offset join left right inner outer full cross natural using with recursive union intersect except
+      \ default conflict do nothing
+
 " ---------------------------------------------------------------- colours
 
 hi def link trellisComment         Comment
 hi def link trellisDocComment      SpecialComment
 hi def link trellisTodo            Todo
 hi def link trellisString          String
+hi def link trellisDollarString    String
+hi def link trellisSqlComment      Comment
 hi def link trellisEscape          SpecialChar
 hi def link trellisQuotedName      Identifier
 hi def link trellisNumber          Number
@@ -181,13 +249,34 @@ hi def link trellisOwnedBy         Keyword
 hi def link trellisElementWord     Keyword
 hi def link trellisSqlWord         Keyword
 hi def link trellisAtTimeZone      Keyword
+hi def link trellisReturns         Keyword
+hi def link trellisSetof           Keyword
+hi def link trellisReturnsTable    Keyword
+hi def link trellisLanguage        Keyword
+hi def link trellisRoutineKeyword  Keyword
+hi def link trellisRoutineControl  Keyword
+hi def link trellisSqlKeyword      Keyword
+hi def link trellisArgMode         StorageClass
+hi def link trellisTriggerKeyword  Keyword
+hi def link trellisTriggerFrom     Keyword
+hi def link trellisExecute         Keyword
+hi def link trellisExecuteKind     Keyword
 hi def link trellisDeclName        Function
 hi def link trellisDomainName      trellisDeclName
+hi def link trellisRoutineName     trellisDeclName
+hi def link trellisTriggerName     Function
+hi def link trellisLanguageName    Special
 hi def link trellisItemName        Function
 hi def link trellisTableName       Function
 hi def link trellisMethod          Special
 hi def link trellisColumn          Identifier
 hi def link trellisType            Type
+hi def link trellisArgType         Type
+hi def link trellisReturnType      Type
+hi def link trellisArgTypeOf       Type
+hi def link trellisArgName         Identifier
+hi def link trellisTriggerColumn   Identifier
+hi def link trellisTransitionName  Identifier
 hi def link trellisWas             PreProc
 hi def link trellisOldName         Special
 hi def link trellisFunction        Function

@@ -1,0 +1,188 @@
+//! Functions, procedures and triggers. Routines are matched by name and
+//! argument types (renamed with `was`), triggers by table and name.
+
+use std::collections::BTreeSet;
+
+use super::{Change, Renames};
+use crate::ir::*;
+
+pub(super) fn routines(old: &Schema, new: &Schema, renames: &Renames, changes: &mut Vec<Change>) {
+    let mut matched = BTreeSet::new();
+    // Routines dropped and made again: the triggers that execute them go
+    // and come back with them.
+    let mut recreated: BTreeSet<QualifiedName> = BTreeSet::new();
+    // Tables whose columns the plan retypes or drops: PostgreSQL will not
+    // do either under a SQL-standard body that reads them, so such a
+    // routine is dropped before and created after.
+    let reshaped: BTreeSet<QualifiedName> = changes
+        .iter()
+        .filter_map(|change| match change {
+            Change::AlterColumnType { table, .. } | Change::DropColumn { table, .. } => Some(table.clone()),
+            _ => None,
+        })
+        .chain(changes.iter().flat_map(|change| match change {
+            Change::RecreateEnum { columns, .. } => columns.iter().map(|c| c.table.clone()).collect(),
+            Change::RecreateDomain { columns, .. } => columns.iter().map(|(t, ..)| t.clone()).collect(),
+            _ => Vec::new(),
+        }))
+        .collect();
+    for (id, routine) in &new.routines {
+        let old_id = renames.routines.get(id).unwrap_or(id);
+        let after_tables = uses_tables(routine, new);
+        let Some(before) = old.routines.get(old_id) else {
+            changes.push(Change::CreateRoutine {
+                routine: routine.clone(),
+                after_tables,
+            });
+            continue;
+        };
+        matched.insert(old_id.clone());
+        if old_id != id {
+            changes.push(Change::RenameRoutine {
+                from: old_id.clone(),
+                to: id.name.clone(),
+                procedure: routine.procedure,
+            });
+        }
+        let same = before.procedure == routine.procedure && before.canonical == routine.canonical;
+        let mut comment_kept = true;
+        if routine.uses.iter().any(|t| reshaped.contains(t)) {
+            recreated.insert(id.name.clone());
+            changes.push(Change::DropRoutine {
+                routine: Routine {
+                    id: id.clone(),
+                    ..before.clone()
+                },
+                uses_tables: true,
+            });
+            changes.push(Change::CreateRoutine {
+                routine: routine.clone(),
+                after_tables: true,
+            });
+            continue;
+        }
+        if !same {
+            if before.procedure == routine.procedure && before.shape == routine.shape {
+                changes.push(Change::ReplaceRoutine {
+                    routine: routine.clone(),
+                    after_tables,
+                });
+            } else {
+                recreated.insert(id.name.clone());
+                changes.push(Change::RecreateRoutine {
+                    old: Box::new(before.clone()),
+                    new: Box::new(routine.clone()),
+                    after_tables,
+                });
+                // Its comment went with it, and came back with the new one.
+                comment_kept = false;
+            }
+        }
+        if comment_kept && before.comment != routine.comment {
+            changes.push(Change::CommentOnRoutine {
+                id: id.clone(),
+                procedure: routine.procedure,
+                comment: routine.comment.clone(),
+            });
+        }
+    }
+    for (id, routine) in &old.routines {
+        if !matched.contains(id) {
+            changes.push(Change::DropRoutine {
+                routine: routine.clone(),
+                uses_tables: uses_tables(routine, old),
+            });
+        }
+    }
+    triggers(old, new, renames, &recreated, changes);
+}
+
+/// Whether a routine needs a table of the schema (in its signature or its
+/// SQL-standard body).
+fn uses_tables(routine: &Routine, schema: &Schema) -> bool {
+    routine.uses.iter().any(|name| schema.tables.contains_key(name))
+}
+
+fn triggers(
+    old: &Schema,
+    new: &Schema,
+    renames: &Renames,
+    recreated: &BTreeSet<QualifiedName>,
+    changes: &mut Vec<Change>,
+) {
+    // Columns whose type the plan changes: PostgreSQL will not change it
+    // under a trigger that names the column.
+    let mut retyped: BTreeSet<(QualifiedName, Ident)> = BTreeSet::new();
+    for change in changes.iter() {
+        match change {
+            Change::AlterColumnType { table, column, .. } => {
+                retyped.insert((table.clone(), column.clone()));
+            }
+            Change::RecreateEnum { columns, .. } => {
+                retyped.extend(columns.iter().map(|c| (c.table.clone(), c.column.clone())));
+            }
+            Change::RecreateDomain { columns, .. } => {
+                retyped.extend(columns.iter().map(|(t, c, _)| (t.clone(), c.clone())));
+            }
+            _ => {}
+        }
+    }
+    for (name, table) in &new.tables {
+        let old_name = renames.tables.get(name).unwrap_or(name);
+        let before = old.tables.get(old_name);
+        let trigger_renames = renames.triggers.get(name);
+        let mut matched = BTreeSet::new();
+        for trigger in table.triggers.values() {
+            let create = Change::CreateTrigger {
+                table: name.clone(),
+                trigger: trigger.clone(),
+            };
+            let old_trigger_name = trigger_renames
+                .and_then(|r| r.get(&trigger.name))
+                .unwrap_or(&trigger.name);
+            let Some(previous) = before.and_then(|t| t.triggers.get(old_trigger_name)) else {
+                changes.push(create);
+                continue;
+            };
+            matched.insert(old_trigger_name.clone());
+            let same = previous.constraint == trigger.constraint
+                && previous.canonical == trigger.canonical
+                && !recreated.contains(&trigger.function)
+                && !trigger
+                    .columns
+                    .iter()
+                    .any(|c| retyped.contains(&(name.clone(), c.clone())));
+            if !same {
+                changes.push(Change::DropTrigger {
+                    table: old_name.clone(),
+                    trigger: previous.clone(),
+                });
+                changes.push(create);
+                continue;
+            }
+            if old_trigger_name != &trigger.name {
+                changes.push(Change::RenameTrigger {
+                    table: name.clone(),
+                    from: old_trigger_name.clone(),
+                    to: trigger.name.clone(),
+                });
+            }
+            if previous.comment != trigger.comment {
+                changes.push(Change::CommentOnTrigger {
+                    table: name.clone(),
+                    name: trigger.name.clone(),
+                    comment: trigger.comment.clone(),
+                });
+            }
+        }
+        // A dropped table takes its triggers along.
+        for (trigger_name, trigger) in before.iter().flat_map(|t| &t.triggers) {
+            if !matched.contains(trigger_name) {
+                changes.push(Change::DropTrigger {
+                    table: old_name.clone(),
+                    trigger: trigger.clone(),
+                });
+            }
+        }
+    }
+}
