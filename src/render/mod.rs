@@ -685,8 +685,17 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
                 table,
                 &trigger.rest,
             );
-            // Checked when lowered or read: the parser takes it.
-            let statement = crate::sql::tree::qualified_trigger(&statement, &trigger.function).unwrap_or(statement);
+            // A function of the schema is named with its schema; one it
+            // does not declare (PostgreSQL's own, an extension's) is left
+            // as written, for the search path to find.
+            let declared = plan.to.routines.contains_key(&RoutineId {
+                name: trigger.function.clone(),
+                arguments: Vec::new(),
+            });
+            let statement = match declared {
+                true => crate::sql::tree::qualified_trigger(&statement, &trigger.function).unwrap_or(statement),
+                false => statement,
+            };
             out.push(Statement::new(statement + ";"));
             if let Some(comment) = &trigger.comment {
                 out.push(Statement::new(format!(
