@@ -495,6 +495,7 @@ impl<'h> Session<'h> {
                 column: d.column.as_ref(),
                 on_type: d.on_type,
                 holds_name: d.holds_name,
+                key: d.key.as_ref(),
             })
             .collect();
         // Objects the revision drops itself (edited in by hand) are no

@@ -116,6 +116,23 @@ pub fn lacking(schema: &Schema, major: u32) -> Vec<Lacking> {
     for table in schema.tables.values() {
         found.table(table);
     }
+    for routine in schema.routines.values() {
+        if routine.standard_body {
+            let object = format!("{} `{}`", routine.kind(), routine.id);
+            found.lacks(
+                &object,
+                "a SQL-standard body (`begin atomic`, `return`)",
+                14,
+                routine.origin,
+            );
+        }
+    }
+    for view in schema.views.values() {
+        if view.options.iter().any(|o| o.name == "security_invoker") {
+            let object = format!("{} `{}`", view.kind(), view.name);
+            found.lacks(&object, "security_invoker", 15, view.origin);
+        }
+    }
     found.out
 }
 

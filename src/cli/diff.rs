@@ -214,6 +214,7 @@ pub(super) fn blocked_steps(plan: &Plan, dependencies: &[Dependency]) -> Vec<Dia
             column: d.column.as_ref(),
             on_type: d.on_type,
             holds_name: d.holds_name,
+            key: d.key.as_ref(),
         })
         .collect();
     plan::blocked(plan, &uses)

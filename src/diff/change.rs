@@ -308,6 +308,38 @@ pub enum Change {
         comment: Option<String>,
     },
 
+    CreateView(Box<View>),
+    /// Views go before what they read changes, and come back after.
+    DropView(Box<View>),
+    RenameView {
+        from: QualifiedName,
+        to: QualifiedName,
+        materialized: bool,
+    },
+    CommentOnView {
+        name: QualifiedName,
+        materialized: bool,
+        comment: Option<String>,
+    },
+    CreateViewIndex {
+        view: QualifiedName,
+        index: ViewIndex,
+    },
+    DropViewIndex {
+        view: QualifiedName,
+        index: ViewIndex,
+    },
+    RenameViewIndex {
+        view: QualifiedName,
+        from: Ident,
+        to: Ident,
+    },
+    CommentOnViewIndex {
+        view: QualifiedName,
+        name: Ident,
+        comment: Option<String>,
+    },
+
     CreateTrigger {
         table: QualifiedName,
         trigger: Trigger,

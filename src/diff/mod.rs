@@ -6,6 +6,7 @@ mod dependents;
 mod renames;
 mod routines;
 mod tables;
+mod views;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -36,6 +37,7 @@ pub fn diff_with(old: &Schema, new: &Schema, renames: &Renames) -> Vec<Change> {
     domains(old, new, &mut changes);
     sequences(old, new, renames, &mut changes);
     tables::tables(old, new, renames, &mut changes);
+    views::views(old, new, renames, &mut changes);
     routines::routines(old, new, renames, &mut changes);
     dependents::dependent_foreign_keys(old, new, renames, &mut changes);
     changes

@@ -16,6 +16,7 @@ pub struct Renames {
     pub indexes: BTreeMap<QualifiedName, BTreeMap<Ident, Ident>>,
     pub labels: BTreeMap<QualifiedName, BTreeMap<String, String>>,
     pub routines: BTreeMap<RoutineId, RoutineId>,
+    pub views: BTreeMap<QualifiedName, QualifiedName>,
     pub triggers: BTreeMap<QualifiedName, BTreeMap<Ident, Ident>>,
 }
 
@@ -121,6 +122,13 @@ impl Renames {
                 }
             }
         }
+        for (name, view) in &new.views {
+            if let Some(was) = &view.was {
+                if old.views.contains_key(&was.value) && !old.views.contains_key(name) {
+                    renames.views.insert(name.clone(), was.value.clone());
+                }
+            }
+        }
         for (id, routine) in &new.routines {
             if let Some(was) = &routine.was {
                 let old_id = RoutineId {
@@ -207,6 +215,7 @@ impl Renames {
             indexes: rekey(&self.indexes),
             triggers: rekey(&self.triggers),
             routines: flip(&self.routines),
+            views: flip(&self.views),
             labels: self
                 .labels
                 .iter()

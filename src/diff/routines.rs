@@ -14,18 +14,19 @@ pub(super) fn routines(old: &Schema, new: &Schema, renames: &Renames, changes: &
     // Tables whose columns the plan retypes or drops: PostgreSQL will not
     // do either under a SQL-standard body that reads them, so such a
     // routine is dropped before and created after.
-    let reshaped: BTreeSet<QualifiedName> = changes
-        .iter()
-        .filter_map(|change| match change {
-            Change::AlterColumnType { table, .. } | Change::DropColumn { table, .. } => Some(table.clone()),
-            _ => None,
-        })
-        .chain(changes.iter().flat_map(|change| match change {
-            Change::RecreateEnum { columns, .. } => columns.iter().map(|c| c.table.clone()).collect(),
-            Change::RecreateDomain { columns, .. } => columns.iter().map(|(t, ..)| t.clone()).collect(),
-            _ => Vec::new(),
-        }))
-        .collect();
+    // Views made anew count as well.
+    let mut reshaped = super::views::reshaped_tables(changes);
+    reshaped.extend(changes.iter().filter_map(|change| match change {
+        Change::DropView(view) if new.views.contains_key(&view.name) => Some(view.name.clone()),
+        _ => None,
+    }));
+    // And types made anew that a signature names: PostgreSQL will not drop
+    // the old type while a routine takes or returns it.
+    reshaped.extend(changes.iter().flat_map(|change| match change {
+        Change::RecreateEnum { old, new, .. } => vec![old.name.clone(), new.name.clone()],
+        Change::RecreateDomain { old, new, .. } => vec![old.name.clone(), new.name.clone()],
+        _ => Vec::new(),
+    }));
     for (id, routine) in &new.routines {
         let old_id = renames.routines.get(id).unwrap_or(id);
         let after_tables = uses_tables(routine, new);

@@ -148,6 +148,7 @@ pub struct Schema {
     pub sequences: BTreeMap<QualifiedName, Sequence>,
     pub tables: BTreeMap<QualifiedName, Table>,
     pub routines: BTreeMap<RoutineId, Routine>,
+    pub views: BTreeMap<QualifiedName, View>,
 }
 
 impl Schema {
@@ -171,6 +172,10 @@ impl Schema {
             table.triggers.values_mut().for_each(|t| t.was = None);
         }
         schema.routines.values_mut().for_each(|r| r.was = None);
+        for view in schema.views.values_mut() {
+            view.was = None;
+            view.indexes.values_mut().for_each(|i| i.was = None);
+        }
         schema
     }
 
@@ -426,6 +431,81 @@ impl PartialEq for Trigger {
 }
 impl Eq for Trigger {}
 
+/// A view or materialized view.
+#[derive(Clone, Debug)]
+pub struct View {
+    pub name: QualifiedName,
+    pub was: Option<Located<QualifiedName>>,
+    pub materialized: bool,
+    /// The names given to its columns, if any.
+    pub columns: Vec<Ident>,
+    pub options: Vec<StorageParam>,
+    /// `cascaded` or `local`.
+    pub check_option: Option<String>,
+    /// The query, as written or as `pg_get_viewdef` prints it.
+    pub query: String,
+    /// The query (with its column names) as PostgreSQL's parser reads it:
+    /// what two views are compared by.
+    pub canonical: String,
+    /// The relations the query reads and the functions it calls, as
+    /// written (qualified with the default schema where they are not).
+    pub uses: Vec<QualifiedName>,
+    pub calls: Vec<QualifiedName>,
+    /// A materialized view's indexes.
+    pub indexes: BTreeMap<Ident, ViewIndex>,
+    pub comment: Option<String>,
+    pub origin: Origin,
+}
+
+impl PartialEq for View {
+    fn eq(&self, other: &View) -> bool {
+        self.same_definition(other) && self.indexes == other.indexes && self.comment == other.comment
+    }
+}
+impl Eq for View {}
+
+impl View {
+    /// Whether the two make the same relation (indexes and comment aside).
+    pub fn same_definition(&self, other: &View) -> bool {
+        self.materialized == other.materialized
+            && self.canonical == other.canonical
+            && self.options == other.options
+            && self.check_option == other.check_option
+    }
+
+    /// `VIEW` or `MATERIALIZED VIEW`.
+    pub fn kind_sql(&self) -> &'static str {
+        if self.materialized { "MATERIALIZED VIEW" } else { "VIEW" }
+    }
+
+    /// `view` or `materialized view`.
+    pub fn kind(&self) -> &'static str {
+        if self.materialized { "materialized view" } else { "view" }
+    }
+}
+
+/// An index on a materialized view, kept as PostgreSQL's `CREATE INDEX`
+/// text after `ON VIEW`.
+#[derive(Clone, Debug)]
+pub struct ViewIndex {
+    pub name: Ident,
+    pub was: Option<Located<Ident>>,
+    pub unique: bool,
+    /// `[USING METHOD] (ELEMENTS) ...`, as written or as PostgreSQL prints it.
+    pub rest: String,
+    /// The statement as PostgreSQL's parser reads it, names left out.
+    pub canonical: String,
+    pub comment: Option<String>,
+    pub origin: Origin,
+}
+
+impl PartialEq for ViewIndex {
+    fn eq(&self, other: &ViewIndex) -> bool {
+        self.name == other.name && self.canonical == other.canonical && self.comment == other.comment
+    }
+}
+impl Eq for ViewIndex {}
+
 /// What tells routines apart: the name and the types of the arguments that
 /// identify it, as PostgreSQL tells overloads apart.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -470,6 +550,9 @@ pub struct Routine {
     /// What must exist before it is created: relations its SQL-standard
     /// body reads, types of its signature that are not built in.
     pub uses: Vec<QualifiedName>,
+    /// A SQL-standard body (`BEGIN ATOMIC`, `RETURN`), which PostgreSQL 14
+    /// brought.
+    pub standard_body: bool,
     pub comment: Option<String>,
     pub origin: Origin,
 }

@@ -8,7 +8,33 @@ use super::Plan;
 use crate::diff::Change;
 use crate::ir::*;
 
-/// What an unmanaged object uses: a table, or one of its columns (names as
+/// Which view, trigger or routine a dependent object is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DependentKey {
+    View(QualifiedName),
+    Trigger {
+        table: QualifiedName,
+        name: Ident,
+    },
+    /// By name: any of its overloads.
+    Routine(QualifiedName),
+}
+
+impl DependentKey {
+    /// Whether the schema declares it: then a plan from that schema drops
+    /// and makes it again around what it uses.
+    pub fn managed_in(&self, schema: &Schema) -> bool {
+        match self {
+            DependentKey::View(name) => schema.views.contains_key(name),
+            DependentKey::Trigger { table, name } => {
+                schema.tables.get(table).is_some_and(|t| t.triggers.contains_key(name))
+            }
+            DependentKey::Routine(name) => schema.routines.keys().any(|id| &id.name == name),
+        }
+    }
+}
+
+/// What an object uses: a table, or one of its columns (names as
 /// they are in the plan's `from` schema, the database).
 pub struct Use<'a> {
     pub object: &'a str,
@@ -18,6 +44,8 @@ pub struct Use<'a> {
     pub on_type: bool,
     /// The object has the name `table` rather than using it.
     pub holds_name: bool,
+    /// Which view, trigger or routine it is, if one.
+    pub key: Option<&'a DependentKey>,
 }
 
 /// A step that would fail, and why.
@@ -34,6 +62,12 @@ pub struct Blocked {
 
 /// Every step of an upgrade that an unmanaged object's use would make fail.
 pub fn blocked(plan: &Plan, uses: &[Use]) -> Vec<Blocked> {
+    // What the plan's own schema declares, it drops and makes again itself.
+    let unmanaged: Vec<&Use> = uses
+        .iter()
+        .filter(|u| !u.key.is_some_and(|k| k.managed_in(plan.from)))
+        .collect();
+    let uses = unmanaged;
     if uses.is_empty() {
         return Vec::new();
     }

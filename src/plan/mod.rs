@@ -10,7 +10,7 @@ mod order;
 mod safety;
 mod volatility;
 
-pub use blocked::{Blocked, Use, blocked};
+pub use blocked::{Blocked, DependentKey, Use, blocked};
 pub use safety::{Finding, FindingKind, version_is_older};
 pub mod casts;
 

@@ -12,6 +12,9 @@ use crate::ir::*;
 /// The phases whose tables are ordered by their foreign keys.
 const DROP_TABLES: u8 = 10;
 const CREATE_TABLES: u8 = 15;
+/// The phase of views and of the routines that need tables: ordered by
+/// what each reads.
+const CREATE_READERS: u8 = 19;
 
 /// The phase of a change: lower runs first.
 fn phase(change: &Change) -> u8 {
@@ -27,7 +30,7 @@ fn phase(change: &Change) -> u8 {
         // A table moved to another schema takes its sequences along; they
         // are renamed where it left them.
         RenameTable { .. } => 1,
-        RenameEnum { .. } | RenameSequence { .. } | RenameRoutine { .. } => 2,
+        RenameEnum { .. } | RenameSequence { .. } | RenameRoutine { .. } | RenameView { .. } => 2,
         CreateEnum(_) | AddEnumLabel { .. } | RenameEnumLabel { .. } => 3,
         CreateDomain(_) | CreateSequence(_) | AlterSequence { .. } => 4,
         // Before the tables whose defaults, checks and indexes call them,
@@ -41,11 +44,14 @@ fn phase(change: &Change) -> u8 {
         | RecreateRoutine {
             after_tables: false, ..
         } => 4,
-        RenameTrigger { .. } => 5,
+        RenameTrigger { .. } | RenameViewIndex { .. } => 5,
         DropRoutine { uses_tables: true, .. } => 6,
         RenameColumn { .. } | RenameConstraint { .. } | RenameIndex { .. } => 5,
         DropConstraint { constraint, .. } if matches!(constraint.kind, ConstraintKind::ForeignKey(_)) => 6,
         DropIndex { .. } | DropConstraint { .. } | DropDomainCheck { .. } => 7,
+        // After the routines that read them, before the columns and tables
+        // they read go.
+        DropView(_) | DropViewIndex { .. } => 7,
         // Defaults go before the sequences they use.
         DropDefault { .. } | DropNotNull { .. } | DropIdentity { .. } => 8,
         // A generated column goes before the columns it is computed from.
@@ -67,14 +73,14 @@ fn phase(change: &Change) -> u8 {
         // After the columns have moved off it, before the types under it.
         DropDomain(_) => 19,
         SetSequenceOwner { .. } => 19,
-        CreateRoutine { .. } | ReplaceRoutine { .. } | RecreateRoutine { .. } => 19,
+        CreateRoutine { .. } | ReplaceRoutine { .. } | RecreateRoutine { .. } | CreateView(_) => CREATE_READERS,
         // Types and sequences go once no column uses them any more: after
         // the columns' types and defaults have moved off them.
         DropSequence(_) | DropEnum(_) | DropExtension(_) => 20,
         SetLogged { .. } | SetStorageParams { .. } | SetIndexStorageParams { .. } => 20,
         AddConstraint { constraint, .. } if matches!(constraint.kind, ConstraintKind::ForeignKey(_)) => 23,
         AddConstraint { .. } | ReplaceCheck { .. } | AddDomainCheck { .. } => 21,
-        CreateIndex { .. } => 22,
+        CreateIndex { .. } | CreateViewIndex { .. } => 22,
         ValidateConstraint { .. } | ValidateDomainCheck { .. } => 24,
         SetReplicaIdentity { .. } | CreateTrigger { .. } => 25,
         DropSchema(_) => 26,
@@ -87,6 +93,8 @@ fn phase(change: &Change) -> u8 {
         | CommentOnConstraint { .. }
         | CommentOnIndex { .. }
         | CommentOnRoutine { .. }
+        | CommentOnView { .. }
+        | CommentOnViewIndex { .. }
         | CommentOnTrigger { .. } => 27,
     }
 }
@@ -134,6 +142,7 @@ pub(super) fn order(changes: Vec<Change>, from: &Schema) -> Vec<Step> {
         }
         match p {
             DROP_TABLES => steps.extend(order_drops(group).into_iter().map(plain)),
+            CREATE_READERS => steps.extend(readers_after_what_they_read(group).into_iter().map(plain)),
             CREATE_TABLES => {
                 let (created, deferred) = order_creates(group, from, &keys_dropped);
                 steps.extend(created);
@@ -145,6 +154,66 @@ pub(super) fn order(changes: Vec<Change>, from: &Schema) -> Vec<Step> {
     }
     steps.extend(deferred_adds.into_iter().map(plain));
     steps
+}
+
+/// Views and routines, each after the views and routines it reads or
+/// calls among them (otherwise in the order given).
+fn readers_after_what_they_read(group: Vec<Change>) -> Vec<Change> {
+    let provides = |change: &Change| -> Option<QualifiedName> {
+        match change {
+            Change::CreateView(view) => Some(view.name.clone()),
+            Change::CreateRoutine { routine, .. } | Change::ReplaceRoutine { routine, .. } => {
+                Some(routine.id.name.clone())
+            }
+            Change::RecreateRoutine { new, .. } => Some(new.id.name.clone()),
+            _ => None,
+        }
+    };
+    let needs = |change: &Change| -> Vec<QualifiedName> {
+        match change {
+            Change::CreateView(view) => view.uses.iter().chain(&view.calls).cloned().collect(),
+            Change::CreateRoutine { routine, .. } | Change::ReplaceRoutine { routine, .. } => routine.uses.clone(),
+            Change::RecreateRoutine { new, .. } => new.uses.clone(),
+            _ => Vec::new(),
+        }
+    };
+    let mut by_name: BTreeMap<QualifiedName, Vec<usize>> = BTreeMap::new();
+    for (i, change) in group.iter().enumerate() {
+        if let Some(name) = provides(change) {
+            by_name.entry(name).or_default().push(i);
+        }
+    }
+    // Kahn's algorithm, the earliest ready change first, so that what
+    // depends on nothing keeps its place.
+    let mut waits_for = vec![0usize; group.len()];
+    let mut unblocks: Vec<Vec<usize>> = vec![Vec::new(); group.len()];
+    for (i, change) in group.iter().enumerate() {
+        let mut before: BTreeSet<usize> = BTreeSet::new();
+        for name in needs(change) {
+            before.extend(by_name.get(&name).into_iter().flatten().filter(|&&j| j != i));
+        }
+        waits_for[i] = before.len();
+        for j in before {
+            unblocks[j].push(i);
+        }
+    }
+    let mut ready: BTreeSet<usize> = (0..group.len()).filter(|&i| waits_for[i] == 0).collect();
+    let mut order = Vec::with_capacity(group.len());
+    while let Some(i) = ready.pop_first() {
+        order.push(i);
+        for &k in &unblocks[i] {
+            waits_for[k] -= 1;
+            if waits_for[k] == 0 {
+                ready.insert(k);
+            }
+        }
+    }
+    if order.len() < group.len() {
+        // A cycle (two functions calling each other): as given.
+        return group;
+    }
+    let mut slots: Vec<Option<Change>> = group.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
 /// Foreign keys among a set of tables, as (referencing, referenced) index

@@ -69,6 +69,17 @@ pub(super) fn analyse(
         };
         let destructive_kind = FindingKind::Destructive;
         match &step.change {
+            // Its rows are computed again: the query runs, reading what it
+            // reads, while the view is locked.
+            Change::CreateView(view) if view.materialized && steps.iter().any(|s| matches!(&s.change, Change::DropView(old) if old.name == view.name)) => add(
+                FindingKind::Risky,
+                format!(
+                    "makes materialized view {} again: its query runs now to fill it, under an ACCESS EXCLUSIVE lock on the view",
+                    view.name
+                ),
+                Some("on a big view, plan this for a quiet time; its rows are the query's, as after REFRESH MATERIALIZED VIEW".into()),
+                view.origin,
+            ),
             Change::DropTable(table) => add(
                 destructive_kind,
                 format!("drops table {} and all its rows", table.name),

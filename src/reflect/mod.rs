@@ -27,7 +27,7 @@ use crate::ir::{
     Column, Constraint, ConstraintKind, ElementTarget, Enum, EnumLabel, EnumStorage, Exclusion, Expr, Extension,
     ForeignKey, Ident, Identity, Index, IndexElement, Located, MatchType, OperatorClass, Origin, QualifiedName,
     ReferentialAction, ReplicaIdentity, Routine, RoutineId, Schema, SearchPathName, Sequence, SequenceOptions, SqlType,
-    StorageParam, Table, Trigger, TypeName, parse_enum_check_marker,
+    StorageParam, Table, Trigger, TypeName, View, ViewIndex, parse_enum_check_marker,
 };
 
 pub use argument::{is_url, mask, mistyped};
@@ -99,6 +99,9 @@ pub struct Dependency {
     /// Whether it does not use `table` but has its name (a view, a
     /// partitioned table): nothing else of that name can be made.
     pub holds_name: bool,
+    /// Which view, trigger or routine it is, when it is one: a plan that
+    /// manages it takes care of it.
+    pub key: Option<crate::plan::DependentKey>,
 }
 
 /// An object of a kind trellisc does not manage.
@@ -122,8 +125,23 @@ pub async fn dependencies(database: &Database) -> Result<Vec<Dependency>, tokio_
 }
 
 fn dependency(row: &Row) -> Result<Dependency, tokio_postgres::Error> {
+    use crate::plan::DependentKey;
     let column: Option<String> = get(row, 4)?;
+    let kind: String = get(row, 0)?;
+    let key_schema: Option<String> = get(row, 7)?;
+    let key_name: Option<String> = get(row, 8)?;
+    let key_table: Option<String> = get(row, 9)?;
+    let key = match (kind.as_str(), key_schema, key_name) {
+        ("view" | "materialized view", Some(schema), Some(name)) => Some(DependentKey::View(qualified(&schema, &name))),
+        ("trigger", Some(schema), Some(name)) => key_table.map(|table| DependentKey::Trigger {
+            table: qualified(&schema, &table),
+            name: Ident::new(name),
+        }),
+        ("function" | "procedure", Some(schema), Some(name)) => Some(DependentKey::Routine(qualified(&schema, &name))),
+        _ => None,
+    };
     Ok(Dependency {
+        key,
         object: format!("{} {}", get::<String>(row, 0)?, get::<String>(row, 1)?),
         table: QualifiedName::new(Ident::new(get::<String>(row, 2)?), Ident::new(get::<String>(row, 3)?)),
         column: column.map(Ident::new),
@@ -189,6 +207,8 @@ async fn read(
         queries::domains(),
         queries::routines(),
         queries::triggers(),
+        queries::views(),
+        queries::view_indexes(),
     ];
     let query = |i: usize| {
         let global = matches!(i, 0 | 9 | 10);
@@ -213,6 +233,8 @@ async fn read(
         query(14),
         query(15),
         query(16),
+        query(17),
+        query(18),
         client.batch_execute(after),
     );
     let results = match results {
@@ -242,6 +264,8 @@ async fn read(
         domains,
         routines,
         triggers,
+        views,
+        view_indexes,
         _,
     ) = results;
     let mut builder = Builder {
@@ -273,6 +297,8 @@ async fn read(
     builder.constraints(&constraints, &indexes)?;
     builder.routines(&routines)?;
     builder.triggers(&triggers)?;
+    builder.views(&views)?;
+    builder.view_indexes(&view_indexes)?;
     let mut unmanaged = unmanaged
         .iter()
         .map(|row| {
@@ -723,6 +749,7 @@ impl Builder<'_> {
                 canonical: facts.canonical,
                 shape: facts.shape,
                 uses: facts.uses,
+                standard_body: facts.standard_body,
                 comment: get(row, 5)?,
                 origin: Origin::default(),
             };
@@ -774,6 +801,84 @@ impl Builder<'_> {
             };
             if let Some(table) = self.schema.tables.get_mut(&table_name) {
                 table.triggers.insert(name, trigger);
+            }
+        }
+        Ok(())
+    }
+
+    fn views(&mut self, rows: &[Row]) -> Result<(), tokio_postgres::Error> {
+        let default_schema = self.options.default_schema.clone();
+        for row in rows {
+            let name = qualified(get(row, 0)?, get(row, 1)?);
+            let materialized: bool = get(row, 2)?;
+            let definition: String = get(row, 3)?;
+            let options: Vec<String> = get(row, 4)?;
+            let query = definition.trim_end().trim_end_matches(';').to_string();
+            let Ok(facts) = crate::sql::tree::view(&query, &[], &default_schema) else {
+                self.unreadable.push(Unmanaged {
+                    kind: if materialized { "materialized view" } else { "view" }.into(),
+                    name: name.quoted(),
+                });
+                continue;
+            };
+            let mut options = storage_params(&options);
+            let check_option = options
+                .iter()
+                .position(|o| o.name == "check_option")
+                .map(|i| options.remove(i).value);
+            let view = View {
+                name: name.clone(),
+                was: None,
+                materialized,
+                columns: Vec::new(),
+                options,
+                check_option,
+                query,
+                canonical: facts.canonical,
+                uses: facts.uses,
+                calls: facts.calls,
+                indexes: BTreeMap::new(),
+                comment: get(row, 5)?,
+                origin: Origin::default(),
+            };
+            self.schema.views.insert(name, view);
+        }
+        Ok(())
+    }
+
+    fn view_indexes(&mut self, rows: &[Row]) -> Result<(), tokio_postgres::Error> {
+        for row in rows {
+            let view_name = qualified(get(row, 0)?, get(row, 1)?);
+            let name = Ident::new(get::<String>(row, 2)?);
+            let unique: bool = get(row, 3)?;
+            let definition: String = get(row, 4)?;
+            let on: String = get(row, 5)?;
+            let rest = definition.split_once(on.as_str()).map(|(_, rest)| rest.to_string());
+            let canonical = rest.as_ref().and_then(|rest| {
+                let statement = crate::syntax::lower::view_index_statement(unique, &name, &view_name, rest);
+                crate::sql::tree::view_index(&statement).ok()
+            });
+            let (Some(rest), Some(canonical)) = (rest, canonical) else {
+                self.unreadable.push(Unmanaged {
+                    kind: "index".into(),
+                    name: format!("{} on {}", name.quoted(), view_name.quoted()),
+                });
+                continue;
+            };
+            let comment = get(row, 6)?;
+            if let Some(view) = self.schema.views.get_mut(&view_name) {
+                view.indexes.insert(
+                    name.clone(),
+                    ViewIndex {
+                        name,
+                        was: None,
+                        unique,
+                        rest,
+                        canonical,
+                        comment,
+                        origin: Origin::default(),
+                    },
+                );
             }
         }
         Ok(())

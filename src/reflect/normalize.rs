@@ -104,7 +104,13 @@ pub async fn normalize(
     let domain_jobs = domain_jobs(database, source);
     let routine_jobs = routine_jobs(database, source);
     let trigger_jobs = trigger_jobs(database, source);
-    if jobs.is_empty() && domain_jobs.is_empty() && routine_jobs.is_empty() && trigger_jobs.is_empty() {
+    let view_jobs = view_jobs(database, source);
+    if jobs.is_empty()
+        && domain_jobs.is_empty()
+        && routine_jobs.is_empty()
+        && trigger_jobs.is_empty()
+        && view_jobs.is_empty()
+    {
         return Ok(0);
     }
     let mut batch = format!(
@@ -116,6 +122,23 @@ pub async fn normalize(
     for (id, statement) in &routine_jobs {
         let name = QualifiedName::new(Ident::new("pg_temp"), id.name.name.clone());
         batch.push_str(&guarded(&statement(&name)));
+    }
+    // A materialized view's query goes into a plain temporary view (there
+    // are no temporary materialized views): PostgreSQL prints both alike.
+    for (number, name) in view_jobs.iter().enumerate() {
+        let Some(view) = source.views.get(name) else { continue };
+        let plain = View {
+            materialized: false,
+            options: Vec::new(),
+            check_option: None,
+            ..view.clone()
+        };
+        let temp = QualifiedName::new(Ident::new("pg_temp"), Ident::new(format!("trellis_v{number}")));
+        batch.push_str(&guarded(&crate::render::view_statement(&plain, &temp).replacen(
+            "CREATE VIEW",
+            "CREATE TEMPORARY VIEW",
+            1,
+        )));
     }
     for (number, job) in trigger_jobs.iter().enumerate() {
         let table = format!("pg_temp.trellis_g{number}");
@@ -170,6 +193,14 @@ pub async fn normalize(
             .find(|r| r.id.name.name == id.name.name && r.id.arguments == id.arguments);
         if let (Some(temp), Some(routine)) = (temp, source.routines.get_mut(id)) {
             routine.canonical.clone_from(&temp.canonical);
+            count += 1;
+        }
+    }
+    for (number, name) in view_jobs.iter().enumerate() {
+        let temp = format!("trellis_v{number}");
+        let temp = normalized.views.values().find(|v| v.name.name.as_str() == temp);
+        if let (Some(temp), Some(view)) = (temp, source.views.get_mut(name)) {
+            view.canonical.clone_from(&temp.canonical);
             count += 1;
         }
     }
@@ -244,6 +275,23 @@ fn routine_jobs(database: &Schema, source: &Schema) -> Vec<RoutineJob> {
         ));
     }
     jobs
+}
+
+/// The source's views whose counterparts in the database read
+/// differently.
+fn view_jobs(database: &Schema, source: &Schema) -> Vec<QualifiedName> {
+    source
+        .views
+        .values()
+        .filter(|view| {
+            let counterpart = database
+                .views
+                .get(&view.name)
+                .or_else(|| view.was.as_ref().and_then(|w| database.views.get(&w.value)));
+            counterpart.is_some_and(|c| c.canonical != view.canonical)
+        })
+        .map(|view| view.name.clone())
+        .collect()
 }
 
 /// A source table's triggers whose counterparts read differently, made on

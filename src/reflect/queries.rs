@@ -324,6 +324,40 @@ ORDER BY 1, 2, 4"
     )
 }
 
+/// Views and materialized views that are not an extension's, with their
+/// options and comments, the query as `pg_get_viewdef` prints it.
+pub fn views() -> String {
+    format!(
+        "WITH {NAMESPACES}
+SELECT n.nspname::text, c.relname::text, c.relkind = 'm', pg_get_viewdef(c.oid),
+       coalesce(c.reloptions, '{{}}'), d.description
+FROM pg_class c
+JOIN namespaces n ON n.oid = c.relnamespace
+LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
+WHERE c.relkind IN ('v', 'm')
+  AND NOT EXISTS (SELECT 1 FROM pg_depend x
+                  WHERE x.classid = 'pg_class'::regclass AND x.objid = c.oid AND x.deptype = 'e')
+ORDER BY 1, 2"
+    )
+}
+
+/// Indexes of materialized views, as `pg_get_indexdef` prints them, with
+/// where it names the view, and their comments.
+pub fn view_indexes() -> String {
+    format!(
+        "WITH {NAMESPACES}
+SELECT n.nspname::text, c.relname::text, ic.relname::text, i.indisunique, pg_get_indexdef(i.indexrelid),
+       ' ON ' || CASE WHEN c.relnamespace = pg_my_temp_schema() THEN 'pg_temp' ELSE quote_ident(n.nspname) END
+           || '.' || quote_ident(c.relname) || ' ', d.description
+FROM pg_index i
+JOIN pg_class c ON c.oid = i.indrelid AND c.relkind = 'm'
+JOIN namespaces n ON n.oid = c.relnamespace
+JOIN pg_class ic ON ic.oid = i.indexrelid
+LEFT JOIN pg_description d ON d.objoid = ic.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
+ORDER BY 1, 2, 3"
+    )
+}
+
 /// Triggers of the tables trellisc manages (not those PostgreSQL makes for
 /// foreign keys), as `pg_get_triggerdef` prints them, and their comments.
 pub fn triggers() -> String {
@@ -363,13 +397,12 @@ pub fn unmanaged(major: u32) -> String {
         "WITH {tables},
 members AS (SELECT objid FROM pg_depend WHERE deptype = 'e')
 SELECT kind, name FROM (
-    SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
-                          WHEN 'p' THEN 'partitioned table' WHEN 'f' THEN 'foreign table'
+    SELECT CASE c.relkind WHEN 'p' THEN 'partitioned table' WHEN 'f' THEN 'foreign table'
                           WHEN 'r' THEN CASE WHEN c.relispartition THEN 'partition' ELSE 'inheriting table' END
                           ELSE 'composite type' END AS kind,
            quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name
     FROM pg_class c JOIN namespaces n ON n.oid = c.relnamespace
-    WHERE (c.relkind IN ('v', 'm', 'p', 'f', 'c')
+    WHERE (c.relkind IN ('p', 'f', 'c')
            OR (c.relkind = 'r' AND (c.relispartition OR EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid))))
       AND c.oid NOT IN (SELECT objid FROM members)
       AND NOT EXISTS (SELECT 1 FROM pg_type ct WHERE c.relkind = 'c' AND ct.typrelid = c.oid
@@ -486,15 +519,17 @@ ORDER BY 1, 2"
     )
 }
 
-/// What objects trellisc does not manage depend on in the tables it does:
-/// views and materialized views (through their rules), policies, and
-/// aggregates and routines of extensions (triggers and other routines are
-/// managed, and go and come back around what they use), with the column they use (none: the table as a
-/// whole). PostgreSQL refuses to drop or retype what they use.
+/// What other objects depend on in the tables trellisc reads: views and
+/// materialized views (through their rules), triggers, policies and
+/// SQL-bodied routines, with the column they use (none: the table as a
+/// whole). PostgreSQL refuses to drop or retype what they use. Each row
+/// also says which view, trigger or routine it is (schema, name, and a
+/// trigger's table), so that those a plan manages itself are told apart.
 pub fn dependencies() -> String {
     format!(
         "WITH {NAMESPACES}
-SELECT DISTINCT kind, name, nspname::text, relname::text, attname::text, is_type, holds FROM (
+SELECT DISTINCT kind, name, nspname::text, relname::text, attname::text, is_type, holds,
+       key_schema::text, key_name::text, key_table::text FROM (
     SELECT CASE d.classid
                WHEN 'pg_rewrite'::regclass THEN CASE vc.relkind WHEN 'm' THEN 'materialized view' ELSE 'view' END
                WHEN 'pg_trigger'::regclass THEN 'trigger'
@@ -505,7 +540,12 @@ SELECT DISTINCT kind, name, nspname::text, relname::text, attname::text, is_type
                WHEN 'pg_trigger'::regclass THEN quote_ident(tg.tgname) || ' on ' || tg.tgrelid::regclass::text
                WHEN 'pg_policy'::regclass THEN quote_ident(po.polname) || ' on ' || po.polrelid::regclass::text
                ELSE d.objid::regprocedure::text END AS name,
-           n.nspname, c.relname, a.attname, false AS is_type, false AS holds
+           n.nspname, c.relname, a.attname, false AS is_type, false AS holds,
+           CASE d.classid WHEN 'pg_rewrite'::regclass THEN vn.nspname WHEN 'pg_trigger'::regclass THEN n.nspname
+                          WHEN 'pg_proc'::regclass THEN pn.nspname END AS key_schema,
+           CASE d.classid WHEN 'pg_rewrite'::regclass THEN vc.relname WHEN 'pg_trigger'::regclass THEN tg.tgname
+                          WHEN 'pg_proc'::regclass THEN p.proname END AS key_name,
+           CASE d.classid WHEN 'pg_trigger'::regclass THEN c.relname END AS key_table
     FROM pg_depend d
     JOIN pg_class c ON d.refclassid = 'pg_class'::regclass AND c.oid = d.refobjid AND c.relkind = 'r'
     JOIN namespaces n ON n.oid = c.relnamespace
@@ -516,14 +556,11 @@ SELECT DISTINCT kind, name, nspname::text, relname::text, attname::text, is_type
     LEFT JOIN pg_trigger tg ON d.classid = 'pg_trigger'::regclass AND tg.oid = d.objid
     LEFT JOIN pg_policy po ON d.classid = 'pg_policy'::regclass AND po.oid = d.objid
     LEFT JOIN pg_proc p ON d.classid = 'pg_proc'::regclass AND p.oid = d.objid
+    LEFT JOIN pg_namespace pn ON pn.oid = p.pronamespace
     WHERE d.deptype = 'n'
-      AND d.classid IN ('pg_rewrite'::regclass, 'pg_policy'::regclass, 'pg_proc'::regclass)
-      -- Routines are managed (those of an extension aside): they go and
-      -- come back around what they use.
-      AND (d.classid <> 'pg_proc'::regclass OR p.prokind = 'a'
-           OR EXISTS (SELECT 1 FROM pg_depend x
-                      WHERE x.classid = 'pg_proc'::regclass AND x.objid = p.oid AND x.deptype = 'e'))
+      AND d.classid IN ('pg_rewrite'::regclass, 'pg_trigger'::regclass, 'pg_policy'::regclass, 'pg_proc'::regclass)
       AND (d.classid <> 'pg_rewrite'::regclass OR vc.oid <> c.oid)
+      AND (d.classid <> 'pg_trigger'::regclass OR NOT tg.tgisinternal)
     UNION ALL
     -- Routines (arguments, results) and views (columns) of an enum type.
     SELECT CASE d.classid WHEN 'pg_rewrite'::regclass
@@ -531,7 +568,10 @@ SELECT DISTINCT kind, name, nspname::text, relname::text, attname::text, is_type
                ELSE CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END END,
            CASE d.classid WHEN 'pg_rewrite'::regclass THEN quote_ident(vn.nspname) || '.' || quote_ident(vc.relname)
                ELSE d.objid::regprocedure::text END,
-           n.nspname, t.typname, NULL, true, false
+           n.nspname, t.typname, NULL, true, false,
+           CASE d.classid WHEN 'pg_rewrite'::regclass THEN vn.nspname ELSE pn.nspname END,
+           CASE d.classid WHEN 'pg_rewrite'::regclass THEN vc.relname ELSE p.proname END,
+           NULL
     FROM pg_depend d
     JOIN pg_type t ON d.refclassid = 'pg_type'::regclass AND t.oid = d.refobjid AND t.typtype IN ('e', 'd')
     JOIN namespaces n ON n.oid = t.typnamespace
@@ -539,6 +579,7 @@ SELECT DISTINCT kind, name, nspname::text, relname::text, attname::text, is_type
     LEFT JOIN pg_class vc ON vc.oid = r.ev_class
     LEFT JOIN pg_namespace vn ON vn.oid = vc.relnamespace
     LEFT JOIN pg_proc p ON d.classid = 'pg_proc'::regclass AND p.oid = d.objid
+    LEFT JOIN pg_namespace pn ON pn.oid = p.pronamespace
     WHERE d.deptype = 'n' AND d.classid IN ('pg_rewrite'::regclass, 'pg_proc'::regclass)
       AND (d.classid <> 'pg_rewrite'::regclass OR vc.relkind IN ('v', 'm'))
     UNION ALL
@@ -548,7 +589,9 @@ SELECT DISTINCT kind, name, nspname::text, relname::text, attname::text, is_type
                           WHEN 'p' THEN 'partitioned table' WHEN 'f' THEN 'foreign table'
                           WHEN 'c' THEN 'composite type' WHEN 'I' THEN 'partitioned index'
                           ELSE CASE WHEN c.relispartition THEN 'partition' ELSE 'inheriting table' END END,
-           quote_ident(n.nspname) || '.' || quote_ident(c.relname), n.nspname, c.relname, NULL, false, true
+           quote_ident(n.nspname) || '.' || quote_ident(c.relname), n.nspname, c.relname, NULL, false, true,
+           CASE WHEN c.relkind IN ('v', 'm') THEN n.nspname END, CASE WHEN c.relkind IN ('v', 'm') THEN c.relname END,
+           NULL
     FROM pg_class c
     JOIN namespaces n ON n.oid = c.relnamespace
     WHERE c.relkind IN ('v', 'm', 'p', 'f', 'c', 'I')

@@ -698,6 +698,23 @@ pub(super) fn recreate_enum(old: &Enum, new: &Enum, columns: &[EnumColumn]) -> V
     out
 }
 
+/// The `CREATE VIEW` (or `MATERIALIZED VIEW`) statement of a view, under
+/// the given name.
+pub fn view_statement(view: &View, name: &QualifiedName) -> String {
+    let mut sql = format!("CREATE {} {}", view.kind_sql(), name.quoted());
+    if !view.columns.is_empty() {
+        let columns: Vec<String> = view.columns.iter().map(Ident::quoted).collect();
+        sql.push_str(&format!(" ({})", columns.join(", ")));
+    }
+    sql.push_str(&with_sql(&view.options));
+    sql.push_str(" AS\n");
+    sql.push_str(&view.query);
+    if let Some(kind) = &view.check_option {
+        sql.push_str(&format!("\nWITH {} CHECK OPTION", kind.to_ascii_uppercase()));
+    }
+    sql
+}
+
 /// ` WITH (...)` for storage parameters, or nothing.
 fn with_sql(params: &[StorageParam]) -> String {
     if params.is_empty() {

@@ -11,7 +11,9 @@ use std::collections::{HashMap, HashSet};
 
 use crate::revision::locks::{Lock, LockMode, Target};
 
-pub use ddl::{column_definition, constraint_definition, dollar_quoted, index_definition, literal, type_sql};
+pub use ddl::{
+    column_definition, constraint_definition, dollar_quoted, index_definition, literal, type_sql, view_statement,
+};
 
 /// One SQL statement of a step.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -677,6 +679,68 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             routine_arguments(&id.arguments, plan.to),
             comment_sql(comment)
         ))),
+        Change::CreateView(view) => {
+            out.push(Statement::new(view_statement(view, &view.name) + ";"));
+            if let Some(comment) = &view.comment {
+                out.push(Statement::new(format!(
+                    "COMMENT ON {} {} IS {};",
+                    view.kind_sql(),
+                    view.name.quoted(),
+                    literal(comment)
+                )));
+            }
+        }
+        Change::DropView(view) => out.push(Statement::new(format!(
+            "DROP {} {};",
+            view.kind_sql(),
+            view.name.quoted()
+        ))),
+        Change::RenameView { from, to, materialized } => {
+            let kind = if *materialized { "MATERIALIZED VIEW" } else { "VIEW" };
+            out.extend(rename_in_schema(kind, from, to));
+        }
+        Change::CommentOnView {
+            name,
+            materialized,
+            comment,
+        } => out.push(Statement::new(format!(
+            "COMMENT ON {} {} IS {};",
+            if *materialized { "MATERIALIZED VIEW" } else { "VIEW" },
+            name.quoted(),
+            comment_sql(comment)
+        ))),
+        Change::CreateViewIndex { view, index } => {
+            let statement = crate::syntax::lower::view_index_statement(index.unique, &index.name, view, &index.rest);
+            out.push(Statement::new(statement + ";"));
+            if let Some(comment) = &index.comment {
+                let name = QualifiedName::new(view.schema.clone(), index.name.clone());
+                out.push(Statement::new(format!(
+                    "COMMENT ON INDEX {} IS {};",
+                    name.quoted(),
+                    literal(comment)
+                )));
+            }
+        }
+        Change::DropViewIndex { view, index } => {
+            let name = QualifiedName::new(view.schema.clone(), index.name.clone());
+            out.push(Statement::new(format!("DROP INDEX {};", name.quoted())));
+        }
+        Change::RenameViewIndex { view, from, to } => {
+            let name = QualifiedName::new(view.schema.clone(), from.clone());
+            out.push(Statement::new(format!(
+                "ALTER INDEX {} RENAME TO {};",
+                name.quoted(),
+                to.quoted()
+            )));
+        }
+        Change::CommentOnViewIndex { view, name, comment } => {
+            let name = QualifiedName::new(view.schema.clone(), name.clone());
+            out.push(Statement::new(format!(
+                "COMMENT ON INDEX {} IS {};",
+                name.quoted(),
+                comment_sql(comment)
+            )));
+        }
         Change::CreateTrigger { table, trigger } => {
             let statement = crate::syntax::lower::trigger_statement(
                 &trigger.name,
@@ -923,6 +987,20 @@ pub fn describe(change: &Change) -> String {
         CommentOnRoutine { id, procedure, .. } => {
             format!("comment on {} {id}", if *procedure { "procedure" } else { "function" })
         }
+        CreateView(view) => format!("create {} {}", view.kind(), view.name),
+        DropView(view) => format!("drop {} {}", view.kind(), view.name),
+        RenameView { from, to, materialized } => format!(
+            "rename {} {from} to {to}",
+            if *materialized { "materialized view" } else { "view" }
+        ),
+        CommentOnView { name, materialized, .. } => format!(
+            "comment on {} {name}",
+            if *materialized { "materialized view" } else { "view" }
+        ),
+        CreateViewIndex { view, index } => format!("create index {} on {view}", index.name),
+        DropViewIndex { view, index } => format!("drop index {} of {view}", index.name),
+        RenameViewIndex { view, from, to } => format!("rename index {from} of {view} to {to}"),
+        CommentOnViewIndex { name, .. } => format!("comment on index {name}"),
         CreateTrigger { table, trigger } => format!("create trigger {} on {table}", trigger.name),
         DropTrigger { table, trigger } => format!("drop trigger {} of {table}", trigger.name),
         RenameTrigger { table, from, to } => format!("rename trigger {from} of {table} to {to}"),
@@ -1013,7 +1091,10 @@ pub fn statement_locks(plan: &Plan) -> Vec<Vec<Vec<Lock>>> {
                 Target::Relation(_) => vec![lock],
                 Target::TableOfIndex(index) => match index_tables.get(index).copied() {
                     Some(table) => vec![relation(lock.mode, table)],
-                    None => match step.change.table() {
+                    None => match step.change.table().or(match &step.change {
+                        Change::DropViewIndex { view, .. } => Some(view),
+                        _ => None,
+                    }) {
                         Some(table) => vec![Lock {
                             mode: lock.mode,
                             on: Target::Relation(table.quoted()),

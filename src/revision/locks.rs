@@ -257,7 +257,27 @@ pub fn locks(statement: &str) -> Vec<Lock> {
             };
             take(mode, relation(sequence));
         }
+    } else if w.is(0, "create") && (w.is(1, "trigger") || w.is(1, "constraint") && w.is(2, "trigger")) {
+        // `CREATE [CONSTRAINT] TRIGGER NAME ... ON TABLE`: the first `ON`
+        // after the name (events and columns come before it).
+        let at = if w.is(1, "trigger") { 2 } else { 3 };
+        let on = (at + 1..w.tokens.len()).find(|&i| w.is(i, "on"));
+        if let Some((table, _)) = on.and_then(|on| w.relation(on + 1)) {
+            take(LockMode::ShareRowExclusive, relation(table));
+        }
+    } else if (w.is(0, "drop") || w.is(0, "alter")) && w.is(1, "trigger") {
+        // `DROP TRIGGER [IF EXISTS] NAME ON TABLE`, `ALTER TRIGGER NAME ON
+        // TABLE RENAME TO ...`.
+        let at = w.skip(2, &["if", "exists"]);
+        if let Some((_, after)) = w.name(at) {
+            if w.is(after, "on") {
+                if let Some((table, _)) = w.relation(after + 1) {
+                    take(LockMode::AccessExclusive, relation(table));
+                }
+            }
+        }
     } else if w.is(0, "comment") && w.is(1, "on") {
+        // `COMMENT ON TRIGGER` takes only ACCESS SHARE on its table.
         if w.is(2, "column") {
             if let Some((mut parts, _)) = w.name(3) {
                 parts.pop();
@@ -594,6 +614,27 @@ mod tests {
         ] {
             assert!(locks(none).is_empty(), "{none}");
         }
+    }
+
+    #[test]
+    fn triggers_lock_their_table() {
+        assert_eq!(
+            one("CREATE TRIGGER t BEFORE UPDATE OF a ON public.accounts FOR EACH ROW EXECUTE FUNCTION public.f();"),
+            (LockMode::ShareRowExclusive, on("public.accounts"))
+        );
+        assert_eq!(
+            one("CREATE CONSTRAINT TRIGGER \"on\" AFTER INSERT ON app.t DEFERRABLE FOR EACH ROW EXECUTE FUNCTION f();"),
+            (LockMode::ShareRowExclusive, on("app.t"))
+        );
+        assert_eq!(
+            one("DROP TRIGGER t ON public.accounts;"),
+            (LockMode::AccessExclusive, on("public.accounts"))
+        );
+        assert_eq!(
+            one("ALTER TRIGGER t ON public.accounts RENAME TO u;"),
+            (LockMode::AccessExclusive, on("public.accounts"))
+        );
+        assert!(locks("COMMENT ON TRIGGER t ON public.accounts IS 'x';").is_empty());
     }
 
     #[test]

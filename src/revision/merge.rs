@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::{
     Column, Constraint, DeclaredSchema, Domain, Enum, Extension, GeneratedKind, Ident, Identity, Index, Routine,
-    Schema, SearchPathName, Sequence, Table, Trigger,
+    Schema, SearchPathName, Sequence, Table, Trigger, View,
 };
 
 /// Two branches changed the same thing differently.
@@ -74,6 +74,11 @@ pub fn merge(base: &Schema, ours: &Schema, theirs: &Schema) -> Result<Schema, Ve
         routines: merge_map(
             [&base.routines, &ours.routines, &theirs.routines],
             |id| format!("routine {id}"),
+            c,
+        ),
+        views: merge_map(
+            [&base.views, &ours.views, &theirs.views],
+            |n| format!("view {}", n.quoted()),
             c,
         ),
     };
@@ -285,7 +290,7 @@ macro_rules! mergeable_by_definition {
     )*};
 }
 
-mergeable_by_definition!(Constraint, Index, Sequence, Domain, Routine, Trigger);
+mergeable_by_definition!(Constraint, Index, Sequence, Domain, Routine, Trigger, View);
 
 impl Mergeable for Enum {
     fn changes_from(&self, base: &Enum) -> Vec<String> {

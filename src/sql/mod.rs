@@ -171,9 +171,46 @@ pub fn one_line(text: &str) -> String {
     out
 }
 
+/// The text with its comments removed and its lines kept, blanks at
+/// either end left out: SQL as written (quoted text exactly), for a script
+/// to show.
+pub fn without_comments(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        match lexeme_at(bytes, at) {
+            Some((Lexeme::Comment, len)) => {
+                // A line comment ends at its newline, which stays.
+                out.push(' ');
+                at += len;
+            }
+            Some((Lexeme::Quoted, len)) => {
+                out.push_str(&text[at..(at + len).min(text.len())]);
+                at += len;
+            }
+            None => {
+                let len = text[at..].chars().next().map_or(1, char::len_utf8);
+                out.push_str(&text[at..at + len]);
+                at += len;
+            }
+        }
+    }
+    out.trim().to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn comments_go_and_lines_stay() {
+        let text = "\n    select a, -- the key\n      '--not' /* b */ as b // trellis\n\n    from t\n  ";
+        assert_eq!(
+            without_comments(text),
+            "select a,  \n      '--not'   as b  \n\n    from t"
+        );
+    }
 
     #[test]
     fn every_string_and_comment_form_is_one_lexeme() {

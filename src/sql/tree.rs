@@ -36,6 +36,9 @@ pub struct RoutineFacts {
     /// signature that are not built in (as written, qualified with the
     /// default schema): what must exist before it is created.
     pub uses: Vec<QualifiedName>,
+    /// Whether its body is SQL-standard (`BEGIN ATOMIC ... END`, `RETURN
+    /// EXPR`) rather than a string.
+    pub standard_body: bool,
 }
 
 /// What a trigger's `CREATE TRIGGER` statement says.
@@ -51,6 +54,68 @@ pub struct TriggerFacts {
     pub columns: Vec<Ident>,
 }
 
+/// What a view's query says, as far as trellisc needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ViewFacts {
+    /// `CREATE VIEW` of the query with its column names, printed back
+    /// without the view's name, options or layout.
+    pub canonical: String,
+    /// The relations it reads (not its own `WITH` queries).
+    pub uses: Vec<QualifiedName>,
+    /// The functions it calls.
+    pub calls: Vec<QualifiedName>,
+}
+
+/// Reads a view's query (`SELECT ...`, `VALUES ...`, `WITH ...`), with the
+/// names given to its columns.
+pub fn view(query: &str, columns: &[Ident], default_schema: &Ident) -> Result<ViewFacts, String> {
+    let parsed = pg_query::parse(query, 0).map_err(|e| parse_message(&e))?;
+    match parsed.protobuf.stmts.as_slice() {
+        [one]
+            if matches!(
+                one.stmt.as_deref().and_then(|s| s.node.as_ref()),
+                Some(NodeEnum::SelectStmt(_))
+            ) => {}
+        [_] => return Err("a view's query is a SELECT, VALUES or WITH ... SELECT statement".into()),
+        _ => return Err("a view's query is one statement".into()),
+    }
+    let qualify = |name: &str| match name.rsplit_once('.') {
+        Some((schema, name)) => QualifiedName::new(Ident::new(schema), Ident::new(name)),
+        None => QualifiedName::new(default_schema.clone(), Ident::new(name)),
+    };
+    let mut uses: Vec<QualifiedName> = parsed.tables().iter().map(|t| qualify(t)).collect();
+    uses.sort();
+    uses.dedup();
+    let mut calls: Vec<QualifiedName> = parsed.functions().iter().map(|f| qualify(f)).collect();
+    calls.sort();
+    calls.dedup();
+    let names = if columns.is_empty() {
+        String::new()
+    } else {
+        let quoted: Vec<String> = columns.iter().map(Ident::quoted).collect();
+        format!(" ({})", quoted.join(", "))
+    };
+    let statement = format!("CREATE VIEW v{names} AS {query}");
+    let canonical = deparse(parse_one(&statement)?)?;
+    Ok(ViewFacts { canonical, uses, calls })
+}
+
+/// Reads `CREATE [UNIQUE] INDEX NAME ON VIEW REST`: the statement printed
+/// back without the index's and view's names.
+pub fn view_index(statement: &str) -> Result<String, String> {
+    let mut parsed = parse_one(statement)?;
+    let Some(NodeEnum::IndexStmt(index)) = parsed.stmts.first_mut().and_then(node_mut) else {
+        return Err("not a CREATE INDEX statement".into());
+    };
+    index.idxname = "i".into();
+    if let Some(relation) = index.relation.as_mut() {
+        relation.schemaname.clear();
+        relation.relname = "r".into();
+        relation.location = 0;
+    }
+    deparse(parsed)
+}
+
 /// Reads `CREATE FUNCTION` or `CREATE PROCEDURE` text. The error is the
 /// parser's message.
 pub fn routine(statement: &str, default_schema: &Ident) -> Result<RoutineFacts, String> {
@@ -62,6 +127,7 @@ pub fn routine(statement: &str, default_schema: &Ident) -> Result<RoutineFacts, 
     let function = &mut **function;
     function.replace = false;
     function.funcname = vec![string_node("f")];
+    let standard_body = function.sql_body.is_some();
     let mut identity = Vec::new();
     let mut outputs = false;
     for parameter in &mut function.parameters {
@@ -185,6 +251,7 @@ pub fn routine(statement: &str, default_schema: &Ident) -> Result<RoutineFacts, 
         canonical,
         shape,
         uses,
+        standard_body,
     })
 }
 
@@ -627,5 +694,37 @@ mod tests {
             sql,
             "CREATE TRIGGER t BEFORE UPDATE ON public.a FOR EACH ROW EXECUTE FUNCTION app.\"Touch\"()"
         );
+    }
+
+    #[test]
+    fn views_compare_by_their_parse_and_know_what_they_read() {
+        let written = view(
+            "select id, owner\n  from accounts a join app.owners o on o.name = a.owner where lower(owner) <> ''",
+            &[],
+            &public(),
+        )
+        .expect("parses");
+        let again = view(
+            "SELECT id, owner FROM accounts AS a JOIN app.owners AS o ON o.name = a.owner WHERE lower(owner) <> ''",
+            &[],
+            &public(),
+        )
+        .expect("parses");
+        assert_eq!(written.canonical, again.canonical);
+        let uses: Vec<String> = written.uses.iter().map(QualifiedName::quoted).collect();
+        assert_eq!(uses, ["app.owners", "public.accounts"]);
+        let calls: Vec<String> = written.calls.iter().map(QualifiedName::quoted).collect();
+        assert_eq!(calls, ["public.lower"]);
+        let named = view(
+            "select id, owner from accounts",
+            &[Ident::new("a"), Ident::new("b")],
+            &public(),
+        )
+        .expect("parses");
+        assert_ne!(named.canonical, written.canonical);
+        let with = view("with t as (select 1 as x) select x from t", &[], &public()).expect("parses");
+        assert!(with.uses.is_empty(), "{:?}", with.uses);
+        assert!(view("select 1; drop table accounts", &[], &public()).is_err());
+        assert!(view("delete from accounts", &[], &public()).is_err());
     }
 }

@@ -60,6 +60,8 @@ pub enum Declaration {
     Sequence(SequenceDecl),
     Table(TableDecl),
     Routine(RoutineDecl),
+    View(ViewDecl),
+    ViewIndex(ViewIndexDecl),
 }
 
 impl Declaration {
@@ -73,6 +75,8 @@ impl Declaration {
             Declaration::Sequence(d) => d.span,
             Declaration::Table(d) => d.span,
             Declaration::Routine(d) => d.span,
+            Declaration::View(d) => d.span,
+            Declaration::ViewIndex(d) => d.span,
         }
     }
 
@@ -86,6 +90,8 @@ impl Declaration {
             Declaration::Sequence(d) => &d.docs,
             Declaration::Table(d) => &d.docs,
             Declaration::Routine(d) => &d.docs,
+            Declaration::View(d) => &d.docs,
+            Declaration::ViewIndex(d) => &d.docs,
         }
     }
 }
@@ -102,6 +108,35 @@ pub struct RoutineDecl {
     pub was: Option<QualName>,
     /// Everything after the argument list (and `was`), trailing blanks left out.
     pub rest: Expr,
+    pub span: Span,
+}
+
+/// `[materialized] view NAME [was OLD] [(COLS)] [with (...)] { QUERY } [with [cascaded|local] check option]`
+#[derive(Clone, Debug)]
+pub struct ViewDecl {
+    pub docs: Vec<Doc>,
+    pub materialized: bool,
+    pub name: QualName,
+    pub was: Option<QualName>,
+    pub columns: Vec<Name>,
+    pub with: Vec<StorageParam>,
+    /// The query between the braces, as written.
+    pub query: Expr,
+    /// `Some("cascaded")` or `Some("local")`.
+    pub check_option: Option<String>,
+    pub span: Span,
+}
+
+/// `[unique] index NAME on VIEW REST [was OLD]`: an index on a
+/// materialized view, REST as PostgreSQL's `CREATE INDEX` has it.
+#[derive(Clone, Debug)]
+pub struct ViewIndexDecl {
+    pub docs: Vec<Doc>,
+    pub unique: bool,
+    pub name: Name,
+    pub view: QualName,
+    pub rest: Expr,
+    pub was: Option<QualName>,
     pub span: Span,
 }
 

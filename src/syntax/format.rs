@@ -107,6 +107,12 @@ fn expression_spans(file: &SourceFile) -> Vec<(usize, usize)> {
             push(&routine.arguments);
             push(&routine.rest);
         }
+        if let Declaration::View(view) = declaration {
+            push(&view.query);
+        }
+        if let Declaration::ViewIndex(index) = declaration {
+            push(&index.rest);
+        }
         let Declaration::Table(table) = declaration else {
             continue;
         };
@@ -300,6 +306,37 @@ impl<'t> Printer<'t> {
                 self.close(d.span.end as usize);
             }
             Declaration::Table(d) => self.table(d),
+            // The query is SQL, kept as written between its braces.
+            Declaration::View(d) => {
+                let mut line = String::new();
+                if d.materialized {
+                    line.push_str("materialized ");
+                }
+                line.push_str(&format!("view {}{}", qual(&d.name), was(d.was.as_ref())));
+                if !d.columns.is_empty() {
+                    let columns: Vec<&str> = d.columns.iter().map(|c| c.text.as_str()).collect();
+                    line.push_str(&format!(" ({})", columns.join(", ")));
+                }
+                if !d.with.is_empty() {
+                    line.push_str(&format!(" with ({})", params(&d.with)));
+                }
+                line.push_str(&format!(" {{{}}}", d.query.text));
+                if let Some(kind) = &d.check_option {
+                    line.push_str(&format!(" with {kind} check option"));
+                }
+                self.line(&d.docs, d.span.start as usize, d.span.end as usize, "", &line);
+            }
+            Declaration::ViewIndex(d) => {
+                let line = format!(
+                    "{}index {} on {} {}{}",
+                    if d.unique { "unique " } else { "" },
+                    d.name.text,
+                    qual(&d.view),
+                    d.rest.text,
+                    was(d.was.as_ref())
+                );
+                self.line(&d.docs, d.span.start as usize, d.span.end as usize, "", &line);
+            }
             // The text after the argument list is PostgreSQL's, kept as
             // written: only the words before it are put in our layout.
             Declaration::Routine(d) => {

@@ -80,10 +80,13 @@ pub fn finish(files: Vec<LoweredFile>, options: &LowerOptions) -> (Schema, Vec<D
         diagnostics: Vec::new(),
     };
     let mut pending = Vec::new();
+    let mut view_indexes = Vec::new();
     for file in files {
         lowerer.diagnostics.extend(file.diagnostics);
         for declaration in &file.declarations {
             match declaration {
+                Declaration::View(d) => lowerer.view(d),
+                Declaration::ViewIndex(d) => view_indexes.push(d.clone()),
                 Declaration::Schema(d) => lowerer.namespace(d),
                 Declaration::Extension(d) => lowerer.extension(d),
                 Declaration::Enum(d) => lowerer.enumeration(d),
@@ -99,6 +102,10 @@ pub fn finish(files: Vec<LoweredFile>, options: &LowerOptions) -> (Schema, Vec<D
         lowerer.enum_checks(table);
     }
     lowerer.name_and_insert(pending);
+    for index in &view_indexes {
+        lowerer.view_index(index);
+    }
+    lowerer.views_apart_from_tables();
     (lowerer.schema, lowerer.diagnostics)
 }
 
@@ -1527,10 +1534,146 @@ impl Lowerer {
             canonical: facts.canonical,
             shape: facts.shape,
             uses: facts.uses,
+            standard_body: facts.standard_body,
             comment: self.docs(&decl.docs),
             origin: origin(decl.name.span),
         };
         self.schema.routines.insert(id, routine);
+    }
+
+    fn view(&mut self, decl: &ast::ViewDecl) {
+        let name = self.qualify(&decl.name);
+        let kind = if decl.materialized { "materialized view" } else { "view" };
+        let query = crate::sql::without_comments(&decl.query.text);
+        let query = query.trim_end_matches(';').trim_end().to_string();
+        let columns: Vec<Ident> = decl.columns.iter().map(|c| self.ident(c)).collect();
+        let facts = match crate::sql::tree::view(&query, &columns, &self.options.default_schema) {
+            Ok(facts) => facts,
+            Err(message) => {
+                self.invalid_sql(decl.query.span, &format!("{kind}'s query"), &message);
+                return;
+            }
+        };
+        if let Some(first) = self.schema.views.get(&name) {
+            let mut diagnostic = Diagnostic::new(
+                Code::DuplicateTable,
+                format!("{} `{name}` is declared twice", first.kind()),
+            )
+            .primary(decl.name.span, "declared again here");
+            if let Some(first) = first.origin.0 {
+                diagnostic = diagnostic.secondary(first, "first declared here");
+            }
+            self.error(diagnostic.help("remove one of them, or rename it (a rename is written `was OLD_NAME`)"));
+            return;
+        }
+        let check_option = decl.check_option.clone();
+        if check_option.is_some() && decl.materialized {
+            self.misplaced(
+                decl.span,
+                "a materialized view has no check option",
+                "leave `with check option` out, or make it a plain view",
+            );
+        }
+        let view = View {
+            name: name.clone(),
+            was: self.was_qualified(&decl.was, &name),
+            materialized: decl.materialized,
+            columns,
+            options: self.storage_params(&decl.with),
+            check_option,
+            query,
+            canonical: facts.canonical,
+            uses: facts.uses,
+            calls: facts.calls,
+            indexes: BTreeMap::new(),
+            comment: self.docs(&decl.docs),
+            origin: origin(decl.name.span),
+        };
+        self.schema.views.insert(name, view);
+    }
+
+    fn view_index(&mut self, decl: &ast::ViewIndexDecl) {
+        let view_name = self.qualify(&decl.view);
+        let name = self.ident(&decl.name);
+        let rest = crate::sql::one_line(&decl.rest.text);
+        let statement = view_index_statement(decl.unique, &name, &view_name, &rest);
+        let canonical = match crate::sql::tree::view_index(&statement) {
+            Ok(canonical) => canonical,
+            Err(message) => {
+                self.invalid_sql(decl.span, "index", &message);
+                return;
+            }
+        };
+        let was = self.was_plain(decl.was.as_ref());
+        let comment = self.docs(&decl.docs);
+        let Some(view) = self.schema.views.get_mut(&view_name) else {
+            self.error(
+                Diagnostic::new(Code::UnknownTable, format!("unknown materialized view `{view_name}`"))
+                    .primary(decl.view.span, "no materialized view of this name is declared")
+                    .help("an index declared at the top level is on a materialized view; put a table's indexes in its body"),
+            );
+            return;
+        };
+        if !view.materialized {
+            let span = decl.view.span;
+            self.misplaced(
+                span,
+                "only a materialized view can have an index",
+                "make it `materialized view`",
+            );
+            return;
+        }
+        if view.indexes.contains_key(&name) {
+            self.error(
+                Diagnostic::new(
+                    Code::DuplicateIndex,
+                    format!("index `{}` is declared twice", name.as_str()),
+                )
+                .primary(decl.name.span, "declared again here"),
+            );
+            return;
+        }
+        view.indexes.insert(
+            name.clone(),
+            ViewIndex {
+                name,
+                was,
+                unique: decl.unique,
+                rest,
+                canonical,
+                comment,
+                origin: origin(decl.name.span),
+            },
+        );
+    }
+
+    /// A view and a table cannot share a name (nor can an index of a
+    /// materialized view and a relation).
+    fn views_apart_from_tables(&mut self) {
+        let clashes: Vec<(QualifiedName, Origin, Origin)> = self
+            .schema
+            .views
+            .values()
+            .filter_map(|v| {
+                self.schema
+                    .tables
+                    .get(&v.name)
+                    .map(|t| (v.name.clone(), v.origin, t.origin))
+            })
+            .collect();
+        for (name, view, table) in clashes {
+            let mut diagnostic = Diagnostic::new(
+                Code::DuplicateTable,
+                format!("`{name}` is declared both as a view and as a table"),
+            );
+            if let Some(span) = view.0 {
+                diagnostic = diagnostic.primary(span, "the view");
+            }
+            if let Some(span) = table.0 {
+                diagnostic = diagnostic.secondary(span, "the table");
+            }
+            self.error(diagnostic.help("rename one of them: PostgreSQL keeps both in one namespace"));
+        }
     }
 
     fn index_element(&mut self, element: &ast::IndexElement) -> IndexElement {
@@ -1560,6 +1703,16 @@ impl Lowerer {
 pub fn routine_statement(procedure: bool, name: &QualifiedName, arguments: &str, rest: &str) -> String {
     let kind = if procedure { "PROCEDURE" } else { "FUNCTION" };
     format!("CREATE {kind} {}({arguments}) {rest}", name.quoted())
+}
+
+/// The `CREATE INDEX` statement of an index on a materialized view.
+pub fn view_index_statement(unique: bool, name: &Ident, view: &QualifiedName, rest: &str) -> String {
+    format!(
+        "CREATE {}INDEX {} ON {} {rest}",
+        if unique { "UNIQUE " } else { "" },
+        name.quoted(),
+        view.quoted()
+    )
 }
 
 /// The `CREATE TRIGGER` statement a trigger item stands for.

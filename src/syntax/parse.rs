@@ -275,6 +275,8 @@ impl Builder<'_> {
                 Rule::sequence_decl => decl = Some(Declaration::Sequence(self.sequence(inner, docs.clone()))),
                 Rule::table_decl => decl = Some(Declaration::Table(self.table(inner, docs.clone()))),
                 Rule::routine_decl => decl = Some(Declaration::Routine(self.routine(inner, docs.clone()))),
+                Rule::view_decl => decl = Some(Declaration::View(self.view(inner, docs.clone()))),
+                Rule::view_index => decl = Some(Declaration::ViewIndex(self.view_index(inner, docs.clone()))),
                 _ => {}
             }
         }
@@ -572,6 +574,93 @@ impl Builder<'_> {
         // after it.
         routine.span = Span::new(self.file, routine.span.start as usize..routine.rest.span.end as usize);
         routine
+    }
+
+    fn view(&mut self, pair: Pair<Rule>, docs: Vec<Doc>) -> ViewDecl {
+        let span = self.span(&pair);
+        let mut view = ViewDecl {
+            docs,
+            materialized: false,
+            name: QualName {
+                schema: None,
+                name: Name {
+                    text: String::new(),
+                    span,
+                },
+                span,
+            },
+            was: None,
+            columns: Vec::new(),
+            with: Vec::new(),
+            query: Expr {
+                text: String::new(),
+                span,
+            },
+            check_option: None,
+            span,
+        };
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::view_materialized => view.materialized = true,
+                Rule::qualified_name => view.name = self.qual_name(inner),
+                Rule::was_clause => view.was = self.was(inner),
+                Rule::column_list => view.columns = self.column_list(inner),
+                Rule::with_params => view.with = self.storage_params(inner),
+                Rule::view_body => {
+                    if let Some(query) = inner.into_inner().find(|p| p.as_rule() == Rule::view_query) {
+                        view.query = self.expr(query);
+                    }
+                }
+                Rule::view_check_option => {
+                    let kind = inner
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::view_check_kind)
+                        .map(|p| p.as_str().to_ascii_lowercase());
+                    view.check_option = Some(kind.unwrap_or_else(|| "cascaded".into()));
+                }
+                _ => {}
+            }
+        }
+        view
+    }
+
+    fn view_index(&mut self, pair: Pair<Rule>, docs: Vec<Doc>) -> ViewIndexDecl {
+        let span = self.span(&pair);
+        let placeholder = Name {
+            text: String::new(),
+            span,
+        };
+        let mut index = ViewIndexDecl {
+            docs,
+            unique: false,
+            name: placeholder.clone(),
+            view: QualName {
+                schema: None,
+                name: placeholder,
+                span,
+            },
+            rest: Expr {
+                text: String::new(),
+                span,
+            },
+            was: None,
+            span,
+        };
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::unique_index => index.unique = true,
+                Rule::ident => index.name = self.name(inner),
+                Rule::view_index_target => {
+                    if let Some(name) = inner.into_inner().find(|p| p.as_rule() == Rule::qualified_name) {
+                        index.view = self.qual_name(name);
+                    }
+                }
+                Rule::view_index_rest => index.rest = self.trimmed(inner),
+                Rule::was_clause => index.was = self.was(inner),
+                _ => {}
+            }
+        }
+        index
     }
 
     /// A captured text without its trailing blanks.

@@ -329,7 +329,48 @@ impl<'a> Writer<'a> {
         for table in self.schema.tables.values() {
             self.table(table);
         }
+        for view in self.schema.views.values() {
+            self.view(view);
+        }
         self.out
+    }
+
+    /// `[materialized] view NAME { QUERY }`, the query as PostgreSQL prints
+    /// it, then the indexes of a materialized view.
+    fn view(&mut self, view: &View) {
+        docs(&mut self.out, view.comment.as_deref(), "");
+        if view.materialized {
+            self.out.push_str("materialized ");
+        }
+        let _ = write!(
+            self.out,
+            "view {}{}",
+            view.name,
+            was_qualified(view.was.as_deref(), &view.name)
+        );
+        if !view.columns.is_empty() {
+            let columns: Vec<String> = view.columns.iter().map(Ident::quoted).collect();
+            let _ = write!(self.out, " ({})", columns.join(", "));
+        }
+        if !view.options.is_empty() {
+            let _ = write!(self.out, " with ({})", params(&view.options));
+        }
+        let _ = write!(self.out, " {{\n{}\n}}", view.query.trim_end());
+        if let Some(kind) = &view.check_option {
+            let _ = write!(self.out, " with {kind} check option");
+        }
+        self.out.push_str("\n\n");
+        for index in view.indexes.values() {
+            docs(&mut self.out, index.comment.as_deref(), "");
+            let _ = writeln!(
+                self.out,
+                "{}index {} on {} {}\n",
+                if index.unique { "unique " } else { "" },
+                index.name.quoted(),
+                view.name,
+                index.rest
+            );
+        }
     }
 
     /// `function NAME(ARGS) REST`: the text after the name is PostgreSQL's

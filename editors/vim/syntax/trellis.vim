@@ -192,7 +192,7 @@ syn region trellisSqlComment contained start="/\*" end="\*/" contains=trellisSql
 " body), up to a line that starts with a declaration's keyword or a `///`
 " doc comment. Quotes, comments and parentheses inside are taken whole.
 syn region trellisRoutine matchgroup=trellisDeclaration start="\<\%(function\|procedure\)\>"
-      \ end="\ze\n\s*\%(///\%(/\)\@!\|\%(schema\|extension\|enum\|domain\|sequence\|table\|unlogged\|function\|procedure\|view\|materialized\|aggregate\|trigger\)\>\)"
+      \ end="\ze\n\s*\%(///\%(/\)\@!\|\%(schema\|extension\|enum\|domain\|sequence\|table\|unlogged\|function\|procedure\|view\|materialized\|aggregate\|trigger\|index\|unique\s\+index\)\>\)"
       \ contains=trellisRoutineName,trellisComment,trellisSqlComment,trellisWas,trellisReturns,trellisLanguage,
       \trellisRoutineKeyword,trellisRoutineControl,trellisSqlKeyword,@trellisExpression
 exe 'syn match trellisRoutineName contained #\%(\<\%(function\|procedure\)\s\+\)\@<=' . s:qname . '# nextgroup=trellisRoutineArgs skipwhite'
@@ -223,6 +223,45 @@ syn keyword trellisRoutineControl contained begin atomic return
 syn keyword trellisSqlKeyword contained select insert into update delete values returning where group order by having
       \ limit offset join left right inner outer full cross natural using with recursive union intersect except
       \ default conflict do nothing
+
+" ---------------------------------------------------------------- views
+
+" `[materialized] view NAME [was OLD] [(COL, ...)] [with (OPTION = V, ...)]
+" { QUERY } [with [cascaded | local] check option]`. The words before the
+" brace are a region (not keywords, which would win over its start); the
+" query is SQL up to the brace that closes it, quotes, comments, dollar
+" quotes and parentheses taken whole.
+syn region trellisViewHead matchgroup=trellisDeclaration start="\<\%(materialized\_s\+\)\=view\>"
+      \ end="\ze{" end="\ze\n\s*\%(///\%(/\)\@!\|\%(schema\|extension\|enum\|domain\|sequence\|table\|unlogged\|function\|procedure\|view\|materialized\|aggregate\|trigger\|index\|unique\s\+index\)\>\)"
+      \ contains=trellisViewName,trellisWas,trellisComment,trellisViewColumns,trellisParameters
+      \ nextgroup=trellisViewBody skipwhite skipnl
+exe 'syn match trellisViewName contained #\%(\<view\_s\+\)\@<=\%(' . s:qname . '\|' . s:string . '\)#'
+syn region trellisViewColumns contained matchgroup=trellisDelimiter start="(" end=")" contains=trellisComment,trellisViewColumn
+exe 'syn match trellisViewColumn contained #' . s:ident . '#'
+
+syn region trellisViewBody contained matchgroup=trellisDelimiter start="{" end="}" fold
+      \ contains=@trellisViewQuery nextgroup=trellisViewCheckOption skipwhite skipnl
+" The expressions' items, with the SQL words of a query, and parentheses
+" (subqueries) that hold the same.
+syn cluster trellisViewQuery contains=trellisSqlComment,trellisSqlKeyword,trellisViewKeyword,trellisViewParens,
+      \trellisDollarString,trellisFunction,trellisOperator,trellisCast,trellisConstant,trellisBoolean,trellisSqlWord,
+      \trellisNiladic,trellisTypedLiteral,trellisAtTimeZone,trellisComment,trellisString,trellisQuotedName,trellisNumber
+syn region trellisViewParens contained matchgroup=trellisDelimiter start="(" end=")" contains=@trellisViewQuery
+syn keyword trellisViewKeyword contained as on over partition window filter within lateral only asc desc nulls
+      \ first last fetch next rows row range groups ties preceding following unbounded current exclude others
+      \ grouping sets cube rollup ordinality materialized
+syn match trellisViewCheckOption contained "\<with\_s\+\%(\%(cascaded\|local\)\_s\+\)\=check\_s\+option\>"
+
+" `[unique] index NAME on VIEW REST [was OLD]`, on one line: an index on a
+" materialized view. REST is CREATE INDEX's text after `ON VIEW` (using,
+" the elements, include, with, where).
+syn region trellisViewIndex matchgroup=trellisDeclaration start="\<\%(unique\s\+\)\=index\>" end="$"
+      \ contains=trellisViewIndexName,trellisSqlComment,trellisWas,trellisUsing,trellisViewIndexKeyword,
+      \trellisParameters,@trellisExpression
+exe 'syn match trellisViewIndexName contained #\%(\<index\s\+\)\@<=' . s:ident . '# nextgroup=trellisViewIndexOn skipwhite'
+syn keyword trellisViewIndexOn contained on nextgroup=trellisViewIndexTarget skipwhite
+exe 'syn match trellisViewIndexTarget contained #' . s:qname . '#'
+syn keyword trellisViewIndexKeyword contained include where nulls only tablespace asc desc first last
 
 " ---------------------------------------------------------------- colours
 
@@ -262,6 +301,14 @@ hi def link trellisTriggerFrom     Keyword
 hi def link trellisExecute         Keyword
 hi def link trellisExecuteKind     Keyword
 hi def link trellisDeclName        Function
+hi def link trellisViewName        trellisDeclName
+hi def link trellisViewColumn      Identifier
+hi def link trellisViewKeyword     Keyword
+hi def link trellisViewCheckOption Keyword
+hi def link trellisViewIndexName   Function
+hi def link trellisViewIndexOn     Keyword
+hi def link trellisViewIndexTarget Function
+hi def link trellisViewIndexKeyword Keyword
 hi def link trellisDomainName      trellisDeclName
 hi def link trellisRoutineName     trellisDeclName
 hi def link trellisTriggerName     Function
