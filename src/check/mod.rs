@@ -1,6 +1,7 @@
 //! Semantic checks over the Schema IR, one file per family of checks. Each
 //! check reports every problem it finds; none stops at the first.
 
+mod expressions;
 mod generated;
 mod references;
 mod renames;
@@ -19,6 +20,7 @@ pub fn check_schema(schema: &Schema) -> Vec<Diagnostic> {
     renames::check(schema, &mut diagnostics);
     generated::check(schema, &mut diagnostics);
     routines::check(schema, &mut diagnostics);
+    expressions::check(schema, &mut diagnostics);
     diagnostics
 }
 

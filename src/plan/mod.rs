@@ -12,6 +12,7 @@ mod volatility;
 
 pub use blocked::{Blocked, DependentKey, Use, blocked};
 pub use safety::{Finding, FindingKind, version_is_older};
+pub use volatility::is_builtin_function;
 pub mod casts;
 
 use crate::diff::{self, Change};

@@ -59,6 +59,14 @@ fn builtins() -> &'static BTreeMap<&'static str, char> {
     })
 }
 
+/// Whether PostgreSQL has a built-in function of that name (or a common
+/// extension does).
+pub fn is_builtin_function(name: &str) -> bool {
+    builtins().contains_key(name)
+        || NEWER_BUILTINS.iter().any(|(n, _)| *n == name)
+        || EXTENSION_FUNCTIONS.iter().any(|(n, _)| *n == name)
+}
+
 /// The volatility of one function by name (`schema` when written
 /// qualified).
 fn function_volatility(schema: Option<&str>, name: &str) -> Volatility {

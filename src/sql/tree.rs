@@ -116,6 +116,58 @@ pub fn view_index(statement: &str) -> Result<String, String> {
     deparse(parsed)
 }
 
+/// The names an expression uses.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExpressionNames {
+    /// Column references, each as its dotted names (`t.*` as `t`).
+    pub columns: Vec<Vec<String>>,
+    /// Functions called, with the schema when written qualified.
+    pub functions: Vec<(Option<String>, String)>,
+}
+
+/// The column references and function calls of an expression; `None`
+/// when PostgreSQL's parser cannot read it.
+pub fn expression_names(expression: &str) -> Option<ExpressionNames> {
+    let parsed = pg_query::parse(&format!("SELECT ({expression})"), 0).ok()?;
+    if parsed.protobuf.stmts.len() != 1 {
+        return None;
+    }
+    let mut columns = Vec::new();
+    let mut functions = Vec::new();
+    for (node, ..) in parsed.protobuf.nodes() {
+        match node {
+            pg_query::NodeRef::ColumnRef(reference) => {
+                let path: Vec<String> = reference
+                    .fields
+                    .iter()
+                    .filter_map(|f| match f.node.as_ref() {
+                        Some(NodeEnum::String(s)) => Some(s.sval.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                columns.push(path);
+            }
+            pg_query::NodeRef::FuncCall(call) => {
+                let names: Vec<String> = call
+                    .funcname
+                    .iter()
+                    .filter_map(|n| match n.node.as_ref() {
+                        Some(NodeEnum::String(s)) => Some(s.sval.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                match names.as_slice() {
+                    [name] => functions.push((None, name.clone())),
+                    [schema, name] => functions.push((Some(schema.clone()), name.clone())),
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(ExpressionNames { columns, functions })
+}
+
 /// Reads `CREATE FUNCTION` or `CREATE PROCEDURE` text. The error is the
 /// parser's message.
 pub fn routine(statement: &str, default_schema: &Ident) -> Result<RoutineFacts, String> {

@@ -1,0 +1,145 @@
+//! Names inside a table's expressions (defaults, generated columns, checks,
+//! index and exclusion expressions and predicates), read with PostgreSQL's
+//! parser: a column the table does not have is an error here rather than
+//! at `upgrade` (`check (totl >= 0)`, `index (lower(emial))`); a function
+//! that is neither PostgreSQL's, the schema's nor a known extension's is a
+//! warning (it may come from an extension the schema does not declare, or
+//! a PostgreSQL newer than the built-in list).
+
+use super::at;
+use crate::diag::{Code, Diagnostic};
+use crate::ir::*;
+
+pub(super) fn check(schema: &Schema, out: &mut Vec<Diagnostic>) {
+    let extensions_declared = !schema.extensions.is_empty();
+    for table in schema.tables.values() {
+        let mut sites: Vec<(&Expr, Origin, &str)> = Vec::new();
+        for column in &table.columns {
+            if let Some(default) = &column.default {
+                sites.push((&default.value, default.origin, "default"));
+            }
+            if let Some(generated) = &column.generated {
+                sites.push((&generated.value, generated.origin, "generated column"));
+            }
+        }
+        for constraint in table.constraints.values() {
+            match &constraint.kind {
+                ConstraintKind::Check { expr, .. } => sites.push((&expr.value, expr.origin, "check")),
+                ConstraintKind::Exclusion(exclusion) => {
+                    for (element, _) in &exclusion.elements {
+                        if let ElementTarget::Expression(e) = &element.target {
+                            sites.push((e, constraint.origin, "exclusion"));
+                        }
+                    }
+                    if let Some(predicate) = &exclusion.predicate {
+                        sites.push((&predicate.value, predicate.origin, "exclusion"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        for index in table.indexes.values() {
+            for element in &index.elements {
+                if let ElementTarget::Expression(e) = &element.target {
+                    sites.push((e, Origin(element.origin.0.or(index.origin.0)), "index"));
+                }
+            }
+            if let Some(predicate) = &index.predicate {
+                sites.push((&predicate.value, predicate.origin, "index"));
+            }
+        }
+        for (expr, origin, what) in sites {
+            let Some(names) = crate::sql::tree::expression_names(expr.as_str()) else {
+                continue;
+            };
+            for path in &names.columns {
+                let name = match path.as_slice() {
+                    [name] => name,
+                    // `accounts.balance`: the table's own name.
+                    [qualifier, name] if qualifier == table.name.name.as_str() => name,
+                    _ => continue,
+                };
+                if table.column(&Ident::new(name.as_str())).is_some() {
+                    continue;
+                }
+                out.push(unknown_column(table, name, origin, what));
+            }
+            if extensions_declared {
+                continue;
+            }
+            for (schema_name, name) in &names.functions {
+                if known_function(schema, schema_name.as_deref(), name) {
+                    continue;
+                }
+                let shown = match schema_name {
+                    Some(s) => format!("{s}.{name}"),
+                    None => name.clone(),
+                };
+                out.push(
+                    at(
+                        Diagnostic::new(
+                            Code::UnknownFunction,
+                            format!("the {what} on `{}` calls `{shown}`, a function the schema does not declare", table.name),
+                        ),
+                        origin,
+                        "unknown function",
+                    )
+                    .help("declare the function (`function NAME(...) ...`) or its extension (`extension NAME`), or check the spelling"),
+                );
+            }
+        }
+    }
+}
+
+fn unknown_column(table: &Table, name: &str, origin: Origin, what: &str) -> Diagnostic {
+    let closest = table
+        .columns
+        .iter()
+        .map(|c| (distance(c.name.as_str(), name), c.name.as_str()))
+        .filter(|(d, _)| *d <= 2)
+        .min();
+    let diagnostic = at(
+        Diagnostic::new(
+            Code::UnknownColumn,
+            format!(
+                "the {what} on `{}` names `{name}`, which is not a column of the table",
+                table.name
+            ),
+        ),
+        origin,
+        "unknown column",
+    );
+    match closest {
+        Some((_, column)) => diagnostic.help(format!("did you mean `{column}`?")),
+        None => {
+            let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
+            diagnostic.help(format!("its columns are: {}", names.join(", ")))
+        }
+    }
+}
+
+/// PostgreSQL's own, the schema's, or a known extension's.
+fn known_function(schema: &Schema, qualifier: Option<&str>, name: &str) -> bool {
+    let builtin = matches!(qualifier, None | Some("pg_catalog")) && crate::plan::is_builtin_function(name);
+    let declared = schema
+        .routines
+        .keys()
+        .any(|id| id.name.name.as_str() == name && qualifier.is_none_or(|q| id.name.schema.as_str() == q));
+    builtin || declared
+}
+
+/// Levenshtein distance, for a "did you mean".
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = (previous + usize::from(ca != *cb)).min(row[j] + 1).min(current + 1);
+            previous = current;
+        }
+    }
+    row[b.len()]
+}
