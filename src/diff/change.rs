@@ -297,14 +297,15 @@ pub enum Change {
         /// dropped while it does.
         uses_tables: bool,
     },
+    /// `kind` as in SQL: `FUNCTION`, `PROCEDURE`, `AGGREGATE`.
     RenameRoutine {
         from: RoutineId,
         to: QualifiedName,
-        procedure: bool,
+        kind: &'static str,
     },
     CommentOnRoutine {
         id: RoutineId,
-        procedure: bool,
+        kind: &'static str,
         comment: Option<String>,
     },
 

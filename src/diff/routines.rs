@@ -42,10 +42,10 @@ pub(super) fn routines(old: &Schema, new: &Schema, renames: &Renames, changes: &
             changes.push(Change::RenameRoutine {
                 from: old_id.clone(),
                 to: id.name.clone(),
-                procedure: routine.procedure,
+                kind: routine.kind_sql(),
             });
         }
-        let same = before.procedure == routine.procedure && before.canonical == routine.canonical;
+        let same = before.kind_sql() == routine.kind_sql() && before.canonical == routine.canonical;
         let mut comment_kept = true;
         if routine.uses.iter().any(|t| reshaped.contains(t)) {
             recreated.insert(id.name.clone());
@@ -63,7 +63,7 @@ pub(super) fn routines(old: &Schema, new: &Schema, renames: &Renames, changes: &
             continue;
         }
         if !same {
-            if before.procedure == routine.procedure && before.shape == routine.shape {
+            if before.kind_sql() == routine.kind_sql() && before.shape == routine.shape {
                 changes.push(Change::ReplaceRoutine {
                     routine: routine.clone(),
                     after_tables,
@@ -82,7 +82,7 @@ pub(super) fn routines(old: &Schema, new: &Schema, renames: &Renames, changes: &
         if comment_kept && before.comment != routine.comment {
             changes.push(Change::CommentOnRoutine {
                 id: id.clone(),
-                procedure: routine.procedure,
+                kind: routine.kind_sql(),
                 comment: routine.comment.clone(),
             });
         }
@@ -100,8 +100,10 @@ pub(super) fn routines(old: &Schema, new: &Schema, renames: &Renames, changes: &
 
 /// Whether a routine needs a table of the schema (in its signature or its
 /// SQL-standard body).
+/// An aggregate is made after, and dropped before, the functions it is
+/// made of: it counts as needing them as it would tables.
 fn uses_tables(routine: &Routine, schema: &Schema) -> bool {
-    routine.uses.iter().any(|name| schema.tables.contains_key(name))
+    routine.aggregate || routine.uses.iter().any(|name| schema.tables.contains_key(name))
 }
 
 fn triggers(

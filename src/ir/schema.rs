@@ -533,6 +533,8 @@ pub struct Routine {
     pub id: RoutineId,
     pub was: Option<Located<QualifiedName>>,
     pub procedure: bool,
+    /// An aggregate: `rest` is its parenthesised options.
+    pub aggregate: bool,
     /// The argument list without its parentheses and what follows it, as
     /// written (or as `pg_get_functiondef` prints them): the statement is
     /// made from them.
@@ -561,6 +563,7 @@ impl PartialEq for Routine {
     fn eq(&self, other: &Routine) -> bool {
         self.id == other.id
             && self.procedure == other.procedure
+            && self.aggregate == other.aggregate
             && self.canonical == other.canonical
             && self.comment == other.comment
     }
@@ -568,9 +571,33 @@ impl PartialEq for Routine {
 impl Eq for Routine {}
 
 impl Routine {
-    /// `function` or `procedure`.
+    /// `function`, `procedure` or `aggregate`.
     pub fn kind(&self) -> &'static str {
-        if self.procedure { "procedure" } else { "function" }
+        match (self.procedure, self.aggregate) {
+            (true, _) => "procedure",
+            (_, true) => "aggregate",
+            _ => "function",
+        }
+    }
+
+    /// `FUNCTION`, `PROCEDURE` or `AGGREGATE`.
+    pub fn kind_sql(&self) -> &'static str {
+        match (self.procedure, self.aggregate) {
+            (true, _) => "PROCEDURE",
+            (_, true) => "AGGREGATE",
+            _ => "FUNCTION",
+        }
+    }
+
+    /// Its `CREATE` statement, under the given name.
+    pub fn statement(&self, name: &QualifiedName) -> String {
+        format!(
+            "CREATE {} {}({}) {}",
+            self.kind_sql(),
+            name.quoted(),
+            self.arguments,
+            self.rest
+        )
     }
 
     /// Whether it returns `trigger` (a trigger function).

@@ -209,6 +209,7 @@ async fn read(
         queries::triggers(),
         queries::views(),
         queries::view_indexes(),
+        queries::aggregates(),
     ];
     let query = |i: usize| {
         let global = matches!(i, 0 | 9 | 10);
@@ -235,6 +236,7 @@ async fn read(
         query(16),
         query(17),
         query(18),
+        query(19),
         client.batch_execute(after),
     );
     let results = match results {
@@ -266,6 +268,7 @@ async fn read(
         triggers,
         views,
         view_indexes,
+        aggregates,
         _,
     ) = results;
     let mut builder = Builder {
@@ -297,6 +300,7 @@ async fn read(
     builder.constraints(&constraints, &indexes)?;
     builder.routines(&routines)?;
     builder.triggers(&triggers)?;
+    builder.aggregates(&aggregates)?;
     builder.views(&views)?;
     builder.view_indexes(&view_indexes)?;
     let mut unmanaged = unmanaged
@@ -741,6 +745,7 @@ impl Builder<'_> {
                 id: id.clone(),
                 was: None,
                 procedure,
+                aggregate: false,
                 arguments,
                 rest,
                 returns: facts.returns,
@@ -802,6 +807,47 @@ impl Builder<'_> {
             if let Some(table) = self.schema.tables.get_mut(&table_name) {
                 table.triggers.insert(name, trigger);
             }
+        }
+        Ok(())
+    }
+
+    fn aggregates(&mut self, rows: &[Row]) -> Result<(), tokio_postgres::Error> {
+        let default_schema = self.options.default_schema.clone();
+        for row in rows {
+            let name = qualified(get(row, 0)?, get(row, 1)?);
+            let arguments: String = get(row, 2)?;
+            let options: String = get(row, 3)?;
+            let rest = format!("({options})");
+            let statement = format!("CREATE AGGREGATE {}({arguments}) {rest}", name.quoted());
+            let Ok(facts) = crate::sql::tree::aggregate(&statement, &default_schema) else {
+                self.unreadable.push(Unmanaged {
+                    kind: "aggregate".into(),
+                    name: format!("{}({arguments})", name.quoted()),
+                });
+                continue;
+            };
+            let id = RoutineId {
+                name,
+                arguments: facts.identity,
+            };
+            let routine = Routine {
+                id: id.clone(),
+                was: None,
+                procedure: false,
+                aggregate: true,
+                arguments,
+                rest,
+                returns: None,
+                returns_set: false,
+                language: facts.language,
+                canonical: facts.canonical,
+                shape: facts.shape,
+                uses: facts.uses,
+                standard_body: false,
+                comment: get(row, 4)?,
+                origin: Origin::default(),
+            };
+            self.schema.routines.insert(id, routine);
         }
         Ok(())
     }

@@ -266,12 +266,10 @@ fn routine_jobs(database: &Schema, source: &Schema) -> Vec<RoutineJob> {
         if counterpart.canonical == routine.canonical {
             continue;
         }
-        let (procedure, arguments, rest) = (routine.procedure, routine.arguments.clone(), routine.rest.clone());
+        let routine = routine.clone();
         jobs.push((
             id.clone(),
-            Box::new(move |name: &QualifiedName| {
-                crate::syntax::lower::routine_statement(procedure, name, &arguments, &rest)
-            }),
+            Box::new(move |name: &QualifiedName| routine.statement(name)),
         ));
     }
     jobs

@@ -324,6 +324,47 @@ ORDER BY 1, 2, 4"
     )
 }
 
+/// Aggregates that are not an extension's (plain ones: ordered-set and
+/// hypothetical-set aggregates are named as not managed), with their
+/// options spelled as `CREATE AGGREGATE` takes them.
+pub fn aggregates() -> String {
+    format!(
+        "WITH {NAMESPACES}
+SELECT n.nspname::text, p.proname::text, pg_get_function_arguments(p.oid),
+       concat_ws(', ',
+           'SFUNC = ' || a.aggtransfn::regproc::text,
+           'STYPE = ' || format_type(a.aggtranstype, NULL),
+           CASE WHEN a.aggtransspace <> 0 THEN 'SSPACE = ' || a.aggtransspace END,
+           CASE WHEN a.aggfinalfn <> 0 THEN 'FINALFUNC = ' || a.aggfinalfn::regproc::text END,
+           CASE WHEN a.aggfinalextra THEN 'FINALFUNC_EXTRA' END,
+           CASE a.aggfinalmodify WHEN 's' THEN 'FINALFUNC_MODIFY = SHAREABLE' WHEN 'w' THEN 'FINALFUNC_MODIFY = READ_WRITE' END,
+           CASE WHEN a.aggcombinefn <> 0 THEN 'COMBINEFUNC = ' || a.aggcombinefn::regproc::text END,
+           CASE WHEN a.aggserialfn <> 0 THEN 'SERIALFUNC = ' || a.aggserialfn::regproc::text END,
+           CASE WHEN a.aggdeserialfn <> 0 THEN 'DESERIALFUNC = ' || a.aggdeserialfn::regproc::text END,
+           CASE WHEN a.agginitval IS NOT NULL THEN 'INITCOND = ' || quote_literal(a.agginitval) END,
+           CASE WHEN a.aggmtransfn <> 0 THEN 'MSFUNC = ' || a.aggmtransfn::regproc::text END,
+           CASE WHEN a.aggminvtransfn <> 0 THEN 'MINVFUNC = ' || a.aggminvtransfn::regproc::text END,
+           CASE WHEN a.aggmtranstype <> 0 THEN 'MSTYPE = ' || format_type(a.aggmtranstype, NULL) END,
+           CASE WHEN a.aggmtransspace <> 0 THEN 'MSSPACE = ' || a.aggmtransspace END,
+           CASE WHEN a.aggmfinalfn <> 0 THEN 'MFINALFUNC = ' || a.aggmfinalfn::regproc::text END,
+           CASE WHEN a.aggmfinalextra THEN 'MFINALFUNC_EXTRA' END,
+           CASE WHEN a.aggmtransfn <> 0 THEN CASE a.aggmfinalmodify WHEN 's' THEN 'MFINALFUNC_MODIFY = SHAREABLE'
+                                                                  WHEN 'w' THEN 'MFINALFUNC_MODIFY = READ_WRITE' END END,
+           CASE WHEN a.aggminitval IS NOT NULL THEN 'MINITCOND = ' || quote_literal(a.aggminitval) END,
+           CASE WHEN a.aggsortop <> 0 THEN 'SORTOP = ' || (SELECT o.oprname FROM pg_operator o WHERE o.oid = a.aggsortop) END,
+           CASE p.proparallel WHEN 's' THEN 'PARALLEL = SAFE' WHEN 'r' THEN 'PARALLEL = RESTRICTED' END),
+       d.description
+FROM pg_proc p
+JOIN pg_aggregate a ON a.aggfnoid = p.oid
+JOIN namespaces n ON n.oid = p.pronamespace
+LEFT JOIN pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_proc'::regclass AND d.objsubid = 0
+WHERE p.prokind = 'a' AND a.aggkind = 'n'
+  AND NOT EXISTS (SELECT 1 FROM pg_depend x
+                  WHERE x.classid = 'pg_proc'::regclass AND x.objid = p.oid AND x.deptype = 'e')
+ORDER BY 1, 2, 3"
+    )
+}
+
 /// Views and materialized views that are not an extension's, with their
 /// options and comments, the query as `pg_get_viewdef` prints it.
 pub fn views() -> String {
@@ -408,10 +449,10 @@ SELECT kind, name FROM (
       AND NOT EXISTS (SELECT 1 FROM pg_type ct WHERE c.relkind = 'c' AND ct.typrelid = c.oid
                       AND ct.oid IN (SELECT objid FROM members))
     UNION ALL
-    SELECT 'aggregate',
+    SELECT 'ordered-set aggregate',
            quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '(' || pg_get_function_identity_arguments(p.oid) || ')'
-    FROM pg_proc p JOIN namespaces n ON n.oid = p.pronamespace
-    WHERE p.oid NOT IN (SELECT objid FROM members) AND p.prokind = 'a'
+    FROM pg_proc p JOIN namespaces n ON n.oid = p.pronamespace JOIN pg_aggregate a ON a.aggfnoid = p.oid
+    WHERE p.oid NOT IN (SELECT objid FROM members) AND p.prokind = 'a' AND a.aggkind <> 'n'
     UNION ALL
     -- Triggers of the tables trellisc manages are its own.
     SELECT 'trigger', quote_ident(tg.tgname) || ' on ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname)

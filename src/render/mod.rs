@@ -652,9 +652,8 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             out.extend(create_routine(new, false, plan.to));
         }
         Change::DropRoutine { routine, .. } => out.push(drop_routine(routine, plan.from)),
-        Change::RenameRoutine { from, to, procedure } => {
-            let kind = routine_kind(*procedure);
-            let arguments = routine_arguments(&from.arguments, plan.from);
+        Change::RenameRoutine { from, to, kind } => {
+            let arguments = routine_arguments(&from.arguments, plan.from, kind);
             let mut current = from.name.clone();
             if from.name.schema != to.schema {
                 out.push(Statement::new(format!(
@@ -672,11 +671,10 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
                 )));
             }
         }
-        Change::CommentOnRoutine { id, procedure, comment } => out.push(Statement::new(format!(
-            "COMMENT ON {} {}({}) IS {};",
-            routine_kind(*procedure),
+        Change::CommentOnRoutine { id, kind, comment } => out.push(Statement::new(format!(
+            "COMMENT ON {kind} {}({}) IS {};",
             id.name.quoted(),
-            routine_arguments(&id.arguments, plan.to),
+            routine_arguments(&id.arguments, plan.to, kind),
             comment_sql(comment)
         ))),
         Change::CreateView(view) => {
@@ -796,12 +794,12 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
     out
 }
 
-fn routine_kind(procedure: bool) -> &'static str {
-    if procedure { "PROCEDURE" } else { "FUNCTION" }
-}
-
-/// The argument types that identify a routine, as SQL.
-fn routine_arguments(arguments: &[SqlType], schema: &Schema) -> String {
+/// The argument types that identify a routine, as SQL (`*` for an
+/// aggregate of no arguments).
+fn routine_arguments(arguments: &[SqlType], schema: &Schema, kind: &str) -> String {
+    if arguments.is_empty() && kind == "AGGREGATE" {
+        return "*".into();
+    }
     arguments
         .iter()
         .map(|t| type_sql(t, schema))
@@ -817,8 +815,7 @@ fn create_routine(routine: &Routine, replace: bool, schema: &Schema) -> Vec<Stat
     if routine.language == "sql" {
         out.push(Statement::new("SET check_function_bodies = off;".into()));
     }
-    let statement =
-        crate::syntax::lower::routine_statement(routine.procedure, &routine.id.name, &routine.arguments, &routine.rest);
+    let statement = routine.statement(&routine.id.name);
     let statement = match replace {
         true => statement.replacen("CREATE ", "CREATE OR REPLACE ", 1),
         false => statement,
@@ -827,9 +824,9 @@ fn create_routine(routine: &Routine, replace: bool, schema: &Schema) -> Vec<Stat
     if let Some(comment) = &routine.comment {
         out.push(Statement::new(format!(
             "COMMENT ON {} {}({}) IS {};",
-            routine_kind(routine.procedure),
+            routine.kind_sql(),
             routine.id.name.quoted(),
-            routine_arguments(&routine.id.arguments, schema),
+            routine_arguments(&routine.id.arguments, schema, routine.kind_sql()),
             literal(comment)
         )));
     }
@@ -839,9 +836,9 @@ fn create_routine(routine: &Routine, replace: bool, schema: &Schema) -> Vec<Stat
 fn drop_routine(routine: &Routine, schema: &Schema) -> Statement {
     Statement::new(format!(
         "DROP {} {}({});",
-        routine_kind(routine.procedure),
+        routine.kind_sql(),
         routine.id.name.quoted(),
-        routine_arguments(&routine.id.arguments, schema)
+        routine_arguments(&routine.id.arguments, schema, routine.kind_sql())
     ))
 }
 
@@ -980,13 +977,8 @@ pub fn describe(change: &Change) -> String {
         ReplaceRoutine { routine, .. } => format!("replace {} {}", routine.kind(), routine.id),
         RecreateRoutine { new, .. } => format!("drop and create {} {}", new.kind(), new.id),
         DropRoutine { routine, .. } => format!("drop {} {}", routine.kind(), routine.id),
-        RenameRoutine { from, to, procedure } => format!(
-            "rename {} {from} to {to}",
-            if *procedure { "procedure" } else { "function" }
-        ),
-        CommentOnRoutine { id, procedure, .. } => {
-            format!("comment on {} {id}", if *procedure { "procedure" } else { "function" })
-        }
+        RenameRoutine { from, to, kind } => format!("rename {} {from} to {to}", kind.to_lowercase()),
+        CommentOnRoutine { id, kind, .. } => format!("comment on {} {id}", kind.to_lowercase()),
         CreateView(view) => format!("create {} {}", view.kind(), view.name),
         DropView(view) => format!("drop {} {}", view.kind(), view.name),
         RenameView { from, to, materialized } => format!(

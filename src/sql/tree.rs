@@ -424,6 +424,105 @@ fn range_vars(parsed: &protobuf::ParseResult, default_schema: &Ident, names: &mu
     }
 }
 
+/// Reads `CREATE AGGREGATE NAME(ARGS) (OPTIONS)` text. Ordered-set
+/// aggregates (`ORDER BY` among the arguments) are refused.
+pub fn aggregate(statement: &str, default_schema: &Ident) -> Result<RoutineFacts, String> {
+    let mut parsed = parse_one(statement)?;
+    let Some(NodeEnum::DefineStmt(define)) = parsed.stmts.first_mut().and_then(node_mut) else {
+        return Err("not a CREATE AGGREGATE statement".into());
+    };
+    if define.kind != protobuf::ObjectType::ObjectAggregate as i32 {
+        return Err("not a CREATE AGGREGATE statement".into());
+    }
+    define.replace = false;
+    define.defnames = vec![string_node("f")];
+    let mut identity = Vec::new();
+    let mut uses = Vec::new();
+    let mut shape = String::new();
+    // `args` is the list of arguments, then the number of direct arguments
+    // of an ordered-set aggregate (-1 for a plain one).
+    if let Some(NodeEnum::Integer(direct)) = define.args.get(1).and_then(|n| n.node.as_ref()) {
+        if direct.ival >= 0 {
+            return Err("ordered-set aggregates (`ORDER BY` among the arguments) are not supported".into());
+        }
+    }
+    if let Some(NodeEnum::List(arguments)) = define.args.first_mut().and_then(|n| n.node.as_mut()) {
+        for argument in &mut arguments.items {
+            let Some(NodeEnum::FunctionParameter(parameter)) = argument.node.as_mut() else {
+                continue;
+            };
+            if parameter.mode == FunctionParameterMode::FuncParamDefault as i32 {
+                parameter.mode = FunctionParameterMode::FuncParamIn as i32;
+            }
+            if let Some(arg_type) = parameter.arg_type.as_mut() {
+                let data_type = sql_type(arg_type, default_schema);
+                canonical_type(arg_type, &data_type);
+                if let TypeName::User(name) = &data_type.name {
+                    uses.push(name.clone());
+                }
+                shape.push_str(&format!(" {}:{}", parameter.mode, parameter.name));
+                identity.push(data_type);
+            }
+        }
+    }
+    let mut options: Vec<(String, protobuf::Node)> = Vec::new();
+    for option in std::mem::take(&mut define.definition) {
+        let mut option = option;
+        let Some(NodeEnum::DefElem(element)) = option.node.as_mut() else {
+            continue;
+        };
+        let name = element.defname.to_lowercase();
+        let mut word = None;
+        if let Some(arg) = element.arg.as_mut() {
+            match arg.node.as_mut() {
+                Some(NodeEnum::TypeName(type_name)) => {
+                    let data_type = sql_type(type_name, default_schema);
+                    word = type_name.names.last().and_then(|n| match n.node.as_ref() {
+                        Some(NodeEnum::String(s)) => Some(s.sval.to_lowercase()),
+                        _ => None,
+                    });
+                    if name.ends_with("func") {
+                        if let TypeName::User(function) = &data_type.name {
+                            uses.push(function.clone());
+                        }
+                    } else if let TypeName::User(type_name) = &data_type.name {
+                        uses.push(type_name.clone());
+                    }
+                    canonical_type(type_name, &data_type);
+                }
+                Some(NodeEnum::Integer(i)) => word = Some(i.ival.to_string()),
+                Some(NodeEnum::String(s)) => word = Some(s.sval.to_lowercase()),
+                _ => {}
+            }
+        }
+        let default = matches!(
+            (name.as_str(), word.as_deref()),
+            ("parallel", Some("unsafe"))
+                | ("finalfunc_modify" | "mfinalfunc_modify", Some("read_only"))
+                | ("sspace" | "msspace", Some("0"))
+        );
+        if !default {
+            element.defname = name.clone();
+            options.push((name, option));
+        }
+    }
+    options.sort_by(|a, b| a.0.cmp(&b.0));
+    define.definition = options.into_iter().map(|(_, option)| option).collect();
+    let canonical = deparse(parsed)?;
+    uses.sort();
+    uses.dedup();
+    Ok(RoutineFacts {
+        identity,
+        returns: None,
+        returns_set: false,
+        language: "internal".into(),
+        canonical,
+        shape,
+        uses,
+        standard_body: false,
+    })
+}
+
 /// Reads `CREATE [CONSTRAINT] TRIGGER` text.
 pub fn trigger(statement: &str, default_schema: &Ident) -> Result<TriggerFacts, String> {
     let mut parsed = parse_one(statement)?;
@@ -778,5 +877,30 @@ mod tests {
         assert!(with.uses.is_empty(), "{:?}", with.uses);
         assert!(view("select 1; drop table accounts", &[], &public()).is_err());
         assert!(view("delete from accounts", &[], &public()).is_err());
+    }
+
+    #[test]
+    fn aggregates_compare_as_postgresql_prints_them() {
+        let written = aggregate(
+            "CREATE AGGREGATE median(int) (sfunc = array_append, stype = int[], finalfunc = _median, initcond = '{}')",
+            &public(),
+        )
+        .expect("parses");
+        let stored = aggregate(
+            "CREATE AGGREGATE public.median(integer) (SFUNC = array_append, STYPE = integer[], FINALFUNC = _median, INITCOND = '{}', PARALLEL = UNSAFE)",
+            &public(),
+        )
+        .expect("parses");
+        assert_eq!(written.canonical, stored.canonical);
+        assert_eq!(written.identity, vec![SqlType::builtin("integer")]);
+        let uses: Vec<String> = written.uses.iter().map(QualifiedName::quoted).collect();
+        assert_eq!(uses, ["public._median", "public.array_append"]);
+        assert!(
+            aggregate(
+                "CREATE AGGREGATE p(float8 ORDER BY float8) (sfunc = f, stype = internal)",
+                &public()
+            )
+            .is_err()
+        );
     }
 }

@@ -60,6 +60,7 @@ pub enum Declaration {
     Sequence(SequenceDecl),
     Table(TableDecl),
     Routine(RoutineDecl),
+    Aggregate(AggregateDecl),
     View(ViewDecl),
     ViewIndex(ViewIndexDecl),
 }
@@ -75,6 +76,7 @@ impl Declaration {
             Declaration::Sequence(d) => d.span,
             Declaration::Table(d) => d.span,
             Declaration::Routine(d) => d.span,
+            Declaration::Aggregate(d) => d.span,
             Declaration::View(d) => d.span,
             Declaration::ViewIndex(d) => d.span,
         }
@@ -90,6 +92,7 @@ impl Declaration {
             Declaration::Sequence(d) => &d.docs,
             Declaration::Table(d) => &d.docs,
             Declaration::Routine(d) => &d.docs,
+            Declaration::Aggregate(d) => &d.docs,
             Declaration::View(d) => &d.docs,
             Declaration::ViewIndex(d) => &d.docs,
         }
@@ -137,6 +140,19 @@ pub struct ViewIndexDecl {
     pub view: QualName,
     pub rest: Expr,
     pub was: Option<QualName>,
+    pub span: Span,
+}
+
+/// `aggregate NAME(ARGS) [was OLD] (OPTIONS)`: the argument list and the
+/// options are PostgreSQL's `CREATE AGGREGATE` text as written.
+#[derive(Clone, Debug)]
+pub struct AggregateDecl {
+    pub docs: Vec<Doc>,
+    pub name: QualName,
+    pub arguments: Expr,
+    pub was: Option<QualName>,
+    /// The text between the options' parentheses.
+    pub options: Expr,
     pub span: Span,
 }
 

@@ -110,6 +110,10 @@ fn expression_spans(file: &SourceFile) -> Vec<(usize, usize)> {
         if let Declaration::View(view) = declaration {
             push(&view.query);
         }
+        if let Declaration::Aggregate(aggregate) = declaration {
+            push(&aggregate.arguments);
+            push(&aggregate.options);
+        }
         if let Declaration::ViewIndex(index) = declaration {
             push(&index.rest);
         }
@@ -324,6 +328,16 @@ impl<'t> Printer<'t> {
                 if let Some(kind) = &d.check_option {
                     line.push_str(&format!(" with {kind} check option"));
                 }
+                self.line(&d.docs, d.span.start as usize, d.span.end as usize, "", &line);
+            }
+            Declaration::Aggregate(d) => {
+                let line = format!(
+                    "aggregate {}({}){} ({})",
+                    qual(&d.name),
+                    d.arguments.text.trim(),
+                    was(d.was.as_ref()),
+                    d.options.text.trim()
+                );
                 self.line(&d.docs, d.span.start as usize, d.span.end as usize, "", &line);
             }
             Declaration::ViewIndex(d) => {

@@ -93,6 +93,7 @@ pub fn finish(files: Vec<LoweredFile>, options: &LowerOptions) -> (Schema, Vec<D
                 Declaration::Domain(d) => lowerer.domain(d),
                 Declaration::Sequence(d) => lowerer.sequence(d),
                 Declaration::Routine(d) => lowerer.routine(d),
+                Declaration::Aggregate(d) => lowerer.aggregate(d),
                 Declaration::Table(_) => {}
             }
         }
@@ -1526,6 +1527,7 @@ impl Lowerer {
             id: id.clone(),
             was: self.was_qualified(&decl.was, &name),
             procedure: decl.procedure,
+            aggregate: false,
             arguments,
             rest,
             returns: facts.returns,
@@ -1535,6 +1537,54 @@ impl Lowerer {
             shape: facts.shape,
             uses: facts.uses,
             standard_body: facts.standard_body,
+            comment: self.docs(&decl.docs),
+            origin: origin(decl.name.span),
+        };
+        self.schema.routines.insert(id, routine);
+    }
+
+    fn aggregate(&mut self, decl: &ast::AggregateDecl) {
+        let name = self.qualify(&decl.name);
+        let arguments = decl.arguments.text.trim().to_string();
+        let rest = format!("({})", crate::sql::one_line(&decl.options.text));
+        let statement = format!("CREATE AGGREGATE {}({arguments}) {rest}", name.quoted());
+        let facts = match crate::sql::tree::aggregate(&statement, &self.options.default_schema) {
+            Ok(facts) => facts,
+            Err(message) => {
+                self.invalid_sql(decl.name.span.to(decl.options.span), "aggregate", &message);
+                return;
+            }
+        };
+        let id = RoutineId {
+            name: name.clone(),
+            arguments: facts.identity,
+        };
+        if let Some(first) = self.schema.routines.get(&id) {
+            let mut diagnostic = Diagnostic::new(
+                Code::DuplicateRoutine,
+                format!("{} `{id}` is declared twice", first.kind()),
+            )
+            .primary(decl.name.span, "declared again here");
+            if let Some(first) = first.origin.0 {
+                diagnostic = diagnostic.secondary(first, "first declared here");
+            }
+            self.error(diagnostic.help("an aggregate and a function of the same name need other argument types"));
+            return;
+        }
+        let routine = Routine {
+            id: id.clone(),
+            was: self.was_qualified(&decl.was, &name),
+            procedure: false,
+            aggregate: true,
+            arguments,
+            rest,
+            returns: None,
+            returns_set: false,
+            language: facts.language,
+            canonical: facts.canonical,
+            shape: facts.shape,
+            uses: facts.uses,
+            standard_body: false,
             comment: self.docs(&decl.docs),
             origin: origin(decl.name.span),
         };

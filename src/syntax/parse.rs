@@ -276,6 +276,7 @@ impl Builder<'_> {
                 Rule::table_decl => decl = Some(Declaration::Table(self.table(inner, docs.clone()))),
                 Rule::routine_decl => decl = Some(Declaration::Routine(self.routine(inner, docs.clone()))),
                 Rule::view_decl => decl = Some(Declaration::View(self.view(inner, docs.clone()))),
+                Rule::aggregate_decl => decl = Some(Declaration::Aggregate(self.aggregate(inner, docs.clone()))),
                 Rule::view_index => decl = Some(Declaration::ViewIndex(self.view_index(inner, docs.clone()))),
                 _ => {}
             }
@@ -574,6 +575,47 @@ impl Builder<'_> {
         // after it.
         routine.span = Span::new(self.file, routine.span.start as usize..routine.rest.span.end as usize);
         routine
+    }
+
+    fn aggregate(&mut self, pair: Pair<Rule>, docs: Vec<Doc>) -> AggregateDecl {
+        let span = self.span(&pair);
+        let empty = Expr {
+            text: String::new(),
+            span,
+        };
+        let mut aggregate = AggregateDecl {
+            docs,
+            name: QualName {
+                schema: None,
+                name: Name {
+                    text: String::new(),
+                    span,
+                },
+                span,
+            },
+            arguments: empty.clone(),
+            was: None,
+            options: empty,
+            span,
+        };
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::qualified_name => aggregate.name = self.qual_name(inner),
+                Rule::routine_args | Rule::aggregate_body => {
+                    let rule = inner.as_rule();
+                    if let Some(text) = inner.into_inner().find(|p| p.as_rule() == Rule::expr_text) {
+                        let text = self.expr(text);
+                        match rule {
+                            Rule::routine_args => aggregate.arguments = text,
+                            _ => aggregate.options = text,
+                        }
+                    }
+                }
+                Rule::was_clause => aggregate.was = self.was(inner),
+                _ => {}
+            }
+        }
+        aggregate
     }
 
     fn view(&mut self, pair: Pair<Rule>, docs: Vec<Doc>) -> ViewDecl {
