@@ -1,7 +1,7 @@
 //! Functions, procedures and triggers. Routines are matched by name and
 //! argument types (renamed with `was`), triggers by table and name.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Change, Renames};
 use crate::ir::*;
@@ -132,18 +132,80 @@ fn triggers(
     }
     for (name, table) in &new.tables {
         let old_name = renames.tables.get(name).unwrap_or(name);
-        let before = old.tables.get(old_name);
-        let trigger_renames = renames.triggers.get(name);
+        let before = old.tables.get(old_name).map(|t| &t.triggers);
+        let pair = Relation {
+            old_name,
+            name,
+            before,
+            after: &table.triggers,
+            renames: renames.triggers.get(name),
+        };
+        pair.diff(recreated, &retyped, changes);
+    }
+    // A view made anew (or new) has none of its old triggers: all are made.
+    let remade: BTreeSet<&QualifiedName> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::CreateView(view) => Some(&view.name),
+            _ => None,
+        })
+        .collect();
+    let mut view_changes = Vec::new();
+    for (name, view) in &new.views {
+        let old_name = renames.views.get(name).unwrap_or(name);
+        let before = old
+            .views
+            .get(old_name)
+            .filter(|_| !remade.contains(name))
+            .map(|v| &v.triggers);
+        let hinted: BTreeMap<Ident, Ident> = view
+            .triggers
+            .values()
+            .filter_map(|t| {
+                let was = &t.was.as_ref()?.value;
+                let existed = before.is_some_and(|b| b.contains_key(was) && !b.contains_key(&t.name));
+                existed.then(|| (t.name.clone(), was.clone()))
+            })
+            .collect();
+        let pair = Relation {
+            old_name,
+            name,
+            before,
+            after: &view.triggers,
+            renames: Some(&hinted),
+        };
+        pair.diff(recreated, &retyped, &mut view_changes);
+    }
+    changes.extend(view_changes);
+}
+
+/// The triggers of one table or view, before and after.
+struct Relation<'a> {
+    old_name: &'a QualifiedName,
+    name: &'a QualifiedName,
+    /// None when the relation is new (or made anew).
+    before: Option<&'a BTreeMap<Ident, Trigger>>,
+    after: &'a BTreeMap<Ident, Trigger>,
+    /// New trigger name → old.
+    renames: Option<&'a BTreeMap<Ident, Ident>>,
+}
+
+impl Relation<'_> {
+    fn diff(
+        &self,
+        recreated: &BTreeSet<QualifiedName>,
+        retyped: &BTreeSet<(QualifiedName, Ident)>,
+        changes: &mut Vec<Change>,
+    ) {
+        let (name, old_name) = (self.name, self.old_name);
         let mut matched = BTreeSet::new();
-        for trigger in table.triggers.values() {
+        for trigger in self.after.values() {
             let create = Change::CreateTrigger {
                 table: name.clone(),
                 trigger: trigger.clone(),
             };
-            let old_trigger_name = trigger_renames
-                .and_then(|r| r.get(&trigger.name))
-                .unwrap_or(&trigger.name);
-            let Some(previous) = before.and_then(|t| t.triggers.get(old_trigger_name)) else {
+            let old_trigger_name = self.renames.and_then(|r| r.get(&trigger.name)).unwrap_or(&trigger.name);
+            let Some(previous) = self.before.and_then(|t| t.get(old_trigger_name)) else {
                 changes.push(create);
                 continue;
             };
@@ -178,8 +240,8 @@ fn triggers(
                 });
             }
         }
-        // A dropped table takes its triggers along.
-        for (trigger_name, trigger) in before.iter().flat_map(|t| &t.triggers) {
+        // A dropped relation takes its triggers along.
+        for (trigger_name, trigger) in self.before.into_iter().flatten() {
             if !matched.contains(trigger_name) {
                 changes.push(Change::DropTrigger {
                     table: old_name.clone(),

@@ -175,6 +175,7 @@ impl Schema {
         for view in schema.views.values_mut() {
             view.was = None;
             view.indexes.values_mut().for_each(|i| i.was = None);
+            view.triggers.values_mut().for_each(|t| t.was = None);
         }
         schema
     }
@@ -453,13 +454,18 @@ pub struct View {
     pub calls: Vec<QualifiedName>,
     /// A materialized view's indexes.
     pub indexes: BTreeMap<Ident, ViewIndex>,
+    /// Its triggers (`instead of` ones, mostly).
+    pub triggers: BTreeMap<Ident, Trigger>,
     pub comment: Option<String>,
     pub origin: Origin,
 }
 
 impl PartialEq for View {
     fn eq(&self, other: &View) -> bool {
-        self.same_definition(other) && self.indexes == other.indexes && self.comment == other.comment
+        self.same_definition(other)
+            && self.indexes == other.indexes
+            && self.triggers == other.triggers
+            && self.comment == other.comment
     }
 }
 impl Eq for View {}

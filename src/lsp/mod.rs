@@ -458,6 +458,12 @@ impl Server {
                 Declaration::Schema(x) => (x.name.text.clone(), SymbolKind::NAMESPACE, x.span, x.name.span),
                 Declaration::Extension(x) => (x.name.text.clone(), SymbolKind::MODULE, x.span, x.name.span),
                 Declaration::Routine(r) => (qual_text(&r.name), SymbolKind::FUNCTION, r.span, r.name.span),
+                Declaration::ViewTrigger(t) => (
+                    t.trigger.name.text.clone(),
+                    SymbolKind::EVENT,
+                    t.span,
+                    t.trigger.name.span,
+                ),
                 Declaration::Aggregate(a) => (qual_text(&a.name), SymbolKind::FUNCTION, a.span, a.name.span),
                 Declaration::View(v) => (qual_text(&v.name), SymbolKind::INTERFACE, v.span, v.name.span),
                 Declaration::ViewIndex(i) => (i.name.text.clone(), SymbolKind::KEY, i.span, i.name.span),

@@ -299,10 +299,10 @@ async fn read(
     let indexes = builder.indexes(&indexes, &lookups)?;
     builder.constraints(&constraints, &indexes)?;
     builder.routines(&routines)?;
-    builder.triggers(&triggers)?;
     builder.aggregates(&aggregates)?;
     builder.views(&views)?;
     builder.view_indexes(&view_indexes)?;
+    builder.triggers(&triggers)?;
     let mut unmanaged = unmanaged
         .iter()
         .map(|row| {
@@ -806,6 +806,8 @@ impl Builder<'_> {
             };
             if let Some(table) = self.schema.tables.get_mut(&table_name) {
                 table.triggers.insert(name, trigger);
+            } else if let Some(view) = self.schema.views.get_mut(&table_name) {
+                view.triggers.insert(name, trigger);
             }
         }
         Ok(())
@@ -884,6 +886,7 @@ impl Builder<'_> {
                 uses: facts.uses,
                 calls: facts.calls,
                 indexes: BTreeMap::new(),
+                triggers: BTreeMap::new(),
                 comment: get(row, 5)?,
                 origin: Origin::default(),
             };

@@ -403,15 +403,24 @@ ORDER BY 1, 2, 3"
 /// foreign keys), as `pg_get_triggerdef` prints them, and their comments.
 pub fn triggers() -> String {
     format!(
-        "WITH {}
+        "WITH {},
+relations AS (
+    SELECT oid, nspname, relname FROM tables
+    UNION ALL
+    SELECT c.oid, n.nspname, c.relname
+    FROM pg_class c JOIN namespaces n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('v', 'm')
+      AND NOT EXISTS (SELECT 1 FROM pg_depend x
+                      WHERE x.classid = 'pg_class'::regclass AND x.objid = c.oid AND x.deptype = 'e')
+)
 SELECT t.nspname::text, t.relname::text, tg.tgname::text, pg_get_triggerdef(tg.oid),
        -- As pg_get_triggerdef names the table (the session's temporary
        -- schema as pg_temp).
        ' ON ' || CASE WHEN c.relnamespace = pg_my_temp_schema() THEN 'pg_temp' ELSE quote_ident(t.nspname) END
            || '.' || quote_ident(t.relname) || ' ', d.description
 FROM pg_trigger tg
+JOIN relations t ON t.oid = tg.tgrelid
 JOIN pg_class c ON c.oid = tg.tgrelid
-JOIN tables t ON t.oid = tg.tgrelid
 LEFT JOIN pg_description d ON d.objoid = tg.oid AND d.classoid = 'pg_trigger'::regclass AND d.objsubid = 0
 WHERE NOT tg.tgisinternal
 ORDER BY 1, 2, 3",
@@ -458,6 +467,7 @@ SELECT kind, name FROM (
     SELECT 'trigger', quote_ident(tg.tgname) || ' on ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname)
     FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN namespaces n ON n.oid = c.relnamespace
     WHERE NOT tg.tgisinternal AND tg.tgrelid NOT IN (SELECT oid FROM tables)
+      AND c.relkind NOT IN ('v', 'm')
     UNION ALL
     SELECT 'policy', quote_ident(po.polname) || ' on ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname)
     FROM pg_policy po JOIN pg_class c ON c.oid = po.polrelid JOIN namespaces n ON n.oid = c.relnamespace

@@ -63,6 +63,7 @@ pub enum Declaration {
     Aggregate(AggregateDecl),
     View(ViewDecl),
     ViewIndex(ViewIndexDecl),
+    ViewTrigger(ViewTriggerDecl),
 }
 
 impl Declaration {
@@ -79,6 +80,7 @@ impl Declaration {
             Declaration::Aggregate(d) => d.span,
             Declaration::View(d) => d.span,
             Declaration::ViewIndex(d) => d.span,
+            Declaration::ViewTrigger(d) => d.span,
         }
     }
 
@@ -95,6 +97,7 @@ impl Declaration {
             Declaration::Aggregate(d) => &d.docs,
             Declaration::View(d) => &d.docs,
             Declaration::ViewIndex(d) => &d.docs,
+            Declaration::ViewTrigger(d) => &d.docs,
         }
     }
 }
@@ -153,6 +156,16 @@ pub struct AggregateDecl {
     pub was: Option<QualName>,
     /// The text between the options' parentheses.
     pub options: Expr,
+    pub span: Span,
+}
+
+/// `[constraint] trigger NAME [was OLD] EVENTS on VIEW REST`: a trigger on a
+/// view, at the top level.
+#[derive(Clone, Debug)]
+pub struct ViewTriggerDecl {
+    pub docs: Vec<Doc>,
+    pub view: QualName,
+    pub trigger: TriggerItem,
     pub span: Span,
 }
 

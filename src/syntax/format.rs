@@ -110,6 +110,10 @@ fn expression_spans(file: &SourceFile) -> Vec<(usize, usize)> {
         if let Declaration::View(view) = declaration {
             push(&view.query);
         }
+        if let Declaration::ViewTrigger(trigger) = declaration {
+            push(&trigger.trigger.events);
+            push(&trigger.trigger.rest);
+        }
         if let Declaration::Aggregate(aggregate) = declaration {
             push(&aggregate.arguments);
             push(&aggregate.options);
@@ -328,6 +332,19 @@ impl<'t> Printer<'t> {
                 if let Some(kind) = &d.check_option {
                     line.push_str(&format!(" with {kind} check option"));
                 }
+                self.line(&d.docs, d.span.start as usize, d.span.end as usize, "", &line);
+            }
+            Declaration::ViewTrigger(d) => {
+                let t = &d.trigger;
+                let line = format!(
+                    "{}trigger {}{} {} on {} {}",
+                    if t.constraint { "constraint " } else { "" },
+                    t.name.text,
+                    was(t.was.as_ref()),
+                    t.events.text,
+                    qual(&d.view),
+                    t.rest.text
+                );
                 self.line(&d.docs, d.span.start as usize, d.span.end as usize, "", &line);
             }
             Declaration::Aggregate(d) => {

@@ -81,12 +81,14 @@ pub fn finish(files: Vec<LoweredFile>, options: &LowerOptions) -> (Schema, Vec<D
     };
     let mut pending = Vec::new();
     let mut view_indexes = Vec::new();
+    let mut view_triggers = Vec::new();
     for file in files {
         lowerer.diagnostics.extend(file.diagnostics);
         for declaration in &file.declarations {
             match declaration {
                 Declaration::View(d) => lowerer.view(d),
                 Declaration::ViewIndex(d) => view_indexes.push(d.clone()),
+                Declaration::ViewTrigger(d) => view_triggers.push(d.clone()),
                 Declaration::Schema(d) => lowerer.namespace(d),
                 Declaration::Extension(d) => lowerer.extension(d),
                 Declaration::Enum(d) => lowerer.enumeration(d),
@@ -105,6 +107,9 @@ pub fn finish(files: Vec<LoweredFile>, options: &LowerOptions) -> (Schema, Vec<D
     lowerer.name_and_insert(pending);
     for index in &view_indexes {
         lowerer.view_index(index);
+    }
+    for trigger in &view_triggers {
+        lowerer.view_trigger(trigger);
     }
     lowerer.views_apart_from_tables();
     (lowerer.schema, lowerer.diagnostics)
@@ -1437,35 +1442,47 @@ impl Lowerer {
     }
 
     fn trigger(&mut self, item: &ast::TriggerItem, entry: &ast::TableItem, pending: &mut PendingTable) {
+        let table = pending.table.name.clone();
+        if let Some(trigger) = self.lowered_trigger(item, &entry.docs, entry.span, &table, &pending.table.triggers) {
+            pending.table.triggers.insert(trigger.name.clone(), trigger);
+        }
+    }
+
+    /// A trigger of a table or view; `None` (with the error) when its SQL
+    /// does not parse or its name is taken.
+    fn lowered_trigger(
+        &mut self,
+        item: &ast::TriggerItem,
+        docs: &[ast::Doc],
+        span: Span,
+        relation: &QualifiedName,
+        existing: &BTreeMap<Ident, Trigger>,
+    ) -> Option<Trigger> {
         let name = self.ident(&item.name);
         let events = crate::sql::one_line(&item.events.text);
         let rest = crate::sql::one_line(&item.rest.text);
-        let statement = trigger_statement(&name, item.constraint, &events, &pending.table.name, &rest);
+        let statement = trigger_statement(&name, item.constraint, &events, relation, &rest);
         let facts = match crate::sql::tree::trigger(&statement, &self.options.default_schema) {
             Ok(facts) => facts,
             Err(message) => {
-                self.invalid_sql(entry.span, "trigger", &message);
-                return;
+                self.invalid_sql(span, "trigger", &message);
+                return None;
             }
         };
-        if let Some(first) = pending.table.triggers.get(&name) {
+        if let Some(first) = existing.get(&name) {
             let mut diagnostic = Diagnostic::new(
                 Code::DuplicateTrigger,
-                format!(
-                    "trigger `{}` is declared twice on `{}`",
-                    name.as_str(),
-                    pending.table.name
-                ),
+                format!("trigger `{}` is declared twice on `{relation}`", name.as_str()),
             )
             .primary(item.name.span, "declared again here");
             if let Some(first) = first.origin.0 {
                 diagnostic = diagnostic.secondary(first, "first declared here");
             }
             self.error(diagnostic.help("remove one of them, or rename it (a rename is written `was OLD_NAME`)"));
-            return;
+            return None;
         }
-        let trigger = Trigger {
-            name: name.clone(),
+        Some(Trigger {
+            name,
             was: self.was_plain(item.was.as_ref()),
             constraint: item.constraint,
             events,
@@ -1473,10 +1490,26 @@ impl Lowerer {
             function: facts.function,
             columns: facts.columns,
             canonical: facts.canonical,
-            comment: self.docs(&entry.docs),
+            comment: self.docs(docs),
             origin: origin(item.name.span),
+        })
+    }
+
+    fn view_trigger(&mut self, decl: &ast::ViewTriggerDecl) {
+        let view_name = self.qualify(&decl.view);
+        let Some(existing) = self.schema.views.get(&view_name).map(|v| v.triggers.clone()) else {
+            self.error(
+                Diagnostic::new(Code::UnknownTable, format!("unknown view `{view_name}`"))
+                    .primary(decl.view.span, "no view of this name is declared")
+                    .help("a trigger declared at the top level is on a view; put a table's triggers in its body"),
+            );
+            return;
         };
-        pending.table.triggers.insert(name, trigger);
+        if let Some(trigger) = self.lowered_trigger(&decl.trigger, &decl.docs, decl.span, &view_name, &existing) {
+            if let Some(view) = self.schema.views.get_mut(&view_name) {
+                view.triggers.insert(trigger.name.clone(), trigger);
+            }
+        }
     }
 
     fn invalid_sql(&mut self, span: Span, what: &str, message: &str) {
@@ -1636,6 +1669,7 @@ impl Lowerer {
             uses: facts.uses,
             calls: facts.calls,
             indexes: BTreeMap::new(),
+            triggers: BTreeMap::new(),
             comment: self.docs(&decl.docs),
             origin: origin(decl.name.span),
         };

@@ -278,6 +278,23 @@ impl Builder<'_> {
                 Rule::view_decl => decl = Some(Declaration::View(self.view(inner, docs.clone()))),
                 Rule::aggregate_decl => decl = Some(Declaration::Aggregate(self.aggregate(inner, docs.clone()))),
                 Rule::view_index => decl = Some(Declaration::ViewIndex(self.view_index(inner, docs.clone()))),
+                Rule::view_trigger => {
+                    let span = self.span(&inner);
+                    let view = inner
+                        .clone()
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::view_index_target)
+                        .and_then(|p| p.into_inner().find(|q| q.as_rule() == Rule::qualified_name))
+                        .map(|name| self.qual_name(name));
+                    if let (Some(view), Some(trigger)) = (view, self.trigger_item(inner)) {
+                        decl = Some(Declaration::ViewTrigger(ViewTriggerDecl {
+                            docs: docs.clone(),
+                            view,
+                            trigger,
+                            span,
+                        }));
+                    }
+                }
                 _ => {}
             }
         }

@@ -360,6 +360,23 @@ impl<'a> Writer<'a> {
             let _ = write!(self.out, " with {kind} check option");
         }
         self.out.push_str("\n\n");
+        for trigger in view.triggers.values() {
+            docs(&mut self.out, trigger.comment.as_deref(), "");
+            let was = trigger
+                .was
+                .as_ref()
+                .map(|w| format!(" was {}", w.quoted()))
+                .unwrap_or_default();
+            let _ = writeln!(
+                self.out,
+                "{}trigger {}{was} {} on {} {}\n",
+                if trigger.constraint { "constraint " } else { "" },
+                quoted_avoiding(&trigger.name, &["was", "before", "after", "instead"]),
+                trigger.events,
+                view.name,
+                trigger.rest
+            );
+        }
         for index in view.indexes.values() {
             docs(&mut self.out, index.comment.as_deref(), "");
             let _ = writeln!(
