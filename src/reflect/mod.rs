@@ -778,9 +778,12 @@ impl Builder<'_> {
                 if constraint { "CONSTRAINT " } else { "" },
                 name.quoted()
             );
-            let split = definition
-                .strip_prefix(header.as_str())
-                .and_then(|after_header| after_header.split_once(on.as_str()));
+            let other_on: String = get(row, 6)?;
+            let split = definition.strip_prefix(header.as_str()).and_then(|after_header| {
+                after_header
+                    .split_once(on.as_str())
+                    .or_else(|| after_header.split_once(other_on.as_str()))
+            });
             let facts = split.and_then(|(events, rest)| {
                 let statement = crate::syntax::lower::trigger_statement(&name, constraint, events, &table_name, rest);
                 crate::sql::tree::trigger(&statement, &default_schema).ok()

@@ -308,14 +308,13 @@ pub fn routines() -> String {
     format!(
         "WITH {NAMESPACES}
 SELECT n.nspname::text, p.proname::text, p.prokind = 'p', args,
-       substr(pg_get_functiondef(p.oid),
-              length('CREATE OR REPLACE ' || CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END || ' '
-                     || CASE WHEN n.oid = pg_my_temp_schema() THEN 'pg_temp' ELSE quote_ident(n.nspname) END
-                     || '.' || quote_ident(p.proname) || '(' || args || ')') + 1),
+       -- What follows the argument list (whatever the version calls the
+       -- temporary schema in the name before it).
+       substr(def, strpos(def, '(' || args || ')') + length('(' || args || ')')),
        d.description
 FROM pg_proc p
 JOIN namespaces n ON n.oid = p.pronamespace
-CROSS JOIN LATERAL (SELECT pg_get_function_arguments(p.oid) AS args) a
+CROSS JOIN LATERAL (SELECT pg_get_function_arguments(p.oid) AS args, pg_get_functiondef(p.oid) AS def) a
 LEFT JOIN pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_proc'::regclass AND d.objsubid = 0
 WHERE p.prokind IN ('f', 'p', 'w')
   AND NOT EXISTS (SELECT 1 FROM pg_depend x
@@ -417,7 +416,9 @@ SELECT t.nspname::text, t.relname::text, tg.tgname::text, pg_get_triggerdef(tg.o
        -- As pg_get_triggerdef names the table (the session's temporary
        -- schema as pg_temp).
        ' ON ' || CASE WHEN c.relnamespace = pg_my_temp_schema() THEN 'pg_temp' ELSE quote_ident(t.nspname) END
-           || '.' || quote_ident(t.relname) || ' ', d.description
+           || '.' || quote_ident(t.relname) || ' ', d.description,
+       -- Before 15 the session's temporary schema is printed by its own name.
+       ' ON ' || quote_ident(t.nspname) || '.' || quote_ident(t.relname) || ' '
 FROM pg_trigger tg
 JOIN relations t ON t.oid = tg.tgrelid
 JOIN pg_class c ON c.oid = tg.tgrelid
