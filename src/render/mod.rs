@@ -709,7 +709,21 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
         ))),
         Change::CreateViewIndex { view, index } => {
             let statement = crate::syntax::lower::view_index_statement(index.unique, &index.name, view, &index.rest);
-            out.push(Statement::new(statement + ";"));
+            // Online, on a materialized view that is there before the plan
+            // (and not made again by it): built without blocking reads of it.
+            let remade = plan
+                .steps
+                .iter()
+                .any(|s| matches!(&s.change, Change::CreateView(v) if &v.name == view));
+            let concurrently = online && !remade;
+            let statement = match concurrently {
+                true => statement.replacen(" INDEX ", " INDEX CONCURRENTLY ", 1),
+                false => statement,
+            };
+            out.push(Statement {
+                sql: statement + ";",
+                transactional: !concurrently,
+            });
             if let Some(comment) = &index.comment {
                 let name = QualifiedName::new(view.schema.clone(), index.name.clone());
                 out.push(Statement::new(format!(
@@ -721,7 +735,14 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
         }
         Change::DropViewIndex { view, index } => {
             let name = QualifiedName::new(view.schema.clone(), index.name.clone());
-            out.push(Statement::new(format!("DROP INDEX {};", name.quoted())));
+            out.push(Statement {
+                sql: format!(
+                    "DROP INDEX {}{};",
+                    if online { "CONCURRENTLY " } else { "" },
+                    name.quoted()
+                ),
+                transactional: !online,
+            });
         }
         Change::RenameViewIndex { view, from, to } => {
             let name = QualifiedName::new(view.schema.clone(), from.clone());
