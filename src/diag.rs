@@ -301,6 +301,7 @@ codes! {
     EmptyEnum = "W0001", Warning, "an enum has no labels";
     LooseDocComment = "W0002", Warning, "a doc comment is not followed by anything it could document";
     ForeignKeyTypeDiffers = "W0003", Warning, "a foreign key column's type differs from the referenced column's";
+    UnknownRelation = "W0005", Warning, "a view reads a table or view the schema does not declare";
     UnknownFunction = "W0004", Warning, "an expression calls a function that is neither PostgreSQL's, the schema's nor a known extension's";
     SymlinkLoop = "W0004", Warning, "a symbolic link in the schema directory leads back to a directory it is in";
 }

@@ -11,6 +11,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::ir::*;
 
 pub(super) fn check(schema: &Schema, out: &mut Vec<Diagnostic>) {
+    views(schema, out);
     let extensions_declared = !schema.extensions.is_empty();
     for table in schema.tables.values() {
         let mut sites: Vec<(&Expr, Origin, &str)> = Vec::new();
@@ -87,6 +88,46 @@ pub(super) fn check(schema: &Schema, out: &mut Vec<Diagnostic>) {
                     .help("declare the function (`function NAME(...) ...`) or its extension (`extension NAME`), or check the spelling"),
                 );
             }
+        }
+    }
+}
+
+/// A view reading a relation the schema does not declare (a misspelt
+/// table, or one trellisc does not manage): a warning, since the database
+/// may well have it. PostgreSQL's own catalogs are known.
+fn views(schema: &Schema, out: &mut Vec<Diagnostic>) {
+    for view in schema.views.values() {
+        for relation in &view.uses {
+            let name = relation.name.as_str();
+            let catalog =
+                name.starts_with("pg_") || matches!(relation.schema.as_str(), "pg_catalog" | "information_schema");
+            if catalog || schema.tables.contains_key(relation) || schema.views.contains_key(relation) {
+                continue;
+            }
+            let similar = schema
+                .tables
+                .keys()
+                .chain(schema.views.keys())
+                .filter(|n| n.schema == relation.schema)
+                .map(|n| (distance(n.name.as_str(), name), n))
+                .filter(|(d, _)| *d <= 2)
+                .min();
+            let diagnostic = at(
+                Diagnostic::new(
+                    Code::UnknownRelation,
+                    format!(
+                        "{} `{}` reads `{relation}`, which the schema does not declare",
+                        view.kind(),
+                        view.name
+                    ),
+                ),
+                view.origin,
+                "reads an undeclared relation",
+            );
+            out.push(match similar {
+                Some((_, n)) => diagnostic.help(format!("did you mean `{n}`?")),
+                None => diagnostic.help("declare it, or check the spelling (a relation trellisc does not manage, as a partitioned table, is fine)"),
+            });
         }
     }
 }
