@@ -7,6 +7,7 @@
 //! a PostgreSQL newer than the built-in list).
 
 use super::at;
+use super::types::edit_distance;
 use crate::diag::{Code, Diagnostic};
 use crate::ir::*;
 
@@ -109,7 +110,7 @@ fn views(schema: &Schema, out: &mut Vec<Diagnostic>) {
                 .keys()
                 .chain(schema.views.keys())
                 .filter(|n| n.schema == relation.schema)
-                .map(|n| (distance(n.name.as_str(), name), n))
+                .map(|n| (edit_distance(n.name.as_str(), name), n))
                 .filter(|(d, _)| *d <= 2)
                 .min();
             let diagnostic = at(
@@ -136,7 +137,7 @@ fn unknown_column(table: &Table, name: &str, origin: Origin, what: &str) -> Diag
     let closest = table
         .columns
         .iter()
-        .map(|c| (distance(c.name.as_str(), name), c.name.as_str()))
+        .map(|c| (edit_distance(c.name.as_str(), name), c.name.as_str()))
         .filter(|(d, _)| *d <= 2)
         .min();
     let diagnostic = at(
@@ -167,20 +168,4 @@ fn known_function(schema: &Schema, qualifier: Option<&str>, name: &str) -> bool 
         .keys()
         .any(|id| id.name.name.as_str() == name && qualifier.is_none_or(|q| id.name.schema.as_str() == q));
     builtin || declared
-}
-
-/// Levenshtein distance, for a "did you mean".
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let current = row[j + 1];
-            row[j + 1] = (previous + usize::from(ca != *cb)).min(row[j] + 1).min(current + 1);
-            previous = current;
-        }
-    }
-    row[b.len()]
 }

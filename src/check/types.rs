@@ -146,7 +146,8 @@ fn similar_type(schema: &Schema, name: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
+/// Levenshtein distance, for a "did you mean".
+pub(super) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -334,17 +334,7 @@ fn trigger_jobs(database: &Schema, source: &Schema) -> Vec<TriggerJob> {
         if statements.is_empty() {
             continue;
         }
-        let columns = table
-            .columns
-            .iter()
-            .map(|c| {
-                let mut sql = format!("{} {}", c.name.quoted(), type_sql(&c.data_type, database));
-                if let Some(collation) = &c.collation {
-                    sql.push_str(&format!(" COLLATE {}", collation.quoted()));
-                }
-                sql
-            })
-            .collect();
+        let columns = table.columns.iter().map(|c| scratch_column(c, database)).collect();
         jobs.push(TriggerJob {
             table: table.name.clone(),
             columns,
@@ -685,15 +675,18 @@ fn job_for(table: &Table, unknown: &dyn Fn(&Expr) -> bool, database: &Schema) ->
         .columns
         .iter()
         .filter(|c| referenced.contains(c.name.as_str()))
-        .map(|c| {
-            let mut sql = format!("{} {}", c.name.quoted(), type_sql(&c.data_type, database));
-            if let Some(collation) = &c.collation {
-                sql.push_str(&format!(" COLLATE {}", collation.quoted()));
-            }
-            sql
-        })
+        .map(|c| scratch_column(c, database))
         .collect();
     Some((Job { columns, statements }, sites))
+}
+
+/// A column of a temporary table: its name, type and collation.
+fn scratch_column(column: &Column, database: &Schema) -> String {
+    let mut sql = format!("{} {}", column.name.quoted(), type_sql(&column.data_type, database));
+    if let Some(collation) = &column.collation {
+        sql.push_str(&format!(" COLLATE {}", collation.quoted()));
+    }
+    sql
 }
 
 /// The table name `index_definition` is given; [`scratch_sql`] turns it

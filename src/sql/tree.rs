@@ -137,25 +137,10 @@ pub fn expression_names(expression: &str) -> Option<ExpressionNames> {
     for (node, ..) in parsed.protobuf.nodes() {
         match node {
             pg_query::NodeRef::ColumnRef(reference) => {
-                let path: Vec<String> = reference
-                    .fields
-                    .iter()
-                    .filter_map(|f| match f.node.as_ref() {
-                        Some(NodeEnum::String(s)) => Some(s.sval.clone()),
-                        _ => None,
-                    })
-                    .collect();
-                columns.push(path);
+                columns.push(strings(&reference.fields));
             }
             pg_query::NodeRef::FuncCall(call) => {
-                let names: Vec<String> = call
-                    .funcname
-                    .iter()
-                    .filter_map(|n| match n.node.as_ref() {
-                        Some(NodeEnum::String(s)) => Some(s.sval.clone()),
-                        _ => None,
-                    })
-                    .collect();
+                let names = strings(&call.funcname);
                 match names.as_slice() {
                     [name] => functions.push((None, name.clone())),
                     [schema, name] => functions.push((Some(schema.clone()), name.clone())),
@@ -556,14 +541,7 @@ pub fn trigger(statement: &str, default_schema: &Ident) -> Result<TriggerFacts, 
         relation.relname = "r".into();
         relation.location = 0;
     }
-    let names: Vec<String> = trigger
-        .funcname
-        .iter()
-        .filter_map(|n| match n.node.as_ref() {
-            Some(NodeEnum::String(s)) => Some(s.sval.clone()),
-            _ => None,
-        })
-        .collect();
+    let names = strings(&trigger.funcname);
     let function = match names.as_slice() {
         [name] => QualifiedName::new(default_schema.clone(), Ident::new(name.clone())),
         [.., schema, name] => QualifiedName::new(Ident::new(schema.clone()), Ident::new(name.clone())),
@@ -601,6 +579,18 @@ pub fn qualified_trigger(statement: &str, function: &QualifiedName) -> Result<St
         string_node(function.name.as_str()),
     ];
     deparse(parsed)
+}
+
+/// The string nodes of a name list (`schema.name`, a column reference's
+/// fields), others left out.
+fn strings(nodes: &[protobuf::Node]) -> Vec<String> {
+    nodes
+        .iter()
+        .filter_map(|n| match n.node.as_ref() {
+            Some(NodeEnum::String(s)) => Some(s.sval.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 fn parse_one(statement: &str) -> Result<protobuf::ParseResult, String> {

@@ -1542,18 +1542,11 @@ impl Lowerer {
             name: name.clone(),
             arguments: facts.identity,
         };
-        if let Some(first) = self.schema.routines.get(&id) {
-            let mut diagnostic = Diagnostic::new(
-                Code::DuplicateRoutine,
-                format!("{} `{id}` is declared twice", first.kind()),
-            )
-            .primary(decl.name.span, "declared again here");
-            if let Some(first) = first.origin.0 {
-                diagnostic = diagnostic.secondary(first, "first declared here");
-            }
-            self.error(diagnostic.help(
-                "functions and procedures are told apart by name and argument types: remove one, rename it, or change its arguments",
-            ));
+        if self.duplicate_routine(
+            &id,
+            decl.name.span,
+            "functions and procedures are told apart by name and argument types: remove one, rename it, or change its arguments",
+        ) {
             return;
         }
         let routine = Routine {
@@ -1576,6 +1569,24 @@ impl Lowerer {
         self.schema.routines.insert(id, routine);
     }
 
+    /// Whether a routine of that name and argument types is declared
+    /// already (E0112, reported here).
+    fn duplicate_routine(&mut self, id: &RoutineId, span: Span, help: &str) -> bool {
+        let Some(first) = self.schema.routines.get(id) else {
+            return false;
+        };
+        let mut diagnostic = Diagnostic::new(
+            Code::DuplicateRoutine,
+            format!("{} `{id}` is declared twice", first.kind()),
+        )
+        .primary(span, "declared again here");
+        if let Some(first) = first.origin.0 {
+            diagnostic = diagnostic.secondary(first, "first declared here");
+        }
+        self.error(diagnostic.help(help));
+        true
+    }
+
     fn aggregate(&mut self, decl: &ast::AggregateDecl) {
         let name = self.qualify(&decl.name);
         let arguments = decl.arguments.text.trim().to_string();
@@ -1592,16 +1603,11 @@ impl Lowerer {
             name: name.clone(),
             arguments: facts.identity,
         };
-        if let Some(first) = self.schema.routines.get(&id) {
-            let mut diagnostic = Diagnostic::new(
-                Code::DuplicateRoutine,
-                format!("{} `{id}` is declared twice", first.kind()),
-            )
-            .primary(decl.name.span, "declared again here");
-            if let Some(first) = first.origin.0 {
-                diagnostic = diagnostic.secondary(first, "first declared here");
-            }
-            self.error(diagnostic.help("an aggregate and a function of the same name need other argument types"));
+        if self.duplicate_routine(
+            &id,
+            decl.name.span,
+            "an aggregate and a function of the same name need other argument types",
+        ) {
             return;
         }
         let routine = Routine {
