@@ -275,6 +275,7 @@ codes! {
     DuplicateType = "E0111", Error, "a domain is declared twice, or has the name of an enum";
     DuplicateRoutine = "E0112", Error, "two functions or procedures have the same name and argument types";
     DuplicateTrigger = "E0113", Error, "two triggers of a table have the same name";
+    DuplicatePolicy = "E0114", Error, "two policies of a table have the same name";
     UnknownTable = "E0201", Error, "a reference names a table that is not declared";
     UnknownColumn = "E0202", Error, "a reference names a column the table does not have";
     ForeignKeyArity = "E0203", Error, "a foreign key has a different number of columns than it references";
@@ -289,6 +290,7 @@ codes! {
     NotOnDomain = "E0216", Error, "a column attribute that a domain cannot have";
     VirtualGeneratedMisused = "E0217", Error, "a virtual generated column is used where PostgreSQL does not allow one";
     NotATriggerFunction = "E0218", Error, "a trigger executes a function that does not return `trigger`";
+    InvalidSetting = "E0219", Error, "a column setting has a value PostgreSQL refuses";
     InvalidIdentity = "E0211", Error, "an identity column has a type other than smallint, integer or bigint";
     MisplacedOption = "E0212", Error, "an option is used where PostgreSQL does not allow it";
     InvalidReplicaIdentity = "E0213", Error, "`replica identity using index` names an unsuitable index";
@@ -303,7 +305,7 @@ codes! {
     ForeignKeyTypeDiffers = "W0003", Warning, "a foreign key column's type differs from the referenced column's";
     UnknownRelation = "W0005", Warning, "a view reads a table or view the schema does not declare";
     UnknownFunction = "W0004", Warning, "an expression calls a function that is neither PostgreSQL's, the schema's nor a known extension's";
-    SymlinkLoop = "W0004", Warning, "a symbolic link in the schema directory leads back to a directory it is in";
+    SymlinkLoop = "W0006", Warning, "a symbolic link in the schema directory leads back to a directory it is in";
 }
 
 impl fmt::Display for Code {

@@ -232,7 +232,7 @@ fn symlinked_directories_are_followed_and_loops_are_named() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("ok: 2 file(s), 2 table(s)"), "{stderr}");
     let said = format!("{} is a symbolic link to", schema.join("loop").display());
-    assert!(stderr.contains("warning[W0004]") && stderr.contains(&said), "{stderr}");
+    assert!(stderr.contains("warning[W0006]") && stderr.contains(&said), "{stderr}");
     let found = trellisc::load::find_schema_files(&schema).expect("walk");
     assert_eq!(found.files, [schema.join("a.trellis"), schema.join("linked/b.trellis")]);
     assert_eq!(found.diagnostics.len(), 1);

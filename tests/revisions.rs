@@ -682,19 +682,22 @@ fn stamp_adopts_an_existing_database() {
     p.assert_at("20261125120000_aaaaaa");
 }
 
-/// A revision that a policy (which trellisc does not manage yet) would make
-/// fail part way is not started; once the revision drops and recreates the
-/// policy itself, it runs. (A view of the schema is the revision's own: it
+/// A revision that a rule (which trellisc does not manage) would make fail
+/// part way is not started; once the revision drops and recreates the rule
+/// itself, it runs. (A view of the schema is the revision's own: it
 /// drops and makes it again around the change.)
 #[test]
-fn a_revision_a_policy_would_break_is_refused_before_it_runs() {
+fn a_revision_a_rule_would_break_is_refused_before_it_runs() {
     let p = Project::new();
     p.write("schema/app.trellis", BASE);
     p.revision_ok("20261125120000_aaaaaa", &["-m", "Base"]);
     p.ok(&["upgrade"]);
     pg::server()
-        .psql(&p.url, "CREATE POLICY titled ON posts USING (title <> '');")
-        .expect("a policy of our own");
+        .psql(
+            &p.url,
+            "CREATE RULE titled AS ON UPDATE TO posts WHERE old.title = '' DO INSTEAD NOTHING;",
+        )
+        .expect("a rule of our own");
     p.write(
         "schema/app.trellis",
         &BASE.replace("  title  text not null", "  title  varchar(300) not null"),
@@ -710,7 +713,7 @@ fn a_revision_a_policy_would_break_is_refused_before_it_runs() {
         "{said}"
     );
     assert!(
-        said.contains("column posts.title is used by policy titled on posts"),
+        said.contains("column posts.title is used by rule titled on public.posts"),
         "{said}"
     );
     assert!(
@@ -723,25 +726,25 @@ fn a_revision_a_policy_would_break_is_refused_before_it_runs() {
     let file = p.revision_file("20261125120100_bbbbbb");
     let edited = p.read(&file).replacen(
         "-- trellisc: upgrade\n",
-        "-- trellisc: upgrade\nDROP POLICY titled ON posts;\n",
+        "-- trellisc: upgrade\nDROP RULE titled ON posts;\n",
         1,
     );
     let edited = edited.replacen(
         "\n-- trellisc: downgrade\n",
-        "CREATE POLICY titled ON posts USING (title <> '');\n\n-- trellisc: downgrade\n",
+        "CREATE RULE titled AS ON UPDATE TO posts WHERE old.title = '' DO INSTEAD NOTHING;\n\n-- trellisc: downgrade\n",
         1,
     );
     std::fs::write(&file, edited).expect("edit");
     p.ok(&["rehash"]);
     p.ok(&["upgrade"]);
     p.assert_at("20261125120100_bbbbbb");
-    let policy = pg::server()
+    let rule = pg::server()
         .psql(
             &p.url,
-            "\\pset tuples_only on\nSELECT count(*) FROM pg_policy WHERE polname = 'titled';",
+            "\\pset tuples_only on\nSELECT count(*) FROM pg_rules WHERE rulename = 'titled';",
         )
-        .expect("policy");
-    assert_eq!(policy.trim(), "1");
+        .expect("rule");
+    assert_eq!(rule.trim(), "1");
 }
 
 /// A garbage line in trellis.sum is named by its line, and a read-only

@@ -193,6 +193,7 @@ fn column(name: &str, data_type: SqlType, not_null: bool) -> Column {
         identity: None,
         generated: None,
         generated_kind: Default::default(),
+        settings: None,
         collation: None,
         comment: None,
         using: None,
@@ -283,6 +284,8 @@ fn table(name: QualifiedName, columns: Vec<Column>) -> Table {
         indexes: Default::default(),
         replica_identity: ReplicaIdentity::Default,
         triggers: Default::default(),
+        row_security: Default::default(),
+        policies: Default::default(),
         origin: Origin::default(),
     }
 }

@@ -169,6 +169,9 @@ impl Found {
                 }
                 self.expression(&object, generated, generated.origin);
             }
+            if column.settings.as_ref().is_some_and(|s| s.compression.is_some()) {
+                self.lacks(&object, "compression", 14, column.origin);
+            }
         }
         for constraint in table.constraints.values() {
             let object = format!("constraint `{}` of `{}`", constraint.name, table.name);

@@ -223,6 +223,14 @@ pub enum Change {
         column: Ident,
         comment: Option<String>,
     },
+    /// Statistics target, storage, compression, options: each that
+    /// differs is set (or reset to the default).
+    SetColumnSettings {
+        table: QualifiedName,
+        column: Ident,
+        old: ColumnSettings,
+        new: ColumnSettings,
+    },
 
     AddConstraint {
         table: QualifiedName,
@@ -360,6 +368,39 @@ pub enum Change {
         name: Ident,
         comment: Option<String>,
     },
+
+    SetRowSecurity {
+        table: QualifiedName,
+        old: RowSecurity,
+        new: RowSecurity,
+    },
+    CreatePolicy {
+        table: QualifiedName,
+        policy: Policy,
+    },
+    /// On the table by its name before the plan (policies go first).
+    DropPolicy {
+        table: QualifiedName,
+        policy: Policy,
+    },
+    /// `ALTER POLICY`: its roles or expressions change (`Some` for those).
+    AlterPolicy {
+        table: QualifiedName,
+        name: Ident,
+        roles: Option<Vec<Ident>>,
+        using: Option<String>,
+        check: Option<String>,
+    },
+    RenamePolicy {
+        table: QualifiedName,
+        from: Ident,
+        to: Ident,
+    },
+    CommentOnPolicy {
+        table: QualifiedName,
+        name: Ident,
+        comment: Option<String>,
+    },
 }
 
 /// A column whose type is an enum being recreated.
@@ -401,6 +442,7 @@ impl Change {
             | DropIdentity { table, .. }
             | AlterIdentity { table, .. }
             | CommentOnColumn { table, .. }
+            | SetColumnSettings { table, .. }
             | AddConstraint { table, .. }
             | DropConstraint { table, .. }
             | RenameConstraint { table, .. }
@@ -414,6 +456,12 @@ impl Change {
             | DropTrigger { table, .. }
             | RenameTrigger { table, .. }
             | CommentOnTrigger { table, .. }
+            | SetRowSecurity { table, .. }
+            | CreatePolicy { table, .. }
+            | DropPolicy { table, .. }
+            | AlterPolicy { table, .. }
+            | RenamePolicy { table, .. }
+            | CommentOnPolicy { table, .. }
             | CommentOnIndex { table, .. } => Some(table),
             _ => None,
         }

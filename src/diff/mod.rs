@@ -3,6 +3,7 @@
 
 mod change;
 mod dependents;
+mod policies;
 mod renames;
 mod routines;
 mod tables;
@@ -39,6 +40,7 @@ pub fn diff_with(old: &Schema, new: &Schema, renames: &Renames) -> Vec<Change> {
     tables::tables(old, new, renames, &mut changes);
     views::views(old, new, renames, &mut changes);
     routines::routines(old, new, renames, &mut changes);
+    policies::policies(old, new, renames, &mut changes);
     dependents::dependent_foreign_keys(old, new, renames, &mut changes);
     changes
 }

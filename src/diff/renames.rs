@@ -18,6 +18,7 @@ pub struct Renames {
     pub routines: BTreeMap<RoutineId, RoutineId>,
     pub views: BTreeMap<QualifiedName, QualifiedName>,
     pub triggers: BTreeMap<QualifiedName, BTreeMap<Ident, Ident>>,
+    pub policies: BTreeMap<QualifiedName, BTreeMap<Ident, Ident>>,
 }
 
 impl Renames {
@@ -72,6 +73,14 @@ impl Renames {
                     }
                 }
             }
+            let mut policies = BTreeMap::new();
+            for policy in table.policies.values() {
+                if let Some(was) = &policy.was {
+                    if old_table.policies.contains_key(&was.value) && !old_table.policies.contains_key(&policy.name) {
+                        policies.insert(policy.name.clone(), was.value.clone());
+                    }
+                }
+            }
             let mut indexes = BTreeMap::new();
             for index in table.indexes.values() {
                 if let Some(was) = &index.was {
@@ -85,6 +94,7 @@ impl Renames {
                 (constraints, &mut renames.constraints),
                 (indexes, &mut renames.indexes),
                 (triggers, &mut renames.triggers),
+                (policies, &mut renames.policies),
             ] {
                 if !map.is_empty() {
                     target.insert(name.clone(), map);
@@ -214,6 +224,7 @@ impl Renames {
             constraints: rekey(&self.constraints),
             indexes: rekey(&self.indexes),
             triggers: rekey(&self.triggers),
+            policies: rekey(&self.policies),
             routines: flip(&self.routines),
             views: flip(&self.views),
             labels: self

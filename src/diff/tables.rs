@@ -461,6 +461,20 @@ impl TablePair<'_> {
                 });
             }
         }
+        // A new type brings its own storage: the old setting is gone.
+        let mut old_settings = before.settings.as_deref().cloned().unwrap_or_default();
+        if type_changed {
+            old_settings.storage = None;
+        }
+        let new_settings = after.settings.as_deref().cloned().unwrap_or_default();
+        if old_settings != new_settings {
+            changes.push(Change::SetColumnSettings {
+                table: table.clone(),
+                column: name.clone(),
+                old: old_settings,
+                new: new_settings,
+            });
+        }
         if before.comment != after.comment {
             changes.push(Change::CommentOnColumn {
                 table,

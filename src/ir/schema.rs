@@ -170,6 +170,7 @@ impl Schema {
             table.constraints.values_mut().for_each(|c| c.was = None);
             table.indexes.values_mut().for_each(|i| i.was = None);
             table.triggers.values_mut().for_each(|t| t.was = None);
+            table.policies.values_mut().for_each(|p| p.was = None);
         }
         schema.routines.values_mut().for_each(|r| r.was = None);
         for view in schema.views.values_mut() {
@@ -396,7 +397,93 @@ pub struct Table {
     pub indexes: BTreeMap<Ident, Index>,
     pub replica_identity: ReplicaIdentity,
     pub triggers: BTreeMap<Ident, Trigger>,
+    pub row_security: RowSecurity,
+    pub policies: BTreeMap<Ident, Policy>,
     pub origin: Origin,
+}
+
+/// `row level security [force]`: whether the table's policies apply, and
+/// to its owner too.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RowSecurity {
+    pub enabled: bool,
+    pub forced: bool,
+}
+
+/// A row-level security policy of a table.
+#[derive(Clone, Debug)]
+pub struct Policy {
+    pub name: Ident,
+    pub was: Option<Located<Ident>>,
+    /// `as permissive` (the default) or `as restrictive`.
+    pub permissive: bool,
+    /// `all`, `select`, `insert`, `update` or `delete`.
+    pub command: String,
+    /// The roles it applies to, sorted; `public` for everyone.
+    pub roles: Vec<Ident>,
+    /// `using (EXPR)` and `with check (EXPR)`, as written or as PostgreSQL
+    /// prints them.
+    pub using: Option<String>,
+    pub check: Option<String>,
+    /// The two expressions as PostgreSQL's parser reads them: what two
+    /// policies are compared by.
+    pub canonical: String,
+    /// The columns of its table it names (PostgreSQL will not change
+    /// their type under it), and the relations and functions it uses.
+    pub columns: Vec<Ident>,
+    pub uses: Vec<QualifiedName>,
+    pub comment: Option<String>,
+    pub origin: Origin,
+}
+
+impl PartialEq for Policy {
+    fn eq(&self, other: &Policy) -> bool {
+        self.name == other.name
+            && self.permissive == other.permissive
+            && self.command == other.command
+            && self.roles == other.roles
+            && self.canonical == other.canonical
+            && self.comment == other.comment
+    }
+}
+impl Eq for Policy {}
+
+impl Policy {
+    /// `CREATE POLICY` on `table`, in PostgreSQL's words.
+    pub fn statement(&self, table: &str) -> String {
+        let mut sql = format!("CREATE POLICY {} ON {table}", self.name.quoted());
+        if !self.permissive {
+            sql.push_str(" AS RESTRICTIVE");
+        }
+        if self.command != "all" {
+            sql.push_str(&format!(" FOR {}", self.command.to_ascii_uppercase()));
+        }
+        let everyone = self.roles.iter().all(|r| r.as_str() == "public");
+        if !everyone {
+            sql.push_str(&format!(" TO {}", role_list(&self.roles)));
+        }
+        if let Some(using) = &self.using {
+            sql.push_str(&format!(" USING ({using})"));
+        }
+        if let Some(check) = &self.check {
+            sql.push_str(&format!(" WITH CHECK ({check})"));
+        }
+        sql
+    }
+}
+
+/// Roles as SQL names them: `PUBLIC` and the `CURRENT_USER`-like words
+/// bare (quoted they would name roles of that name), others quoted.
+pub fn role_list(roles: &[Ident]) -> String {
+    roles
+        .iter()
+        .map(|role| match role.as_str() {
+            "public" => "PUBLIC".to_string(),
+            "current_user" | "current_role" | "session_user" => role.as_str().to_ascii_uppercase(),
+            _ => role.quoted(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A trigger on a table.
@@ -676,7 +763,55 @@ pub struct Column {
     /// `using (EXPR)`: how the column's value is computed from the old row
     /// when its type changes; a hint for that revision, as `was` is.
     pub using: Option<Box<Located<Expr>>>,
+    /// Statistics target, storage, compression and options; `None` when
+    /// all are PostgreSQL's defaults (as for almost every column).
+    pub settings: Option<Box<ColumnSettings>>,
     pub origin: Origin,
+}
+
+/// What PostgreSQL keeps per column besides its type and constraints, each
+/// `None` (or empty) where it is the default.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ColumnSettings {
+    /// `SET STATISTICS`: 0 to 10000 (the default, -1, is `None`).
+    pub statistics: Option<i32>,
+    /// `SET STORAGE`, lower-cased (`plain`, `external`, `extended`,
+    /// `main`), when it is not the type's own.
+    pub storage: Option<String>,
+    /// `SET COMPRESSION`: `pglz` or `lz4`.
+    pub compression: Option<String>,
+    /// `SET (n_distinct = V, ...)`, sorted by name.
+    pub options: Vec<StorageParam>,
+}
+
+impl ColumnSettings {
+    /// Whether every setting is PostgreSQL's default.
+    pub fn is_default(&self) -> bool {
+        *self == ColumnSettings::default()
+    }
+
+    /// The settings as an optional box: `None` when all are defaults.
+    pub fn boxed(self) -> Option<Box<ColumnSettings>> {
+        (!self.is_default()).then(|| Box::new(self))
+    }
+}
+
+/// The storage PostgreSQL gives a column of a built-in type (`typstorage`):
+/// `None` for types it does not know offline (user types).
+pub fn default_storage(data_type: &SqlType) -> Option<&'static str> {
+    if data_type.array_dims > 0 {
+        return Some("extended");
+    }
+    let TypeName::Builtin(name) = &data_type.name else {
+        return None;
+    };
+    Some(match name.as_str() {
+        "numeric" | "inet" | "cidr" => "main",
+        "bit" | "bit varying" | "character" | "character varying" | "bpchar" | "bytea" | "json" | "jsonb"
+        | "jsonpath" | "path" | "polygon" | "refcursor" | "text" | "tsvector" | "txid_snapshot" | "pg_snapshot"
+        | "xml" => "extended",
+        _ => "plain",
+    })
 }
 
 /// How a generated column keeps its values.

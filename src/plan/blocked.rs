@@ -18,6 +18,10 @@ pub enum DependentKey {
     },
     /// By name: any of its overloads.
     Routine(QualifiedName),
+    Policy {
+        table: QualifiedName,
+        name: Ident,
+    },
 }
 
 impl DependentKey {
@@ -30,6 +34,9 @@ impl DependentKey {
                 schema.tables.get(table).is_some_and(|t| t.triggers.contains_key(name))
             }
             DependentKey::Routine(name) => schema.routines.keys().any(|id| &id.name == name),
+            DependentKey::Policy { table, name } => {
+                schema.tables.get(table).is_some_and(|t| t.policies.contains_key(name))
+            }
         }
     }
 }

@@ -25,7 +25,7 @@ fn phase(change: &Change) -> u8 {
         CreateSchema(_) | GuardEnumLabel { .. } | SetSequenceOwner { owner: None, .. } => 0,
         // Triggers go first, on their tables' old names: nothing needs them
         // while the plan runs, and they hold on to columns and functions.
-        DropTrigger { .. } => 0,
+        DropTrigger { .. } | DropPolicy { .. } => 0,
         CreateExtension(_) | AlterExtensionVersion { .. } | AlterExtensionSchema { .. } => 1,
         // A table moved to another schema takes its sequences along; they
         // are renamed where it left them.
@@ -44,7 +44,7 @@ fn phase(change: &Change) -> u8 {
         | RecreateRoutine {
             after_tables: false, ..
         } => 4,
-        RenameTrigger { .. } | RenameViewIndex { .. } => 5,
+        RenameTrigger { .. } | RenameViewIndex { .. } | RenamePolicy { .. } => 5,
         DropRoutine { uses_tables: true, .. } => 6,
         RenameColumn { .. } | RenameConstraint { .. } | RenameIndex { .. } => 5,
         DropConstraint { constraint, .. } if matches!(constraint.kind, ConstraintKind::ForeignKey(_)) => 6,
@@ -77,12 +77,14 @@ fn phase(change: &Change) -> u8 {
         // Types and sequences go once no column uses them any more: after
         // the columns' types and defaults have moved off them.
         DropSequence(_) | DropEnum(_) | DropExtension(_) => 20,
-        SetLogged { .. } | SetStorageParams { .. } | SetIndexStorageParams { .. } => 20,
+        SetLogged { .. } | SetStorageParams { .. } | SetIndexStorageParams { .. } | SetColumnSettings { .. } => 20,
         AddConstraint { constraint, .. } if matches!(constraint.kind, ConstraintKind::ForeignKey(_)) => 23,
         AddConstraint { .. } | ReplaceCheck { .. } | AddDomainCheck { .. } => 21,
         CreateIndex { .. } | CreateViewIndex { .. } => 22,
         ValidateConstraint { .. } | ValidateDomainCheck { .. } => 24,
         SetReplicaIdentity { .. } | CreateTrigger { .. } => 25,
+        // After the functions, views and tables they use.
+        SetRowSecurity { .. } | CreatePolicy { .. } | AlterPolicy { .. } => 25,
         DropSchema(_) => 26,
         CommentOnSchema { .. }
         | CommentOnDomain { .. }
@@ -95,7 +97,8 @@ fn phase(change: &Change) -> u8 {
         | CommentOnRoutine { .. }
         | CommentOnView { .. }
         | CommentOnViewIndex { .. }
-        | CommentOnTrigger { .. } => 27,
+        | CommentOnTrigger { .. }
+        | CommentOnPolicy { .. } => 27,
     }
 }
 

@@ -24,10 +24,11 @@ use tokio_postgres::types::{FromSql, ToSql, Type};
 
 use crate::ir::types::resolve_builtin;
 use crate::ir::{
-    Column, Constraint, ConstraintKind, ElementTarget, Enum, EnumLabel, EnumStorage, Exclusion, Expr, Extension,
-    ForeignKey, Ident, Identity, Index, IndexElement, Located, MatchType, OperatorClass, Origin, QualifiedName,
-    ReferentialAction, ReplicaIdentity, Routine, RoutineId, Schema, SearchPathName, Sequence, SequenceOptions, SqlType,
-    StorageParam, Table, Trigger, TypeName, View, ViewIndex, parse_enum_check_marker,
+    Column, ColumnSettings, Constraint, ConstraintKind, ElementTarget, Enum, EnumLabel, EnumStorage, Exclusion, Expr,
+    Extension, ForeignKey, Ident, Identity, Index, IndexElement, Located, MatchType, OperatorClass, Origin, Policy,
+    QualifiedName, ReferentialAction, ReplicaIdentity, Routine, RoutineId, RowSecurity, Schema, SearchPathName,
+    Sequence, SequenceOptions, SqlType, StorageParam, Table, Trigger, TypeName, View, ViewIndex,
+    parse_enum_check_marker,
 };
 
 pub use argument::{is_url, mask, mistyped};
@@ -138,6 +139,10 @@ fn dependency(row: &Row) -> Result<Dependency, tokio_postgres::Error> {
             name: Ident::new(name),
         }),
         ("function" | "procedure", Some(schema), Some(name)) => Some(DependentKey::Routine(qualified(&schema, &name))),
+        ("policy", Some(schema), Some(name)) => key_table.map(|table| DependentKey::Policy {
+            table: qualified(&schema, &table),
+            name: Ident::new(name),
+        }),
         _ => None,
     };
     Ok(Dependency {
@@ -194,14 +199,14 @@ async fn read(
         queries::enums(),
         queries::sequences(),
         queries::tables(),
-        queries::columns(),
+        queries::columns(major),
         queries::constraints(major),
         queries::referenced_columns(),
         queries::indexes(major),
         queries::index_expressions(),
         queries::operator_classes(),
         queries::collations_and_operators(),
-        queries::unmanaged(major),
+        queries::unmanaged(),
         queries::dependencies(),
         queries::schemas(),
         queries::domains(),
@@ -210,6 +215,7 @@ async fn read(
         queries::views(),
         queries::view_indexes(),
         queries::aggregates(),
+        queries::policies(),
     ];
     let query = |i: usize| {
         let global = matches!(i, 0 | 9 | 10);
@@ -237,6 +243,7 @@ async fn read(
         query(17),
         query(18),
         query(19),
+        query(20),
         client.batch_execute(after),
     );
     let results = match results {
@@ -269,6 +276,7 @@ async fn read(
         views,
         view_indexes,
         aggregates,
+        policies,
         _,
     ) = results;
     let mut builder = Builder {
@@ -303,6 +311,7 @@ async fn read(
     builder.views(&views)?;
     builder.view_indexes(&view_indexes)?;
     builder.triggers(&triggers)?;
+    builder.policies(&policies)?;
     let mut unmanaged = unmanaged
         .iter()
         .map(|row| {
@@ -710,6 +719,11 @@ impl Builder<'_> {
                     indexes: BTreeMap::new(),
                     replica_identity,
                     triggers: BTreeMap::new(),
+                    row_security: RowSecurity {
+                        enabled: get(row, 7)?,
+                        forced: get(row, 8)?,
+                    },
+                    policies: BTreeMap::new(),
                     origin: Origin::default(),
                 },
             );
@@ -811,6 +825,43 @@ impl Builder<'_> {
                 table.triggers.insert(name, trigger);
             } else if let Some(view) = self.schema.views.get_mut(&table_name) {
                 view.triggers.insert(name, trigger);
+            }
+        }
+        Ok(())
+    }
+
+    fn policies(&mut self, rows: &[Row]) -> Result<(), tokio_postgres::Error> {
+        let default_schema = self.options.default_schema.clone();
+        for row in rows {
+            let table_name = qualified(get(row, 0)?, get(row, 1)?);
+            let roles: Vec<String> = get(row, 5)?;
+            let mut policy = Policy {
+                name: Ident::new(get::<String>(row, 2)?),
+                was: None,
+                permissive: get(row, 3)?,
+                command: get(row, 4)?,
+                roles: roles.into_iter().map(Ident::new).collect(),
+                using: get(row, 6)?,
+                check: get(row, 7)?,
+                canonical: String::new(),
+                columns: Vec::new(),
+                uses: Vec::new(),
+                comment: get(row, 8)?,
+                origin: Origin::default(),
+            };
+            let statement = policy.statement(&table_name.quoted());
+            let Ok(facts) = crate::sql::tree::policy(&statement, &table_name, &default_schema) else {
+                self.unreadable.push(Unmanaged {
+                    kind: "policy".into(),
+                    name: format!("{} on {}", policy.name.quoted(), table_name.quoted()),
+                });
+                continue;
+            };
+            policy.canonical = facts.canonical;
+            policy.columns = facts.columns;
+            policy.uses = facts.uses;
+            if let Some(table) = self.schema.tables.get_mut(&table_name) {
+                table.policies.insert(policy.name.clone(), policy);
             }
         }
         Ok(())
@@ -942,6 +993,43 @@ impl Builder<'_> {
         Ok(self.schema.tables.get_mut(&qualified(schema, name)))
     }
 
+    /// Statistics target, storage, compression and options from four
+    /// columns of a row, starting at `at`.
+    fn column_settings(row: &Row, at: usize) -> Result<Option<Box<ColumnSettings>>, tokio_postgres::Error> {
+        let storage = get::<Option<&str>>(row, at + 1)?.map(|s| match s {
+            "p" => "plain",
+            "e" => "external",
+            "m" => "main",
+            _ => "extended",
+        });
+        let compression = get::<Option<&str>>(row, at + 2)?.map(|c| match c {
+            "l" => "lz4",
+            _ => "pglz",
+        });
+        let mut options: Vec<StorageParam> = get::<Option<Vec<String>>>(row, at + 3)?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|option| match option.split_once('=') {
+                Some((name, value)) => StorageParam {
+                    name: name.to_string(),
+                    value: value.to_string(),
+                },
+                None => StorageParam {
+                    name: option,
+                    value: "true".into(),
+                },
+            })
+            .collect();
+        options.sort();
+        Ok(ColumnSettings {
+            statistics: get(row, at)?,
+            storage: storage.map(str::to_string),
+            compression: compression.map(str::to_string),
+            options,
+        }
+        .boxed())
+    }
+
     fn columns(&mut self, rows: &[Row]) -> Result<(), tokio_postgres::Error> {
         for row in rows {
             let type_schema: &str = get(row, 3)?;
@@ -983,6 +1071,7 @@ impl Builder<'_> {
                 collation: collation_name(get(row, 11)?, get(row, 25)?),
                 comment: get(row, 12)?,
                 using: None,
+                settings: Self::column_settings(row, 26)?,
                 origin: Origin::default(),
             };
             let relation: u32 = get(row, 22)?;

@@ -218,6 +218,12 @@ pub async fn normalize(
                 count += 1;
             }
         }
+        for (name, server) in &temp.policies {
+            if let Some(policy) = table.policies.get_mut(name) {
+                policy.canonical.clone_from(&server.canonical);
+                count += 1;
+            }
+        }
     }
     let temp_tables = &temp;
     for pending in pending {
@@ -331,6 +337,30 @@ fn trigger_jobs(database: &Schema, source: &Schema) -> Vec<TriggerJob> {
                     .replace("pg_temp.trellis_placeholder", "{T}")
             })
             .collect();
+        // Policies too: their expressions are printed back, not their
+        // roles (a temporary one applies to everyone: a role that does
+        // not exist would refuse it).
+        let mut statements = statements;
+        statements.extend(
+            table
+                .policies
+                .values()
+                .filter(|policy| {
+                    let theirs = policy
+                        .was
+                        .as_ref()
+                        .and_then(|w| counterpart.policies.get(&w.value))
+                        .or_else(|| counterpart.policies.get(&policy.name));
+                    theirs.is_some_and(|p| p.canonical != policy.canonical)
+                })
+                .map(|policy| {
+                    Policy {
+                        roles: vec![Ident::new("public")],
+                        ..policy.clone()
+                    }
+                    .statement("{T}")
+                }),
+        );
         if statements.is_empty() {
             continue;
         }

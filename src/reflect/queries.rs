@@ -149,8 +149,9 @@ pub fn tables() -> String {
     format!(
         "WITH {}
 SELECT t.nspname::text, t.relname::text, t.relpersistence::text, coalesce(t.reloptions, '{{}}'),
-       t.relreplident::text, d.description, t.oid
+       t.relreplident::text, d.description, t.oid, c.relrowsecurity, c.relforcerowsecurity
 FROM tables t
+JOIN pg_class c ON c.oid = t.oid
 LEFT JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
 ORDER BY 1, 2",
         tables_cte()
@@ -159,7 +160,12 @@ ORDER BY 1, 2",
 
 /// Columns in order, with the element type of arrays, the default or
 /// generation expression, and an identity column's sequence.
-pub fn columns() -> String {
+pub fn columns(major: u32) -> String {
+    let compression = if major >= 14 {
+        "nullif(a.attcompression::text, '')"
+    } else {
+        "NULL::text"
+    };
     format!(
         "WITH {}
 SELECT NULL, NULL, a.attname::text,
@@ -175,7 +181,11 @@ SELECT NULL, NULL, a.attname::text,
        s.seqincrement, s.seqmin, s.seqmax, s.seqstart, s.seqcache, s.seqcycle,
        a.attrelid, a.attnum, a.attcollation,
        -- The collation's schema where the search path does not find it.
-       CASE WHEN NOT pg_collation_is_visible(co.oid) THEN con.nspname::text END
+       CASE WHEN NOT pg_collation_is_visible(co.oid) THEN con.nspname::text END,
+       -- Settings where they are not the defaults (-1 or NULL, the type's storage).
+       CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::int END,
+       CASE WHEN a.attstorage <> ty.typstorage THEN a.attstorage::text END,
+       {compression}, a.attoptions::text[]
 FROM tables t
 JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
 JOIN pg_type ty ON ty.oid = a.atttypid
@@ -429,20 +439,31 @@ ORDER BY 1, 2, 3",
     )
 }
 
+/// Row-level security policies of the tables trellisc manages: command,
+/// kind, roles (sorted; `public` for everyone) and the expressions as
+/// `pg_get_expr` prints them.
+pub fn policies() -> String {
+    format!(
+        "WITH {}
+SELECT t.nspname::text, t.relname::text, p.polname::text, p.polpermissive,
+       CASE p.polcmd WHEN 'r' THEN 'select' WHEN 'a' THEN 'insert' WHEN 'w' THEN 'update'
+                     WHEN 'd' THEN 'delete' ELSE 'all' END,
+       CASE WHEN p.polroles = '{{0}}' THEN ARRAY['public']
+            ELSE ARRAY(SELECT r.rolname::text FROM pg_roles r WHERE r.oid = ANY (p.polroles) ORDER BY 1) END,
+       pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid), d.description
+FROM pg_policy p
+JOIN tables t ON t.oid = p.polrelid
+LEFT JOIN pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_policy'::regclass AND d.objsubid = 0
+ORDER BY 1, 2, 3",
+        tables_cte()
+    )
+}
+
 /// What trellisc does not manage yet, by kind and name, so that a diff or
 /// an import can say so instead of losing it silently: objects of other
 /// kinds, and properties of managed tables, columns and indexes that the
 /// language has no form for.
-pub fn unmanaged(major: u32) -> String {
-    let compression = if major >= 14 {
-        "UNION ALL
-    SELECT 'compression ' || CASE a.attcompression WHEN 'l' THEN 'lz4' ELSE 'pglz' END || ' of column',
-           quote_ident(t.nspname) || '.' || quote_ident(t.relname) || '.' || quote_ident(a.attname)
-    FROM pg_attribute a JOIN tables t ON t.oid = a.attrelid
-    WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attcompression <> ''"
-    } else {
-        ""
-    };
+pub fn unmanaged() -> String {
     let tables = tables_cte();
     format!(
         "WITH {tables},
@@ -470,8 +491,10 @@ SELECT kind, name FROM (
     WHERE NOT tg.tgisinternal AND tg.tgrelid NOT IN (SELECT oid FROM tables)
       AND c.relkind NOT IN ('v', 'm')
     UNION ALL
+    -- Policies of the tables trellisc manages are its own.
     SELECT 'policy', quote_ident(po.polname) || ' on ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname)
     FROM pg_policy po JOIN pg_class c ON c.oid = po.polrelid JOIN namespaces n ON n.oid = c.relnamespace
+    WHERE po.polrelid NOT IN (SELECT oid FROM tables)
     UNION ALL
     SELECT 'range type', quote_ident(n.nspname) || '.' || quote_ident(t.typname)
     FROM pg_type t JOIN namespaces n ON n.oid = t.typnamespace
@@ -488,10 +511,6 @@ SELECT kind, name FROM (
     FROM tables t JOIN pg_class c ON c.oid = t.oid JOIN pg_am am ON am.oid = c.relam
     WHERE am.amname <> 'heap'
     UNION ALL
-    SELECT 'row-level security of table', quote_ident(t.nspname) || '.' || quote_ident(t.relname)
-    FROM tables t JOIN pg_class c ON c.oid = t.oid
-    WHERE c.relrowsecurity OR c.relforcerowsecurity
-    UNION ALL
     SELECT 'privileges granted on table', quote_ident(t.nspname) || '.' || quote_ident(t.relname)
     FROM tables t JOIN pg_class c ON c.oid = t.oid
     WHERE c.relacl IS NOT NULL
@@ -499,18 +518,6 @@ SELECT kind, name FROM (
     SELECT 'CLUSTER ON index ' || quote_ident(ic.relname) || ' of table', quote_ident(t.nspname) || '.' || quote_ident(t.relname)
     FROM pg_index i JOIN tables t ON t.oid = i.indrelid JOIN pg_class ic ON ic.oid = i.indexrelid
     WHERE i.indisclustered
-    UNION ALL
-    SELECT 'statistics target ' || a.attstattarget::text || ' of column',
-           quote_ident(t.nspname) || '.' || quote_ident(t.relname) || '.' || quote_ident(a.attname)
-    FROM pg_attribute a JOIN tables t ON t.oid = a.attrelid
-    WHERE a.attnum > 0 AND NOT a.attisdropped AND coalesce(a.attstattarget::int, -1) >= 0
-    UNION ALL
-    SELECT 'storage ' || CASE a.attstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external' WHEN 'm' THEN 'main' ELSE 'extended' END
-               || ' of column',
-           quote_ident(t.nspname) || '.' || quote_ident(t.relname) || '.' || quote_ident(a.attname)
-    FROM pg_attribute a JOIN tables t ON t.oid = a.attrelid JOIN pg_type ty ON ty.oid = a.atttypid
-    WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attstorage <> ty.typstorage
-    {compression}
     UNION ALL
     SELECT 'extended statistics', quote_ident(n.nspname) || '.' || quote_ident(s.stxname)
     FROM pg_statistic_ext s JOIN namespaces n ON n.oid = s.stxnamespace
@@ -583,21 +590,28 @@ pub fn dependencies() -> String {
 SELECT DISTINCT kind, name, nspname::text, relname::text, attname::text, is_type, holds,
        key_schema::text, key_name::text, key_table::text FROM (
     SELECT CASE d.classid
-               WHEN 'pg_rewrite'::regclass THEN CASE vc.relkind WHEN 'm' THEN 'materialized view' ELSE 'view' END
+               WHEN 'pg_rewrite'::regclass
+               THEN CASE vc.relkind WHEN 'm' THEN 'materialized view' WHEN 'v' THEN 'view' ELSE 'rule' END
                WHEN 'pg_trigger'::regclass THEN 'trigger'
                WHEN 'pg_policy'::regclass THEN 'policy'
                ELSE CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END END AS kind,
-           CASE d.classid
-               WHEN 'pg_rewrite'::regclass THEN quote_ident(vn.nspname) || '.' || quote_ident(vc.relname)
-               WHEN 'pg_trigger'::regclass THEN quote_ident(tg.tgname) || ' on ' || tg.tgrelid::regclass::text
-               WHEN 'pg_policy'::regclass THEN quote_ident(po.polname) || ' on ' || po.polrelid::regclass::text
+           CASE WHEN d.classid = 'pg_rewrite'::regclass AND vc.relkind NOT IN ('v', 'm')
+                THEN quote_ident(r.rulename) || ' on ' || quote_ident(vn.nspname) || '.' || quote_ident(vc.relname)
+               WHEN d.classid = 'pg_rewrite'::regclass THEN quote_ident(vn.nspname) || '.' || quote_ident(vc.relname)
+               WHEN d.classid = 'pg_trigger'::regclass THEN quote_ident(tg.tgname) || ' on ' || tg.tgrelid::regclass::text
+               WHEN d.classid = 'pg_policy'::regclass THEN quote_ident(po.polname) || ' on ' || po.polrelid::regclass::text
                ELSE d.objid::regprocedure::text END AS name,
            n.nspname, c.relname, a.attname, false AS is_type, false AS holds,
-           CASE d.classid WHEN 'pg_rewrite'::regclass THEN vn.nspname WHEN 'pg_trigger'::regclass THEN n.nspname
+           -- A rule (on a table) is no view: no key, never managed.
+           CASE d.classid WHEN 'pg_rewrite'::regclass THEN CASE WHEN vc.relkind IN ('v', 'm') THEN vn.nspname END
+                          WHEN 'pg_trigger'::regclass THEN tn.nspname
+                          WHEN 'pg_policy'::regclass THEN pon.nspname
                           WHEN 'pg_proc'::regclass THEN pn.nspname END AS key_schema,
            CASE d.classid WHEN 'pg_rewrite'::regclass THEN vc.relname WHEN 'pg_trigger'::regclass THEN tg.tgname
+                          WHEN 'pg_policy'::regclass THEN po.polname
                           WHEN 'pg_proc'::regclass THEN p.proname END AS key_name,
-           CASE d.classid WHEN 'pg_trigger'::regclass THEN c.relname END AS key_table
+           CASE d.classid WHEN 'pg_trigger'::regclass THEN tc.relname
+                          WHEN 'pg_policy'::regclass THEN poc.relname END AS key_table
     FROM pg_depend d
     JOIN pg_class c ON d.refclassid = 'pg_class'::regclass AND c.oid = d.refobjid AND c.relkind = 'r'
     JOIN namespaces n ON n.oid = c.relnamespace
@@ -606,12 +620,17 @@ SELECT DISTINCT kind, name, nspname::text, relname::text, attname::text, is_type
     LEFT JOIN pg_class vc ON vc.oid = r.ev_class
     LEFT JOIN pg_namespace vn ON vn.oid = vc.relnamespace
     LEFT JOIN pg_trigger tg ON d.classid = 'pg_trigger'::regclass AND tg.oid = d.objid
+    LEFT JOIN pg_class tc ON tc.oid = tg.tgrelid
+    LEFT JOIN pg_namespace tn ON tn.oid = tc.relnamespace
     LEFT JOIN pg_policy po ON d.classid = 'pg_policy'::regclass AND po.oid = d.objid
+    LEFT JOIN pg_class poc ON poc.oid = po.polrelid
+    LEFT JOIN pg_namespace pon ON pon.oid = poc.relnamespace
     LEFT JOIN pg_proc p ON d.classid = 'pg_proc'::regclass AND p.oid = d.objid
     LEFT JOIN pg_namespace pn ON pn.oid = p.pronamespace
     WHERE d.deptype = 'n'
       AND d.classid IN ('pg_rewrite'::regclass, 'pg_trigger'::regclass, 'pg_policy'::regclass, 'pg_proc'::regclass)
-      AND (d.classid <> 'pg_rewrite'::regclass OR vc.oid <> c.oid)
+      -- A view's rule reads its own relation, as a rule on a table does as a whole.
+      AND (d.classid <> 'pg_rewrite'::regclass OR vc.oid <> c.oid OR (vc.relkind NOT IN ('v', 'm') AND d.refobjsubid > 0))
       AND (d.classid <> 'pg_trigger'::regclass OR NOT tg.tgisinternal)
     UNION ALL
     -- Routines (arguments, results) and views (columns) of an enum type.

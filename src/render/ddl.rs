@@ -513,6 +513,17 @@ pub(super) fn create_table(table: &Table, left_out: &[Ident], schema: &Schema, o
         )));
     }
     for column in &table.columns {
+        if let Some(settings) = &column.settings {
+            out.extend(column_settings(
+                &table.name,
+                column,
+                &ColumnSettings::default(),
+                settings,
+                schema,
+            ));
+        }
+    }
+    for column in &table.columns {
         if let Some(comment) = &column.comment {
             out.push(Statement::new(format!(
                 "COMMENT ON COLUMN {}.{} IS {};",
@@ -559,6 +570,75 @@ pub(super) fn storage_params(kind: &str, name: &str, set: &[StorageParam], reset
             "ALTER {kind} {name} RESET ({});",
             reset.join(", ")
         )));
+    }
+    out
+}
+
+/// The statements that take a column's settings from `old` to `new`: one
+/// for each that differs.
+pub fn column_settings(
+    table: &QualifiedName,
+    column: &Column,
+    old: &ColumnSettings,
+    new: &ColumnSettings,
+    schema: &Schema,
+) -> Vec<Statement> {
+    let (column, data_type) = (&column.name, &column.data_type.value);
+    let alter = format!("ALTER TABLE {} ALTER COLUMN {}", table.quoted(), column.quoted());
+    let mut out = Vec::new();
+    if old.statistics != new.statistics {
+        let target = new.statistics.unwrap_or(-1);
+        out.push(Statement::new(format!("{alter} SET STATISTICS {target};")));
+    }
+    if old.storage != new.storage {
+        // Back to the type's own: PostgreSQL 16 has `SET STORAGE DEFAULT`;
+        // the type's storage by name works on every version, and one the
+        // catalog knows (a type of an extension) is read from it there.
+        let storage_type = schema.storage_type(&schema.base_type(data_type));
+        match new.storage.as_deref().or(default_storage(&storage_type)) {
+            Some(kind) => out.push(Statement::new(format!(
+                "{alter} SET STORAGE {};",
+                kind.to_ascii_uppercase()
+            ))),
+            None => {
+                let body = format!(
+                    "BEGIN EXECUTE format({}, (SELECT CASE t.typstorage WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' \
+                     WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid \
+                     WHERE a.attrelid = {}::regclass AND a.attname = {})); END",
+                    literal(&format!("{} SET STORAGE %s", alter.replace('%', "%%"))),
+                    literal(&table.quoted()),
+                    literal(column.as_str()),
+                );
+                out.push(Statement::new(format!("DO {};", dollar_quoted(&body))));
+            }
+        }
+    }
+    if old.compression != new.compression {
+        let method = new.compression.as_deref().unwrap_or("default");
+        out.push(Statement::new(format!(
+            "{alter} SET COMPRESSION {};",
+            method.to_ascii_uppercase()
+        )));
+    }
+    if old.options != new.options {
+        let reset: Vec<&str> = old
+            .options
+            .iter()
+            .filter(|o| !new.options.iter().any(|n| n.name == o.name))
+            .map(|o| o.name.as_str())
+            .collect();
+        if !reset.is_empty() {
+            out.push(Statement::new(format!("{alter} RESET ({});", reset.join(", "))));
+        }
+        let set: Vec<StorageParam> = new
+            .options
+            .iter()
+            .filter(|n| !old.options.contains(n))
+            .cloned()
+            .collect();
+        if !set.is_empty() {
+            out.push(Statement::new(format!("{alter} SET ({});", params_sql(&set))));
+        }
     }
     out
 }

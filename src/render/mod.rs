@@ -355,6 +355,15 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
                 table.quoted(),
                 column_definition(column, table, plan.to)
             )));
+            if let Some(settings) = &column.settings {
+                out.extend(ddl::column_settings(
+                    table,
+                    column,
+                    &ColumnSettings::default(),
+                    settings,
+                    plan.to,
+                ));
+            }
             if let Some(comment) = &column.comment {
                 out.push(Statement::new(format!(
                     "COMMENT ON COLUMN {}.{} IS {};",
@@ -362,6 +371,21 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
                     column.name.quoted(),
                     literal(comment)
                 )));
+            }
+        }
+        Change::SetColumnSettings {
+            table,
+            column,
+            old,
+            new,
+        } => {
+            let found = plan
+                .to
+                .tables
+                .get(table)
+                .and_then(|t| t.columns.iter().find(|c| &c.name == column));
+            if let Some(found) = found {
+                out.extend(ddl::column_settings(table, found, old, new, plan.to));
             }
         }
         Change::DropColumn { table, column } => {
@@ -806,6 +830,69 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             table.quoted(),
             comment_sql(comment)
         ))),
+        Change::SetRowSecurity { table, old, new } => {
+            if old.enabled != new.enabled {
+                out.push(Statement::new(format!(
+                    "ALTER TABLE {} {} ROW LEVEL SECURITY;",
+                    table.quoted(),
+                    if new.enabled { "ENABLE" } else { "DISABLE" }
+                )));
+            }
+            if old.forced != new.forced {
+                out.push(Statement::new(format!(
+                    "ALTER TABLE {} {}FORCE ROW LEVEL SECURITY;",
+                    table.quoted(),
+                    if new.forced { "" } else { "NO " }
+                )));
+            }
+        }
+        Change::CreatePolicy { table, policy } => {
+            out.push(Statement::new(policy.statement(&table.quoted()) + ";"));
+            if let Some(comment) = &policy.comment {
+                out.push(Statement::new(format!(
+                    "COMMENT ON POLICY {} ON {} IS {};",
+                    policy.name.quoted(),
+                    table.quoted(),
+                    literal(comment)
+                )));
+            }
+        }
+        Change::DropPolicy { table, policy } => out.push(Statement::new(format!(
+            "DROP POLICY {} ON {};",
+            policy.name.quoted(),
+            table.quoted()
+        ))),
+        Change::AlterPolicy {
+            table,
+            name,
+            roles,
+            using,
+            check,
+        } => {
+            let mut sql = format!("ALTER POLICY {} ON {}", name.quoted(), table.quoted());
+            if let Some(roles) = roles {
+                sql.push_str(&format!(" TO {}", role_list(roles)));
+            }
+            if let Some(using) = using {
+                sql.push_str(&format!(" USING ({using})"));
+            }
+            if let Some(check) = check {
+                sql.push_str(&format!(" WITH CHECK ({check})"));
+            }
+            out.push(Statement::new(sql + ";"));
+        }
+        Change::RenamePolicy { table, from, to } => out.push(Statement::new(format!(
+            "ALTER POLICY {} ON {} RENAME TO {};",
+            from.quoted(),
+            table.quoted(),
+            to.quoted()
+        ))),
+        Change::CommentOnPolicy { table, name, comment } => out.push(Statement::new(format!(
+            "COMMENT ON POLICY {} ON {} IS {};",
+            name.quoted(),
+            table.quoted(),
+            comment_sql(comment)
+        ))),
     }
     if online && !out.is_empty() {
         // Every DDL statement takes a lock: give up quickly rather than
@@ -984,6 +1071,23 @@ pub fn describe(change: &Change) -> String {
         DropIdentity { table, column } => format!("drop identity of {table}.{column}"),
         AlterIdentity { table, column, .. } => format!("alter identity of {table}.{column}"),
         CommentOnColumn { table, column, .. } => format!("comment on column {table}.{column}"),
+        SetColumnSettings {
+            table,
+            column,
+            old,
+            new,
+        } => {
+            let what: Vec<&str> = [
+                (old.statistics != new.statistics, "statistics target"),
+                (old.storage != new.storage, "storage"),
+                (old.compression != new.compression, "compression"),
+                (old.options != new.options, "options"),
+            ]
+            .into_iter()
+            .filter_map(|(changed, what)| changed.then_some(what))
+            .collect();
+            format!("set {} of column {table}.{column}", what.join(", "))
+        }
         AddConstraint { table, constraint } => format!("add constraint {} to {table}", constraint.name),
         DropConstraint { table, constraint } => format!("drop constraint {} of {table}", constraint.name),
         RenameConstraint { table, from, to } => format!("rename constraint {from} of {table} to {to}"),
@@ -1018,6 +1122,16 @@ pub fn describe(change: &Change) -> String {
         DropTrigger { table, trigger } => format!("drop trigger {} of {table}", trigger.name),
         RenameTrigger { table, from, to } => format!("rename trigger {from} of {table} to {to}"),
         CommentOnTrigger { table, name, .. } => format!("comment on trigger {name} of {table}"),
+        SetRowSecurity { table, new, .. } => match (new.enabled, new.forced) {
+            (true, true) => format!("enable and force row level security on {table}"),
+            (true, false) => format!("enable row level security on {table}"),
+            (false, _) => format!("disable row level security on {table}"),
+        },
+        CreatePolicy { table, policy } => format!("create policy {} on {table}", policy.name),
+        DropPolicy { table, policy } => format!("drop policy {} of {table}", policy.name),
+        AlterPolicy { table, name, .. } => format!("alter policy {name} of {table}"),
+        RenamePolicy { table, from, to } => format!("rename policy {from} of {table} to {to}"),
+        CommentOnPolicy { table, name, .. } => format!("comment on policy {name} of {table}"),
     }
 }
 

@@ -276,6 +276,17 @@ pub fn locks(statement: &str) -> Vec<Lock> {
                 }
             }
         }
+    } else if (w.is(0, "create") || w.is(0, "alter") || w.is(0, "drop")) && w.is(1, "policy") {
+        // `CREATE POLICY NAME ON TABLE ...`, `ALTER POLICY NAME ON TABLE
+        // ...`, `DROP POLICY [IF EXISTS] NAME ON TABLE`.
+        let at = w.skip(2, &["if", "exists"]);
+        if let Some((_, after)) = w.name(at) {
+            if w.is(after, "on") {
+                if let Some((table, _)) = w.relation(after + 1) {
+                    take(LockMode::AccessExclusive, relation(table));
+                }
+            }
+        }
     } else if w.is(0, "comment") && w.is(1, "on") {
         // `COMMENT ON TRIGGER` takes only ACCESS SHARE on its table.
         if w.is(2, "column") {
@@ -347,7 +358,9 @@ fn executed(w: &Words) -> Vec<String> {
         let body = &text[tag_len..text.len() - tag_len];
         let inner = Words::new(body);
         for (i, (kind, literal, _)) in inner.tokens.iter().enumerate() {
-            let after_execute = i > 0 && inner.is(i - 1, "execute");
+            // `EXECUTE 'sql'`, or `EXECUTE format('sql %s', ...)`.
+            let after_execute = i > 0 && inner.is(i - 1, "execute")
+                || i > 2 && inner.symbol(i - 1, "(") && inner.is(i - 2, "format") && inner.is(i - 3, "execute");
             if *kind == Kind::Literal && literal.starts_with('\'') && literal.len() >= 2 && after_execute {
                 out.push(literal[1..literal.len() - 1].replace("''", "'"));
             }

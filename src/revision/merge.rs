@@ -18,8 +18,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::{
-    Column, Constraint, DeclaredSchema, Domain, Enum, Extension, GeneratedKind, Ident, Identity, Index, Routine,
-    Schema, SearchPathName, Sequence, Table, Trigger, View,
+    Column, Constraint, DeclaredSchema, Domain, Enum, Extension, GeneratedKind, Ident, Identity, Index, Policy,
+    Routine, Schema, SearchPathName, Sequence, Table, Trigger, View,
 };
 
 /// Two branches changed the same thing differently.
@@ -290,7 +290,7 @@ macro_rules! mergeable_by_definition {
     )*};
 }
 
-mergeable_by_definition!(Constraint, Index, Sequence, Domain, Routine, Trigger, View);
+mergeable_by_definition!(Constraint, Index, Sequence, Domain, Routine, Trigger, View, Policy);
 
 impl Mergeable for Enum {
     fn changes_from(&self, base: &Enum) -> Vec<String> {
@@ -400,6 +400,14 @@ impl Mergeable for Table {
             format!("changes them to ({})", params.join(", "))
         });
         let replica_identity = setting!(replica_identity, "replica identity", |r| format!("changes it to {r:?}"));
+        let row_security = setting!(row_security, "row level security", |r| format!(
+            "turns it {}",
+            match (r.enabled, r.forced) {
+                (false, _) => "off",
+                (true, false) => "on",
+                (true, true) => "on and forces it",
+            }
+        ));
         let columns = merge_columns([base, ours, theirs], conflicts);
         let constraint = |n: &Ident| format!("constraint {} on {table}", n.quoted());
         let constraints = merge_map(
@@ -411,6 +419,8 @@ impl Mergeable for Table {
         let indexes = merge_map([&base.indexes, &ours.indexes, &theirs.indexes], index, conflicts);
         let trigger = |n: &Ident| format!("trigger {} on {table}", n.quoted());
         let triggers = merge_map([&base.triggers, &ours.triggers, &theirs.triggers], trigger, conflicts);
+        let policy = |n: &Ident| format!("policy {} on {table}", n.quoted());
+        let policies = merge_map([&base.policies, &ours.policies, &theirs.policies], policy, conflicts);
         Some(Table {
             name: ours.name.clone(),
             was,
@@ -422,6 +432,8 @@ impl Mergeable for Table {
             indexes,
             replica_identity,
             triggers,
+            row_security,
+            policies,
             origin: ours.origin,
         })
     }

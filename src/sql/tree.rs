@@ -566,6 +566,65 @@ pub fn trigger(statement: &str, default_schema: &Ident) -> Result<TriggerFacts, 
     })
 }
 
+/// What a `CREATE POLICY` statement says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicyFacts {
+    /// Its `USING` and `WITH CHECK` expressions printed back, the rest of
+    /// the statement (names, command, roles) left out.
+    pub canonical: String,
+    /// The columns its expressions name (unqualified, or qualified with
+    /// the table's name), sorted.
+    pub columns: Vec<Ident>,
+    /// The relations its subqueries read, qualified with the default
+    /// schema where written without one; its own table left out.
+    pub uses: Vec<QualifiedName>,
+}
+
+/// Reads `CREATE POLICY NAME ON TABLE ...` text.
+pub fn policy(statement: &str, table: &QualifiedName, default_schema: &Ident) -> Result<PolicyFacts, String> {
+    let mut parsed = parse_one(statement)?;
+    let Some(NodeEnum::CreatePolicyStmt(policy)) = parsed.stmts.first_mut().and_then(node_mut) else {
+        return Err("not a CREATE POLICY statement".into());
+    };
+    let policy = &mut **policy;
+    let mut columns = Vec::new();
+    for expression in [policy.qual.as_deref(), policy.with_check.as_deref()]
+        .into_iter()
+        .flatten()
+    {
+        columns.extend(
+            column_refs(expression)
+                .into_iter()
+                .filter_map(|path| match path.as_slice() {
+                    [column] => Some(Ident::new(column.as_str())),
+                    [relation, column] if relation == table.name.as_str() => Some(Ident::new(column.as_str())),
+                    _ => None,
+                }),
+        );
+    }
+    columns.sort();
+    columns.dedup();
+    policy.policy_name = "p".into();
+    policy.cmd_name = "all".into();
+    policy.permissive = true;
+    policy.roles.clear();
+    if let Some(relation) = policy.table.as_mut() {
+        relation.schemaname.clear();
+        relation.relname = "r".into();
+        relation.location = 0;
+    }
+    let canonical = deparse(parsed)?;
+    let mut uses = relations(statement, default_schema)?;
+    uses.retain(|name| name != table);
+    uses.sort();
+    uses.dedup();
+    Ok(PolicyFacts {
+        canonical,
+        columns,
+        uses,
+    })
+}
+
 /// A `CREATE TRIGGER` statement as PostgreSQL's parser prints it back, with
 /// the function it executes named with its schema, so that it runs the
 /// same whatever the search path.

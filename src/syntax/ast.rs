@@ -197,6 +197,8 @@ pub struct DomainDecl {
     pub constraints: Vec<ColumnConstraint>,
     pub collate: Option<QualName>,
     pub was: Option<QualName>,
+    /// Column settings written after a domain's type (refused by lowering).
+    pub settings: Option<Span>,
     pub span: Span,
 }
 
@@ -309,7 +311,19 @@ pub struct ColumnDecl {
     pub was: Option<Box<QualName>>,
     /// `using (EXPR)`: the value after a type change.
     pub using: Option<Box<Expr>>,
+    /// `statistics N`, `storage KIND`, `compression METHOD`, `with (...)`.
+    pub settings: Option<Box<ColumnSettings>>,
     pub span: Span,
+}
+
+/// What PostgreSQL keeps per column besides its constraints, as written
+/// after the type; each with its place.
+#[derive(Clone, Debug, Default)]
+pub struct ColumnSettings {
+    pub statistics: Option<(String, Span)>,
+    pub storage: Option<(String, Span)>,
+    pub compression: Option<(String, Span)>,
+    pub options: Option<(Vec<StorageParam>, Span)>,
 }
 
 /// A column type as written.
@@ -439,6 +453,26 @@ pub enum TableItemKind {
     Index(IndexItem),
     ReplicaIdentity(ReplicaIdentity),
     Trigger(TriggerItem),
+    Policy(PolicyItem),
+    /// `row level security [force]`.
+    RowSecurity {
+        force: bool,
+    },
+}
+
+/// `policy NAME [was OLD] [as KIND] [for COMMAND] [to ROLE, ...] [using
+/// (EXPR)] [with check (EXPR)]`; words lower-cased.
+#[derive(Clone, Debug)]
+pub struct PolicyItem {
+    pub name: Name,
+    pub was: Option<QualName>,
+    /// `permissive` or `restrictive`.
+    pub kind: Option<String>,
+    /// `all`, `select`, `insert`, `update` or `delete`.
+    pub command: Option<String>,
+    pub roles: Vec<Name>,
+    pub using: Option<Expr>,
+    pub check: Option<Expr>,
 }
 
 /// `[constraint] trigger NAME [was OLD] TIMING EVENTS REST`: the events and

@@ -160,7 +160,11 @@ fn expression_spans(file: &SourceFile) -> Vec<(usize, usize)> {
                             }
                         }
                     }
-                    TableItemKind::ReplicaIdentity(_) => {}
+                    TableItemKind::Policy(policy) => {
+                        policy.using.iter().for_each(&mut push);
+                        policy.check.iter().for_each(&mut push);
+                    }
+                    TableItemKind::ReplicaIdentity(_) | TableItemKind::RowSecurity { .. } => {}
                 },
             }
         }
@@ -289,7 +293,7 @@ impl<'t> Printer<'t> {
                 let line = format!(
                     "domain {} as {}",
                     qual(&d.name),
-                    typed(&d.ty, &d.constraints, d.collate.as_ref(), d.was.as_ref(), None)
+                    typed(&d.ty, &d.constraints, d.collate.as_ref(), d.was.as_ref(), None, None)
                 );
                 self.line(&d.docs, d.span.start as usize, d.span.end as usize, "", &line);
             }
@@ -711,9 +715,28 @@ fn column_line(column: &ColumnDecl, width: usize) -> String {
             &column.constraints,
             column.collate.as_deref(),
             column.was.as_deref(),
-            column.using.as_deref()
+            column.using.as_deref(),
+            column.settings.as_deref()
         )
     )
+}
+
+/// `statistics N storage KIND compression METHOD with (...)`, with a space before each.
+fn settings_text(settings: &ColumnSettings) -> String {
+    let mut out = String::new();
+    if let Some((n, _)) = &settings.statistics {
+        out.push_str(&format!(" statistics {n}"));
+    }
+    if let Some((kind, _)) = &settings.storage {
+        out.push_str(&format!(" storage {kind}"));
+    }
+    if let Some((method, _)) = &settings.compression {
+        out.push_str(&format!(" compression {method}"));
+    }
+    if let Some((options, _)) = &settings.options {
+        out.push_str(&format!(" with ({})", params(options)));
+    }
+    out
 }
 
 /// A type and the attributes after it, as a column or a domain has them.
@@ -723,6 +746,7 @@ fn typed(
     collate: Option<&QualName>,
     was_name: Option<&QualName>,
     using: Option<&Expr>,
+    settings: Option<&ColumnSettings>,
 ) -> String {
     let mut out = type_text(ty);
     if let Some(using) = using {
@@ -767,6 +791,9 @@ fn typed(
     if let Some(collate) = collate {
         out.push_str(&format!(" collate {}", qual(collate)));
     }
+    if let Some(settings) = settings {
+        out.push_str(&settings_text(settings));
+    }
     out.push_str(&was(was_name));
     out
 }
@@ -801,6 +828,29 @@ fn element_text(element: &IndexElement) -> String {
 
 fn table_item(item: &TableItem) -> String {
     match &item.kind {
+        TableItemKind::RowSecurity { force } => {
+            format!("row level security{}", if *force { " force" } else { "" })
+        }
+        TableItemKind::Policy(p) => {
+            let mut out = format!("policy {}{}", p.name.text, was(p.was.as_ref()));
+            if let Some(kind) = &p.kind {
+                out.push_str(&format!(" as {kind}"));
+            }
+            if let Some(command) = &p.command {
+                out.push_str(&format!(" for {command}"));
+            }
+            if !p.roles.is_empty() {
+                let roles: Vec<&str> = p.roles.iter().map(|r| r.text.as_str()).collect();
+                out.push_str(&format!(" to {}", roles.join(", ")));
+            }
+            if let Some(using) = &p.using {
+                out.push_str(&format!(" using ({})", sql_source(&using.text)));
+            }
+            if let Some(check) = &p.check {
+                out.push_str(&format!(" with check ({})", sql_source(&check.text)));
+            }
+            out
+        }
         TableItemKind::Trigger(t) => format!(
             "{}trigger {}{} {} {}",
             if t.constraint { "constraint " } else { "" },

@@ -406,6 +406,13 @@ impl Lowerer {
                     .help("use the integer type, with `default nextval('SEQUENCE')` if it needs one"),
             );
         }
+        if let Some(span) = decl.settings {
+            self.error(
+                not_here("a column setting", span).help(
+                    "statistics, storage, compression and `with (...)` are set on each column of the domain's type",
+                ),
+            );
+        }
         if let Some(was) = &decl.was {
             self.error(not_here("a `was` hint", was.name.span).help("a renamed domain is dropped and created again: rename it by hand (`ALTER DOMAIN ... RENAME TO`) in a revision written with `trellisc revision --empty`"));
         }
@@ -888,6 +895,8 @@ impl Lowerer {
                 indexes: BTreeMap::new(),
                 replica_identity: ReplicaIdentity::Default,
                 triggers: BTreeMap::new(),
+                row_security: Default::default(),
+                policies: BTreeMap::new(),
                 origin: origin(decl.name.span),
                 name: name.clone(),
             },
@@ -972,6 +981,10 @@ impl Lowerer {
                 .using
                 .as_ref()
                 .map(|expr| Box::new(Located::new(Expr::from_source(&expr.text), origin(expr.span)))),
+            settings: decl
+                .settings
+                .as_deref()
+                .and_then(|settings| self.column_settings(settings, &data_type)),
             origin: origin(decl.name.span),
         };
         let mut null_span = None;
@@ -1086,6 +1099,82 @@ impl Lowerer {
             pending.serials.push((name.clone(), data_type));
         }
         pending.table.columns.push(column);
+    }
+
+    /// A column's settings, checked as PostgreSQL would; those equal to the
+    /// defaults are left out, as the catalog leaves them.
+    fn column_settings(&mut self, decl: &ast::ColumnSettings, data_type: &SqlType) -> Option<Box<ColumnSettings>> {
+        let mut settings = ColumnSettings::default();
+        if let Some((text, span)) = &decl.statistics {
+            match text.parse::<i32>() {
+                Ok(-1) => {}
+                Ok(n @ 0..=10000) => settings.statistics = Some(n),
+                _ => self.error(
+                    Diagnostic::new(
+                        Code::InvalidSetting,
+                        format!("statistics target {text} is out of range"),
+                    )
+                    .primary(*span, "PostgreSQL takes 0 to 10000, or -1 for the default")
+                    .help("`statistics 1000` samples ten times the default; remove it for the default"),
+                ),
+            }
+        }
+        if let Some((kind, span)) = &decl.storage {
+            match default_storage(data_type) {
+                Some(own) if own == kind => {}
+                Some("plain") => self.error(
+                    Diagnostic::new(
+                        Code::InvalidSetting,
+                        format!("a column of type {data_type} can only have storage plain"),
+                    )
+                    .primary(*span, "a fixed-size type is always stored in the row")
+                    .help("remove the storage setting"),
+                ),
+                _ => settings.storage = Some(kind.clone()),
+            }
+        }
+        if let Some((method, span)) = &decl.compression {
+            match method.as_str() {
+                "pglz" | "lz4" => settings.compression = Some(method.clone()),
+                "default" => {}
+                _ => self.error(
+                    Diagnostic::new(Code::InvalidSetting, format!("`{method}` is not a compression method"))
+                        .primary(*span, "PostgreSQL compresses with `pglz` or `lz4`")
+                        .help("write `compression lz4` or `compression pglz`"),
+                ),
+            }
+        }
+        if let Some((params, _)) = &decl.options {
+            for param in params {
+                if !matches!(param.name.as_str(), "n_distinct" | "n_distinct_inherited") {
+                    self.error(
+                        Diagnostic::new(Code::InvalidSetting, format!("`{}` is not a column option", param.name))
+                            .primary(param.span, "PostgreSQL's column options are `n_distinct` and `n_distinct_inherited`")
+                            .help("storage parameters such as `fillfactor` go after the table's name: `table NAME with (fillfactor = 70) { ... }`"),
+                    );
+                } else if param
+                    .value
+                    .as_deref()
+                    .and_then(|v| v.parse::<f64>().ok())
+                    .is_none_or(|v| v < -1.0)
+                {
+                    self.error(
+                        Diagnostic::new(Code::InvalidSetting, format!("`{}` needs a number", param.name))
+                            .primary(
+                                param.span,
+                                "a count of distinct values, or -1 to 0 for a fraction of the rows",
+                            )
+                            .help(format!(
+                                "write `{} = -0.5` (half the rows are distinct) or `{} = 100`",
+                                param.name, param.name
+                            )),
+                    );
+                }
+            }
+            settings.options = self.storage_params(params);
+            settings.options.sort();
+        }
+        settings.boxed()
     }
 
     fn twice(&mut self, again: Span, first: Span, what: &str) {
@@ -1425,6 +1514,16 @@ impl Lowerer {
                 });
             }
             TableItemKind::Trigger(trigger) => self.trigger(trigger, item, pending),
+            TableItemKind::Policy(policy) => self.policy(policy, item, pending),
+            TableItemKind::RowSecurity { force } => {
+                if pending.table.row_security.enabled {
+                    self.misplaced(item.span, "`row level security` is given twice", "keep one of them");
+                }
+                pending.table.row_security = RowSecurity {
+                    enabled: true,
+                    forced: *force,
+                };
+            }
             TableItemKind::ReplicaIdentity(identity) => {
                 if pending.table.replica_identity != ReplicaIdentity::Default {
                     self.misplaced(item.span, "`replica identity` is given twice", "keep one of them");
@@ -1493,6 +1592,75 @@ impl Lowerer {
             comment: self.docs(docs),
             origin: origin(item.name.span),
         })
+    }
+
+    fn policy(&mut self, item: &ast::PolicyItem, entry: &ast::TableItem, pending: &mut PendingTable) {
+        let table = pending.table.name.clone();
+        let name = self.ident(&item.name);
+        if let Some(first) = pending.table.policies.get(&name) {
+            let mut diagnostic = Diagnostic::new(
+                Code::DuplicatePolicy,
+                format!("policy `{}` is declared twice on `{table}`", name.as_str()),
+            )
+            .primary(item.name.span, "declared again here");
+            if let Some(first) = first.origin.0 {
+                diagnostic = diagnostic.secondary(first, "first declared here");
+            }
+            self.error(diagnostic.help("remove one of them, or rename it (a rename is written `was OLD_NAME`)"));
+            return;
+        }
+        let command = item.command.clone().unwrap_or_else(|| "all".into());
+        let using = item.using.as_ref().map(|e| crate::sql::one_line(&e.text));
+        let check = item.check.as_ref().map(|e| crate::sql::one_line(&e.text));
+        // PostgreSQL's own refusals, before any SQL.
+        let refusal = match (command.as_str(), &using, &check) {
+            ("insert", Some(_), _) => Some("an insert policy has only `with check`: there are no old rows to filter"),
+            ("select" | "delete", _, Some(_)) => {
+                Some("a select or delete policy has only `using`: it writes no new rows to check")
+            }
+            _ => None,
+        };
+        if let Some(why) = refusal {
+            self.misplaced(
+                entry.span,
+                why,
+                "remove the clause PostgreSQL does not take for this command",
+            );
+            return;
+        }
+        let mut roles: Vec<Ident> = item.roles.iter().map(|r| self.ident(r)).collect();
+        roles.sort();
+        roles.dedup();
+        if roles.is_empty() {
+            roles.push(Ident::new("public"));
+        }
+        let mut policy = Policy {
+            name,
+            was: self.was_plain(item.was.as_ref()),
+            permissive: item.kind.as_deref() != Some("restrictive"),
+            command,
+            roles,
+            using,
+            check,
+            canonical: String::new(),
+            columns: Vec::new(),
+            uses: Vec::new(),
+            comment: self.docs(&entry.docs),
+            origin: origin(item.name.span),
+        };
+        let statement = policy.statement(&table.quoted());
+        match crate::sql::tree::policy(&statement, &table, &self.options.default_schema) {
+            Ok(facts) => {
+                policy.canonical = facts.canonical;
+                policy.columns = facts.columns;
+                policy.uses = facts.uses;
+            }
+            Err(message) => {
+                self.invalid_sql(entry.span, "policy", &message);
+                return;
+            }
+        }
+        pending.table.policies.insert(policy.name.clone(), policy);
     }
 
     fn view_trigger(&mut self, decl: &ast::ViewTriggerDecl) {

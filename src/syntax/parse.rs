@@ -757,6 +757,54 @@ impl Builder<'_> {
         })
     }
 
+    fn policy_item(&mut self, pair: Pair<Rule>) -> Option<PolicyItem> {
+        let mut policy = PolicyItem {
+            name: Name {
+                text: String::new(),
+                span: self.span(&pair),
+            },
+            was: None,
+            kind: None,
+            command: None,
+            roles: Vec::new(),
+            using: None,
+            check: None,
+        };
+        let mut named = false;
+        for inner in pair.into_inner() {
+            let word = |p: Pair<Rule>, rule: Rule| {
+                p.into_inner()
+                    .find(|p| p.as_rule() == rule)
+                    .map(|p| p.as_str().to_ascii_lowercase())
+            };
+            let expression = |builder: &mut Self, p: Pair<Rule>| {
+                p.into_inner()
+                    .find(|p| p.as_rule() == Rule::paren_expr)
+                    .map(|p| builder.expr(p))
+            };
+            match inner.as_rule() {
+                Rule::ident => {
+                    policy.name = self.name(inner);
+                    named = true;
+                }
+                Rule::was_clause => policy.was = self.was(inner),
+                Rule::policy_as => policy.kind = word(inner, Rule::policy_kind),
+                Rule::policy_for => policy.command = word(inner, Rule::policy_command),
+                Rule::policy_to => {
+                    policy.roles = inner
+                        .into_inner()
+                        .filter(|p| p.as_rule() == Rule::ident)
+                        .map(|p| self.name(p))
+                        .collect()
+                }
+                Rule::policy_using => policy.using = expression(self, inner),
+                Rule::policy_check => policy.check = expression(self, inner),
+                _ => {}
+            }
+        }
+        named.then_some(policy)
+    }
+
     fn table(&mut self, pair: Pair<Rule>, docs: Vec<Doc>) -> TableDecl {
         let span = self.span(&pair);
         let mut unlogged = false;
@@ -849,6 +897,8 @@ struct Typed {
     constraints: Vec<ColumnConstraint>,
     collate: Option<QualName>,
     was: Option<QualName>,
+    settings: Option<ColumnSettings>,
+    settings_span: Option<Span>,
 }
 
 impl Builder<'_> {
@@ -869,6 +919,7 @@ impl Builder<'_> {
             constraints: typed.constraints,
             collate: typed.collate,
             was: typed.was,
+            settings: typed.settings.map(|_| typed.settings_span.unwrap_or(span)),
             span,
         }
     }
@@ -885,7 +936,55 @@ impl Builder<'_> {
                     .map(|p| self.qual_name(p))
             }
             Rule::was_clause => typed.was = self.was(inner),
+            Rule::column_statistics | Rule::column_storage | Rule::column_compression | Rule::column_options => {
+                self.column_setting(inner, typed)
+            }
             _ => {}
+        }
+    }
+
+    /// `statistics N`, `storage KIND`, `compression METHOD` or `with (...)`
+    /// after a type; given twice is an error.
+    fn column_setting(&mut self, inner: Pair<Rule>, typed: &mut Typed) {
+        let span = self.span(&inner);
+        typed.settings_span.get_or_insert(span);
+        let settings = typed.settings.get_or_insert_with(Default::default);
+        let rule = inner.as_rule();
+        let value = || {
+            inner
+                .clone()
+                .into_inner()
+                .next()
+                .map(|p| p.as_str().to_ascii_lowercase())
+                .unwrap_or_default()
+        };
+        let (slot_span, word) = match rule {
+            Rule::column_statistics => (settings.statistics.as_ref().map(|s| s.1), "statistics"),
+            Rule::column_storage => (settings.storage.as_ref().map(|s| s.1), "storage"),
+            Rule::column_compression => (settings.compression.as_ref().map(|s| s.1), "compression"),
+            _ => (settings.options.as_ref().map(|s| s.1), "with (...)"),
+        };
+        if let Some(first) = slot_span {
+            self.diagnostics.push(
+                Diagnostic::new(Code::DuplicateOption, format!("`{word}` is given twice"))
+                    .primary(span, "given again here")
+                    .secondary(first, "first given here")
+                    .help("keep one of them"),
+            );
+            return;
+        }
+        match rule {
+            Rule::column_statistics => settings.statistics = Some((value(), span)),
+            Rule::column_storage => settings.storage = Some((value(), span)),
+            Rule::column_compression => settings.compression = Some((value(), span)),
+            _ => {
+                let params = inner
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::column_params)
+                    .map(|p| self.storage_params(p))
+                    .unwrap_or_default();
+                settings.options = Some((params, span));
+            }
         }
     }
 
@@ -911,6 +1010,8 @@ impl Builder<'_> {
             constraints,
             collate,
             was,
+            settings,
+            settings_span: _,
         } = typed;
         let (collate, was) = (collate.map(Box::new), was.map(Box::new));
         let name = name.expect("grammar: column has a name");
@@ -934,6 +1035,9 @@ impl Builder<'_> {
                 "collate",
                 "was",
                 "using",
+                "statistics",
+                "storage",
+                "compression",
             ];
             if CONSTRAINT_WORDS.iter().any(|w| type_name.text.eq_ignore_ascii_case(w)) {
                 self.diagnostics.push(
@@ -960,6 +1064,7 @@ impl Builder<'_> {
             collate,
             was,
             using,
+            settings: settings.map(Box::new),
             span,
         }
     }
@@ -1241,6 +1346,10 @@ impl Builder<'_> {
             Rule::constraint_item => TableItemKind::Constraint(self.constraint_item(inner)?),
             Rule::index_item => TableItemKind::Index(self.index_item(inner)),
             Rule::trigger_item => TableItemKind::Trigger(self.trigger_item(inner)?),
+            Rule::policy_item => TableItemKind::Policy(self.policy_item(inner)?),
+            Rule::row_security => TableItemKind::RowSecurity {
+                force: inner.into_inner().any(|p| p.as_rule() == Rule::row_security_force),
+            },
             Rule::replica_identity => {
                 let choice = inner.into_inner().find(|p| {
                     matches!(

@@ -548,6 +548,39 @@ impl<'a> Writer<'a> {
             );
             lines.push(line);
         }
+        match (table.row_security.enabled, table.row_security.forced) {
+            (true, false) => lines.push("  row level security".into()),
+            (true, true) => lines.push("  row level security force".into()),
+            _ => {}
+        }
+        for policy in table.policies.values() {
+            let mut line = String::new();
+            docs(&mut line, policy.comment.as_deref(), "  ");
+            let words = ["was", "as", "for", "to", "using", "with"];
+            let _ = write!(line, "  policy {}", quoted_avoiding(&policy.name, &words));
+            if let Some(was) = &policy.was {
+                let _ = write!(line, " was {}", was.quoted());
+            }
+            if !policy.permissive {
+                line.push_str(" as restrictive");
+            }
+            if policy.command != "all"
+                || policy.roles == [Ident::new("public")] && policy.using.is_none() && policy.check.is_none()
+            {
+                let _ = write!(line, " for {}", policy.command);
+            }
+            if policy.roles != [Ident::new("public")] {
+                let roles: Vec<String> = policy.roles.iter().map(Ident::quoted).collect();
+                let _ = write!(line, " to {}", roles.join(", "));
+            }
+            if let Some(using) = &policy.using {
+                let _ = write!(line, " using ({})", crate::sql::one_line(using));
+            }
+            if let Some(check) = &policy.check {
+                let _ = write!(line, " with check ({})", crate::sql::one_line(check));
+            }
+            lines.push(line);
+        }
         match &table.replica_identity {
             ReplicaIdentity::Default => {}
             ReplicaIdentity::Full => lines.push("  replica identity full".into()),
@@ -624,6 +657,9 @@ impl<'a> Writer<'a> {
         }
         if let Some(collation) = &column.collation {
             let _ = write!(line, " collate {}", collation.quoted());
+        }
+        if let Some(settings) = &column.settings {
+            line.push_str(&settings_source(settings));
         }
         if let Some(was) = &column.was {
             let _ = write!(line, " was {}", was.quoted());
@@ -1197,7 +1233,7 @@ fn reads_back_whole(text: &str) -> bool {
                     rest.get(..w.len()).is_some_and(|head| head.eq_ignore_ascii_case(w))
                         && !rest[w.len()..].starts_with(|n: char| word_char(n) && n != '.')
                 });
-                if started && word_start && stops {
+                if started && word_start && (stops || starts_setting(rest)) {
                     return false;
                 }
             }
@@ -1208,6 +1244,46 @@ fn reads_back_whole(text: &str) -> bool {
         previous = c;
     }
     depth == 0 && quote.is_none()
+}
+
+/// A column's settings as the language writes them, a space before each.
+fn settings_source(settings: &ColumnSettings) -> String {
+    let mut out = String::new();
+    if let Some(n) = settings.statistics {
+        let _ = write!(out, " statistics {n}");
+    }
+    if let Some(kind) = &settings.storage {
+        let _ = write!(out, " storage {kind}");
+    }
+    if let Some(method) = &settings.compression {
+        let _ = write!(out, " compression {method}");
+    }
+    if !settings.options.is_empty() {
+        let _ = write!(out, " with ({})", params(&settings.options));
+    }
+    out
+}
+
+/// Whether `rest` starts with what the grammar's `setting_start` takes for
+/// a column setting (which ends a default): `with (`, `statistics N`,
+/// `storage KIND`, `compression METHOD`.
+fn starts_setting(rest: &str) -> bool {
+    let mut words = rest.splitn(2, [' ', '\t', '(']);
+    let word = words.next().unwrap_or("").to_ascii_lowercase();
+    let after = rest[word.len()..].trim_start_matches([' ', '\t']);
+    let spaced = rest[word.len()..].starts_with([' ', '\t']);
+    let next_word = after
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match word.as_str() {
+        "with" => after.starts_with('('),
+        "statistics" => spaced && after.starts_with(|c: char| c == '-' || c.is_ascii_digit()),
+        "storage" => spaced && matches!(next_word.as_str(), "plain" | "external" | "extended" | "main"),
+        "compression" => spaced && after.starts_with(|c: char| c.is_alphabetic() || c == '_'),
+        _ => false,
+    }
 }
 
 /// `///` lines for a comment.
@@ -1292,6 +1368,8 @@ mod tests {
             indexes: BTreeMap::new(),
             replica_identity: ReplicaIdentity::Default,
             triggers: BTreeMap::new(),
+            row_security: Default::default(),
+            policies: BTreeMap::new(),
             origin: Origin::default(),
         };
         let email = (NamePart::Known(Some("email".into())), "key");

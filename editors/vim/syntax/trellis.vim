@@ -37,6 +37,7 @@ let s:type = '\%(double\s\+precision\>'
 
 " What starts a table item (or continues one) rather than a column.
 let s:item_start = '\%(trigger\s\+' . s:ident . '\s\+\%(was\|before\|after\|instead\)\>'
+      \ . '\|policy\_s\+' . s:ident . '\_s\+\%(was\|as\|for\|to\|using\|with\)\>\|row\s\+level\s\+security\>'
       \ . '\|constraint\>\|primary\s\+key\>\|foreign\s\+key\>\|check\s*('
       \ . '\|exclude\>\|replica\s\+identity\>\|unique\s*\%((\|nulls\>\|index\>\)'
       \ . '\|index\s*\%((\|using\>\|' . s:ident . '\s*\%((\|using\>\|nulls\>\)\)'
@@ -109,9 +110,10 @@ syn region trellisTableBody matchgroup=trellisDelimiter start="\%(\<table\>[^{]*
       \ contains=@trellisTableItems
 
 syn cluster trellisTableItems contains=trellisComment,trellisDocComment,trellisString,trellisQuotedName,trellisNumber,
-      \trellisColumnIndent,trellisKeyword,trellisItemKeyword,trellisReferences,trellisUsing,trellisWas,
+      \trellisColumnIndent,trellisKeyword,trellisItemKeyword,trellisReferences,trellisUsing,trellisWas,trellisColumnSetting,
       \trellisParens,trellisIdentityOptions,trellisParameters,trellisFunction,trellisOperator,trellisCast,
-      \trellisNiladic,trellisTypedLiteral,trellisAtTimeZone,trellisBoolean,trellisDollarString,trellisTrigger,trellisExecute
+      \trellisNiladic,trellisTypedLiteral,trellisAtTimeZone,trellisBoolean,trellisDollarString,trellisTrigger,trellisExecute,
+      \trellisRowSecurity,trellisPolicy
 
 " A column line: its name, then its type. The name wins over keywords
 " (a column may be called `name`, `action` or `key`), an item does not.
@@ -129,6 +131,15 @@ exe 'syn match trellisTableName contained #' . s:qname . '#'
 syn keyword trellisUsing contained using nextgroup=trellisMethod skipwhite
 exe 'syn match trellisMethod contained #\%(index\>\)\@!' . s:ident . '#'
 
+" A column's settings: `statistics N`, `storage KIND`, `compression METHOD`
+" and `with (OPTION = V, ...)` (the latter coloured as trellisParameters).
+syn keyword trellisColumnSetting contained statistics nextgroup=trellisStatistics skipwhite
+syn match trellisStatistics contained "-\=\d\+\>"
+syn keyword trellisColumnSetting contained storage nextgroup=trellisStorageKind skipwhite
+syn keyword trellisStorageKind contained plain external extended main
+syn keyword trellisColumnSetting contained compression nextgroup=trellisCompression skipwhite
+syn match trellisCompression contained "\%(\h\|[^\x00-\x7f]\)\%(\w\|[$]\|[^\x00-\x7f]\)*"
+
 " `[constraint] trigger NAME [was OLD] {before|after|instead of} EVENT [or
 " EVENT ...] ... execute function F(ARGS)`: the region runs up to `execute`,
 " which is coloured with the table's items (F as a function call).
@@ -145,6 +156,28 @@ exe 'syn match trellisTriggerColumn contained #\%(\<of\_s\+\|,\s*\)\@<=' . s:ide
 exe 'syn match trellisTransitionName contained #\%(\<table\_s\+\%(as\_s\+\)\=\)\@<=\%(as\>\)\@!' . s:ident . '#'
 syn keyword trellisExecute contained execute nextgroup=trellisExecuteKind skipwhite skipnl
 syn keyword trellisExecuteKind contained function procedure nextgroup=trellisFunction skipwhite skipnl
+
+" `row level security [force]`.
+syn match trellisRowSecurity contained "\<row\s\+level\s\+security\>\%(\s\+force\>\)\="
+
+" `policy NAME [was OLD] [as permissive|restrictive] [for COMMAND] [to ROLE,
+" ...] [using (EXPR)] [with check (EXPR)]`: the clauses may go on on the next
+" lines (the name too). The region ends at a line that starts with none of
+" them (nor with a comma, a comment or nothing), or at a comma after `(...)`.
+let s:policy_clause = '\%(was\|as\s\+\%(permissive\|restrictive\)\|for\s\+\%(all\|select\|insert\|update\|delete\)'
+      \ . '\|to\|using\|with\s\+check\)\>'
+exe 'syn region trellisPolicy contained matchgroup=trellisItemKeyword start=#\<policy\>\ze\_s\+' . s:ident
+      \ . '\_s\+\%(was\|as\|for\|to\|using\|with\)\># end=#\ze}# end=#)\@<=\ze\s*,#'
+      \ . ' end=#\%(\<policy\s*\n\)\@<!\_^\%(\s*\%(' . s:policy_clause . '\|,\|//\|$\)\)\@!#'
+      \ . ' contains=trellisPolicyName,trellisComment,trellisDocComment,trellisQuotedName,trellisWas,'
+      \ . 'trellisPolicyKeyword,trellisPolicyRole,trellisPolicyMore,trellisParens'
+exe 'syn match trellisPolicyName contained #\%(\<policy\_s\+\)\@<=' . s:ident . '#'
+syn keyword trellisPolicyKeyword contained as permissive restrictive for all select insert update delete to using with check
+" The roles of `to a, b`; after a comma at the end of a line, the next role
+" is on a later line.
+exe 'syn match trellisPolicyRole contained #\%(\<to\_s\+\|,\s*\)\@<=' . s:ident . '#'
+exe 'syn region trellisPolicyMore contained start=#,\ze\s*\%(//.*\)\=$# matchgroup=trellisPolicyRole end=#' . s:ident . '#'
+      \ . ' contains=trellisComment,trellisDocComment'
 
 " ---------------------------------------------------------------- expressions (SQL)
 
@@ -300,6 +333,8 @@ hi def link trellisTriggerKeyword  Keyword
 hi def link trellisTriggerFrom     Keyword
 hi def link trellisExecute         Keyword
 hi def link trellisExecuteKind     Keyword
+hi def link trellisRowSecurity     Keyword
+hi def link trellisPolicyKeyword   Keyword
 hi def link trellisDeclName        Function
 hi def link trellisViewName        trellisDeclName
 hi def link trellisViewColumn      Identifier
@@ -312,10 +347,15 @@ hi def link trellisViewIndexKeyword Keyword
 hi def link trellisDomainName      trellisDeclName
 hi def link trellisRoutineName     trellisDeclName
 hi def link trellisTriggerName     Function
+hi def link trellisPolicyName      Function
 hi def link trellisLanguageName    Special
 hi def link trellisItemName        Function
 hi def link trellisTableName       Function
 hi def link trellisMethod          Special
+hi def link trellisColumnSetting   Keyword
+hi def link trellisStatistics      trellisNumber
+hi def link trellisStorageKind     Special
+hi def link trellisCompression     Special
 hi def link trellisColumn          Identifier
 hi def link trellisType            Type
 hi def link trellisArgType         Type
@@ -324,6 +364,7 @@ hi def link trellisArgTypeOf       Type
 hi def link trellisArgName         Identifier
 hi def link trellisTriggerColumn   Identifier
 hi def link trellisTransitionName  Identifier
+hi def link trellisPolicyRole      Identifier
 hi def link trellisWas             PreProc
 hi def link trellisOldName         Special
 hi def link trellisFunction        Function
