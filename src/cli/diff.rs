@@ -55,7 +55,7 @@ fn resolve(from: Side, to: Side, schemas: &[String]) -> Result<Resolved, String>
                 to.diagnostics
                     .extend(versions::diagnostics(&to.schema, Target::Project(major)));
             }
-            Ok((from, to, Vec::new(), None))
+            Ok((*from, *to, Vec::new(), None))
         }
         (Side::Database(a), Side::Database(b)) => {
             let options = database::options(schemas, None);
@@ -92,11 +92,11 @@ fn resolve(from: Side, to: Side, schemas: &[String]) -> Result<Resolved, String>
         }
         (Side::Database(url), Side::Schema(mut source)) => {
             let (database, dependencies, server) = against_source(&url, &mut source, schemas)?;
-            Ok((database, source, dependencies, Some(server)))
+            Ok((database, *source, dependencies, Some(server)))
         }
         (Side::Schema(mut source), Side::Database(url)) => {
             let (database, _, server) = against_source(&url, &mut source, schemas)?;
-            Ok((source, database, Vec::new(), Some(server)))
+            Ok((*source, database, Vec::new(), Some(server)))
         }
     }
 }

@@ -15,7 +15,7 @@ pub(super) struct Loaded {
 
 /// A schema argument: source files, or a database to read.
 pub(super) enum Side {
-    Schema(Loaded),
+    Schema(Box<Loaded>),
     Database(String),
 }
 
@@ -28,7 +28,7 @@ pub(super) fn side(source: &str, sources: &mut Sources) -> Result<Side, String> 
     if let Some(message) = crate::reflect::mistyped(source) {
         return Err(message);
     }
-    load(source, sources).map(Side::Schema)
+    load(source, sources).map(|loaded| Side::Schema(Box::new(loaded)))
 }
 
 /// The schema snapshot of a revision of the current project (`head`, an

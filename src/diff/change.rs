@@ -56,6 +56,18 @@ pub enum Change {
         new: Domain,
         columns: Vec<(QualifiedName, Ident, u32)>,
     },
+    CreateCollation(Collation),
+    DropCollation(Collation),
+    /// PostgreSQL has no ALTER for a collation's locale: dropped and made
+    /// again.
+    RecreateCollation {
+        old: Collation,
+        new: Collation,
+    },
+    CommentOnCollation {
+        name: QualifiedName,
+        comment: Option<String>,
+    },
     CreateExtension(Extension),
     DropExtension(Extension),
     AlterExtensionVersion {

@@ -34,6 +34,7 @@ pub fn diff_with(old: &Schema, new: &Schema, renames: &Renames) -> Vec<Change> {
     let mut changes = Vec::new();
     schemas(old, new, &mut changes);
     extensions(old, new, &mut changes);
+    collations(old, new, &mut changes);
     enums(old, new, renames, &mut changes);
     domains(old, new, &mut changes);
     sequences(old, new, renames, &mut changes);
@@ -183,6 +184,36 @@ fn extensions(old: &Schema, new: &Schema, changes: &mut Vec<Change>) {
     for (name, extension) in &old.extensions {
         if !new.extensions.contains_key(name) {
             changes.push(Change::DropExtension(extension.clone()));
+        }
+    }
+}
+
+fn collations(old: &Schema, new: &Schema, changes: &mut Vec<Change>) {
+    for (name, collation) in &new.collations {
+        match old.collations.get(name) {
+            None => changes.push(Change::CreateCollation(collation.clone())),
+            Some(before) => {
+                let definition = |c: &Collation| Collation {
+                    comment: None,
+                    ..c.clone()
+                };
+                if definition(before) != definition(collation) {
+                    changes.push(Change::RecreateCollation {
+                        old: before.clone(),
+                        new: collation.clone(),
+                    });
+                } else if before.comment != collation.comment {
+                    changes.push(Change::CommentOnCollation {
+                        name: name.clone(),
+                        comment: collation.comment.clone(),
+                    });
+                }
+            }
+        }
+    }
+    for (name, collation) in &old.collations {
+        if !new.collations.contains_key(name) {
+            changes.push(Change::DropCollation(collation.clone()));
         }
     }
 }

@@ -143,6 +143,7 @@ pub struct Schema {
     /// schemas exist because something lives in them.
     pub schemas: BTreeMap<Ident, DeclaredSchema>,
     pub extensions: BTreeMap<Ident, Extension>,
+    pub collations: BTreeMap<QualifiedName, Collation>,
     pub enums: BTreeMap<QualifiedName, Enum>,
     pub domains: BTreeMap<QualifiedName, Domain>,
     pub sequences: BTreeMap<QualifiedName, Sequence>,
@@ -222,6 +223,7 @@ impl Schema {
             .chain(self.domains.keys())
             .chain(self.sequences.keys())
             .chain(self.tables.keys())
+            .chain(self.collations.keys())
             .map(|n| &n.schema);
         let extensions = self.extensions.values().filter_map(|e| e.schema.as_ref());
         for schema in all.chain(extensions).chain(self.schemas.keys()) {
@@ -298,6 +300,74 @@ pub struct Extension {
     pub schema: Option<Ident>,
     pub comment: Option<String>,
     pub origin: Origin,
+}
+
+/// `CREATE COLLATION`, its options as the catalog keeps them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Collation {
+    pub name: QualifiedName,
+    /// `libc`, `icu` or `builtin`.
+    pub provider: String,
+    /// The locale: ICU's or builtin's, or libc's when `lc_collate` and
+    /// `lc_ctype` are the same.
+    pub locale: Option<String>,
+    /// libc's, where they differ.
+    pub lc_collate: Option<String>,
+    pub lc_ctype: Option<String>,
+    pub deterministic: bool,
+    /// ICU tailoring rules (PostgreSQL 16).
+    pub rules: Option<String>,
+    pub comment: Option<String>,
+    pub origin: Origin,
+}
+
+impl Collation {
+    /// The options of `CREATE COLLATION`, as SQL.
+    pub fn options_sql(&self) -> String {
+        let literal = |text: &str| {
+            if text.contains('\\') {
+                format!("E'{}'", text.replace('\\', "\\\\").replace('\'', "''"))
+            } else {
+                format!("'{}'", text.replace('\'', "''"))
+            }
+        };
+        let mut options = vec![format!("provider = {}", literal(&self.provider))];
+        if let Some(locale) = &self.locale {
+            options.push(format!("locale = {}", literal(locale)));
+        }
+        if let Some(collate) = &self.lc_collate {
+            options.push(format!("lc_collate = {}", literal(collate)));
+        }
+        if let Some(ctype) = &self.lc_ctype {
+            options.push(format!("lc_ctype = {}", literal(ctype)));
+        }
+        if !self.deterministic {
+            options.push("deterministic = false".into());
+        }
+        if let Some(rules) = &self.rules {
+            options.push(format!("rules = {}", literal(rules)));
+        }
+        options.join(", ")
+    }
+
+    /// The collation as the catalog keeps it: libc's two locales as one
+    /// where they are the same.
+    pub fn normalized(mut self) -> Collation {
+        if self.provider != "libc" {
+            self.lc_collate = None;
+            self.lc_ctype = None;
+        } else if self.locale.is_none() && self.lc_collate.is_some() && self.lc_collate == self.lc_ctype {
+            self.locale = self.lc_collate.take();
+            self.lc_ctype = None;
+        } else if self.locale.is_some()
+            && (self.lc_collate == self.locale || self.lc_collate.is_none())
+            && (self.lc_ctype == self.locale || self.lc_ctype.is_none())
+        {
+            self.lc_collate = None;
+            self.lc_ctype = None;
+        }
+        self
+    }
 }
 
 /// How an enum is stored.

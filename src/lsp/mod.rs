@@ -457,6 +457,7 @@ impl Server {
                 Declaration::Sequence(s) => (qual_text(&s.name), SymbolKind::VARIABLE, s.span, s.name.span),
                 Declaration::Schema(x) => (x.name.text.clone(), SymbolKind::NAMESPACE, x.span, x.name.span),
                 Declaration::Extension(x) => (x.name.text.clone(), SymbolKind::MODULE, x.span, x.name.span),
+                Declaration::Collation(x) => (qual_text(&x.name), SymbolKind::CONSTANT, x.span, x.name.span),
                 Declaration::Routine(r) => (qual_text(&r.name), SymbolKind::FUNCTION, r.span, r.name.span),
                 Declaration::ViewTrigger(t) => (
                     t.trigger.name.text.clone(),

@@ -32,6 +32,10 @@ fn phase(change: &Change) -> u8 {
         RenameTable { .. } => 1,
         RenameEnum { .. } | RenameSequence { .. } | RenameRoutine { .. } | RenameView { .. } => 2,
         CreateEnum(_) | AddEnumLabel { .. } | RenameEnumLabel { .. } => 3,
+        // Before the domains, tables and indexes that use them.
+        CreateCollation(_) | RecreateCollation { .. } => 3,
+        // Once no column, domain or index uses them.
+        DropCollation(_) => 20,
         CreateDomain(_) | CreateSequence(_) | AlterSequence { .. } => 4,
         // Before the tables whose defaults, checks and indexes call them,
         // unless they need the tables themselves.
@@ -87,6 +91,7 @@ fn phase(change: &Change) -> u8 {
         SetRowSecurity { .. } | CreatePolicy { .. } | AlterPolicy { .. } => 25,
         DropSchema(_) => 26,
         CommentOnSchema { .. }
+        | CommentOnCollation { .. }
         | CommentOnDomain { .. }
         | CommentOnEnum { .. }
         | CommentOnSequence { .. }

@@ -24,10 +24,10 @@ use tokio_postgres::types::{FromSql, ToSql, Type};
 
 use crate::ir::types::resolve_builtin;
 use crate::ir::{
-    Column, ColumnSettings, Constraint, ConstraintKind, ElementTarget, Enum, EnumLabel, EnumStorage, Exclusion, Expr,
-    Extension, ForeignKey, Ident, Identity, Index, IndexElement, Located, MatchType, OperatorClass, Origin, Policy,
-    QualifiedName, ReferentialAction, ReplicaIdentity, Routine, RoutineId, RowSecurity, Schema, SearchPathName,
-    Sequence, SequenceOptions, SqlType, StorageParam, Table, Trigger, TypeName, View, ViewIndex,
+    Collation, Column, ColumnSettings, Constraint, ConstraintKind, ElementTarget, Enum, EnumLabel, EnumStorage,
+    Exclusion, Expr, Extension, ForeignKey, Ident, Identity, Index, IndexElement, Located, MatchType, OperatorClass,
+    Origin, Policy, QualifiedName, ReferentialAction, ReplicaIdentity, Routine, RoutineId, RowSecurity, Schema,
+    SearchPathName, Sequence, SequenceOptions, SqlType, StorageParam, Table, Trigger, TypeName, View, ViewIndex,
     parse_enum_check_marker,
 };
 
@@ -216,6 +216,7 @@ async fn read(
         queries::view_indexes(),
         queries::aggregates(),
         queries::policies(),
+        queries::collations(major),
     ];
     let query = |i: usize| {
         let global = matches!(i, 0 | 9 | 10);
@@ -244,6 +245,7 @@ async fn read(
         query(18),
         query(19),
         query(20),
+        query(21),
         client.batch_execute(after),
     );
     let results = match results {
@@ -277,6 +279,7 @@ async fn read(
         view_indexes,
         aggregates,
         policies,
+        collations,
         _,
     ) = results;
     let mut builder = Builder {
@@ -290,6 +293,7 @@ async fn read(
     };
     builder.schemas(&schemas)?;
     builder.extensions(&extensions)?;
+    builder.collations(&collations)?;
     builder.enums(&enums)?;
     builder.domains(&domains)?;
     builder.sequences(&sequences)?;
@@ -826,6 +830,30 @@ impl Builder<'_> {
             } else if let Some(view) = self.schema.views.get_mut(&table_name) {
                 view.triggers.insert(name, trigger);
             }
+        }
+        Ok(())
+    }
+
+    fn collations(&mut self, rows: &[Row]) -> Result<(), tokio_postgres::Error> {
+        for row in rows {
+            let name = qualified(get(row, 0)?, get(row, 1)?);
+            let provider = match get::<&str>(row, 2)? {
+                "i" => "icu",
+                "b" => "builtin",
+                _ => "libc",
+            };
+            let collation = Collation {
+                name: name.clone(),
+                provider: provider.into(),
+                locale: get(row, 3)?,
+                lc_collate: get(row, 4)?,
+                lc_ctype: get(row, 5)?,
+                deterministic: get(row, 6)?,
+                rules: get(row, 7)?,
+                comment: get(row, 8)?,
+                origin: Origin::default(),
+            };
+            self.schema.collations.insert(name, collation.normalized());
         }
         Ok(())
     }

@@ -439,6 +439,28 @@ ORDER BY 1, 2, 3",
     )
 }
 
+/// Collations of the schemas read (not an extension's): provider, locale
+/// (as each version keeps it), libc's two locales, determinism, ICU rules.
+pub fn collations(major: u32) -> String {
+    let locale = match major {
+        ..=14 => "CASE WHEN c.collprovider = 'i' THEN c.collcollate END",
+        15 | 16 => "c.colliculocale",
+        _ => "c.colllocale",
+    };
+    let rules = if major >= 16 { "c.collicurules" } else { "NULL::text" };
+    format!(
+        "WITH {NAMESPACES}
+SELECT n.nspname::text, c.collname::text, c.collprovider::text, {locale}::text,
+       c.collcollate::text, c.collctype::text, c.collisdeterministic, {rules}::text, d.description
+FROM pg_collation c
+JOIN namespaces n ON n.oid = c.collnamespace
+LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_collation'::regclass AND d.objsubid = 0
+WHERE NOT EXISTS (SELECT 1 FROM pg_depend x
+                  WHERE x.classid = 'pg_collation'::regclass AND x.objid = c.oid AND x.deptype = 'e')
+ORDER BY 1, 2"
+    )
+}
+
 /// Row-level security policies of the tables trellisc manages: command,
 /// kind, roles (sorted; `public` for everyone) and the expressions as
 /// `pg_get_expr` prints them.
@@ -521,10 +543,6 @@ SELECT kind, name FROM (
     UNION ALL
     SELECT 'extended statistics', quote_ident(n.nspname) || '.' || quote_ident(s.stxname)
     FROM pg_statistic_ext s JOIN namespaces n ON n.oid = s.stxnamespace
-    UNION ALL
-    SELECT 'collation', quote_ident(n.nspname) || '.' || quote_ident(co.collname)
-    FROM pg_collation co JOIN namespaces n ON n.oid = co.collnamespace
-    WHERE co.oid NOT IN (SELECT objid FROM members)
     UNION ALL
     SELECT 'operator', quote_ident(n.nspname) || '.' || o.oprname || '(' || o.oprleft::regtype || ', ' || o.oprright::regtype || ')'
     FROM pg_operator o JOIN namespaces n ON n.oid = o.oprnamespace

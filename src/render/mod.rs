@@ -55,6 +55,19 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
                 comment_sql(&comment)
             )))
         }
+        Change::CreateCollation(collation) => out.extend(create_collation(collation)),
+        Change::DropCollation(collation) => {
+            out.push(Statement::new(format!("DROP COLLATION {};", collation.name.quoted())))
+        }
+        Change::RecreateCollation { old, new } => {
+            out.push(Statement::new(format!("DROP COLLATION {};", old.name.quoted())));
+            out.extend(create_collation(new));
+        }
+        Change::CommentOnCollation { name, comment } => out.push(Statement::new(format!(
+            "COMMENT ON COLLATION {} IS {};",
+            name.quoted(),
+            comment_sql(comment)
+        ))),
         Change::CreateExtension(e) => {
             let mut sql = format!("CREATE EXTENSION IF NOT EXISTS {}", e.name.quoted());
             if let Some(schema) = &e.schema {
@@ -979,6 +992,23 @@ fn rename_in_schema(kind: &str, from: &QualifiedName, to: &QualifiedName) -> Vec
     out
 }
 
+/// `CREATE COLLATION` and its comment.
+fn create_collation(collation: &Collation) -> Vec<Statement> {
+    let mut out = vec![Statement::new(format!(
+        "CREATE COLLATION {} ({});",
+        collation.name.quoted(),
+        collation.options_sql()
+    ))];
+    if let Some(comment) = &collation.comment {
+        out.push(Statement::new(format!(
+            "COMMENT ON COLLATION {} IS {};",
+            collation.name.quoted(),
+            literal(comment)
+        )));
+    }
+    out
+}
+
 /// A one-line description of a step, for its comment header and summaries.
 pub fn describe(change: &Change) -> String {
     use Change::*;
@@ -1001,6 +1031,10 @@ pub fn describe(change: &Change) -> String {
         ),
         CommentOnSchema { name, .. } => format!("comment on schema {name}"),
         CreateExtension(e) => format!("create extension {}", e.name),
+        CreateCollation(c) => format!("create collation {}", c.name),
+        DropCollation(c) => format!("drop collation {}", c.name),
+        RecreateCollation { new, .. } => format!("make collation {} again (its locale or kind changes)", new.name),
+        CommentOnCollation { name, .. } => format!("comment on collation {name}"),
         DropExtension(e) => format!("drop extension {}", e.name),
         AlterExtensionVersion { name, .. } => format!("update extension {name}"),
         AlterExtensionSchema { name, schema } => format!("move extension {name} to schema {schema}"),

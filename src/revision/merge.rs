@@ -18,8 +18,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::{
-    Column, Constraint, DeclaredSchema, Domain, Enum, Extension, GeneratedKind, Ident, Identity, Index, Policy,
-    Routine, Schema, SearchPathName, Sequence, Table, Trigger, View,
+    Collation, Column, Constraint, DeclaredSchema, Domain, Enum, Extension, GeneratedKind, Ident, Identity, Index,
+    Policy, Routine, Schema, SearchPathName, Sequence, Table, Trigger, View,
 };
 
 /// Two branches changed the same thing differently.
@@ -49,6 +49,11 @@ pub fn merge(base: &Schema, ours: &Schema, theirs: &Schema) -> Result<Schema, Ve
         extensions: merge_map(
             [&base.extensions, &ours.extensions, &theirs.extensions],
             |n| format!("extension {}", n.quoted()),
+            c,
+        ),
+        collations: merge_map(
+            [&base.collations, &ours.collations, &theirs.collations],
+            |n| format!("collation {}", n.quoted()),
             c,
         ),
         enums: merge_map(
@@ -290,7 +295,9 @@ macro_rules! mergeable_by_definition {
     )*};
 }
 
-mergeable_by_definition!(Constraint, Index, Sequence, Domain, Routine, Trigger, View, Policy);
+mergeable_by_definition!(
+    Constraint, Index, Sequence, Domain, Routine, Trigger, View, Policy, Collation
+);
 
 impl Mergeable for Enum {
     fn changes_from(&self, base: &Enum) -> Vec<String> {

@@ -55,6 +55,7 @@ pub struct Expr {
 pub enum Declaration {
     Schema(SchemaDecl),
     Extension(ExtensionDecl),
+    Collation(CollationDecl),
     Enum(EnumDecl),
     Domain(DomainDecl),
     Sequence(SequenceDecl),
@@ -72,6 +73,7 @@ impl Declaration {
         match self {
             Declaration::Schema(d) => d.span,
             Declaration::Extension(d) => d.span,
+            Declaration::Collation(d) => d.span,
             Declaration::Enum(d) => d.span,
             Declaration::Domain(d) => d.span,
             Declaration::Sequence(d) => d.span,
@@ -89,6 +91,7 @@ impl Declaration {
         match self {
             Declaration::Schema(d) => &d.docs,
             Declaration::Extension(d) => &d.docs,
+            Declaration::Collation(d) => &d.docs,
             Declaration::Enum(d) => &d.docs,
             Declaration::Domain(d) => &d.docs,
             Declaration::Sequence(d) => &d.docs,
@@ -184,6 +187,15 @@ pub struct ExtensionDecl {
     pub name: Name,
     pub version: Option<StrLit>,
     pub schema: Option<Name>,
+    pub span: Span,
+}
+
+/// `collation [SCHEMA.]NAME (OPTION = VALUE, ...)`
+#[derive(Clone, Debug)]
+pub struct CollationDecl {
+    pub docs: Vec<Doc>,
+    pub name: QualName,
+    pub options: Vec<StorageParam>,
     pub span: Span,
 }
 

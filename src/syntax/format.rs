@@ -288,6 +288,10 @@ impl<'t> Printer<'t> {
                 }
                 self.line(&d.docs, d.span.start as usize, d.span.end as usize, "", &line);
             }
+            Declaration::Collation(d) => {
+                let line = format!("collation {} ({})", qual(&d.name), params(&d.options));
+                self.line(&d.docs, d.span.start as usize, d.span.end as usize, "", &line);
+            }
             Declaration::Enum(d) => self.enumeration(d),
             Declaration::Domain(d) => {
                 let line = format!(

@@ -91,6 +91,7 @@ pub fn finish(files: Vec<LoweredFile>, options: &LowerOptions) -> (Schema, Vec<D
                 Declaration::ViewTrigger(d) => view_triggers.push(d.clone()),
                 Declaration::Schema(d) => lowerer.namespace(d),
                 Declaration::Extension(d) => lowerer.extension(d),
+                Declaration::Collation(d) => lowerer.collation(d),
                 Declaration::Enum(d) => lowerer.enumeration(d),
                 Declaration::Domain(d) => lowerer.domain(d),
                 Declaration::Sequence(d) => lowerer.sequence(d),
@@ -298,6 +299,106 @@ impl Lowerer {
             return;
         }
         self.schema.extensions.insert(name, extension);
+    }
+
+    fn collation(&mut self, decl: &ast::CollationDecl) {
+        let name = self.qualify(&decl.name);
+        let mut collation = Collation {
+            name: name.clone(),
+            provider: "libc".into(),
+            locale: None,
+            lc_collate: None,
+            lc_ctype: None,
+            deterministic: true,
+            rules: None,
+            comment: self.docs(&decl.docs),
+            origin: origin(decl.name.name.span),
+        };
+        let mut seen: Vec<&str> = Vec::new();
+        for option in &decl.options {
+            if seen.contains(&option.name.as_str()) {
+                self.misplaced(
+                    option.span,
+                    &format!("`{}` is given twice", option.name),
+                    "keep one of them",
+                );
+                continue;
+            }
+            seen.push(&option.name);
+            let value =
+                option
+                    .value
+                    .as_deref()
+                    .map(|v| match v.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')) {
+                        Some(quoted) => quoted.replace("''", "'"),
+                        None => v.to_string(),
+                    });
+            let Some(value) = value else {
+                self.misplaced(
+                    option.span,
+                    &format!("`{}` needs a value", option.name),
+                    "write it as `NAME = 'VALUE'`",
+                );
+                continue;
+            };
+            match option.name.as_str() {
+                "provider" => match value.to_ascii_lowercase().as_str() {
+                    provider @ ("libc" | "icu" | "builtin") => collation.provider = provider.to_string(),
+                    _ => self.error(
+                        Diagnostic::new(Code::InvalidSetting, format!("`{value}` is not a collation provider"))
+                            .primary(option.span, "PostgreSQL's providers are `libc`, `icu` and `builtin`")
+                            .help("write `provider = icu` or `provider = libc`"),
+                    ),
+                },
+                "locale" => collation.locale = Some(value),
+                "lc_collate" => collation.lc_collate = Some(value),
+                "lc_ctype" => collation.lc_ctype = Some(value),
+                "rules" => collation.rules = Some(value),
+                "deterministic" => match value.to_ascii_lowercase().as_str() {
+                    "true" | "on" | "yes" | "1" => collation.deterministic = true,
+                    "false" | "off" | "no" | "0" => collation.deterministic = false,
+                    _ => self.error(
+                        Diagnostic::new(
+                            Code::InvalidSetting,
+                            format!("`deterministic` is `true` or `false`, not `{value}`"),
+                        )
+                        .primary(option.span, "not a boolean")
+                        .help("write `deterministic = false` for a collation that compares by more than bytes"),
+                    ),
+                },
+                // The version PostgreSQL records itself.
+                "version" => {}
+                other => self.error(
+                    Diagnostic::new(
+                        Code::InvalidSetting,
+                        format!("`{other}` is not an option of a collation"),
+                    )
+                    .primary(option.span, "not a CREATE COLLATION option")
+                    .help(
+                        "a collation takes `provider`, `locale`, `lc_collate`, `lc_ctype`, `deterministic` and `rules`",
+                    ),
+                ),
+            }
+        }
+        if collation.locale.is_none() && collation.lc_collate.is_none() && collation.lc_ctype.is_none() {
+            self.error(
+                Diagnostic::new(Code::InvalidSetting, format!("collation `{name}` has no locale"))
+                    .primary(decl.name.name.span, "PostgreSQL needs a locale to create it")
+                    .help("add `locale = 'de-DE'` (for ICU, a language tag such as 'und-u-ks-level2')"),
+            );
+        }
+        if let Some(first) = self.schema.collations.get(&name) {
+            let first = first.origin;
+            self.duplicate(
+                Code::DuplicateType,
+                "collation",
+                &name.to_string(),
+                decl.name.name.span,
+                first,
+            );
+            return;
+        }
+        self.schema.collations.insert(name, collation.normalized());
     }
 
     fn duplicate(&mut self, code: Code, kind: &str, name: &str, span: Span, first: Origin) {

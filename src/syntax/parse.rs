@@ -270,6 +270,23 @@ impl Builder<'_> {
                 Rule::doc => docs.push(self.doc(inner)),
                 Rule::schema_decl => decl = Some(Declaration::Schema(self.schema(inner, docs.clone()))),
                 Rule::extension_decl => decl = Some(Declaration::Extension(self.extension(inner, docs.clone()))),
+                Rule::collation_decl => {
+                    let span = self.span(&inner);
+                    let name = inner
+                        .clone()
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::qualified_name)
+                        .map(|p| self.qual_name(p));
+                    let options = self.storage_params(inner);
+                    decl = name.map(|name| {
+                        Declaration::Collation(CollationDecl {
+                            docs: docs.clone(),
+                            name,
+                            options,
+                            span,
+                        })
+                    });
+                }
                 Rule::enum_decl => decl = Some(Declaration::Enum(self.enumeration(inner, docs.clone()))),
                 Rule::domain_decl => decl = Some(Declaration::Domain(self.domain(inner, docs.clone()))),
                 Rule::sequence_decl => decl = Some(Declaration::Sequence(self.sequence(inner, docs.clone()))),

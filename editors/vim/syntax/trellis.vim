@@ -61,7 +61,7 @@ syn match trellisNumber "\%(\w\)\@<!-\d\+\>"
 
 " ---------------------------------------------------------------- declarations
 
-syn keyword trellisDeclaration extension enum sequence table nextgroup=trellisDeclName skipwhite skipnl
+syn keyword trellisDeclaration extension collation enum sequence table nextgroup=trellisDeclName skipwhite skipnl
 syn keyword trellisStorageClass unlogged
 syn keyword trellisTopKeyword version
 exe 'syn match trellisDeclName contained #' . s:qname . '\|' . s:string . '#'
@@ -225,7 +225,7 @@ syn region trellisSqlComment contained start="/\*" end="\*/" contains=trellisSql
 " body), up to a line that starts with a declaration's keyword or a `///`
 " doc comment. Quotes, comments and parentheses inside are taken whole.
 syn region trellisRoutine matchgroup=trellisDeclaration start="\<\%(function\|procedure\)\>"
-      \ end="\ze\n\s*\%(///\%(/\)\@!\|\%(schema\|extension\|enum\|domain\|sequence\|table\|unlogged\|function\|procedure\|view\|materialized\|aggregate\|trigger\|index\|unique\s\+index\)\>\)"
+      \ end="\ze\n\s*\%(///\%(/\)\@!\|\%(schema\|extension\|collation\|enum\|domain\|sequence\|table\|unlogged\|function\|procedure\|view\|materialized\|aggregate\|trigger\|index\|unique\s\+index\)\>\)"
       \ contains=trellisRoutineName,trellisComment,trellisSqlComment,trellisWas,trellisReturns,trellisLanguage,
       \trellisRoutineKeyword,trellisRoutineControl,trellisSqlKeyword,@trellisExpression
 exe 'syn match trellisRoutineName contained #\%(\<\%(function\|procedure\)\s\+\)\@<=' . s:qname . '# nextgroup=trellisRoutineArgs skipwhite'
@@ -265,7 +265,7 @@ syn keyword trellisSqlKeyword contained select insert into update delete values 
 " query is SQL up to the brace that closes it, quotes, comments, dollar
 " quotes and parentheses taken whole.
 syn region trellisViewHead matchgroup=trellisDeclaration start="\<\%(materialized\_s\+\)\=view\>"
-      \ end="\ze{" end="\ze\n\s*\%(///\%(/\)\@!\|\%(schema\|extension\|enum\|domain\|sequence\|table\|unlogged\|function\|procedure\|view\|materialized\|aggregate\|trigger\|index\|unique\s\+index\)\>\)"
+      \ end="\ze{" end="\ze\n\s*\%(///\%(/\)\@!\|\%(schema\|extension\|collation\|enum\|domain\|sequence\|table\|unlogged\|function\|procedure\|view\|materialized\|aggregate\|trigger\|index\|unique\s\+index\)\>\)"
       \ contains=trellisViewName,trellisWas,trellisComment,trellisViewColumns,trellisParameters
       \ nextgroup=trellisViewBody skipwhite skipnl
 exe 'syn match trellisViewName contained #\%(\<view\_s\+\)\@<=\%(' . s:qname . '\|' . s:string . '\)#'
