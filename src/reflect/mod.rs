@@ -26,8 +26,8 @@ use crate::ir::types::resolve_builtin;
 use crate::ir::{
     Collation, Column, ColumnSettings, Constraint, ConstraintKind, ElementTarget, Enum, EnumLabel, EnumStorage,
     Exclusion, Expr, Extension, ForeignKey, Ident, Identity, Index, IndexElement, Located, MatchType, OperatorClass,
-    Origin, Policy, QualifiedName, ReferentialAction, ReplicaIdentity, Routine, RoutineId, RowSecurity, Schema,
-    SearchPathName, Sequence, SequenceOptions, SqlType, StorageParam, Table, Trigger, TypeName, View, ViewIndex,
+    Origin, Policy, QualifiedName, ReferentialAction, ReplicaIdentity, Routine, RowSecurity, Schema, SearchPathName,
+    Sequence, SequenceOptions, SqlType, StorageParam, Table, Trigger, TypeName, View, ViewIndex,
     parse_enum_check_marker,
 };
 
@@ -755,28 +755,11 @@ impl Builder<'_> {
                 });
                 continue;
             };
-            let id = RoutineId {
-                name,
-                arguments: facts.identity,
-            };
             let routine = Routine {
-                id: id.clone(),
-                was: None,
-                procedure,
-                aggregate: false,
-                arguments,
-                rest,
-                returns: facts.returns,
-                returns_set: facts.returns_set,
-                language: facts.language,
-                canonical: facts.canonical,
-                shape: facts.shape,
-                uses: facts.uses,
-                standard_body: facts.standard_body,
                 comment: get(row, 5)?,
-                origin: Origin::default(),
+                ..facts.into_routine(name, procedure, false, arguments, rest)
             };
-            self.schema.routines.insert(id, routine);
+            self.schema.routines.insert(routine.id.clone(), routine);
         }
         Ok(())
     }
@@ -910,28 +893,11 @@ impl Builder<'_> {
                 });
                 continue;
             };
-            let id = RoutineId {
-                name,
-                arguments: facts.identity,
-            };
             let routine = Routine {
-                id: id.clone(),
-                was: None,
-                procedure: false,
-                aggregate: true,
-                arguments,
-                rest,
-                returns: None,
-                returns_set: false,
-                language: facts.language,
-                canonical: facts.canonical,
-                shape: facts.shape,
-                uses: facts.uses,
-                standard_body: false,
                 comment: get(row, 4)?,
-                origin: Origin::default(),
+                ..facts.into_routine(name, false, true, arguments, rest)
             };
-            self.schema.routines.insert(id, routine);
+            self.schema.routines.insert(routine.id.clone(), routine);
         }
         Ok(())
     }

@@ -11,7 +11,7 @@ use pg_query::NodeEnum;
 use pg_query::protobuf::{self, FunctionParameterMode, TypeName as PgTypeName};
 
 use crate::ir::types::{resolve_builtin, resolve_catalog_name};
-use crate::ir::{Ident, QualifiedName, SqlType, TypeName};
+use crate::ir::{Ident, Origin, QualifiedName, Routine, RoutineId, SqlType, TypeName};
 
 /// What a routine's `CREATE` statement says, as far as trellisc needs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,6 +39,41 @@ pub struct RoutineFacts {
     /// Whether its body is SQL-standard (`BEGIN ATOMIC ... END`, `RETURN
     /// EXPR`) rather than a string.
     pub standard_body: bool,
+}
+
+impl RoutineFacts {
+    /// The routine these facts describe, named `name`, its argument list
+    /// and rest as written or as PostgreSQL prints them; without a rename
+    /// hint, comment or origin (for the caller to give).
+    pub fn into_routine(
+        self,
+        name: QualifiedName,
+        procedure: bool,
+        aggregate: bool,
+        arguments: String,
+        rest: String,
+    ) -> Routine {
+        Routine {
+            id: RoutineId {
+                name,
+                arguments: self.identity,
+            },
+            was: None,
+            procedure,
+            aggregate,
+            arguments,
+            rest,
+            returns: self.returns,
+            returns_set: self.returns_set,
+            language: self.language,
+            canonical: self.canonical,
+            shape: self.shape,
+            uses: self.uses,
+            standard_body: self.standard_body,
+            comment: None,
+            origin: Origin::default(),
+        }
+    }
 }
 
 /// What a trigger's `CREATE TRIGGER` statement says.

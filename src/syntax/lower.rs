@@ -1807,35 +1807,21 @@ impl Lowerer {
                 return;
             }
         };
-        let id = RoutineId {
-            name: name.clone(),
-            arguments: facts.identity,
-        };
+        let routine = facts.into_routine(name.clone(), decl.procedure, false, arguments, rest);
         if self.duplicate_routine(
-            &id,
+            &routine.id,
             decl.name.span,
             "functions and procedures are told apart by name and argument types: remove one, rename it, or change its arguments",
         ) {
             return;
         }
         let routine = Routine {
-            id: id.clone(),
             was: self.was_qualified(&decl.was, &name),
-            procedure: decl.procedure,
-            aggregate: false,
-            arguments,
-            rest,
-            returns: facts.returns,
-            returns_set: facts.returns_set,
-            language: facts.language,
-            canonical: facts.canonical,
-            shape: facts.shape,
-            uses: facts.uses,
-            standard_body: facts.standard_body,
             comment: self.docs(&decl.docs),
             origin: origin(decl.name.span),
+            ..routine
         };
-        self.schema.routines.insert(id, routine);
+        self.schema.routines.insert(routine.id.clone(), routine);
     }
 
     /// Whether a routine of that name and argument types is declared
@@ -1868,35 +1854,21 @@ impl Lowerer {
                 return;
             }
         };
-        let id = RoutineId {
-            name: name.clone(),
-            arguments: facts.identity,
-        };
+        let routine = facts.into_routine(name.clone(), false, true, arguments, rest);
         if self.duplicate_routine(
-            &id,
+            &routine.id,
             decl.name.span,
             "an aggregate and a function of the same name need other argument types",
         ) {
             return;
         }
         let routine = Routine {
-            id: id.clone(),
             was: self.was_qualified(&decl.was, &name),
-            procedure: false,
-            aggregate: true,
-            arguments,
-            rest,
-            returns: None,
-            returns_set: false,
-            language: facts.language,
-            canonical: facts.canonical,
-            shape: facts.shape,
-            uses: facts.uses,
-            standard_body: false,
             comment: self.docs(&decl.docs),
             origin: origin(decl.name.span),
+            ..routine
         };
-        self.schema.routines.insert(id, routine);
+        self.schema.routines.insert(routine.id.clone(), routine);
     }
 
     fn view(&mut self, decl: &ast::ViewDecl) {
