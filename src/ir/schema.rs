@@ -322,32 +322,25 @@ pub struct Collation {
 }
 
 impl Collation {
-    /// The options of `CREATE COLLATION`, as SQL.
-    pub fn options_sql(&self) -> String {
-        let literal = |text: &str| {
-            if text.contains('\\') {
-                format!("E'{}'", text.replace('\\', "\\\\").replace('\'', "''"))
-            } else {
-                format!("'{}'", text.replace('\'', "''"))
-            }
-        };
-        let mut options = vec![format!("provider = {}", literal(&self.provider))];
-        if let Some(locale) = &self.locale {
-            options.push(format!("locale = {}", literal(locale)));
-        }
-        if let Some(collate) = &self.lc_collate {
-            options.push(format!("lc_collate = {}", literal(collate)));
-        }
-        if let Some(ctype) = &self.lc_ctype {
-            options.push(format!("lc_ctype = {}", literal(ctype)));
-        }
+    /// Its options after the provider, as `name = value` with the values
+    /// written by `quote`: the locales, `deterministic = false`, the rules.
+    pub fn options(&self, quote: impl Fn(&str) -> String) -> Vec<String> {
+        let locales = [
+            ("locale", &self.locale),
+            ("lc_collate", &self.lc_collate),
+            ("lc_ctype", &self.lc_ctype),
+        ];
+        let mut options: Vec<String> = locales
+            .into_iter()
+            .filter_map(|(name, value)| value.as_ref().map(|v| format!("{name} = {}", quote(v))))
+            .collect();
         if !self.deterministic {
             options.push("deterministic = false".into());
         }
         if let Some(rules) = &self.rules {
-            options.push(format!("rules = {}", literal(rules)));
+            options.push(format!("rules = {}", quote(rules)));
         }
-        options.join(", ")
+        options
     }
 
     /// The collation as the catalog keeps it: libc's two locales as one

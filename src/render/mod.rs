@@ -994,10 +994,12 @@ fn rename_in_schema(kind: &str, from: &QualifiedName, to: &QualifiedName) -> Vec
 
 /// `CREATE COLLATION` and its comment.
 fn create_collation(collation: &Collation) -> Vec<Statement> {
+    let mut options = vec![format!("provider = {}", literal(&collation.provider))];
+    options.extend(collation.options(literal));
     let mut out = vec![Statement::new(format!(
         "CREATE COLLATION {} ({});",
         collation.name.quoted(),
-        collation.options_sql()
+        options.join(", ")
     ))];
     if let Some(comment) = &collation.comment {
         out.push(Statement::new(format!(

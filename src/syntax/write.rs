@@ -315,21 +315,7 @@ impl<'a> Writer<'a> {
         for collation in self.schema.collations.values() {
             docs(&mut self.out, collation.comment.as_deref(), "");
             let mut options = vec![format!("provider = {}", collation.provider)];
-            for (name, value) in [
-                ("locale", &collation.locale),
-                ("lc_collate", &collation.lc_collate),
-                ("lc_ctype", &collation.lc_ctype),
-            ] {
-                if let Some(value) = value {
-                    options.push(format!("{name} = {}", string(value)));
-                }
-            }
-            if !collation.deterministic {
-                options.push("deterministic = false".into());
-            }
-            if let Some(rules) = &collation.rules {
-                options.push(format!("rules = {}", string(rules)));
-            }
+            options.extend(collation.options(string));
             let _ = writeln!(self.out, "collation {} ({})\n", collation.name, options.join(", "));
         }
         for enumeration in self.schema.enums.values() {
