@@ -10,38 +10,20 @@ use crate::ir::*;
 pub(super) fn policies(old: &Schema, new: &Schema, renames: &Renames, changes: &mut Vec<Change>) {
     // Columns the plan retypes or drops: PostgreSQL does neither under a
     // policy that names the column, which goes before and comes back after.
-    let mut reshaped: BTreeSet<(QualifiedName, Ident)> = BTreeSet::new();
-    for change in changes.iter() {
-        match change {
-            Change::AlterColumnType { table, column, .. } => {
-                reshaped.insert((table.clone(), column.clone()));
-            }
-            Change::DropColumn { table, column } => {
-                reshaped.insert((table.clone(), column.name.clone()));
-            }
-            Change::RecreateEnum { columns, .. } => {
-                reshaped.extend(columns.iter().map(|c| (c.table.clone(), c.column.clone())));
-            }
-            Change::RecreateDomain { columns, .. } => {
-                reshaped.extend(columns.iter().map(|(t, c, _)| (t.clone(), c.clone())));
-            }
-            _ => {}
-        }
-    }
-    let mut found = Vec::new();
+    let reshaped = super::views::reshaped_columns(changes);
     for (name, table) in &new.tables {
         let old_name = renames.tables.get(name).unwrap_or(name);
         let Some(before) = old.tables.get(old_name) else {
             // A new table: its policies and row security come with it.
             if table.row_security != RowSecurity::default() {
-                found.push(Change::SetRowSecurity {
+                changes.push(Change::SetRowSecurity {
                     table: name.clone(),
                     old: RowSecurity::default(),
                     new: table.row_security,
                 });
             }
             for policy in table.policies.values() {
-                found.push(Change::CreatePolicy {
+                changes.push(Change::CreatePolicy {
                     table: name.clone(),
                     policy: policy.clone(),
                 });
@@ -49,7 +31,7 @@ pub(super) fn policies(old: &Schema, new: &Schema, renames: &Renames, changes: &
             continue;
         };
         if before.row_security != table.row_security {
-            found.push(Change::SetRowSecurity {
+            changes.push(Change::SetRowSecurity {
                 table: name.clone(),
                 old: before.row_security,
                 new: table.row_security,
@@ -64,7 +46,7 @@ pub(super) fn policies(old: &Schema, new: &Schema, renames: &Renames, changes: &
             };
             let old_policy_name = hints.and_then(|h| h.get(&policy.name)).unwrap_or(&policy.name);
             let Some(previous) = before.policies.get(old_policy_name) else {
-                found.push(create);
+                changes.push(create);
                 continue;
             };
             matched.insert(old_policy_name.clone());
@@ -82,15 +64,15 @@ pub(super) fn policies(old: &Schema, new: &Schema, renames: &Renames, changes: &
             let lost_clause = (previous.using.is_some() && policy.using.is_none())
                 || (previous.check.is_some() && policy.check.is_none());
             if held || lost_clause || previous.permissive != policy.permissive || previous.command != policy.command {
-                found.push(Change::DropPolicy {
+                changes.push(Change::DropPolicy {
                     table: old_name.clone(),
                     policy: previous.clone(),
                 });
-                found.push(create);
+                changes.push(create);
                 continue;
             }
             if old_policy_name != &policy.name {
-                found.push(Change::RenamePolicy {
+                changes.push(Change::RenamePolicy {
                     table: name.clone(),
                     from: old_policy_name.clone(),
                     to: policy.name.clone(),
@@ -98,7 +80,7 @@ pub(super) fn policies(old: &Schema, new: &Schema, renames: &Renames, changes: &
             }
             let expressions_differ = previous.canonical != policy.canonical;
             if previous.roles != policy.roles || expressions_differ {
-                found.push(Change::AlterPolicy {
+                changes.push(Change::AlterPolicy {
                     table: name.clone(),
                     name: policy.name.clone(),
                     roles: (previous.roles != policy.roles).then(|| policy.roles.clone()),
@@ -107,7 +89,7 @@ pub(super) fn policies(old: &Schema, new: &Schema, renames: &Renames, changes: &
                 });
             }
             if previous.comment != policy.comment {
-                found.push(Change::CommentOnPolicy {
+                changes.push(Change::CommentOnPolicy {
                     table: name.clone(),
                     name: policy.name.clone(),
                     comment: policy.comment.clone(),
@@ -116,12 +98,11 @@ pub(super) fn policies(old: &Schema, new: &Schema, renames: &Renames, changes: &
         }
         for (policy_name, policy) in &before.policies {
             if !matched.contains(policy_name) {
-                found.push(Change::DropPolicy {
+                changes.push(Change::DropPolicy {
                     table: old_name.clone(),
                     policy: policy.clone(),
                 });
             }
         }
     }
-    changes.extend(found);
 }

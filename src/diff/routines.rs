@@ -115,21 +115,7 @@ fn triggers(
 ) {
     // Columns whose type the plan changes: PostgreSQL will not change it
     // under a trigger that names the column.
-    let mut retyped: BTreeSet<(QualifiedName, Ident)> = BTreeSet::new();
-    for change in changes.iter() {
-        match change {
-            Change::AlterColumnType { table, column, .. } => {
-                retyped.insert((table.clone(), column.clone()));
-            }
-            Change::RecreateEnum { columns, .. } => {
-                retyped.extend(columns.iter().map(|c| (c.table.clone(), c.column.clone())));
-            }
-            Change::RecreateDomain { columns, .. } => {
-                retyped.extend(columns.iter().map(|(t, c, _)| (t.clone(), c.clone())));
-            }
-            _ => {}
-        }
-    }
+    let retyped = super::views::retyped_columns(changes);
     for (name, table) in &new.tables {
         let old_name = renames.tables.get(name).unwrap_or(name);
         let before = old.tables.get(old_name).map(|t| &t.triggers);

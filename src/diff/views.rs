@@ -89,18 +89,38 @@ pub(super) fn views(old: &Schema, new: &Schema, renames: &Renames, changes: &mut
 
 /// Tables whose columns the plan retypes or drops.
 pub(super) fn reshaped_tables(changes: &[Change]) -> BTreeSet<QualifiedName> {
-    let mut tables = BTreeSet::new();
+    reshaped_columns(changes).into_iter().map(|(table, _)| table).collect()
+}
+
+/// Columns whose type the plan changes: directly, or as columns of an
+/// enum or domain it makes anew.
+pub(super) fn retyped_columns(changes: &[Change]) -> BTreeSet<(QualifiedName, Ident)> {
+    let mut retyped = BTreeSet::new();
     for change in changes {
         match change {
-            Change::AlterColumnType { table, .. } | Change::DropColumn { table, .. } => {
-                tables.insert(table.clone());
+            Change::AlterColumnType { table, column, .. } => {
+                retyped.insert((table.clone(), column.clone()));
             }
-            Change::RecreateEnum { columns, .. } => tables.extend(columns.iter().map(|c| c.table.clone())),
-            Change::RecreateDomain { columns, .. } => tables.extend(columns.iter().map(|(t, ..)| t.clone())),
+            Change::RecreateEnum { columns, .. } => {
+                retyped.extend(columns.iter().map(|c| (c.table.clone(), c.column.clone())));
+            }
+            Change::RecreateDomain { columns, .. } => {
+                retyped.extend(columns.iter().map(|(t, c, _)| (t.clone(), c.clone())));
+            }
             _ => {}
         }
     }
-    tables
+    retyped
+}
+
+/// Columns the plan retypes or drops.
+pub(super) fn reshaped_columns(changes: &[Change]) -> BTreeSet<(QualifiedName, Ident)> {
+    let mut reshaped = retyped_columns(changes);
+    reshaped.extend(changes.iter().filter_map(|change| match change {
+        Change::DropColumn { table, column } => Some((table.clone(), column.name.clone())),
+        _ => None,
+    }));
+    reshaped
 }
 
 /// The views in an order where each comes before the views it reads
