@@ -13,7 +13,7 @@
 //! text are sent; tables with the same columns and expressions share one
 //! temporary table.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::{Database, ReflectOptions, read};
 use crate::ir::*;
@@ -309,18 +309,14 @@ struct TriggerJob {
 fn trigger_jobs(database: &Schema, source: &Schema) -> Vec<TriggerJob> {
     let mut jobs = Vec::new();
     for table in source.tables.values() {
-        let Some(counterpart) = database_table(database, table) else {
+        let Some(existing) = database_table(database, table) else {
             continue;
         };
-        let statements: Vec<String> = table
+        let mut statements: Vec<String> = table
             .triggers
             .values()
             .filter(|trigger| {
-                let theirs = trigger
-                    .was
-                    .as_ref()
-                    .and_then(|w| counterpart.triggers.get(&w.value))
-                    .or_else(|| counterpart.triggers.get(&trigger.name));
+                let theirs = counterpart(&existing.triggers, &trigger.name, trigger.was.as_ref());
                 theirs.is_some_and(|t| t.canonical != trigger.canonical)
             })
             .map(|trigger| {
@@ -340,17 +336,12 @@ fn trigger_jobs(database: &Schema, source: &Schema) -> Vec<TriggerJob> {
         // Policies too: their expressions are printed back, not their
         // roles (a temporary one applies to everyone: a role that does
         // not exist would refuse it).
-        let mut statements = statements;
         statements.extend(
             table
                 .policies
                 .values()
                 .filter(|policy| {
-                    let theirs = policy
-                        .was
-                        .as_ref()
-                        .and_then(|w| counterpart.policies.get(&w.value))
-                        .or_else(|| counterpart.policies.get(&policy.name));
+                    let theirs = counterpart(&existing.policies, &policy.name, policy.was.as_ref());
                     theirs.is_some_and(|p| p.canonical != policy.canonical)
                 })
                 .map(|policy| {
@@ -402,19 +393,17 @@ fn counterpart_column<'d>(database: &'d Table, column: &Column) -> Option<&'d Co
 }
 
 fn counterpart_constraint<'d>(database: &'d Table, constraint: &Constraint) -> Option<&'d Constraint> {
-    constraint
-        .was
-        .as_ref()
-        .and_then(|w| database.constraints.get(&w.value))
-        .or_else(|| database.constraints.get(&constraint.name))
+    counterpart(&database.constraints, &constraint.name, constraint.was.as_ref())
 }
 
 fn counterpart_index<'d>(database: &'d Table, index: &Index) -> Option<&'d Index> {
-    index
-        .was
-        .as_ref()
-        .and_then(|w| database.indexes.get(&w.value))
-        .or_else(|| database.indexes.get(&index.name))
+    counterpart(&database.indexes, &index.name, index.was.as_ref())
+}
+
+/// The database's object of a table for a source one named `name`: by its
+/// `was` name, else by its name.
+fn counterpart<'d, T>(database: &'d BTreeMap<Ident, T>, name: &Ident, was: Option<&Located<Ident>>) -> Option<&'d T> {
+    was.and_then(|w| database.get(&w.value)).or_else(|| database.get(name))
 }
 
 /// Whether two indexes have expressions at the same places and both or
