@@ -148,14 +148,14 @@ fn domains(old: &Schema, new: &Schema, changes: &mut Vec<Change>) {
         }
     }
     // Bases before the domains over them; dropped, the other way round.
-    let bases_first = domain_rounds(created, |d, left| !left.iter().any(|o| d.is_over(o)));
+    let bases_first = in_rounds(created, |d, left| !left.iter().any(|o| d.is_over(o)));
     changes.extend(bases_first.into_iter().map(|d| Change::CreateDomain(d.clone())));
     let dropped: Vec<&Domain> = old
         .domains
         .values()
         .filter(|d| !new.domains.contains_key(&d.name))
         .collect();
-    let dependents_first = domain_rounds(dropped, |d, left| !left.iter().any(|o| o.is_over(d)));
+    let dependents_first = in_rounds(dropped, |d, left| !left.iter().any(|o| o.is_over(d)));
     changes.extend(dependents_first.into_iter().map(|d| Change::DropDomain(d.clone())));
 }
 

@@ -127,23 +127,11 @@ pub(super) fn reshaped_columns(changes: &[Change]) -> BTreeSet<(QualifiedName, I
 /// (among those given); views in a cycle, which PostgreSQL cannot have,
 /// keep their order.
 fn readers_first(views: Vec<&View>, uses: impl Fn(&View) -> &Vec<QualifiedName>) -> Vec<&View> {
-    let mut left: Vec<&View> = views;
-    let mut out = Vec::with_capacity(left.len());
-    while !left.is_empty() {
-        // Ready: no other view left reads it.
-        let (ready, rest): (Vec<&View>, Vec<&View>) = left.iter().partition(|v| {
-            !left
-                .iter()
-                .any(|other| other.name != v.name && uses(other).contains(&v.name))
-        });
-        if ready.is_empty() {
-            out.extend(rest);
-            break;
-        }
-        out.extend(ready);
-        left = rest;
-    }
-    out
+    in_rounds(views, |v, left| {
+        !left
+            .iter()
+            .any(|other| other.name != v.name && uses(other).contains(&v.name))
+    })
 }
 
 fn view_indexes(before: &View, after: &View, changes: &mut Vec<Change>) {

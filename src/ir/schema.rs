@@ -266,13 +266,14 @@ impl Domain {
     }
 }
 
-/// Domains in rounds: each round takes, in the given order, those that are
-/// `ready` among the ones still left. A cycle (which the checks report) ends
-/// the rounds, its domains as they are.
-pub fn domain_rounds<'a>(mut left: Vec<&'a Domain>, ready: impl Fn(&Domain, &[&'a Domain]) -> bool) -> Vec<&'a Domain> {
+/// Objects (domains, views) in rounds: each round takes, in the given
+/// order, those that are `ready` among the ones still left. A cycle (which
+/// the checks report, or PostgreSQL cannot have) ends the rounds, its
+/// objects as they are.
+pub fn in_rounds<'a, T>(mut left: Vec<&'a T>, ready: impl Fn(&T, &[&'a T]) -> bool) -> Vec<&'a T> {
     let mut out = Vec::with_capacity(left.len());
     while !left.is_empty() {
-        let (now, later): (Vec<&Domain>, Vec<&Domain>) = left.iter().partition(|d| ready(d, &left));
+        let (now, later): (Vec<&T>, Vec<&T>) = left.iter().partition(|d| ready(d, &left));
         if now.is_empty() {
             out.extend(later);
             break;

@@ -440,7 +440,7 @@ impl<'a> Writer<'a> {
     /// to trellisc, but a reader meets a type before its uses).
     fn domains_in_order(&self) -> Vec<&'a Domain> {
         let all = self.schema.domains.values().collect();
-        domain_rounds(all, |d, left| !left.iter().any(|o| d.is_over(o)))
+        in_rounds(all, |d, left| !left.iter().any(|o| d.is_over(o)))
     }
 
     fn domain(&mut self, domain: &Domain) {
