@@ -27,12 +27,33 @@ pub struct Name {
     pub span: Span,
 }
 
+impl Name {
+    /// No name yet, at `span`: what a node holds until its name is read.
+    pub fn empty(span: Span) -> Name {
+        Name {
+            text: String::new(),
+            span,
+        }
+    }
+}
+
 /// `[schema.]name` as written.
 #[derive(Clone, Debug)]
 pub struct QualName {
     pub schema: Option<Name>,
     pub name: Name,
     pub span: Span,
+}
+
+impl QualName {
+    /// No name yet, at `span`.
+    pub fn empty(span: Span) -> QualName {
+        QualName {
+            schema: None,
+            name: Name::empty(span),
+            span,
+        }
+    }
 }
 
 /// A single-quoted string literal; `text` is the source token, `value` unescaped.
@@ -48,6 +69,16 @@ pub struct StrLit {
 pub struct Expr {
     pub text: String,
     pub span: Span,
+}
+
+impl Expr {
+    /// No text yet, at `span`.
+    pub fn empty(span: Span) -> Expr {
+        Expr {
+            text: String::new(),
+            span,
+        }
+    }
 }
 
 /// A top-level declaration.

@@ -361,10 +361,7 @@ impl Builder<'_> {
                 text: p.as_str().to_string(),
                 span: self.span(&p),
             },
-            None => Expr {
-                text: String::new(),
-                span: Span::new(self.file, 0..0),
-            },
+            None => Expr::empty(Span::new(self.file, 0..0)),
         }
     }
 
@@ -569,21 +566,11 @@ impl Builder<'_> {
 
     fn routine(&mut self, pair: Pair<Rule>, docs: Vec<Doc>) -> RoutineDecl {
         let span = self.span(&pair);
-        let empty = Expr {
-            text: String::new(),
-            span: Span::new(self.file, span.end as usize..span.end as usize),
-        };
+        let empty = Expr::empty(Span::new(self.file, span.end as usize..span.end as usize));
         let mut routine = RoutineDecl {
             docs,
             procedure: false,
-            name: QualName {
-                schema: None,
-                name: Name {
-                    text: String::new(),
-                    span,
-                },
-                span,
-            },
+            name: QualName::empty(span),
             arguments: empty.clone(),
             was: None,
             rest: empty,
@@ -613,20 +600,10 @@ impl Builder<'_> {
 
     fn aggregate(&mut self, pair: Pair<Rule>, docs: Vec<Doc>) -> AggregateDecl {
         let span = self.span(&pair);
-        let empty = Expr {
-            text: String::new(),
-            span,
-        };
+        let empty = Expr::empty(span);
         let mut aggregate = AggregateDecl {
             docs,
-            name: QualName {
-                schema: None,
-                name: Name {
-                    text: String::new(),
-                    span,
-                },
-                span,
-            },
+            name: QualName::empty(span),
             arguments: empty.clone(),
             was: None,
             options: empty,
@@ -657,21 +634,11 @@ impl Builder<'_> {
         let mut view = ViewDecl {
             docs,
             materialized: false,
-            name: QualName {
-                schema: None,
-                name: Name {
-                    text: String::new(),
-                    span,
-                },
-                span,
-            },
+            name: QualName::empty(span),
             was: None,
             columns: Vec::new(),
             with: Vec::new(),
-            query: Expr {
-                text: String::new(),
-                span,
-            },
+            query: Expr::empty(span),
             check_option: None,
             span,
         };
@@ -702,23 +669,12 @@ impl Builder<'_> {
 
     fn view_index(&mut self, pair: Pair<Rule>, docs: Vec<Doc>) -> ViewIndexDecl {
         let span = self.span(&pair);
-        let placeholder = Name {
-            text: String::new(),
-            span,
-        };
         let mut index = ViewIndexDecl {
             docs,
             unique: false,
-            name: placeholder.clone(),
-            view: QualName {
-                schema: None,
-                name: placeholder,
-                span,
-            },
-            rest: Expr {
-                text: String::new(),
-                span,
-            },
+            name: Name::empty(span),
+            view: QualName::empty(span),
+            rest: Expr::empty(span),
             was: None,
             span,
         };
@@ -776,10 +732,7 @@ impl Builder<'_> {
 
     fn policy_item(&mut self, pair: Pair<Rule>) -> Option<PolicyItem> {
         let mut policy = PolicyItem {
-            name: Name {
-                text: String::new(),
-                span: self.span(&pair),
-            },
+            name: Name::empty(self.span(&pair)),
             was: None,
             kind: None,
             command: None,
@@ -1242,10 +1195,7 @@ impl Builder<'_> {
 
     fn check_clause(&self, pair: Pair<Rule>) -> CheckClause {
         let mut clause = CheckClause {
-            expr: Expr {
-                text: String::new(),
-                span: self.span(&pair),
-            },
+            expr: Expr::empty(self.span(&pair)),
             no_inherit: false,
             not_valid: false,
         };
@@ -1265,14 +1215,7 @@ impl Builder<'_> {
     fn reference(&self, pair: Pair<Rule>) -> Reference {
         let span = self.span(&pair);
         let mut reference = Reference {
-            table: QualName {
-                schema: None,
-                name: Name {
-                    text: String::new(),
-                    span,
-                },
-                span,
-            },
+            table: QualName::empty(span),
             columns: Vec::new(),
             match_type: None,
             on_delete: None,
@@ -1554,10 +1497,7 @@ impl Builder<'_> {
     fn index_element(&mut self, pair: Pair<Rule>) -> IndexElement {
         let span = self.span(&pair);
         let mut element = IndexElement {
-            target: ElementTarget::Column(Name {
-                text: String::new(),
-                span,
-            }),
+            target: ElementTarget::Column(Name::empty(span)),
             collate: None,
             opclass: None,
             descending: None,
