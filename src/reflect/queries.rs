@@ -19,7 +19,17 @@ namespaces AS (
 
 /// Plain tables of those schemas that are not part of an extension, not a
 /// partition and not a child of inheritance.
+/// `NOT EXISTS (...)`: the object `oid` (a row of the catalog `catalog`)
+/// is not a member of an extension, whose objects trellisc leaves to it.
+fn not_an_extension_member(catalog: &str, oid: &str) -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM pg_depend x
+                  WHERE x.classid = '{catalog}'::regclass AND x.objid = {oid} AND x.deptype = 'e')"
+    )
+}
+
 fn tables_cte() -> String {
+    let not_member = not_an_extension_member("pg_class", "c.oid");
     format!(
         "{NAMESPACES},
 tables AS MATERIALIZED (
@@ -29,8 +39,7 @@ tables AS MATERIALIZED (
     WHERE c.relkind = 'r'
       AND NOT c.relispartition
       AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)
-      AND NOT EXISTS (SELECT 1 FROM pg_depend d
-                      WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+      AND {not_member}
 )"
     )
 }
@@ -39,6 +48,7 @@ tables AS MATERIALIZED (
 /// comments (not `public`'s own, which PostgreSQL gives it). Not the
 /// session's temporary schema, and not one an extension made.
 pub fn schemas() -> String {
+    let not_member = not_an_extension_member("pg_namespace", "n.oid");
     format!(
         "WITH {NAMESPACES}
 SELECT n.nspname::text,
@@ -47,8 +57,7 @@ SELECT n.nspname::text,
 FROM namespaces n
 LEFT JOIN pg_description d ON d.objoid = n.oid AND d.classoid = 'pg_namespace'::regclass AND d.objsubid = 0
 WHERE n.oid <> pg_my_temp_schema()
-  AND NOT EXISTS (SELECT 1 FROM pg_depend x
-                  WHERE x.classid = 'pg_namespace'::regclass AND x.objid = n.oid AND x.deptype = 'e')
+  AND {not_member}
 ORDER BY 1"
     )
 }
@@ -57,6 +66,7 @@ ORDER BY 1"
 /// a column), its collation where it is not the type's own, default, not
 /// null, comment, and its checks by name (expression, validated).
 pub fn domains() -> String {
+    let not_member = not_an_extension_member("pg_type", "t.oid");
     format!(
         "WITH {NAMESPACES}
 SELECT n.nspname::text, t.typname::text,
@@ -82,8 +92,7 @@ LEFT JOIN pg_collation co ON co.oid = t.typcollation
 LEFT JOIN pg_namespace con ON con.oid = co.collnamespace
 LEFT JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0
 WHERE t.typtype = 'd'
-  AND NOT EXISTS (SELECT 1 FROM pg_depend x
-                  WHERE x.classid = 'pg_type'::regclass AND x.objid = t.oid AND x.deptype = 'e')
+  AND {not_member}
 ORDER BY 1, 2"
     )
 }
@@ -102,6 +111,7 @@ ORDER BY 1"
 }
 
 pub fn enums() -> String {
+    let not_member = not_an_extension_member("pg_type", "t.oid");
     format!(
         "WITH {NAMESPACES}
 SELECT n.nspname::text, t.typname::text,
@@ -112,8 +122,7 @@ FROM pg_type t
 JOIN namespaces n ON n.oid = t.typnamespace
 LEFT JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0
 WHERE t.typtype = 'e'
-  AND NOT EXISTS (SELECT 1 FROM pg_depend x
-                  WHERE x.classid = 'pg_type'::regclass AND x.objid = t.oid AND x.deptype = 'e')
+  AND {not_member}
 ORDER BY 1, 2"
     )
 }
@@ -315,6 +324,7 @@ WHERE oid IN (SELECT unnest(conexclop) FROM pg_constraint WHERE contype = 'x')"
 /// Functions and procedures that are not an extension's: the argument
 /// list and what follows it in `pg_get_functiondef`, and the comment.
 pub fn routines() -> String {
+    let not_member = not_an_extension_member("pg_proc", "p.oid");
     format!(
         "WITH {NAMESPACES}
 SELECT n.nspname::text, p.proname::text, p.prokind = 'p', args,
@@ -327,8 +337,7 @@ JOIN namespaces n ON n.oid = p.pronamespace
 CROSS JOIN LATERAL (SELECT pg_get_function_arguments(p.oid) AS args, pg_get_functiondef(p.oid) AS def) a
 LEFT JOIN pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_proc'::regclass AND d.objsubid = 0
 WHERE p.prokind IN ('f', 'p', 'w')
-  AND NOT EXISTS (SELECT 1 FROM pg_depend x
-                  WHERE x.classid = 'pg_proc'::regclass AND x.objid = p.oid AND x.deptype = 'e')
+  AND {not_member}
 ORDER BY 1, 2, 4"
     )
 }
@@ -337,6 +346,7 @@ ORDER BY 1, 2, 4"
 /// hypothetical-set aggregates are named as not managed), with their
 /// options spelled as `CREATE AGGREGATE` takes them.
 pub fn aggregates() -> String {
+    let not_member = not_an_extension_member("pg_proc", "p.oid");
     format!(
         "WITH {NAMESPACES}
 SELECT n.nspname::text, p.proname::text, pg_get_function_arguments(p.oid),
@@ -368,8 +378,7 @@ JOIN pg_aggregate a ON a.aggfnoid = p.oid
 JOIN namespaces n ON n.oid = p.pronamespace
 LEFT JOIN pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_proc'::regclass AND d.objsubid = 0
 WHERE p.prokind = 'a' AND a.aggkind = 'n'
-  AND NOT EXISTS (SELECT 1 FROM pg_depend x
-                  WHERE x.classid = 'pg_proc'::regclass AND x.objid = p.oid AND x.deptype = 'e')
+  AND {not_member}
 ORDER BY 1, 2, 3"
     )
 }
@@ -377,6 +386,7 @@ ORDER BY 1, 2, 3"
 /// Views and materialized views that are not an extension's, with their
 /// options and comments, the query as `pg_get_viewdef` prints it.
 pub fn views() -> String {
+    let not_member = not_an_extension_member("pg_class", "c.oid");
     format!(
         "WITH {NAMESPACES}
 SELECT n.nspname::text, c.relname::text, c.relkind = 'm', pg_get_viewdef(c.oid),
@@ -385,8 +395,7 @@ FROM pg_class c
 JOIN namespaces n ON n.oid = c.relnamespace
 LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
 WHERE c.relkind IN ('v', 'm')
-  AND NOT EXISTS (SELECT 1 FROM pg_depend x
-                  WHERE x.classid = 'pg_class'::regclass AND x.objid = c.oid AND x.deptype = 'e')
+  AND {not_member}
 ORDER BY 1, 2"
     )
 }
@@ -411,6 +420,7 @@ ORDER BY 1, 2, 3"
 /// Triggers of the tables trellisc manages (not those PostgreSQL makes for
 /// foreign keys), as `pg_get_triggerdef` prints them, and their comments.
 pub fn triggers() -> String {
+    let not_member = not_an_extension_member("pg_class", "c.oid");
     format!(
         "WITH {},
 relations AS (
@@ -419,8 +429,7 @@ relations AS (
     SELECT c.oid, n.nspname, c.relname
     FROM pg_class c JOIN namespaces n ON n.oid = c.relnamespace
     WHERE c.relkind IN ('v', 'm')
-      AND NOT EXISTS (SELECT 1 FROM pg_depend x
-                      WHERE x.classid = 'pg_class'::regclass AND x.objid = c.oid AND x.deptype = 'e')
+      AND {not_member}
 )
 SELECT t.nspname::text, t.relname::text, tg.tgname::text, pg_get_triggerdef(tg.oid),
        -- As pg_get_triggerdef names the table (the session's temporary
@@ -442,6 +451,7 @@ ORDER BY 1, 2, 3",
 /// Collations of the schemas read (not an extension's): provider, locale
 /// (as each version keeps it), libc's two locales, determinism, ICU rules.
 pub fn collations(major: u32) -> String {
+    let not_member = not_an_extension_member("pg_collation", "c.oid");
     let locale = match major {
         ..=14 => "CASE WHEN c.collprovider = 'i' THEN c.collcollate END",
         15 | 16 => "c.colliculocale",
@@ -455,8 +465,7 @@ SELECT n.nspname::text, c.collname::text, c.collprovider::text, {locale}::text,
 FROM pg_collation c
 JOIN namespaces n ON n.oid = c.collnamespace
 LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_collation'::regclass AND d.objsubid = 0
-WHERE NOT EXISTS (SELECT 1 FROM pg_depend x
-                  WHERE x.classid = 'pg_collation'::regclass AND x.objid = c.oid AND x.deptype = 'e')
+WHERE {not_member}
 ORDER BY 1, 2"
     )
 }
