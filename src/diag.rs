@@ -122,6 +122,14 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// E0109: `what` (an option or clause) written twice, pointing at both.
+    pub fn given_twice(what: &str, again: Span, first: Span) -> Diagnostic {
+        Diagnostic::new(Code::DuplicateOption, format!("`{what}` is given twice"))
+            .primary(again, "given again here")
+            .secondary(first, "first given here")
+            .help("keep one of them")
+    }
+
     /// An error with the code's default severity.
     pub fn new(code: Code, message: impl Into<String>) -> Diagnostic {
         Diagnostic {

@@ -314,17 +314,12 @@ impl Lowerer {
             comment: self.docs(&decl.docs),
             origin: origin(decl.name.name.span),
         };
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
         for option in &decl.options {
-            if seen.contains(&option.name.as_str()) {
-                self.misplaced(
-                    option.span,
-                    &format!("`{}` is given twice", option.name),
-                    "keep one of them",
-                );
+            if let Some(first) = seen.insert(&option.name, option.span) {
+                self.twice(option.span, first, &option.name);
                 continue;
             }
-            seen.push(&option.name);
             let value =
                 option
                     .value
@@ -650,12 +645,7 @@ impl Lowerer {
                 SequenceOptionKind::SequenceName(_) => "sequence name",
             };
             if let Some(first) = seen.insert(key, option.span) {
-                self.error(
-                    Diagnostic::new(Code::DuplicateOption, format!("`{key}` is given twice"))
-                        .primary(option.span, "given again here")
-                        .secondary(first, "first given here")
-                        .help("keep one of them"),
-                );
+                self.twice(option.span, first, key);
                 continue;
             }
             match &option.kind {
@@ -1279,12 +1269,7 @@ impl Lowerer {
     }
 
     fn twice(&mut self, again: Span, first: Span, what: &str) {
-        self.error(
-            Diagnostic::new(Code::DuplicateOption, format!("`{what}` is given twice"))
-                .primary(again, "given again here")
-                .secondary(first, "first given here")
-                .help("keep one of them"),
-        );
+        self.error(Diagnostic::given_twice(what, again, first));
     }
 
     fn located_columns(&mut self, names: &[ast::Name]) -> Vec<Located<Ident>> {

@@ -935,12 +935,7 @@ impl Builder<'_> {
             _ => (settings.options.as_ref().map(|s| s.1), "with (...)"),
         };
         if let Some(first) = slot_span {
-            self.diagnostics.push(
-                Diagnostic::new(Code::DuplicateOption, format!("`{word}` is given twice"))
-                    .primary(span, "given again here")
-                    .secondary(first, "first given here")
-                    .help("keep one of them"),
-            );
+            self.diagnostics.push(Diagnostic::given_twice(word, span, first));
             return;
         }
         match rule {
