@@ -1,4 +1,4 @@
-//! Objects trellisc does not manage (rules, partitioned tables) are never
+//! Objects trellisc does not manage (rules, composite types) are never
 //! touched, and a change PostgreSQL would refuse because one of them uses
 //! what it drops or retypes is reported before any SQL is written.
 
@@ -237,9 +237,9 @@ fn a_routine_using_an_enum_type_goes_and_comes_back_around_it() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// The serial sequence of a partitioned table belongs to that table: import
-/// leaves both out (naming the table), and a diff from an empty database
-/// does not make the sequence point at a table it cannot create.
+/// A partitioned table, its partition and its serial sequence are
+/// imported, and a diff from an empty database makes all three, the
+/// sequence owned by the table it can now create.
 #[test]
 fn a_partitioned_tables_sequence_goes_with_it() {
     let url = pg::server().database();
@@ -260,9 +260,14 @@ fn a_partitioned_tables_sequence_goes_with_it() {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr),
     );
-    assert!(warned.contains("partitioned table public.events"), "{warned}");
-    assert!(!source.contains("events"), "{source}");
-    assert!(source.contains("id bigserial primary key"), "{source}");
+    assert!(!warned.contains("partition"), "{warned}");
+    for expected in [
+        "table events partition by range (at) {",
+        "table events_2026 partition of events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')",
+        "id bigserial primary key",
+    ] {
+        assert!(source.contains(expected), "{expected:?} in:\n{source}");
+    }
 
     let empty = pg::server().database();
     let plan = Command::new(env!("CARGO_BIN_EXE_trellisc"))
@@ -270,20 +275,30 @@ fn a_partitioned_tables_sequence_goes_with_it() {
         .output()
         .expect("trellisc diff");
     let sql = String::from_utf8_lossy(&plan.stdout);
-    assert!(!sql.contains("events"), "{sql}");
+    assert!(sql.contains("PARTITION OF public.events"), "{sql}");
     pg::server().psql(&empty, &sql).expect("the plan applies");
+    let again = Command::new(env!("CARGO_BIN_EXE_trellisc"))
+        .args(["diff", "--from", &empty, "--to", &url])
+        .output()
+        .expect("trellisc diff");
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
 }
 
 /// A table can not be made where a relation trellisc does not manage (a
-/// partitioned table) has the name: said before any SQL, not left to
-/// CREATE TABLE.
+/// composite type) has the name: said before any SQL, not left to CREATE
+/// TABLE.
 #[test]
 fn a_name_an_unmanaged_relation_has_is_refused() {
     let url = pg::server().database();
     pg::server()
         .psql(
             &url,
-            "CREATE TABLE orders (id bigint PRIMARY KEY); CREATE TABLE reports (id bigint, at date) PARTITION BY RANGE (at);",
+            "CREATE TABLE orders (id bigint PRIMARY KEY); CREATE TYPE reports AS (id bigint, at date);",
         )
         .expect("the database");
     let dir = schema_dir(
@@ -294,7 +309,7 @@ fn a_name_an_unmanaged_relation_has_is_refused() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("table reports cannot be made: partitioned table public.reports has that name"),
+        stderr.contains("table reports cannot be made: composite type public.reports has that name"),
         "{stderr}"
     );
     assert!(stderr.contains("CREATE TABLE public.reports"), "{stderr}");

@@ -286,6 +286,9 @@ fn table(name: QualifiedName, columns: Vec<Column>) -> Table {
         triggers: Default::default(),
         row_security: Default::default(),
         policies: Default::default(),
+        partition_by: None,
+        partition_of: None,
+        inherits: Vec::new(),
         origin: Origin::default(),
     }
 }

@@ -15,6 +15,9 @@ pub(super) fn check(schema: &Schema, out: &mut Vec<Diagnostic>) {
     views(schema, out);
     let extensions_declared = !schema.extensions.is_empty();
     for table in schema.tables.values() {
+        // Its own expressions, over its parents' columns too.
+        let widened = schema.with_inherited_columns(table);
+        let columns = widened.as_ref().unwrap_or(table);
         let mut sites: Vec<(&Expr, Origin, &str)> = Vec::new();
         for column in &table.columns {
             if let Some(default) = &column.default {
@@ -61,10 +64,10 @@ pub(super) fn check(schema: &Schema, out: &mut Vec<Diagnostic>) {
                     [qualifier, name] if qualifier == table.name.name.as_str() => name,
                     _ => continue,
                 };
-                if table.column(&Ident::new(name.as_str())).is_some() {
+                if columns.column(&Ident::new(name.as_str())).is_some() {
                     continue;
                 }
-                out.push(unknown_column(table, name, origin, what));
+                out.push(unknown_column(columns, name, origin, what));
             }
             if extensions_declared {
                 continue;

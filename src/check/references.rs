@@ -8,6 +8,10 @@ use crate::ir::*;
 
 pub(super) fn check(schema: &Schema, out: &mut Vec<Diagnostic>) {
     for table in schema.tables.values() {
+        // A partition's and an inheriting table's items name its parents'
+        // columns too.
+        let widened = schema.with_inherited_columns(table);
+        let table = widened.as_ref().unwrap_or(table);
         for constraint in table.constraints.values() {
             match &constraint.kind {
                 ConstraintKind::PrimaryKey { columns, include, .. }

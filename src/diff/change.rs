@@ -176,6 +176,23 @@ pub enum Change {
         identity: ReplicaIdentity,
     },
 
+    /// `ALTER TABLE parent ATTACH PARTITION table BOUND`.
+    AttachPartition {
+        table: QualifiedName,
+        parent: QualifiedName,
+        bound: String,
+    },
+    /// `ALTER TABLE parent DETACH PARTITION table`.
+    DetachPartition {
+        table: QualifiedName,
+        parent: QualifiedName,
+    },
+    /// `ALTER TABLE table [NO] INHERIT parent`.
+    SetInherit {
+        table: QualifiedName,
+        parent: QualifiedName,
+        inherit: bool,
+    },
     AddColumn {
         table: QualifiedName,
         column: Column,
@@ -440,6 +457,9 @@ impl Change {
             | SetStorageParams { table, .. }
             | SetReplicaIdentity { table, .. }
             | AddColumn { table, .. }
+            | AttachPartition { table, .. }
+            | DetachPartition { table, .. }
+            | SetInherit { table, .. }
             | UpdateEnumLabel { table, .. }
             | ReplaceCheck { table, .. }
             | GuardEnumLabel { table, .. }

@@ -20,12 +20,21 @@ pub(super) fn tables(old: &Schema, new: &Schema, renames: &Renames, changes: &mu
         })
         .collect();
     let mut matched = BTreeSet::new();
+    let remade = repartitioned(old, new, renames);
     for (name, table) in &new.tables {
         let old_name = renames.tables.get(name).unwrap_or(name);
         let Some(before) = old.tables.get(old_name) else {
             changes.push(Change::CreateTable(table.clone()));
             continue;
         };
+        if remade.contains(name) {
+            // A new partition key: PostgreSQL has no ALTER for it, the
+            // table (and its partitions) is made anew.
+            changes.push(Change::DropTable(before.clone()));
+            changes.push(Change::CreateTable(table.clone()));
+            matched.insert(old_name.clone());
+            continue;
+        }
         matched.insert(old_name.clone());
         if old_name != name {
             changes.push(Change::RenameTable {
@@ -77,6 +86,36 @@ pub(super) fn tables(old: &Schema, new: &Schema, renames: &Renames, changes: &mu
             }
             changes.push(Change::DropTable(table.clone()));
         }
+    }
+}
+
+/// Tables whose partition key changes (or that become or stop being
+/// partitioned), and the partitions below them: made anew.
+fn repartitioned(old: &Schema, new: &Schema, renames: &Renames) -> BTreeSet<QualifiedName> {
+    let mut remade: BTreeSet<QualifiedName> = new
+        .tables
+        .iter()
+        .filter(|(name, table)| {
+            let old_name = renames.tables.get(*name).unwrap_or(name);
+            old.tables
+                .get(old_name)
+                .is_some_and(|before| before.partition_by != table.partition_by)
+        })
+        .map(|(name, _)| name.clone())
+        .collect();
+    // Partitions of those, however deep.
+    loop {
+        let below: Vec<QualifiedName> = new
+            .tables
+            .values()
+            .filter(|t| !remade.contains(&t.name))
+            .filter(|t| t.partition_of.as_ref().is_some_and(|p| remade.contains(&p.parent)))
+            .map(|t| t.name.clone())
+            .collect();
+        if below.is_empty() {
+            return remade;
+        }
+        remade.extend(below);
     }
 }
 
@@ -260,7 +299,12 @@ impl TablePair<'_> {
                 reset,
             });
         }
-        self.columns(changes);
+        self.lineage(changes);
+        // A partition's columns are its parent's: nothing of its own to
+        // change, and none when it becomes or stops being one.
+        if self.before.partition_of.is_none() && self.after.partition_of.is_none() {
+            self.columns(changes);
+        }
         self.constraints(changes);
         self.indexes(changes);
         if self.before.replica_identity != self.after.replica_identity {
@@ -271,13 +315,104 @@ impl TablePair<'_> {
         }
     }
 
+    /// Partition bounds and parents: detached and attached again where the
+    /// bound or parent changes; inheritance added and removed.
+    fn lineage(&self, changes: &mut Vec<Change>) {
+        let table = self.name();
+        // Renames run first: a parent by the name it has by then.
+        let renamed = |old: &'_ QualifiedName| -> QualifiedName {
+            let new = self.renames.tables.iter().find(|(_, o)| *o == old);
+            new.map_or(old, |(new, _)| new).clone()
+        };
+        let (before, after) = (&self.before.partition_of, &self.after.partition_of);
+        if before != after {
+            if let Some(before) = before {
+                changes.push(Change::DetachPartition {
+                    table: table.clone(),
+                    parent: renamed(&before.parent),
+                });
+            }
+            if let Some(after) = after {
+                changes.push(Change::AttachPartition {
+                    table: table.clone(),
+                    parent: after.parent.clone(),
+                    bound: after.bound.clone(),
+                });
+            }
+        }
+        let old_parents: Vec<QualifiedName> = self.before.inherits.iter().map(renamed).collect();
+        if old_parents == self.after.inherits {
+            return;
+        }
+        // PostgreSQL inherits only into a table that has the parent's
+        // columns, and leaves them behind when it stops: they are added
+        // before and dropped after.
+        let has = |columns: &[Column], name: &Ident| columns.iter().any(|c| &c.name == name);
+        let (had, has_now) = (
+            self.old.inherited_columns(self.before),
+            self.new.inherited_columns(self.after),
+        );
+        for parent in &old_parents {
+            if !self.after.inherits.contains(parent) {
+                changes.push(Change::SetInherit {
+                    table: table.clone(),
+                    parent: parent.clone(),
+                    inherit: false,
+                });
+            }
+        }
+        for column in &had {
+            if !has(&has_now, &column.name) && !has(&self.after.columns, &column.name) {
+                changes.push(Change::DropColumn {
+                    table: table.clone(),
+                    column: column.clone(),
+                });
+            }
+        }
+        for column in &has_now {
+            if !has(&had, &column.name) && !has(&self.before.columns, &column.name) {
+                changes.push(Change::AddColumn {
+                    table: table.clone(),
+                    column: Column {
+                        identity: None,
+                        generated: None,
+                        comment: None,
+                        ..column.clone()
+                    },
+                });
+            }
+        }
+        for parent in &self.after.inherits {
+            if !old_parents.contains(parent) {
+                changes.push(Change::SetInherit {
+                    table: table.clone(),
+                    parent: parent.clone(),
+                    inherit: true,
+                });
+            }
+        }
+    }
+
     fn columns(&self, changes: &mut Vec<Change>) {
         let table = self.name();
         let renames = self.renames.columns.get(&table);
         let mut matched = BTreeSet::new();
+        // A column a parent has is the parent's, written in the child or not.
+        let inherited: BTreeSet<Ident> = match self.after.inherits.is_empty() {
+            true => BTreeSet::new(),
+            false => self
+                .new
+                .inherited_columns(self.after)
+                .into_iter()
+                .map(|c| c.name)
+                .collect(),
+        };
         for column in &self.after.columns {
             let old_name = renames.and_then(|r| r.get(&column.name)).unwrap_or(&column.name);
             let Some(before) = self.before.column(old_name) else {
+                if inherited.contains(&column.name) {
+                    continue;
+                }
                 changes.push(Change::AddColumn {
                     table: table.clone(),
                     column: column.clone(),
@@ -341,7 +476,7 @@ impl TablePair<'_> {
             self.column(before, column, changes);
         }
         for column in &self.before.columns {
-            if !matched.contains(&column.name) {
+            if !matched.contains(&column.name) && !inherited.contains(&column.name) {
                 changes.push(Change::DropColumn {
                     table: table.clone(),
                     column: column.clone(),

@@ -211,6 +211,61 @@ impl Schema {
         current
     }
 
+    /// A partition or inheriting table with the columns it has from its
+    /// parents too (theirs first, as PostgreSQL orders them), for looking
+    /// its columns up; `None` for a table without parents.
+    pub fn with_inherited_columns(&self, table: &Table) -> Option<Table> {
+        let parents = |t: &Table| -> Vec<QualifiedName> {
+            t.partition_of
+                .iter()
+                .map(|p| p.parent.clone())
+                .chain(t.inherits.iter().cloned())
+                .collect()
+        };
+        if parents(table).is_empty() {
+            return None;
+        }
+        let mut columns: Vec<Column> = Vec::new();
+        let mut seen: Vec<QualifiedName> = vec![table.name.clone()];
+        let mut left = parents(table);
+        // Parents before their parents' columns would come out reversed:
+        // gather the ancestry first, oldest last, then take it oldest first.
+        let mut ancestry = Vec::new();
+        while let Some(name) = left.pop() {
+            if seen.contains(&name) {
+                continue;
+            }
+            seen.push(name.clone());
+            if let Some(parent) = self.tables.get(&name) {
+                left.extend(parents(parent));
+                ancestry.push(parent);
+            }
+        }
+        for parent in ancestry.iter().rev().chain([&table]) {
+            for column in &parent.columns {
+                if !columns.iter().any(|c| c.name == column.name) {
+                    columns.push(column.clone());
+                }
+            }
+        }
+        Some(Table {
+            columns,
+            ..table.clone()
+        })
+    }
+
+    /// The columns a table has from its parents (not its own), as its
+    /// parents declare them.
+    pub fn inherited_columns(&self, table: &Table) -> Vec<Column> {
+        let without_own = Table {
+            columns: Vec::new(),
+            ..table.clone()
+        };
+        self.with_inherited_columns(&without_own)
+            .map(|t| t.columns)
+            .unwrap_or_default()
+    }
+
     /// Every PostgreSQL schema (namespace) the objects live in.
     pub fn namespaces(&self) -> std::collections::BTreeSet<Ident> {
         let mut names = std::collections::BTreeSet::new();
@@ -463,8 +518,52 @@ pub struct Table {
     pub triggers: BTreeMap<Ident, Trigger>,
     pub row_security: RowSecurity,
     pub policies: BTreeMap<Ident, Policy>,
+    /// `partition by STRATEGY (KEY)`: a partitioned table.
+    pub partition_by: Option<Box<PartitionKey>>,
+    /// `partition of PARENT BOUND`: its columns are the parent's, and
+    /// `columns` holds none.
+    pub partition_of: Option<Box<PartitionOf>>,
+    /// `inherits (PARENT, ...)`: `columns` holds only its own.
+    pub inherits: Vec<QualifiedName>,
     pub origin: Origin,
 }
+
+/// How a partitioned table is partitioned.
+#[derive(Clone, Debug)]
+pub struct PartitionKey {
+    /// `range`, `list` or `hash`.
+    pub strategy: String,
+    /// The key's columns and expressions, as written or as
+    /// `pg_get_partkeydef` prints them.
+    pub key: String,
+    /// `PARTITION BY ...` as PostgreSQL's parser prints it back.
+    pub canonical: String,
+}
+
+impl PartialEq for PartitionKey {
+    fn eq(&self, other: &PartitionKey) -> bool {
+        self.canonical == other.canonical
+    }
+}
+impl Eq for PartitionKey {}
+
+/// What a partition is a partition of, and its bound.
+#[derive(Clone, Debug)]
+pub struct PartitionOf {
+    pub parent: QualifiedName,
+    /// `FOR VALUES ...` or `DEFAULT`, as written or as PostgreSQL prints it.
+    pub bound: String,
+    /// The bound as PostgreSQL's parser prints it back (against a
+    /// database, in the server's words).
+    pub canonical: String,
+}
+
+impl PartialEq for PartitionOf {
+    fn eq(&self, other: &PartitionOf) -> bool {
+        self.parent == other.parent && self.canonical == other.canonical
+    }
+}
+impl Eq for PartitionOf {}
 
 /// `row level security [force]`: whether the table's policies apply, and
 /// to its owner too.

@@ -62,6 +62,10 @@ fn phase(change: &Change) -> u8 {
         DropColumn { column, .. } if column.generated.is_some() => 8,
         DropColumn { .. } => 9,
         DropTable(_) => DROP_TABLES,
+        // Before its columns, constraints or parent change; attached once
+        // they have.
+        DetachPartition { .. } | SetInherit { inherit: false, .. } => 6,
+        AttachPartition { .. } | SetInherit { inherit: true, .. } => 21,
         // Once no default, check, index or table uses them, before the
         // types of their arguments go.
         DropRoutine { .. } => 11,
@@ -225,11 +229,15 @@ fn readers_after_what_they_read(group: Vec<Change>) -> Vec<Change> {
 }
 
 /// Foreign keys among a set of tables, as (referencing, referenced) index
-/// pairs (a self-reference is a pair of equal indexes).
+/// pairs (a self-reference is a pair of equal indexes), and partitions and
+/// inheriting tables as referencing their parents: made after them,
+/// dropped before them.
 fn foreign_key_edges(tables: &[Table]) -> Vec<(usize, usize)> {
     let position: BTreeMap<&QualifiedName, usize> = tables.iter().enumerate().map(|(i, t)| (&t.name, i)).collect();
     let mut edges = Vec::new();
     for (i, table) in tables.iter().enumerate() {
+        let parents = table.partition_of.iter().map(|p| &p.parent).chain(&table.inherits);
+        edges.extend(parents.filter_map(|parent| position.get(parent)).map(|&j| (i, j)));
         for constraint in table.constraints.values() {
             if let ConstraintKind::ForeignKey(fk) = &constraint.kind {
                 if let Some(&j) = position.get(&fk.referenced_table.value) {

@@ -320,6 +320,20 @@ pub(super) fn analyse(
                     constraint.origin,
                 )
             }
+            Change::AttachPartition { table, parent, .. } if existed(from, table) => add(
+                FindingKind::Risky,
+                format!(
+                    "attaches {table} to {parent}: checks every row of {table} against its bound (and any default partition's rows) under a lock"
+                ),
+                None,
+                Origin::default(),
+            ),
+            Change::DetachPartition { table, parent } => add(
+                FindingKind::Risky,
+                format!("detaches {table} from {parent}: queries on {parent} no longer see its rows"),
+                None,
+                Origin::default(),
+            ),
             Change::ReplaceCheck { table, new, .. } if !options.online => add(
                 FindingKind::Risky,
                 format!(
@@ -533,8 +547,10 @@ fn likely_renames(steps: &[Step], to: &Schema, findings: &mut Vec<Finding>) {
                         .map(|c| (c.name.clone(), c.data_type.value.clone()))
                         .collect::<Vec<_>>()
                 };
+                // Partitions have no columns of their own: their shapes say
+                // nothing.
                 let twin = steps.iter().find_map(|s| match &s.change {
-                    Change::DropTable(old) if shape(old) == shape(table) => Some(old),
+                    Change::DropTable(old) if !table.columns.is_empty() && shape(old) == shape(table) => Some(old),
                     _ => None,
                 });
                 if let Some(old) = twin {

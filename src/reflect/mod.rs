@@ -26,9 +26,9 @@ use crate::ir::types::resolve_builtin;
 use crate::ir::{
     Collation, Column, ColumnSettings, Constraint, ConstraintKind, ElementTarget, Enum, EnumLabel, EnumStorage,
     Exclusion, Expr, Extension, ForeignKey, Ident, Identity, Index, IndexElement, Located, MatchType, OperatorClass,
-    Origin, Policy, QualifiedName, ReferentialAction, ReplicaIdentity, Routine, RowSecurity, Schema, SearchPathName,
-    Sequence, SequenceOptions, SqlType, StorageParam, Table, Trigger, TypeName, View, ViewIndex,
-    parse_enum_check_marker,
+    Origin, PartitionKey, PartitionOf, Policy, QualifiedName, ReferentialAction, ReplicaIdentity, Routine, RowSecurity,
+    Schema, SearchPathName, Sequence, SequenceOptions, SqlType, StorageParam, Table, Trigger, TypeName, View,
+    ViewIndex, parse_enum_check_marker,
 };
 
 pub use argument::{is_url, mask, mistyped};
@@ -710,6 +710,41 @@ impl Builder<'_> {
                 _ => ReplicaIdentity::Default,
             };
             self.table_names.insert(get(row, 6)?, name.clone());
+            let key: Option<String> = get(row, 9)?;
+            let partition_by = key.and_then(|key| {
+                // `RANGE (at)`: the strategy, then the key in parentheses.
+                let (strategy, rest) = key.split_once(' ')?;
+                let key = rest.strip_prefix('(')?.strip_suffix(')')?.to_string();
+                let strategy = strategy.to_ascii_lowercase();
+                let canonical = crate::sql::tree::partition_key(&strategy, &key).ok()?;
+                Some(PartitionKey {
+                    strategy,
+                    key,
+                    canonical,
+                })
+            });
+            let parent_schemas: Vec<String> = get(row, 11)?;
+            let parent_names: Vec<String> = get(row, 12)?;
+            let mut parents: Vec<QualifiedName> = parent_schemas
+                .iter()
+                .zip(&parent_names)
+                .map(|(schema, name)| qualified(schema, name))
+                .collect();
+            let bound: Option<String> = get(row, 10)?;
+            let partition_of = match bound {
+                Some(bound) if !parents.is_empty() => {
+                    let parent = parents.remove(0);
+                    crate::sql::tree::partition_bound(&bound)
+                        .ok()
+                        .map(|canonical| PartitionOf {
+                            parent,
+                            bound,
+                            canonical,
+                        })
+                }
+                _ => None,
+            };
+            let inherits = parents;
             self.schema.tables.insert(
                 name.clone(),
                 Table {
@@ -728,6 +763,9 @@ impl Builder<'_> {
                         forced: get(row, 8)?,
                     },
                     policies: BTreeMap::new(),
+                    partition_by: partition_by.map(Box::new),
+                    partition_of: partition_of.map(Box::new),
+                    inherits,
                     origin: Origin::default(),
                 },
             );
@@ -1075,12 +1113,17 @@ impl Builder<'_> {
                 .entry(relation)
                 .or_default()
                 .insert(number, (column.name.clone(), collation));
+            let own: bool = get(row, 30)?;
             if let Some(table) = self
                 .table_names
                 .get(&relation)
                 .and_then(|n| self.schema.tables.get_mut(n))
             {
-                table.columns.push(column);
+                // A partition's columns are its parent's (however it was
+                // made); an inheriting table's own are those no parent has.
+                if table.partition_of.is_none() && own {
+                    table.columns.push(column);
+                }
             }
         }
         Ok(())

@@ -76,6 +76,11 @@ pub async fn normalize(
         drop_redundant_collations(table);
         adopt_equal_texts(table, &known);
         adopt_derived_collations(table, counterpart);
+        // A partition's or child's expressions name its parents' columns.
+        let widened = with_parent_columns(source, &name);
+        let Some(table) = widened.as_ref().or_else(|| source.tables.get(&name)) else {
+            continue;
+        };
         let unknown = |e: &Expr| !known.iter().any(|k| k.0 == e.0);
         let Some((job, sites)) = job_for(table, &unknown, database) else {
             continue;
@@ -105,7 +110,9 @@ pub async fn normalize(
     let routine_jobs = routine_jobs(database, source);
     let trigger_jobs = trigger_jobs(database, source);
     let view_jobs = view_jobs(database, source);
+    let bound_jobs = bound_jobs(database, source);
     if jobs.is_empty()
+        && bound_jobs.is_empty()
         && domain_jobs.is_empty()
         && routine_jobs.is_empty()
         && trigger_jobs.is_empty()
@@ -138,6 +145,15 @@ pub async fn normalize(
             "CREATE VIEW",
             "CREATE TEMPORARY VIEW",
             1,
+        )));
+    }
+    // A partition's bound goes onto a temporary partition of a temporary
+    // table with its parent's columns and key.
+    for (number, (_, parent, bound)) in bound_jobs.iter().enumerate() {
+        let parent = parent.replace("{P}", &format!("pg_temp.trellis_p{number}"));
+        batch.push_str(&guarded(&parent));
+        batch.push_str(&guarded(&format!(
+            "CREATE TEMPORARY TABLE pg_temp.trellis_q{number} PARTITION OF pg_temp.trellis_p{number} {bound}"
         )));
     }
     for (number, job) in trigger_jobs.iter().enumerate() {
@@ -225,6 +241,16 @@ pub async fn normalize(
             }
         }
     }
+    for (number, (name, ..)) in bound_jobs.iter().enumerate() {
+        let server = temp
+            .get(format!("trellis_q{number}").as_str())
+            .and_then(|t| t.partition_of.as_ref());
+        let table = source.tables.get_mut(name).and_then(|t| t.partition_of.as_mut());
+        if let (Some(server), Some(partition)) = (server, table) {
+            partition.canonical.clone_from(&server.canonical);
+            count += 1;
+        }
+    }
     let temp_tables = &temp;
     for pending in pending {
         let (Some(temp), Some(table)) = (
@@ -296,6 +322,40 @@ fn view_jobs(database: &Schema, source: &Schema) -> Vec<QualifiedName> {
         })
         .map(|view| view.name.clone())
         .collect()
+}
+
+/// The source's partitions whose bound reads differently from the
+/// database's: the partition, `CREATE TEMPORARY TABLE {P} (...) PARTITION
+/// BY ...` with its parent's columns and key, and the bound.
+fn bound_jobs(database: &Schema, source: &Schema) -> Vec<(QualifiedName, String, String)> {
+    let mut jobs = Vec::new();
+    for table in source.tables.values() {
+        let Some(of) = &table.partition_of else { continue };
+        let theirs = database_table(database, table).and_then(|t| t.partition_of.as_ref());
+        if theirs.is_none_or(|t| t.canonical == of.canonical) {
+            continue;
+        }
+        let Some(parent) = source.tables.get(&of.parent) else {
+            continue;
+        };
+        let Some(key) = &parent.partition_by else { continue };
+        let widened = source.with_inherited_columns(parent);
+        let columns: Vec<String> = widened
+            .as_ref()
+            .unwrap_or(parent)
+            .columns
+            .iter()
+            .map(|c| scratch_column(c, database))
+            .collect();
+        let create = format!(
+            "CREATE TEMPORARY TABLE {{P}} ({}) PARTITION BY {} ({})",
+            columns.join(", "),
+            key.strategy,
+            key.key
+        );
+        jobs.push((table.name.clone(), create, of.bound.clone()));
+    }
+    jobs
 }
 
 /// A source table's triggers whose counterparts read differently, made on
@@ -419,6 +479,21 @@ fn same_shape(a: &Index, b: &Index) -> bool {
 
 /// The source table with each expression replaced by the database's for
 /// the same column, constraint or index, where there is one.
+/// A partition or inheriting table with its parents' columns too, their
+/// defaults and generated expressions left out (the parents' own to put
+/// into the server's words); `None` for a table without parents.
+fn with_parent_columns(source: &Schema, name: &QualifiedName) -> Option<Table> {
+    let table = source.tables.get(name)?;
+    let mut widened = source.with_inherited_columns(table)?;
+    for column in &mut widened.columns {
+        if table.column(&column.name).is_none() {
+            column.default = None;
+            column.generated = None;
+        }
+    }
+    Some(widened)
+}
+
 fn mirror(table: &Table, database: &Table) -> Table {
     let mut mirror = table.clone();
     for column in &mut mirror.columns {

@@ -36,9 +36,7 @@ tables AS MATERIALIZED (
     SELECT c.oid, n.nspname, c.relname, c.relpersistence, c.reloptions, c.relreplident
     FROM pg_class c
     JOIN namespaces n ON n.oid = c.relnamespace
-    WHERE c.relkind = 'r'
-      AND NOT c.relispartition
-      AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)
+    WHERE c.relkind IN ('r', 'p')
       AND {not_member}
 )"
     )
@@ -158,7 +156,15 @@ pub fn tables() -> String {
     format!(
         "WITH {}
 SELECT t.nspname::text, t.relname::text, t.relpersistence::text, coalesce(t.reloptions, '{{}}'),
-       t.relreplident::text, d.description, t.oid, c.relrowsecurity, c.relforcerowsecurity
+       t.relreplident::text, d.description, t.oid, c.relrowsecurity, c.relforcerowsecurity,
+       -- Partitioned: its key; a partition: its parent and bound; else the
+       -- tables it inherits, in order.
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
+       CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END,
+       ARRAY(SELECT pn.nspname::text FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
+             JOIN pg_namespace pn ON pn.oid = p.relnamespace WHERE i.inhrelid = c.oid ORDER BY i.inhseqno),
+       ARRAY(SELECT p.relname::text FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
+             WHERE i.inhrelid = c.oid ORDER BY i.inhseqno)
 FROM tables t
 JOIN pg_class c ON c.oid = t.oid
 LEFT JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
@@ -194,7 +200,9 @@ SELECT NULL, NULL, a.attname::text,
        -- Settings where they are not the defaults (-1 or NULL, the type's storage).
        CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::int END,
        CASE WHEN a.attstorage <> ty.typstorage THEN a.attstorage::text END,
-       {compression}, a.attoptions::text[]
+       {compression}, a.attoptions::text[],
+       -- Its own: neither a parent's nor merged with one.
+       a.attislocal AND a.attinhcount = 0
 FROM tables t
 JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
 JOIN pg_type ty ON ty.oid = a.atttypid
@@ -236,7 +244,9 @@ SELECT t.nspname::text, t.relname::text, co.conname::text, co.contype::text,
        CASE WHEN co.contype = 'c' THEN pg_get_expr(co.conbin, co.conrelid) END,
        ic.relname::text, co.conexclop::oid[], d.description
 FROM tables t
+-- Not those a partition or child has from its parent.
 JOIN pg_constraint co ON co.conrelid = t.oid AND co.contype IN ('p', 'u', 'c', 'f', 'x')
+                     AND co.conparentid = 0 AND co.conislocal
 LEFT JOIN pg_class fc ON fc.oid = co.confrelid
 LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
 LEFT JOIN pg_class ic ON co.contype IN ('p', 'u', 'x') AND ic.oid = co.conindid
@@ -279,6 +289,8 @@ FROM tables t
 JOIN pg_index i ON i.indrelid = t.oid
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_am am ON am.oid = ic.relam
+-- Not a partition of its parent's index.
+  AND NOT EXISTS (SELECT 1 FROM pg_inherits x WHERE x.inhrelid = i.indexrelid)
 LEFT JOIN pg_description d ON d.objoid = ic.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0",
         tables_cte()
     )
@@ -442,7 +454,8 @@ FROM pg_trigger tg
 JOIN relations t ON t.oid = tg.tgrelid
 JOIN pg_class c ON c.oid = tg.tgrelid
 LEFT JOIN pg_description d ON d.objoid = tg.oid AND d.classoid = 'pg_trigger'::regclass AND d.objsubid = 0
-WHERE NOT tg.tgisinternal
+-- Not one a partition has from its parent.
+WHERE NOT tg.tgisinternal AND tg.tgparentid = 0
 ORDER BY 1, 2, 3",
         tables_cte()
     )
@@ -500,13 +513,10 @@ pub fn unmanaged() -> String {
         "WITH {tables},
 members AS (SELECT objid FROM pg_depend WHERE deptype = 'e')
 SELECT kind, name FROM (
-    SELECT CASE c.relkind WHEN 'p' THEN 'partitioned table' WHEN 'f' THEN 'foreign table'
-                          WHEN 'r' THEN CASE WHEN c.relispartition THEN 'partition' ELSE 'inheriting table' END
-                          ELSE 'composite type' END AS kind,
+    SELECT CASE c.relkind WHEN 'f' THEN 'foreign table' ELSE 'composite type' END AS kind,
            quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name
     FROM pg_class c JOIN namespaces n ON n.oid = c.relnamespace
-    WHERE (c.relkind IN ('p', 'f', 'c')
-           OR (c.relkind = 'r' AND (c.relispartition OR EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid))))
+    WHERE c.relkind IN ('f', 'c')
       AND c.oid NOT IN (SELECT objid FROM members)
       AND NOT EXISTS (SELECT 1 FROM pg_type ct WHERE c.relkind = 'c' AND ct.typrelid = c.oid
                       AND ct.oid IN (SELECT objid FROM members))
@@ -571,7 +581,8 @@ SELECT kind, name FROM (
     UNION ALL
     SELECT 'rule', quote_ident(r.rulename) || ' on ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname)
     FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN namespaces n ON n.oid = c.relnamespace
-    WHERE r.rulename <> '_RETURN'
+    -- Not those of an extension's relations (PostGIS's views have rules).
+    WHERE r.rulename <> '_RETURN' AND c.oid NOT IN (SELECT objid FROM members)
     UNION ALL
     SELECT 'privileges granted on sequence', quote_ident(n.nspname) || '.' || quote_ident(c.relname)
     FROM pg_class c JOIN namespaces n ON n.oid = c.relnamespace
@@ -640,7 +651,7 @@ SELECT DISTINCT kind, name, nspname::text, relname::text, attname::text, is_type
            CASE d.classid WHEN 'pg_trigger'::regclass THEN tc.relname
                           WHEN 'pg_policy'::regclass THEN poc.relname END AS key_table
     FROM pg_depend d
-    JOIN pg_class c ON d.refclassid = 'pg_class'::regclass AND c.oid = d.refobjid AND c.relkind = 'r'
+    JOIN pg_class c ON d.refclassid = 'pg_class'::regclass AND c.oid = d.refobjid AND c.relkind IN ('r', 'p')
     JOIN namespaces n ON n.oid = c.relnamespace
     LEFT JOIN pg_attribute a ON d.refobjsubid > 0 AND a.attrelid = c.oid AND a.attnum = d.refobjsubid
     LEFT JOIN pg_rewrite r ON d.classid = 'pg_rewrite'::regclass AND r.oid = d.objid
@@ -684,16 +695,13 @@ SELECT DISTINCT kind, name, nspname::text, relname::text, attname::text, is_type
     -- Relations trellisc does not manage hold their names: a table, index
     -- or sequence of that name cannot be made.
     SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
-                          WHEN 'p' THEN 'partitioned table' WHEN 'f' THEN 'foreign table'
-                          WHEN 'c' THEN 'composite type' WHEN 'I' THEN 'partitioned index'
-                          ELSE CASE WHEN c.relispartition THEN 'partition' ELSE 'inheriting table' END END,
+                          WHEN 'f' THEN 'foreign table' ELSE 'composite type' END,
            quote_ident(n.nspname) || '.' || quote_ident(c.relname), n.nspname, c.relname, NULL, false, true,
            CASE WHEN c.relkind IN ('v', 'm') THEN n.nspname END, CASE WHEN c.relkind IN ('v', 'm') THEN c.relname END,
            NULL
     FROM pg_class c
     JOIN namespaces n ON n.oid = c.relnamespace
-    WHERE c.relkind IN ('v', 'm', 'p', 'f', 'c', 'I')
-       OR (c.relkind = 'r' AND (c.relispartition OR EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)))
+    WHERE c.relkind IN ('v', 'm', 'f', 'c')
 ) deps
 ORDER BY 1, 2, 3, 4, 5"
     )

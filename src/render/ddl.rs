@@ -471,23 +471,51 @@ pub(super) fn create_table(table: &Table, left_out: &[Ident], schema: &Schema, o
             .iter()
             .map(|c| format!("  {}", constraint_definition(c, schema))),
     );
-    let mut sql = format!(
-        "CREATE {}TABLE {} (\n{}\n)",
-        if table.unlogged { "UNLOGGED " } else { "" },
-        table.name.quoted(),
-        lines.join(",\n")
-    );
+    let unlogged = if table.unlogged { "UNLOGGED " } else { "" };
+    let mut sql = match &table.partition_of {
+        // Its columns are its parent's; the body holds what it adds.
+        Some(of) => {
+            let body = match lines.is_empty() {
+                true => String::new(),
+                false => format!(" (\n{}\n)", lines.join(",\n")),
+            };
+            format!(
+                "CREATE {unlogged}TABLE {} PARTITION OF {}{body} {}",
+                table.name.quoted(),
+                of.parent.quoted(),
+                of.bound
+            )
+        }
+        None => format!(
+            "CREATE {unlogged}TABLE {} (\n{}\n)",
+            table.name.quoted(),
+            lines.join(",\n")
+        ),
+    };
+    if !table.inherits.is_empty() {
+        let parents: Vec<String> = table.inherits.iter().map(QualifiedName::quoted).collect();
+        sql.push_str(&format!(" INHERITS ({})", parents.join(", ")));
+    }
+    if let Some(key) = &table.partition_by {
+        sql.push_str(&format!(
+            " PARTITION BY {} ({})",
+            key.strategy.to_ascii_uppercase(),
+            key.key
+        ));
+    }
     if !table.storage_params.is_empty() {
         sql.push_str(&format!(" WITH ({})", params_sql(&table.storage_params)));
     }
     sql.push(';');
     let mut out = vec![Statement::new(sql)];
     // With --online every index is built concurrently, those of a new
-    // table too (cheap on an empty table, and no lock to reason about).
+    // table too (cheap on an empty table, and no lock to reason about);
+    // not a partitioned table's, which PostgreSQL builds only plainly.
+    let concurrently = online && table.partition_by.is_none();
     for index in table.indexes.values() {
         out.push(Statement {
-            sql: index_definition(index, &table.name, online) + ";",
-            transactional: !online,
+            sql: index_definition(index, &table.name, concurrently) + ";",
+            transactional: !concurrently,
         });
     }
     match &table.replica_identity {

@@ -362,6 +362,22 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
                 table.quoted()
             )));
         }
+        Change::AttachPartition { table, parent, bound } => out.push(Statement::new(format!(
+            "ALTER TABLE {} ATTACH PARTITION {} {bound};",
+            parent.quoted(),
+            table.quoted()
+        ))),
+        Change::DetachPartition { table, parent } => out.push(Statement::new(format!(
+            "ALTER TABLE {} DETACH PARTITION {};",
+            parent.quoted(),
+            table.quoted()
+        ))),
+        Change::SetInherit { table, parent, inherit } => out.push(Statement::new(format!(
+            "ALTER TABLE {} {}INHERIT {};",
+            table.quoted(),
+            if *inherit { "" } else { "NO " },
+            parent.quoted()
+        ))),
         Change::AddColumn { table, column } => {
             out.push(Statement::new(format!(
                 "ALTER TABLE {} ADD COLUMN {};",
@@ -641,7 +657,9 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             comment_sql(comment)
         ))),
         Change::CreateIndex { table, index } => {
-            let concurrently = online && existed(table);
+            // PostgreSQL builds no index of a partitioned table concurrently.
+            let partitioned = plan.to.tables.get(table).is_some_and(|t| t.partition_by.is_some());
+            let concurrently = online && existed(table) && !partitioned;
             out.push(Statement {
                 sql: index_definition(index, table, concurrently) + ";",
                 transactional: !concurrently,
@@ -657,7 +675,8 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
         }
         Change::DropIndex { table, index } => {
             let name = QualifiedName::new(table.schema.clone(), index.name.clone());
-            if online {
+            let partitioned = plan.from.tables.get(table).is_some_and(|t| t.partition_by.is_some());
+            if online && !partitioned {
                 out.push(Statement {
                     sql: format!("DROP INDEX CONCURRENTLY {};", name.quoted()),
                     transactional: false,
@@ -1107,6 +1126,14 @@ pub fn describe(change: &Change) -> String {
         DropIdentity { table, column } => format!("drop identity of {table}.{column}"),
         AlterIdentity { table, column, .. } => format!("alter identity of {table}.{column}"),
         CommentOnColumn { table, column, .. } => format!("comment on column {table}.{column}"),
+        AttachPartition { table, parent, .. } => format!("attach {table} as a partition of {parent}"),
+        DetachPartition { table, parent } => format!("detach partition {table} from {parent}"),
+        SetInherit {
+            table,
+            parent,
+            inherit: true,
+        } => format!("make {table} inherit {parent}"),
+        SetInherit { table, parent, .. } => format!("make {table} stop inheriting {parent}"),
         SetColumnSettings {
             table,
             column,
@@ -1217,6 +1244,7 @@ pub fn statement_locks(plan: &Plan) -> Vec<Vec<Vec<Lock>>> {
         .values()
         .map(|table| (table.name.quoted(), table))
         .collect();
+    let new_tables: HashMap<String, &Table> = plan.to.tables.values().map(|t| (t.name.quoted(), t)).collect();
     let index_tables: HashMap<String, &QualifiedName> = plan
         .from
         .tables
@@ -1274,9 +1302,57 @@ pub fn statement_locks(plan: &Plan) -> Vec<Vec<Vec<Lock>>> {
                     })
                     .map(|table| relation(lock.mode, &table.name))
                     .collect(),
+                Target::ParentOf(partition) => {
+                    let original = was(partition);
+                    let found = tables
+                        .get(&original)
+                        .copied()
+                        .or_else(|| new_tables.get(partition).copied());
+                    found
+                        .and_then(|t| t.partition_of.as_ref())
+                        .filter(|of| !dropped_tables.contains(&of.parent.quoted()))
+                        .map(|of| relation(lock.mode, &of.parent))
+                        .into_iter()
+                        .collect()
+                }
+                Target::ReferencedByPartitions(table) => {
+                    let mut lineage: Vec<&Table> = Vec::new();
+                    let mut next = Some(was(table));
+                    while let Some(name) = next.take() {
+                        let Some(found) = tables.get(&name).or_else(|| new_tables.get(&name)) else {
+                            break;
+                        };
+                        lineage.push(found);
+                        next = found
+                            .partition_of
+                            .as_ref()
+                            .map(|of| of.parent.quoted())
+                            .filter(|_| lineage.len() < 32);
+                    }
+                    let mut referenced: Vec<Lock> = Vec::new();
+                    for table in &lineage {
+                        for key in table.constraints.values() {
+                            if let ConstraintKind::ForeignKey(key) = &key.kind {
+                                let lock = relation(lock.mode, &key.referenced_table.value);
+                                if !lineage.iter().any(|t| t.name == key.referenced_table.value)
+                                    && !dropped_tables.contains(&key.referenced_table.value.quoted())
+                                    && !referenced.contains(&lock)
+                                {
+                                    referenced.push(lock);
+                                }
+                            }
+                        }
+                    }
+                    referenced
+                }
                 Target::ReferencedBy { table, constraint } => {
                     let original = was(table);
-                    let Some(found) = tables.get(&original) else {
+                    // A table the plan makes has its keys in `to`.
+                    let Some(found) = tables
+                        .get(&original)
+                        .copied()
+                        .or_else(|| new_tables.get(table).copied())
+                    else {
                         return Vec::new();
                     };
                     let constraint = constraint.as_ref().map(|c| {

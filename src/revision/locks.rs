@@ -55,6 +55,11 @@ pub enum Target {
     /// The tables a table's foreign keys reference (all of them, or that
     /// constraint's): dropping a foreign key drops its triggers there.
     ReferencedBy { table: String, constraint: Option<String> },
+    /// The partitioned table a partition (named as written) belongs to.
+    ParentOf(String),
+    /// The tables the foreign keys of a partitioned table and of the
+    /// tables above it reference: a new partition of it gets them all.
+    ReferencedByPartitions(String),
 }
 
 impl fmt::Display for Target {
@@ -72,6 +77,10 @@ impl fmt::Display for Target {
                 constraint: None,
             } => {
                 write!(f, "the tables {table}'s foreign keys reference")
+            }
+            Target::ParentOf(partition) => write!(f, "the table {partition} is a partition of"),
+            Target::ReferencedByPartitions(table) => {
+                write!(f, "the tables the foreign keys of {table} and its parents reference")
             }
         }
     }
@@ -239,6 +248,7 @@ pub fn locks(statement: &str) -> Vec<Lock> {
             if let Some((name, _)) = w.relation(start) {
                 take(LockMode::AccessExclusive, relation(name.clone()));
                 if table {
+                    take(LockMode::AccessExclusive, Target::ParentOf(name.clone()));
                     let referenced = Target::ReferencedBy {
                         table: name,
                         constraint: None,
@@ -311,12 +321,22 @@ pub fn locks(statement: &str) -> Vec<Lock> {
         if let Some((table, after)) = w.relation(at) {
             if w.is(after, "partition") && w.is(after + 1, "of") {
                 if let Some((parent, _)) = w.relation(after + 2) {
-                    take(LockMode::AccessExclusive, relation(parent));
+                    take(LockMode::AccessExclusive, relation(parent.clone()));
+                    // The parent's foreign keys are made on the partition.
+                    take(LockMode::ShareRowExclusive, Target::ReferencedByPartitions(parent));
                 }
             }
             for other in w.referenced(after, w.tokens.len()) {
                 if other != table {
                     take(LockMode::ShareRowExclusive, relation(other));
+                }
+            }
+            // `INHERITS (parent, ...)`.
+            if let Some(at) = (after..w.tokens.len()).find(|&i| w.is(i, "inherits")) {
+                for (start, _) in w.parts(at + 2) {
+                    if let Some((parent, _)) = w.relation(start) {
+                        take(LockMode::ShareUpdateExclusive, relation(parent));
+                    }
                 }
             }
         }
@@ -428,6 +448,20 @@ fn alter_table_action(w: &Words, table: &str, start: usize, end: usize) -> (Lock
     }
     if is(start, "detach") && is(start + 1, "partition") && (start + 2..end).any(|i| is(i, "concurrently")) {
         return (ShareUpdateExclusive, Vec::new());
+    }
+    if is(start, "detach") && is(start + 1, "partition") {
+        let partition = w
+            .relation(start + 2)
+            .map(|(name, _)| (AccessExclusive, Target::Relation(name)));
+        return (AccessExclusive, partition.into_iter().collect());
+    }
+    // `INHERIT parent`: the parent's schema stays as it is (`NO INHERIT`
+    // only reads it).
+    if is(start, "inherit") {
+        let parent = w
+            .relation(start + 1)
+            .map(|(name, _)| (ShareUpdateExclusive, Target::Relation(name)));
+        return (AccessExclusive, parent.into_iter().collect());
     }
     (AccessExclusive, Vec::new())
 }
@@ -557,6 +591,10 @@ mod tests {
                 Lock {
                     mode: AccessExclusive,
                     on: on("public.t")
+                },
+                Lock {
+                    mode: AccessExclusive,
+                    on: Target::ParentOf("public.t".into())
                 },
                 Lock {
                     mode: AccessExclusive,

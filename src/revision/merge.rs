@@ -407,6 +407,18 @@ impl Mergeable for Table {
             format!("changes them to ({})", params.join(", "))
         });
         let replica_identity = setting!(replica_identity, "replica identity", |r| format!("changes it to {r:?}"));
+        let partition_by = setting!(partition_by, "partition key", |k| match k {
+            Some(k) => format!("changes it to {} ({})", k.strategy, k.key),
+            None => "makes it a plain table".to_string(),
+        });
+        let partition_of = setting!(partition_of, "partition bound", |p| match p {
+            Some(p) => format!("makes it a partition of {} {}", p.parent, p.bound),
+            None => "detaches it".to_string(),
+        });
+        let inherits = setting!(inherits, "parents", |parents| {
+            let parents: Vec<String> = parents.iter().map(crate::ir::QualifiedName::quoted).collect();
+            format!("changes them to ({})", parents.join(", "))
+        });
         let row_security = setting!(row_security, "row level security", |r| format!(
             "turns it {}",
             match (r.enabled, r.forced) {
@@ -441,6 +453,9 @@ impl Mergeable for Table {
             triggers,
             row_security,
             policies,
+            partition_by,
+            partition_of,
+            inherits,
             origin: ours.origin,
         })
     }

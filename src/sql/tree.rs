@@ -76,6 +76,22 @@ impl RoutineFacts {
     }
 }
 
+/// `PARTITION BY STRATEGY (KEY)` as PostgreSQL's parser prints it back:
+/// what two partition keys are compared by.
+pub fn partition_key(strategy: &str, key: &str) -> Result<String, String> {
+    let statement = format!("CREATE TABLE t () PARTITION BY {strategy} ({key})");
+    let parsed = parse_one(&statement)?;
+    deparse(parsed)
+}
+
+/// A partition's bound (`FOR VALUES ...` or `DEFAULT`) as PostgreSQL's
+/// parser prints it back.
+pub fn partition_bound(bound: &str) -> Result<String, String> {
+    let statement = format!("CREATE TABLE t PARTITION OF p {bound}");
+    let parsed = parse_one(&statement)?;
+    deparse(parsed)
+}
+
 /// What a trigger's `CREATE TRIGGER` statement says.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TriggerFacts {
@@ -122,6 +138,12 @@ pub fn view(query: &str, columns: &[Ident], default_schema: &Ident) -> Result<Vi
     uses.sort();
     uses.dedup();
     let mut calls: Vec<QualifiedName> = parsed.functions().iter().map(|f| qualify(f)).collect();
+    // pg_query's walk does not enter a field of a call's result
+    // (`(f(x)).id`): the calls the text shows count as well.
+    calls.extend(super::calls::calls(query).into_iter().map(|call| {
+        let schema = call.schema.map_or_else(|| default_schema.clone(), Ident::new);
+        QualifiedName::new(schema, Ident::new(call.name))
+    }));
     calls.sort();
     calls.dedup();
     let names = if columns.is_empty() {

@@ -306,10 +306,23 @@ pub struct TableDecl {
     pub unlogged: bool,
     pub name: QualName,
     pub was: Option<QualName>,
+    /// `partition of PARENT BOUND`.
+    pub partition_of: Option<Box<PartitionOf>>,
+    /// `partition by STRATEGY (KEY)`: the strategy, lower-cased, and the key.
+    pub partition_by: Option<Box<(String, Expr)>>,
+    /// `inherits (PARENT, ...)`.
+    pub inherits: Vec<QualName>,
     pub with: Vec<StorageParam>,
     pub entries: Vec<TableEntry>,
     pub trailing_docs: Vec<Doc>,
     pub span: Span,
+}
+
+/// `partition of PARENT {for values ... | default}`; the bound as written.
+#[derive(Clone, Debug)]
+pub struct PartitionOf {
+    pub parent: QualName,
+    pub bound: Expr,
 }
 
 /// A line in a table body: a column or a table item. Items are boxed: they

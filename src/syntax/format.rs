@@ -462,14 +462,37 @@ impl<'t> Printer<'t> {
             header.push_str("unlogged ");
         }
         header.push_str(&format!("table {}{}", qual(&d.name), was(d.was.as_ref())));
+        // Where the header's last part ends: the body's brace follows.
+        let mut header_end = d.name.span.end;
+        if let Some(of) = &d.partition_of {
+            header.push_str(&format!(
+                " partition of {} {}",
+                qual(&of.parent),
+                sql_source(&of.bound.text)
+            ));
+            header_end = header_end.max(of.bound.span.end);
+        }
+        if !d.inherits.is_empty() {
+            let parents: Vec<String> = d.inherits.iter().map(qual).collect();
+            header.push_str(&format!(" inherits ({})", parents.join(", ")));
+            header_end = header_end.max(d.inherits.iter().map(|p| p.span.end).max().unwrap_or(0));
+        }
+        if let Some((strategy, key)) = d.partition_by.as_deref() {
+            header.push_str(&format!(" partition by {strategy} ({})", sql_source(&key.text)));
+            header_end = header_end.max(key.span.end);
+        }
         if !d.with.is_empty() {
             header.push_str(&format!(" with ({})", params(&d.with)));
+            header_end = header_end.max(d.with.iter().map(|p| p.span.end).max().unwrap_or(0));
+        }
+        // A partition may have no body at all.
+        let bodiless = !self.text[..(d.span.end as usize).min(self.text.len())].ends_with('}');
+        if bodiless {
+            self.line(&d.docs, d.span.start as usize, d.span.end as usize, "", &header);
+            return;
         }
         header.push_str(" {");
-        let open = brace_after(
-            self.text,
-            d.with.last().map_or(d.name.span.end as usize, |p| p.span.end as usize),
-        );
+        let open = brace_after(self.text, header_end as usize);
         if d.entries.is_empty()
             && d.trailing_docs.is_empty()
             && !self

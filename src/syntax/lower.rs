@@ -988,6 +988,12 @@ impl Lowerer {
                 triggers: BTreeMap::new(),
                 row_security: Default::default(),
                 policies: BTreeMap::new(),
+                partition_by: decl
+                    .partition_by
+                    .as_deref()
+                    .and_then(|(strategy, key)| self.partition_key(strategy, key)),
+                partition_of: decl.partition_of.as_deref().and_then(|of| self.partition_of(of)),
+                inherits: decl.inherits.iter().map(|parent| self.qualify(parent)).collect(),
                 origin: origin(decl.name.span),
                 name: name.clone(),
             },
@@ -1190,6 +1196,43 @@ impl Lowerer {
             pending.serials.push((name.clone(), data_type));
         }
         pending.table.columns.push(column);
+    }
+
+    /// `partition by STRATEGY (KEY)`, read with PostgreSQL's parser.
+    fn partition_key(&mut self, strategy: &str, key: &ast::Expr) -> Option<Box<PartitionKey>> {
+        let text = crate::sql::one_line(&key.text);
+        match crate::sql::tree::partition_key(strategy, &text) {
+            Ok(canonical) => Some(Box::new(PartitionKey {
+                strategy: strategy.to_string(),
+                key: text,
+                canonical,
+            })),
+            Err(message) => {
+                self.invalid_sql(key.span, "partition key", &message);
+                None
+            }
+        }
+    }
+
+    /// `partition of PARENT BOUND`, the bound read with PostgreSQL's parser.
+    fn partition_of(&mut self, of: &ast::PartitionOf) -> Option<Box<PartitionOf>> {
+        let bound = crate::sql::one_line(&of.bound.text);
+        let bound = if bound.eq_ignore_ascii_case("default") {
+            "DEFAULT".to_string()
+        } else {
+            bound
+        };
+        match crate::sql::tree::partition_bound(&bound) {
+            Ok(canonical) => Some(Box::new(PartitionOf {
+                parent: self.qualify(&of.parent),
+                bound,
+                canonical,
+            })),
+            Err(message) => {
+                self.invalid_sql(of.bound.span, "partition bound", &message);
+                None
+            }
+        }
     }
 
     /// A column's settings, checked as PostgreSQL would; those equal to the
@@ -2164,6 +2207,45 @@ impl Lowerer {
             }
             for (name, span, first) in clashes {
                 self.relation_clash(&name, origin(span), first);
+            }
+        }
+        // A check of a partition or inheriting table is named after the one
+        // column it uses, its parents' columns included.
+        let column_names: BTreeMap<QualifiedName, (Vec<Ident>, Vec<QualifiedName>)> = kept
+            .iter()
+            .map(|p| {
+                let parents = p.table.partition_of.iter().map(|o| o.parent.clone());
+                let parents = parents.chain(p.table.inherits.iter().cloned()).collect();
+                let columns = p.table.columns.iter().map(|c| c.name.clone()).collect();
+                (p.table.name.clone(), (columns, parents))
+            })
+            .collect();
+        for pending in &mut kept {
+            let (_, parents) = &column_names[&pending.table.name];
+            if parents.is_empty() {
+                continue;
+            }
+            let mut columns = Vec::new();
+            let mut left = vec![pending.table.name.clone()];
+            let mut seen = BTreeSet::new();
+            while let Some(name) = left.pop() {
+                if !seen.insert(name.clone()) {
+                    continue;
+                }
+                if let Some((own, parents)) = column_names.get(&name) {
+                    columns.extend(own.iter().cloned());
+                    left.extend(parents.iter().cloned());
+                }
+            }
+            for constraint in &mut pending.constraints {
+                if let (NameRule::Check(single @ None), ConstraintKind::Check { expr, .. }) =
+                    (&mut constraint.rule, &constraint.constraint.kind)
+                {
+                    let used = expression_columns(expr.as_str(), &columns);
+                    if used.len() == 1 {
+                        *single = used.iter().next().map(|c| c.as_str().to_string());
+                    }
+                }
             }
         }
         for mut pending in kept {

@@ -783,11 +783,47 @@ impl Builder<'_> {
         let mut with = Vec::new();
         let mut entries = Vec::new();
         let mut trailing_docs = Vec::new();
+        let mut partition_of = None;
+        let mut partition_by = None;
+        let mut inherits = Vec::new();
         for inner in pair.into_inner() {
             match inner.as_rule() {
                 Rule::unlogged => unlogged = true,
                 Rule::qualified_name => name = Some(self.qual_name(inner)),
                 Rule::was_clause => was = self.was(inner),
+                Rule::partition_of => {
+                    let mut parent = None;
+                    let mut bound = None;
+                    for part in inner.into_inner() {
+                        match part.as_rule() {
+                            Rule::qualified_name => parent = Some(self.qual_name(part)),
+                            Rule::partition_bound => bound = Some(self.trimmed(part)),
+                            _ => {}
+                        }
+                    }
+                    if let (Some(parent), Some(bound)) = (parent, bound) {
+                        partition_of = Some(Box::new(PartitionOf { parent, bound }));
+                    }
+                }
+                Rule::partition_by => {
+                    let mut strategy = String::new();
+                    let mut key = None;
+                    for part in inner.into_inner() {
+                        match part.as_rule() {
+                            Rule::partition_strategy => strategy = part.as_str().to_ascii_lowercase(),
+                            Rule::paren_expr => key = Some(self.expr(part)),
+                            _ => {}
+                        }
+                    }
+                    partition_by = key.map(|key| Box::new((strategy, key)));
+                }
+                Rule::table_inherits => {
+                    inherits = inner
+                        .into_inner()
+                        .filter(|p| p.as_rule() == Rule::qualified_name)
+                        .map(|p| self.qual_name(p))
+                        .collect()
+                }
                 Rule::with_params => with = self.storage_params(inner),
                 Rule::table_entry => entries.extend(self.table_entry(inner)),
                 Rule::doc => trailing_docs.push(self.doc(inner)),
@@ -801,6 +837,9 @@ impl Builder<'_> {
             unlogged,
             name: name.expect("grammar: table has a name"),
             was,
+            partition_of,
+            partition_by,
+            inherits,
             with,
             entries,
             trailing_docs,

@@ -498,6 +498,26 @@ impl<'a> Writer<'a> {
             table.name,
             was_qualified(table.was.as_deref(), &table.name)
         );
+        if let Some(of) = &table.partition_of {
+            let _ = write!(
+                self.out,
+                " partition of {} {}",
+                of.parent,
+                crate::sql::one_line(&of.bound)
+            );
+        }
+        if !table.inherits.is_empty() {
+            let parents: Vec<String> = table.inherits.iter().map(ToString::to_string).collect();
+            let _ = write!(self.out, " inherits ({})", parents.join(", "));
+        }
+        if let Some(key) = &table.partition_by {
+            let _ = write!(
+                self.out,
+                " partition by {} ({})",
+                key.strategy,
+                crate::sql::one_line(&key.key)
+            );
+        }
         if !table.storage_params.is_empty() {
             let _ = write!(self.out, " with ({})", params(&table.storage_params));
         }
@@ -1376,6 +1396,9 @@ mod tests {
             triggers: BTreeMap::new(),
             row_security: Default::default(),
             policies: BTreeMap::new(),
+            partition_by: None,
+            partition_of: None,
+            inherits: Vec::new(),
             origin: Origin::default(),
         };
         let email = (NamePart::Known(Some("email".into())), "key");

@@ -109,6 +109,26 @@ exe 'syn match trellisDomainName contained #\%(\<domain\s\+\)\@<=' . s:qname . '
 syn region trellisTableBody matchgroup=trellisDelimiter start="\%(\<table\>[^{]*\)\@<={" end="}" fold
       \ contains=@trellisTableItems
 
+" The header after a table's name: `partition of PARENT BOUND`, BOUND being
+" `for values from (...) to (...)`, `for values in (...)`, `for values with
+" (modulus M, remainder R)` or `default` (a partition may have no body);
+" `partition by range|list|hash (KEY, ...)`; `inherits (PARENT, ...)`. Each
+" part leads to the next (on the next line too); the bounds and the key are
+" SQL in parentheses, as a check's expression is (`minvalue`, `maxvalue`,
+" `modulus` and `remainder` are keywords in a bound).
+syn match trellisPartition "\<partition\_s\+of\>" nextgroup=trellisPartitionParent skipwhite skipnl
+syn match trellisPartition "\<partition\_s\+by\_s\+\%(range\|list\|hash\)\>" nextgroup=trellisParens skipwhite skipnl
+exe 'syn match trellisPartitionParent contained #' . s:qname . '# nextgroup=trellisPartitionBound skipwhite skipnl'
+syn keyword trellisPartitionBound contained default
+syn match trellisPartitionBound contained "\<for\_s\+values\>" nextgroup=trellisBound skipwhite skipnl
+syn keyword trellisBound contained from in with nextgroup=trellisBoundValues skipwhite skipnl
+syn region trellisBoundValues contained matchgroup=trellisDelimiter start="(" end=")" contains=@trellisExpression,trellisBoundWord
+      \ nextgroup=trellisBoundTo skipwhite skipnl
+syn keyword trellisBoundTo contained to nextgroup=trellisBoundValues skipwhite skipnl
+syn keyword trellisBoundWord contained minvalue maxvalue modulus remainder
+syn keyword trellisInherits inherits nextgroup=trellisInheritsList skipwhite skipnl
+syn region trellisInheritsList contained matchgroup=trellisDelimiter start="(" end=")" contains=trellisComment,trellisTableName
+
 syn cluster trellisTableItems contains=trellisComment,trellisDocComment,trellisString,trellisQuotedName,trellisNumber,
       \trellisColumnIndent,trellisKeyword,trellisItemKeyword,trellisReferences,trellisUsing,trellisWas,trellisColumnSetting,
       \trellisParens,trellisIdentityOptions,trellisParameters,trellisFunction,trellisOperator,trellisCast,
@@ -335,6 +355,12 @@ hi def link trellisExecute         Keyword
 hi def link trellisExecuteKind     Keyword
 hi def link trellisRowSecurity     Keyword
 hi def link trellisPolicyKeyword   Keyword
+hi def link trellisPartition       Keyword
+hi def link trellisPartitionBound  Keyword
+hi def link trellisBound           Keyword
+hi def link trellisBoundTo         Keyword
+hi def link trellisBoundWord       Keyword
+hi def link trellisInherits        Keyword
 hi def link trellisDeclName        Function
 hi def link trellisViewName        trellisDeclName
 hi def link trellisViewColumn      Identifier
@@ -351,6 +377,7 @@ hi def link trellisPolicyName      Function
 hi def link trellisLanguageName    Special
 hi def link trellisItemName        Function
 hi def link trellisTableName       Function
+hi def link trellisPartitionParent trellisTableName
 hi def link trellisMethod          Special
 hi def link trellisColumnSetting   Keyword
 hi def link trellisStatistics      trellisNumber
