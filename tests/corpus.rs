@@ -56,22 +56,6 @@ fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
 }
 
-/// `pg_dump --schema-only`, without the lines that change on every run.
-fn dump(server: &pg::Server, url: &str) -> Result<String, String> {
-    let output = Command::new(server.program("pg_dump"))
-        .args(["--schema-only", "--no-owner", "-d", url])
-        .output()
-        .map_err(|e| format!("run pg_dump: {e}"))?;
-    if !output.status.success() {
-        return Err(format!("pg_dump: {}", String::from_utf8_lossy(&output.stderr)));
-    }
-    Ok(String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter(|l| !l.starts_with("\\restrict") && !l.starts_with("\\unrestrict"))
-        .map(|l| format!("{l}\n"))
-        .collect())
-}
-
 /// `trellisc diff --from FROM --to TO --allow-destructive`: the SQL, or an
 /// error with what the program said.
 fn diff(from: &str, to: &str) -> Result<(String, bool), String> {
@@ -121,7 +105,7 @@ fn converge(server: &pg::Server, current: &str, target: &str) -> Result<(), Stri
         }
         return Ok(());
     }
-    let (before, after) = (dump(server, current)?, dump(server, target)?);
+    let (before, after) = (server.schema_dump(current)?, server.schema_dump(target)?);
     if before != after {
         let diff = similar::TextDiff::from_lines(&before, &after);
         return Err(format!(

@@ -24,16 +24,7 @@ fn import(url: &str) -> (String, String) {
 
 /// `pg_dump --schema-only`, without the lines that differ on every run.
 fn dump(server: &pg::Server, url: &str) -> String {
-    let output = Command::new(server.program("pg_dump"))
-        .args(["--schema-only", "--no-owner", "-d", url])
-        .output()
-        .expect("run pg_dump");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter(|l| !l.starts_with("\\restrict") && !l.starts_with("\\unrestrict"))
-        .map(|l| format!("{l}\n"))
-        .collect()
+    server.schema_dump(url).unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]

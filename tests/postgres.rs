@@ -356,17 +356,8 @@ fn a_database_and_its_dump_restored_compare_equal() {
              CREATE INDEX t_s ON t (lower(s)) WHERE s IN ('a', 'b');",
         )
         .expect("build the original");
-    let dump = std::process::Command::new(server.program("pg_dump"))
-        .args(["--schema-only", "--no-owner", "-d", &original])
-        .output()
-        .expect("run pg_dump");
-    assert!(dump.status.success(), "{}", String::from_utf8_lossy(&dump.stderr));
+    let sql = server.schema_dump(&original).unwrap_or_else(|e| panic!("{e}"));
     let restored = server.database();
-    let sql: String = String::from_utf8_lossy(&dump.stdout)
-        .lines()
-        .filter(|l| !l.starts_with("\\restrict") && !l.starts_with("\\unrestrict"))
-        .map(|l| format!("{l}\n"))
-        .collect();
     server.psql(&restored, &sql).expect("restore the dump");
     let stored = |url: &str| {
         server

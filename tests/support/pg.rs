@@ -426,6 +426,23 @@ impl Server {
         self.major <= self.client_major
     }
 
+    /// `pg_dump --schema-only --no-owner` of a database, without the lines
+    /// that change on every run (`\restrict` and its key).
+    pub fn schema_dump(&self, url: &str) -> Result<String, String> {
+        let output = Command::new(self.program("pg_dump"))
+            .args(["--schema-only", "--no-owner", "-d", url])
+            .output()
+            .map_err(|e| format!("run pg_dump: {e}"))?;
+        if !output.status.success() {
+            return Err(format!("pg_dump: {}", String::from_utf8_lossy(&output.stderr)));
+        }
+        Ok(String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter(|l| !l.starts_with("\\restrict") && !l.starts_with("\\unrestrict"))
+            .map(|l| format!("{l}\n"))
+            .collect())
+    }
+
     /// Whether an extension (at `version`, or any) can be created on this
     /// server: its files are installed.
     pub fn has_extension(&self, name: &str, version: Option<&str>) -> bool {
