@@ -289,6 +289,8 @@ fn table(name: QualifiedName, columns: Vec<Column>) -> Table {
         partition_by: None,
         partition_of: None,
         inherits: Vec::new(),
+        cluster_on: None,
+        statistics: Default::default(),
         origin: Origin::default(),
     }
 }

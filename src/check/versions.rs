@@ -173,6 +173,12 @@ impl Found {
                 self.lacks(&object, "compression", 14, column.origin);
             }
         }
+        for stats in table.statistics.values() {
+            if stats.targets.contains('(') {
+                let object = format!("statistics `{}` of `{}`", stats.name, table.name);
+                self.lacks(&object, "statistics on an expression", 14, stats.origin);
+            }
+        }
         for constraint in table.constraints.values() {
             let object = format!("constraint `{}` of `{}`", constraint.name, table.name);
             match &constraint.kind {

@@ -176,6 +176,19 @@ pub enum Change {
         identity: ReplicaIdentity,
     },
 
+    /// `ALTER TABLE table CLUSTER ON index` or `SET WITHOUT CLUSTER`.
+    SetClusterOn {
+        table: QualifiedName,
+        index: Option<Ident>,
+    },
+    CreateStatistics {
+        table: QualifiedName,
+        statistics: ExtendedStatistics,
+    },
+    DropStatistics {
+        table: QualifiedName,
+        statistics: ExtendedStatistics,
+    },
     /// `ALTER TABLE parent ATTACH PARTITION table BOUND`.
     AttachPartition {
         table: QualifiedName,
@@ -458,6 +471,9 @@ impl Change {
             | SetReplicaIdentity { table, .. }
             | AddColumn { table, .. }
             | AttachPartition { table, .. }
+            | SetClusterOn { table, .. }
+            | CreateStatistics { table, .. }
+            | DropStatistics { table, .. }
             | DetachPartition { table, .. }
             | SetInherit { table, .. }
             | UpdateEnumLabel { table, .. }

@@ -307,11 +307,46 @@ impl TablePair<'_> {
         }
         self.constraints(changes);
         self.indexes(changes);
+        self.statistics(changes);
+        if self.before.cluster_on != self.after.cluster_on {
+            changes.push(Change::SetClusterOn {
+                table: table.clone(),
+                index: self.after.cluster_on.clone(),
+            });
+        }
         if self.before.replica_identity != self.after.replica_identity {
             changes.push(Change::SetReplicaIdentity {
                 table,
                 identity: self.after.replica_identity.clone(),
             });
+        }
+    }
+
+    /// Extended statistics: a changed one is dropped and made again (it
+    /// holds only what `ANALYZE` gathers).
+    fn statistics(&self, changes: &mut Vec<Change>) {
+        let table = self.name();
+        for (name, stats) in &self.after.statistics {
+            match self.before.statistics.get(name) {
+                Some(before) if before == stats => continue,
+                Some(before) => changes.push(Change::DropStatistics {
+                    table: table.clone(),
+                    statistics: before.clone(),
+                }),
+                None => {}
+            }
+            changes.push(Change::CreateStatistics {
+                table: table.clone(),
+                statistics: stats.clone(),
+            });
+        }
+        for (name, stats) in &self.before.statistics {
+            if !self.after.statistics.contains_key(name) {
+                changes.push(Change::DropStatistics {
+                    table: table.clone(),
+                    statistics: stats.clone(),
+                });
+            }
         }
     }
 

@@ -525,8 +525,33 @@ pub struct Table {
     pub partition_of: Option<Box<PartitionOf>>,
     /// `inherits (PARENT, ...)`: `columns` holds only its own.
     pub inherits: Vec<QualifiedName>,
+    /// `cluster on INDEX`.
+    pub cluster_on: Option<Ident>,
+    /// Extended statistics on its columns, by name (in the table's schema).
+    pub statistics: BTreeMap<Ident, ExtendedStatistics>,
     pub origin: Origin,
 }
+
+/// `CREATE STATISTICS`: extended statistics on a table's columns or
+/// expressions.
+#[derive(Clone, Debug)]
+pub struct ExtendedStatistics {
+    pub name: Ident,
+    /// `ndistinct`, `dependencies`, `mcv`, sorted; empty for all of them.
+    pub kinds: Vec<String>,
+    /// The columns and expressions, as PostgreSQL's parser prints them.
+    pub targets: String,
+    /// The statement as PostgreSQL's parser reads it, names left out.
+    pub canonical: String,
+    pub origin: Origin,
+}
+
+impl PartialEq for ExtendedStatistics {
+    fn eq(&self, other: &ExtendedStatistics) -> bool {
+        self.name == other.name && self.canonical == other.canonical
+    }
+}
+impl Eq for ExtendedStatistics {}
 
 /// How a partitioned table is partitioned.
 #[derive(Clone, Debug)]

@@ -66,6 +66,11 @@ fn phase(change: &Change) -> u8 {
         // they have.
         DetachPartition { .. } | SetInherit { inherit: false, .. } => 6,
         AttachPartition { .. } | SetInherit { inherit: true, .. } => 21,
+        // Before the columns they are on change; after their new ones exist.
+        DropStatistics { .. } => 7,
+        CreateStatistics { .. } => 22,
+        // After the index it names is built.
+        SetClusterOn { .. } => 25,
         // Once no default, check, index or table uses them, before the
         // types of their arguments go.
         DropRoutine { .. } => 11,

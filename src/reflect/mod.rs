@@ -25,10 +25,10 @@ use tokio_postgres::types::{FromSql, ToSql, Type};
 use crate::ir::types::resolve_builtin;
 use crate::ir::{
     Collation, Column, ColumnSettings, Constraint, ConstraintKind, ElementTarget, Enum, EnumLabel, EnumStorage,
-    Exclusion, Expr, Extension, ForeignKey, Ident, Identity, Index, IndexElement, Located, MatchType, OperatorClass,
-    Origin, PartitionKey, PartitionOf, Policy, QualifiedName, ReferentialAction, ReplicaIdentity, Routine, RowSecurity,
-    Schema, SearchPathName, Sequence, SequenceOptions, SqlType, StorageParam, Table, Trigger, TypeName, View,
-    ViewIndex, parse_enum_check_marker,
+    Exclusion, Expr, ExtendedStatistics, Extension, ForeignKey, Ident, Identity, Index, IndexElement, Located,
+    MatchType, OperatorClass, Origin, PartitionKey, PartitionOf, Policy, QualifiedName, ReferentialAction,
+    ReplicaIdentity, Routine, RowSecurity, Schema, SearchPathName, Sequence, SequenceOptions, SqlType, StorageParam,
+    Table, Trigger, TypeName, View, ViewIndex, parse_enum_check_marker,
 };
 
 pub use argument::{is_url, mask, mistyped};
@@ -217,6 +217,7 @@ async fn read(
         queries::aggregates(),
         queries::policies(),
         queries::collations(major),
+        queries::statistics(),
     ];
     let query = |i: usize| {
         let global = matches!(i, 0 | 9 | 10);
@@ -246,6 +247,7 @@ async fn read(
         query(19),
         query(20),
         query(21),
+        query(22),
         client.batch_execute(after),
     );
     let results = match results {
@@ -280,6 +282,7 @@ async fn read(
         aggregates,
         policies,
         collations,
+        statistics,
         _,
     ) = results;
     let mut builder = Builder {
@@ -316,6 +319,7 @@ async fn read(
     builder.view_indexes(&view_indexes)?;
     builder.triggers(&triggers)?;
     builder.policies(&policies)?;
+    builder.statistics(&statistics)?;
     let mut unmanaged = unmanaged
         .iter()
         .map(|row| {
@@ -766,6 +770,8 @@ impl Builder<'_> {
                     partition_by: partition_by.map(Box::new),
                     partition_of: partition_of.map(Box::new),
                     inherits,
+                    cluster_on: get::<Option<String>>(row, 13)?.map(Ident::new),
+                    statistics: BTreeMap::new(),
                     origin: Origin::default(),
                 },
             );
@@ -875,6 +881,34 @@ impl Builder<'_> {
                 origin: Origin::default(),
             };
             self.schema.collations.insert(name, collation.normalized());
+        }
+        Ok(())
+    }
+
+    fn statistics(&mut self, rows: &[Row]) -> Result<(), tokio_postgres::Error> {
+        for row in rows {
+            let table_name = qualified(get(row, 0)?, get(row, 1)?);
+            let name = Ident::new(get::<String>(row, 2)?);
+            let definition: String = get(row, 3)?;
+            let Ok(facts) = crate::sql::tree::statistics(&definition) else {
+                self.unreadable.push(Unmanaged {
+                    kind: "extended statistics".into(),
+                    name: QualifiedName::new(table_name.schema.clone(), name).quoted(),
+                });
+                continue;
+            };
+            if let Some(table) = self.schema.tables.get_mut(&table_name) {
+                table.statistics.insert(
+                    name.clone(),
+                    ExtendedStatistics {
+                        name,
+                        kinds: facts.kinds,
+                        targets: facts.targets,
+                        canonical: facts.canonical,
+                        origin: Origin::default(),
+                    },
+                );
+            }
         }
         Ok(())
     }

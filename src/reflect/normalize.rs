@@ -240,6 +240,12 @@ pub async fn normalize(
                 count += 1;
             }
         }
+        for (name, server) in &temp.statistics {
+            if let Some(stats) = table.statistics.get_mut(name) {
+                stats.canonical.clone_from(&server.canonical);
+                count += 1;
+            }
+        }
     }
     for (number, (name, ..)) in bound_jobs.iter().enumerate() {
         let server = temp
@@ -410,6 +416,29 @@ fn trigger_jobs(database: &Schema, source: &Schema) -> Vec<TriggerJob> {
                         ..policy.clone()
                     }
                     .statement("{T}")
+                }),
+        );
+        // Extended statistics too (their expressions).
+        statements.extend(
+            table
+                .statistics
+                .values()
+                .filter(|stats| {
+                    existing
+                        .statistics
+                        .get(&stats.name)
+                        .is_some_and(|theirs| theirs.canonical != stats.canonical)
+                })
+                .map(|stats| {
+                    let kinds = match stats.kinds.is_empty() {
+                        true => String::new(),
+                        false => format!(" ({})", stats.kinds.join(", ")),
+                    };
+                    format!(
+                        "CREATE STATISTICS pg_temp.{}{kinds} ON {} FROM {{T}}",
+                        stats.name.quoted(),
+                        stats.targets
+                    )
                 }),
         );
         if statements.is_empty() {

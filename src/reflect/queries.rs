@@ -164,7 +164,9 @@ SELECT t.nspname::text, t.relname::text, t.relpersistence::text, coalesce(t.relo
        ARRAY(SELECT pn.nspname::text FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
              JOIN pg_namespace pn ON pn.oid = p.relnamespace WHERE i.inhrelid = c.oid ORDER BY i.inhseqno),
        ARRAY(SELECT p.relname::text FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
-             WHERE i.inhrelid = c.oid ORDER BY i.inhseqno)
+             WHERE i.inhrelid = c.oid ORDER BY i.inhseqno),
+       (SELECT ic.relname::text FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+        WHERE i.indrelid = c.oid AND i.indisclustered)
 FROM tables t
 JOIN pg_class c ON c.oid = t.oid
 LEFT JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
@@ -483,6 +485,19 @@ ORDER BY 1, 2"
     )
 }
 
+/// Extended statistics of the tables trellisc manages, as
+/// `pg_get_statisticsobjdef` prints them.
+pub fn statistics() -> String {
+    format!(
+        "WITH {}
+SELECT t.nspname::text, t.relname::text, s.stxname::text, pg_get_statisticsobjdef(s.oid)
+FROM pg_statistic_ext s
+JOIN tables t ON t.oid = s.stxrelid
+ORDER BY 1, 2, 3",
+        tables_cte()
+    )
+}
+
 /// Row-level security policies of the tables trellisc manages: command,
 /// kind, roles (sorted; `public` for everyone) and the expressions as
 /// `pg_get_expr` prints them.
@@ -556,12 +571,9 @@ SELECT kind, name FROM (
     FROM tables t JOIN pg_class c ON c.oid = t.oid
     WHERE c.relacl IS NOT NULL
     UNION ALL
-    SELECT 'CLUSTER ON index ' || quote_ident(ic.relname) || ' of table', quote_ident(t.nspname) || '.' || quote_ident(t.relname)
-    FROM pg_index i JOIN tables t ON t.oid = i.indrelid JOIN pg_class ic ON ic.oid = i.indexrelid
-    WHERE i.indisclustered
-    UNION ALL
     SELECT 'extended statistics', quote_ident(n.nspname) || '.' || quote_ident(s.stxname)
     FROM pg_statistic_ext s JOIN namespaces n ON n.oid = s.stxnamespace
+    WHERE s.stxrelid NOT IN (SELECT oid FROM tables)
     UNION ALL
     SELECT 'operator', quote_ident(n.nspname) || '.' || o.oprname || '(' || o.oprleft::regtype || ', ' || o.oprright::regtype || ')'
     FROM pg_operator o JOIN namespaces n ON n.oid = o.oprnamespace

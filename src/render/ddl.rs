@@ -540,6 +540,16 @@ pub(super) fn create_table(table: &Table, left_out: &[Ident], schema: &Schema, o
             literal(comment)
         )));
     }
+    for statistics in table.statistics.values() {
+        out.push(create_statistics(&table.name, statistics));
+    }
+    if let Some(index) = &table.cluster_on {
+        out.push(Statement::new(format!(
+            "ALTER TABLE {} CLUSTER ON {};",
+            table.name.quoted(),
+            index.quoted()
+        )));
+    }
     for column in &table.columns {
         if let Some(settings) = &column.settings {
             out.extend(column_settings(
@@ -669,6 +679,20 @@ pub fn column_settings(
         }
     }
     out
+}
+
+/// `CREATE STATISTICS schema.name [(kinds)] ON targets FROM table`.
+pub(super) fn create_statistics(table: &QualifiedName, statistics: &ExtendedStatistics) -> Statement {
+    let kinds = match statistics.kinds.is_empty() {
+        true => String::new(),
+        false => format!(" ({})", statistics.kinds.join(", ")),
+    };
+    Statement::new(format!(
+        "CREATE STATISTICS {}{kinds} ON {} FROM {};",
+        QualifiedName::new(table.schema.clone(), statistics.name.clone()).quoted(),
+        statistics.targets,
+        table.quoted()
+    ))
 }
 
 /// Set not null without a long lock: a `NOT VALID` check, validated, then

@@ -362,6 +362,15 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
                 table.quoted()
             )));
         }
+        Change::SetClusterOn { table, index } => out.push(Statement::new(match index {
+            Some(index) => format!("ALTER TABLE {} CLUSTER ON {};", table.quoted(), index.quoted()),
+            None => format!("ALTER TABLE {} SET WITHOUT CLUSTER;", table.quoted()),
+        })),
+        Change::CreateStatistics { table, statistics } => out.push(ddl::create_statistics(table, statistics)),
+        Change::DropStatistics { table, statistics } => out.push(Statement::new(format!(
+            "DROP STATISTICS {};",
+            QualifiedName::new(table.schema.clone(), statistics.name.clone()).quoted()
+        ))),
         Change::AttachPartition { table, parent, bound } => out.push(Statement::new(format!(
             "ALTER TABLE {} ATTACH PARTITION {} {bound};",
             parent.quoted(),
@@ -1127,6 +1136,13 @@ pub fn describe(change: &Change) -> String {
         AlterIdentity { table, column, .. } => format!("alter identity of {table}.{column}"),
         CommentOnColumn { table, column, .. } => format!("comment on column {table}.{column}"),
         AttachPartition { table, parent, .. } => format!("attach {table} as a partition of {parent}"),
+        SetClusterOn {
+            table,
+            index: Some(index),
+        } => format!("cluster {table} on index {index}"),
+        SetClusterOn { table, index: None } => format!("set {table} without cluster"),
+        CreateStatistics { table, statistics } => format!("create statistics {} on {table}", statistics.name),
+        DropStatistics { table, statistics } => format!("drop statistics {} of {table}", statistics.name),
         DetachPartition { table, parent } => format!("detach partition {table} from {parent}"),
         SetInherit {
             table,

@@ -286,6 +286,18 @@ pub fn locks(statement: &str) -> Vec<Lock> {
                 }
             }
         }
+    } else if w.is(0, "create") && w.is(1, "statistics") {
+        // `CREATE STATISTICS NAME ... FROM TABLE`: the last `FROM`.
+        let from = (2..w.tokens.len()).rev().find(|&i| w.is(i, "from"));
+        if let Some((table, _)) = from.and_then(|from| w.relation(from + 1)) {
+            take(LockMode::ShareUpdateExclusive, relation(table));
+        }
+    } else if w.is(0, "drop") && w.is(1, "statistics") {
+        // The table of the statistics, as the table of an index is found.
+        let at = w.skip(2, &["if", "exists"]);
+        if let Some((name, _)) = w.relation(at) {
+            take(LockMode::ShareUpdateExclusive, Target::TableOfIndex(name));
+        }
     } else if (w.is(0, "create") || w.is(0, "alter") || w.is(0, "drop")) && w.is(1, "policy") {
         // `CREATE POLICY NAME ON TABLE ...`, `ALTER POLICY NAME ON TABLE
         // ...`, `DROP POLICY [IF EXISTS] NAME ON TABLE`.

@@ -18,8 +18,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::{
-    Collation, Column, Constraint, DeclaredSchema, Domain, Enum, Extension, GeneratedKind, Ident, Identity, Index,
-    Policy, Routine, Schema, SearchPathName, Sequence, Table, Trigger, View,
+    Collation, Column, Constraint, DeclaredSchema, Domain, Enum, ExtendedStatistics, Extension, GeneratedKind, Ident,
+    Identity, Index, Policy, Routine, Schema, SearchPathName, Sequence, Table, Trigger, View,
 };
 
 /// Two branches changed the same thing differently.
@@ -299,6 +299,15 @@ mergeable_by_definition!(
     Constraint, Index, Sequence, Domain, Routine, Trigger, View, Policy, Collation
 );
 
+impl Mergeable for ExtendedStatistics {
+    fn changes_from(&self, base: &ExtendedStatistics) -> Vec<String> {
+        (self != base)
+            .then(|| "changes its definition".to_string())
+            .into_iter()
+            .collect()
+    }
+}
+
 impl Mergeable for Enum {
     fn changes_from(&self, base: &Enum) -> Vec<String> {
         let mut changes = Vec::new();
@@ -419,6 +428,10 @@ impl Mergeable for Table {
             let parents: Vec<String> = parents.iter().map(crate::ir::QualifiedName::quoted).collect();
             format!("changes them to ({})", parents.join(", "))
         });
+        let cluster_on = setting!(cluster_on, "CLUSTER ON index", |c| match c {
+            Some(index) => format!("changes it to {}", index.quoted()),
+            None => "drops it".to_string(),
+        });
         let row_security = setting!(row_security, "row level security", |r| format!(
             "turns it {}",
             match (r.enabled, r.forced) {
@@ -438,6 +451,12 @@ impl Mergeable for Table {
         let indexes = merge_map([&base.indexes, &ours.indexes, &theirs.indexes], index, conflicts);
         let trigger = |n: &Ident| format!("trigger {} on {table}", n.quoted());
         let triggers = merge_map([&base.triggers, &ours.triggers, &theirs.triggers], trigger, conflicts);
+        let stats = |n: &Ident| format!("statistics {} on {table}", n.quoted());
+        let statistics = merge_map(
+            [&base.statistics, &ours.statistics, &theirs.statistics],
+            stats,
+            conflicts,
+        );
         let policy = |n: &Ident| format!("policy {} on {table}", n.quoted());
         let policies = merge_map([&base.policies, &ours.policies, &theirs.policies], policy, conflicts);
         Some(Table {
@@ -456,6 +475,8 @@ impl Mergeable for Table {
             partition_by,
             partition_of,
             inherits,
+            cluster_on,
+            statistics,
             origin: ours.origin,
         })
     }

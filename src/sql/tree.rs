@@ -76,6 +76,49 @@ impl RoutineFacts {
     }
 }
 
+/// What a `CREATE STATISTICS` statement says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatisticsFacts {
+    /// Its kinds, sorted; empty when it has all three (or names none).
+    pub kinds: Vec<String>,
+    /// Its columns and expressions, printed back.
+    pub targets: String,
+    /// The statement printed back without its names, its kinds as above.
+    pub canonical: String,
+}
+
+/// Reads `CREATE STATISTICS NAME [(KINDS)] ON TARGETS FROM TABLE`.
+pub fn statistics(statement: &str) -> Result<StatisticsFacts, String> {
+    let mut parsed = parse_one(statement)?;
+    let Some(NodeEnum::CreateStatsStmt(stats)) = parsed.stmts.first_mut().and_then(node_mut) else {
+        return Err("not a CREATE STATISTICS statement".into());
+    };
+    let mut kinds: Vec<String> = strings(&stats.stat_types)
+        .into_iter()
+        .map(|k| k.to_lowercase())
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    if kinds == ["dependencies", "mcv", "ndistinct"] {
+        kinds.clear();
+    }
+    stats.stat_types = kinds.iter().map(|k| string_node(k)).collect();
+    stats.defnames = vec![string_node("s")];
+    stats.relations.clear();
+    stats.if_not_exists = false;
+    let canonical = deparse(parsed)?;
+    // `CREATE STATISTICS s [(...)] ON TARGETS`: the targets are what follows.
+    let targets = canonical
+        .split_once(" ON ")
+        .map(|(_, targets)| targets.trim_end_matches(" FROM").trim().to_string())
+        .unwrap_or_default();
+    Ok(StatisticsFacts {
+        kinds,
+        targets,
+        canonical,
+    })
+}
+
 /// `PARTITION BY STRATEGY (KEY)` as PostgreSQL's parser prints it back:
 /// what two partition keys are compared by.
 pub fn partition_key(strategy: &str, key: &str) -> Result<String, String> {

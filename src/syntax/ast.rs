@@ -514,6 +514,18 @@ pub enum TableItemKind {
     RowSecurity {
         force: bool,
     },
+    /// `cluster on INDEX`.
+    ClusterOn(Name),
+    /// `statistics NAME [(KINDS)] on (TARGETS)`.
+    Statistics(StatisticsItem),
+}
+
+/// Extended statistics: the kinds and targets as written.
+#[derive(Clone, Debug)]
+pub struct StatisticsItem {
+    pub name: Name,
+    pub kinds: Option<Expr>,
+    pub targets: Expr,
 }
 
 /// `policy NAME [was OLD] [as KIND] [for COMMAND] [to ROLE, ...] [using

@@ -164,7 +164,13 @@ fn expression_spans(file: &SourceFile) -> Vec<(usize, usize)> {
                         policy.using.iter().for_each(&mut push);
                         policy.check.iter().for_each(&mut push);
                     }
-                    TableItemKind::ReplicaIdentity(_) | TableItemKind::RowSecurity { .. } => {}
+                    TableItemKind::Statistics(stats) => {
+                        stats.kinds.iter().for_each(&mut push);
+                        push(&stats.targets);
+                    }
+                    TableItemKind::ReplicaIdentity(_)
+                    | TableItemKind::RowSecurity { .. }
+                    | TableItemKind::ClusterOn(_) => {}
                 },
             }
         }
@@ -857,6 +863,15 @@ fn table_item(item: &TableItem) -> String {
     match &item.kind {
         TableItemKind::RowSecurity { force } => {
             format!("row level security{}", if *force { " force" } else { "" })
+        }
+        TableItemKind::ClusterOn(index) => format!("cluster on {}", index.text),
+        TableItemKind::Statistics(s) => {
+            let kinds = s
+                .kinds
+                .as_ref()
+                .map(|k| format!(" ({})", sql_source(&k.text)))
+                .unwrap_or_default();
+            format!("statistics {}{kinds} on ({})", s.name.text, sql_source(&s.targets.text))
         }
         TableItemKind::Policy(p) => {
             let mut out = format!("policy {}{}", p.name.text, was(p.was.as_ref()));

@@ -994,6 +994,8 @@ impl Lowerer {
                     .and_then(|(strategy, key)| self.partition_key(strategy, key)),
                 partition_of: decl.partition_of.as_deref().and_then(|of| self.partition_of(of)),
                 inherits: decl.inherits.iter().map(|parent| self.qualify(parent)).collect(),
+                cluster_on: None,
+                statistics: BTreeMap::new(),
                 origin: origin(decl.name.span),
                 name: name.clone(),
             },
@@ -1644,6 +1646,13 @@ impl Lowerer {
             }
             TableItemKind::Trigger(trigger) => self.trigger(trigger, item, pending),
             TableItemKind::Policy(policy) => self.policy(policy, item, pending),
+            TableItemKind::ClusterOn(index) => {
+                if pending.table.cluster_on.is_some() {
+                    self.misplaced(item.span, "`cluster on` is given twice", "keep one of them");
+                }
+                pending.table.cluster_on = Some(self.ident(index));
+            }
+            TableItemKind::Statistics(stats) => self.statistics(stats, item, pending),
             TableItemKind::RowSecurity { force } => {
                 if pending.table.row_security.enabled {
                     self.misplaced(item.span, "`row level security` is given twice", "keep one of them");
@@ -1721,6 +1730,44 @@ impl Lowerer {
             comment: self.docs(docs),
             origin: origin(item.name.span),
         })
+    }
+
+    fn statistics(&mut self, item: &ast::StatisticsItem, entry: &ast::TableItem, pending: &mut PendingTable) {
+        let name = self.ident(&item.name);
+        if pending.table.statistics.contains_key(&name) {
+            self.misplaced(
+                item.name.span,
+                &format!("statistics `{}` are declared twice", name.as_str()),
+                "remove one of them",
+            );
+            return;
+        }
+        let kinds = item
+            .kinds
+            .as_ref()
+            .map(|k| format!(" ({})", crate::sql::one_line(&k.text)))
+            .unwrap_or_default();
+        let statement = format!(
+            "CREATE STATISTICS {}{kinds} ON {} FROM {}",
+            name.quoted(),
+            crate::sql::one_line(&item.targets.text),
+            pending.table.name.quoted()
+        );
+        match crate::sql::tree::statistics(&statement) {
+            Ok(facts) => {
+                pending.table.statistics.insert(
+                    name.clone(),
+                    ExtendedStatistics {
+                        name,
+                        kinds: facts.kinds,
+                        targets: facts.targets,
+                        canonical: facts.canonical,
+                        origin: origin(item.name.span),
+                    },
+                );
+            }
+            Err(message) => self.invalid_sql(entry.span, "statistics", &message),
+        }
     }
 
     fn policy(&mut self, item: &ast::PolicyItem, entry: &ast::TableItem, pending: &mut PendingTable) {

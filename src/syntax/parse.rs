@@ -1341,6 +1341,32 @@ impl Builder<'_> {
             Rule::index_item => TableItemKind::Index(self.index_item(inner)),
             Rule::trigger_item => TableItemKind::Trigger(self.trigger_item(inner)?),
             Rule::policy_item => TableItemKind::Policy(self.policy_item(inner)?),
+            Rule::cluster_on => {
+                TableItemKind::ClusterOn(self.name(inner.into_inner().find(|p| p.as_rule() == Rule::ident)?))
+            }
+            Rule::statistics_item => {
+                let mut name = None;
+                let mut kinds = None;
+                let mut targets = None;
+                for part in inner.into_inner() {
+                    match part.as_rule() {
+                        Rule::ident => name = Some(self.name(part)),
+                        Rule::statistics_kinds => {
+                            kinds = part
+                                .into_inner()
+                                .find(|p| p.as_rule() == Rule::expr_text)
+                                .map(|p| self.expr(p))
+                        }
+                        Rule::paren_expr => targets = Some(self.expr(part)),
+                        _ => {}
+                    }
+                }
+                TableItemKind::Statistics(StatisticsItem {
+                    name: name?,
+                    kinds,
+                    targets: targets?,
+                })
+            }
             Rule::row_security => TableItemKind::RowSecurity {
                 force: inner.into_inner().any(|p| p.as_rule() == Rule::row_security_force),
             },

@@ -574,6 +574,20 @@ impl<'a> Writer<'a> {
             );
             lines.push(line);
         }
+        for stats in table.statistics.values() {
+            let kinds = match stats.kinds.is_empty() {
+                true => String::new(),
+                false => format!(" ({})", stats.kinds.join(", ")),
+            };
+            lines.push(format!(
+                "  statistics {}{kinds} on ({})",
+                quoted_avoiding(&stats.name, &["on"]),
+                stats.targets
+            ));
+        }
+        if let Some(index) = &table.cluster_on {
+            lines.push(format!("  cluster on {}", index.quoted()));
+        }
         match (table.row_security.enabled, table.row_security.forced) {
             (true, false) => lines.push("  row level security".into()),
             (true, true) => lines.push("  row level security force".into()),
@@ -1399,6 +1413,8 @@ mod tests {
             partition_by: None,
             partition_of: None,
             inherits: Vec::new(),
+            cluster_on: None,
+            statistics: BTreeMap::new(),
             origin: Origin::default(),
         };
         let email = (NamePart::Known(Some("email".into())), "key");
