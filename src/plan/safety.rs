@@ -330,7 +330,9 @@ pub(super) fn analyse(
             ),
             Change::DetachPartition { table, parent } => add(
                 FindingKind::Risky,
-                format!("detaches {table} from {parent}: queries on {parent} no longer see its rows"),
+                format!(
+                    "detaches {table} from {parent} under an ACCESS EXCLUSIVE lock on both (not concurrently): queries on {parent} no longer see its rows"
+                ),
                 None,
                 Origin::default(),
             ),
