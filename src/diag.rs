@@ -299,6 +299,7 @@ codes! {
     VirtualGeneratedMisused = "E0217", Error, "a virtual generated column is used where PostgreSQL does not allow one";
     NotATriggerFunction = "E0218", Error, "a trigger executes a function that does not return `trigger`";
     InvalidSetting = "E0219", Error, "a column setting has a value PostgreSQL refuses";
+    InvalidGrant = "E0220", Error, "a grant names an object, column or privilege the schema does not have";
     InvalidIdentity = "E0211", Error, "an identity column has a type other than smallint, integer or bigint";
     MisplacedOption = "E0212", Error, "an option is used where PostgreSQL does not allow it";
     InvalidReplicaIdentity = "E0213", Error, "`replica identity using index` names an unsuitable index";
@@ -308,6 +309,7 @@ codes! {
     UsedByUnmanaged = "E0303", Error, "a change drops or retypes what an object trellisc does not manage uses";
     NoCast = "E0304", Error, "a column's type changes to one PostgreSQL cannot cast the old values to, and no `using` says how";
     NeedsNewerPostgres = "E0305", Error, "the schema uses a form the target PostgreSQL version does not have";
+    UnknownRole = "E0306", Error, "the schema grants to a role the database does not have";
     EmptyEnum = "W0001", Warning, "an enum has no labels";
     LooseDocComment = "W0002", Warning, "a doc comment is not followed by anything it could document";
     ForeignKeyTypeDiffers = "W0003", Warning, "a foreign key column's type differs from the referenced column's";

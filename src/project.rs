@@ -37,6 +37,11 @@ database_url_env = "TRELLIS_DATABASE_URL"
 # lacks (such as `nulls not distinct` before 15); against a database, its
 # own version is used.
 # postgres = 15
+
+# Grants are managed for the roles the schema grants to; grants to other
+# roles are left alone. Roles listed here are managed too, so that taking
+# away a role's last grant in the schema revokes it from the database.
+# roles = ["app_user", "reporting"]
 "#;
 
 /// `trellis.toml` as written; every key is optional.
@@ -49,6 +54,7 @@ struct File {
     version_table: Option<String>,
     database_url_env: Option<String>,
     postgres: Option<i64>,
+    roles: Option<Vec<String>>,
 }
 
 /// A project: the settings of its `trellis.toml`, paths resolved.
@@ -66,6 +72,10 @@ pub struct Project {
     /// `postgres = N`: the PostgreSQL major version the project's
     /// databases run, for refusing forms it lacks with no database at hand.
     pub postgres: Option<u32>,
+    /// `roles = [...]`: roles whose grants are managed even where the
+    /// source grants them nothing (so that taking away a role's last grant
+    /// revokes it).
+    pub roles: Vec<Ident>,
 }
 
 impl Project {
@@ -147,6 +157,7 @@ impl Project {
             version_table,
             database_url_env,
             postgres,
+            roles: file.roles.unwrap_or_default().into_iter().map(Ident::new).collect(),
         })
     }
 

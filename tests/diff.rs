@@ -48,13 +48,7 @@ fn a_schema_diffed_with_itself_is_empty() {
         assert!(trellisc::diff::diff(&old, &old).is_empty(), "{name}: old vs old");
         assert!(trellisc::diff::diff(&new, &new).is_empty(), "{name}: new vs new");
     }
-    for dir in [
-        "examples/shop",
-        "examples/blog",
-        "examples/saas",
-        "tests/fixtures/language",
-    ] {
-        let schema = common::compile(&common::read_schema(&common::root().join(dir))).schema;
+    for (dir, schema) in common::example_schemas() {
         assert!(trellisc::diff::diff(&schema, &schema).is_empty(), "{dir}");
     }
 }

@@ -15,13 +15,7 @@ use trellisc::revision::locks::{Lock, LockMode, Target};
 #[test]
 fn every_example_applies_to_an_empty_database() {
     let server = pg::server();
-    for dir in [
-        "examples/shop",
-        "examples/blog",
-        "examples/saas",
-        "tests/fixtures/language",
-    ] {
-        let schema = common::schema_of(dir);
+    for (dir, schema) in common::example_schemas() {
         let url = server.database();
         let sql = render_plan(&plan::upgrade(&Schema::default(), &schema, PlanOptions::default()));
         if let Err(error) = server.psql(&url, &sql) {

@@ -14,13 +14,7 @@ use trellisc::render::{describe, render_plan};
 fn every_example_converges() {
     let server = pg::server();
     let mut failures = Vec::new();
-    for dir in [
-        "examples/shop",
-        "examples/blog",
-        "examples/saas",
-        "tests/fixtures/language",
-    ] {
-        let schema = common::schema_of(dir);
+    for (dir, schema) in common::example_schemas() {
         let url = server.database();
         let sql = render_plan(&plan::upgrade(&Schema::default(), &schema, PlanOptions::default()));
         server.psql(&url, &sql).unwrap_or_else(|e| panic!("{dir}: {e}"));

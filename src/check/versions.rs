@@ -133,6 +133,24 @@ pub fn lacking(schema: &Schema, major: u32) -> Vec<Lacking> {
             found.lacks(&object, "security_invoker", 15, view.origin);
         }
     }
+    // Once per object: a grant of MAINTAIN to several roles is one use.
+    let mut maintained = std::collections::BTreeSet::new();
+    for (key, grant) in &schema.privileges.grants {
+        if key.privilege == crate::ir::Privilege::Maintain && maintained.insert(&key.object) {
+            found.lacks(&key.object.to_string(), "the `maintain` privilege", 17, grant.origin);
+        }
+    }
+    for key in schema.privileges.defaults.keys() {
+        if key.privilege == crate::ir::Privilege::Maintain {
+            found.lacks(
+                "default privileges on tables",
+                "the `maintain` privilege",
+                17,
+                Origin::default(),
+            );
+            break;
+        }
+    }
     found.out
 }
 

@@ -464,7 +464,12 @@ pub(super) fn verify(db: Option<String>) -> u8 {
             .await
             .map_err(|e| DbError::from_postgres(session.description(), &e))?;
         let applied = session.applied().await?;
-        if found.schema != Schema::default() || !applied.is_empty() {
+        // Who may use the `public` schema does not make a database full.
+        let objects = Schema {
+            privileges: Default::default(),
+            ..found.schema
+        };
+        if objects != Schema::default() || !applied.is_empty() {
             return Err(ApplyError::History(format!(
                 "{} is not empty; verify fills and empties the database it is given, so give it a scratch one (createdb)",
                 session.description()

@@ -72,6 +72,7 @@ pub(super) fn compile_schema(project: &Project) -> Result<(Sources, Schema, Vec<
     diagnostics.extend(found.diagnostics);
     let options = LowerOptions {
         default_schema: project.default_schema.clone(),
+        roles: project.roles.clone(),
     };
     let (schema, found) = crate::load::compile_files(&sources, &ids, &options);
     diagnostics.extend(found);

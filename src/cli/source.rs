@@ -72,7 +72,17 @@ pub(super) fn load(source: &str, sources: &mut Sources) -> Result<Loaded, String
     }
     let (ids, mut diagnostics) = crate::load::read_schema_files(&found.files, sources);
     diagnostics.extend(found.diagnostics);
-    let (schema, found) = crate::load::compile_files(sources, &ids, &LowerOptions::default());
+    // In a project, the roles its trellis.toml manages.
+    let roles = std::env::current_dir()
+        .ok()
+        .and_then(|here| crate::project::Project::find_any(&here).ok().flatten())
+        .map(|project| project.roles)
+        .unwrap_or_default();
+    let options = LowerOptions {
+        roles,
+        ..LowerOptions::default()
+    };
+    let (schema, found) = crate::load::compile_files(sources, &ids, &options);
     diagnostics.extend(found);
     crate::diag::sort(&mut diagnostics);
     Ok(Loaded { schema, diagnostics })

@@ -359,6 +359,39 @@ pub enum Change {
         comment: Option<String>,
     },
 
+    /// `GRANT PRIVILEGES ON OBJECT TO GRANTEE`: each privilege on the
+    /// object or on one of its columns.
+    Grant {
+        object: Securable,
+        grantee: Grantee,
+        privileges: Vec<(Privilege, Option<Ident>)>,
+        grantable: bool,
+    },
+    /// `REVOKE [GRANT OPTION FOR] PRIVILEGES ON OBJECT FROM GRANTEE`.
+    Revoke {
+        object: Securable,
+        grantee: Grantee,
+        privileges: Vec<(Privilege, Option<Ident>)>,
+        grant_option_only: bool,
+    },
+    /// `ALTER DEFAULT PRIVILEGES [FOR ROLE R] [IN SCHEMA S] GRANT ...`.
+    GrantDefault {
+        role: Option<Ident>,
+        schema: Option<Ident>,
+        kind: DefaultKind,
+        grantee: Grantee,
+        privileges: Vec<Privilege>,
+        grantable: bool,
+    },
+    /// `ALTER DEFAULT PRIVILEGES ... REVOKE [GRANT OPTION FOR] ...`.
+    RevokeDefault {
+        role: Option<Ident>,
+        schema: Option<Ident>,
+        kind: DefaultKind,
+        grantee: Grantee,
+        privileges: Vec<Privilege>,
+        grant_option_only: bool,
+    },
     CreateView(Box<View>),
     /// Views go before what they read changes, and come back after.
     DropView(Box<View>),

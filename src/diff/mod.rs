@@ -3,6 +3,7 @@
 
 mod change;
 mod dependents;
+mod grants;
 mod policies;
 mod renames;
 mod routines;
@@ -43,6 +44,7 @@ pub fn diff_with(old: &Schema, new: &Schema, renames: &Renames) -> Vec<Change> {
     routines::routines(old, new, renames, &mut changes);
     policies::policies(old, new, renames, &mut changes);
     dependents::dependent_foreign_keys(old, new, renames, &mut changes);
+    grants::privileges(old, new, renames, &mut changes);
     changes
 }
 

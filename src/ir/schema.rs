@@ -150,6 +150,8 @@ pub struct Schema {
     pub tables: BTreeMap<QualifiedName, Table>,
     pub routines: BTreeMap<RoutineId, Routine>,
     pub views: BTreeMap<QualifiedName, View>,
+    /// Who may do what, and what new objects get.
+    pub privileges: super::grants::Privileges,
 }
 
 impl Schema {

@@ -170,6 +170,7 @@ impl Server {
             default_schema: project
                 .as_ref()
                 .map_or_else(|| Ident::new("public"), |p| p.default_schema.clone()),
+            roles: project.as_ref().map(|p| p.roles.clone()).unwrap_or_default(),
         };
         let (schema, diagnostics) = crate::load::compile_files(&sources, &ids, &options);
         Analysis {
@@ -466,6 +467,8 @@ impl Server {
                     t.trigger.name.span,
                 ),
                 Declaration::Aggregate(a) => (qual_text(&a.name), SymbolKind::FUNCTION, a.span, a.name.span),
+                // Grants name no object of their own.
+                Declaration::Grant(_) => continue,
                 Declaration::View(v) => (qual_text(&v.name), SymbolKind::INTERFACE, v.span, v.name.span),
                 Declaration::ViewIndex(i) => (i.name.text.clone(), SymbolKind::KEY, i.span, i.name.span),
             };

@@ -27,6 +27,8 @@ fn phase(change: &Change) -> u8 {
         // while the plan runs, and they hold on to columns and functions.
         DropTrigger { .. } | DropPolicy { .. } => 0,
         CreateExtension(_) | AlterExtensionVersion { .. } | AlterExtensionSchema { .. } => 1,
+        // Before the objects they are for are made.
+        GrantDefault { .. } | RevokeDefault { .. } => 1,
         // A table moved to another schema takes its sequences along; they
         // are renamed where it left them.
         RenameTable { .. } => 1,
@@ -113,6 +115,8 @@ fn phase(change: &Change) -> u8 {
         | CommentOnViewIndex { .. }
         | CommentOnTrigger { .. }
         | CommentOnPolicy { .. } => 27,
+        // Once every object they are on exists as it will stay.
+        Grant { .. } | Revoke { .. } => 28,
     }
 }
 

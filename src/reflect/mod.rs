@@ -16,7 +16,7 @@ mod pgpass;
 mod queries;
 mod tls;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use tokio_postgres::Client;
 use tokio_postgres::Row;
@@ -24,11 +24,12 @@ use tokio_postgres::types::{FromSql, ToSql, Type};
 
 use crate::ir::types::resolve_builtin;
 use crate::ir::{
-    Collation, Column, ColumnSettings, Constraint, ConstraintKind, ElementTarget, Enum, EnumLabel, EnumStorage,
-    Exclusion, Expr, ExtendedStatistics, Extension, ForeignKey, Ident, Identity, Index, IndexElement, Located,
-    MatchType, OperatorClass, Origin, PartitionKey, PartitionOf, Policy, QualifiedName, ReferentialAction,
-    ReplicaIdentity, Routine, RowSecurity, Schema, SearchPathName, Sequence, SequenceOptions, SqlType, StorageParam,
-    Table, Trigger, TypeName, View, ViewIndex, parse_enum_check_marker,
+    Collation, Column, ColumnSettings, Constraint, ConstraintKind, DefaultGrant, DefaultKey, DefaultKind,
+    ElementTarget, Enum, EnumLabel, EnumStorage, Exclusion, Expr, ExtendedStatistics, Extension, ForeignKey, Grant,
+    GrantKey, Grantee, Ident, Identity, Index, IndexElement, Located, MatchType, OperatorClass, Origin, PartitionKey,
+    PartitionOf, Policy, Privilege, QualifiedName, ReferentialAction, ReplicaIdentity, Routine, RoutineId, RoutineKind,
+    RowSecurity, Schema, SearchPathName, Securable, Sequence, SequenceOptions, SqlType, StorageParam, Table, Trigger,
+    TypeName, View, ViewIndex, parse_enum_check_marker,
 };
 
 pub use argument::{is_url, mask, mistyped};
@@ -70,6 +71,8 @@ pub struct Reflected {
     /// The version `CREATE EXTENSION` would install, by extension: source
     /// without a `version` means that one.
     pub default_versions: BTreeMap<Ident, String>,
+    /// The roles of the cluster.
+    pub roles: BTreeSet<Ident>,
 }
 
 impl Reflected {
@@ -218,9 +221,12 @@ async fn read(
         queries::policies(),
         queries::collations(major),
         queries::statistics(),
+        queries::privileges(),
+        queries::default_privileges(),
+        queries::roles(),
     ];
     let query = |i: usize| {
-        let global = matches!(i, 0 | 9 | 10);
+        let global = matches!(i, 0 | 9 | 10 | 25);
         client.query_typed(&texts[i], if global { &[] } else { &param })
     };
     let results = tokio::try_join!(
@@ -248,6 +254,9 @@ async fn read(
         query(20),
         query(21),
         query(22),
+        query(23),
+        query(24),
+        query(25),
         client.batch_execute(after),
     );
     let results = match results {
@@ -283,6 +292,9 @@ async fn read(
         policies,
         collations,
         statistics,
+        privileges,
+        default_privileges,
+        roles,
         _,
     ) = results;
     let mut builder = Builder {
@@ -292,6 +304,7 @@ async fn read(
         relations: HashMap::new(),
         names: HashMap::new(),
         table_names: HashMap::new(),
+        routine_oids: HashMap::new(),
         unreadable: Vec::new(),
     };
     builder.schemas(&schemas)?;
@@ -320,6 +333,12 @@ async fn read(
     builder.triggers(&triggers)?;
     builder.policies(&policies)?;
     builder.statistics(&statistics)?;
+    builder.privileges(&privileges)?;
+    builder.default_privileges(&default_privileges)?;
+    let roles = roles
+        .iter()
+        .map(|row| get::<String>(row, 0).map(Ident::new))
+        .collect::<Result<_, tokio_postgres::Error>>()?;
     let mut unmanaged = unmanaged
         .iter()
         .map(|row| {
@@ -338,11 +357,15 @@ async fn read(
     for excluded in &options.exclude_tables {
         schema.tables.remove(excluded);
     }
+    // Privileges on what was read (not on what was left out).
+    let objects: HashSet<Securable> = crate::ir::grants::securables(&schema).into_iter().collect();
+    schema.privileges.grants.retain(|key, _| objects.contains(&key.object));
     Ok(Reflected {
         schema,
         unmanaged,
         dependencies,
         default_versions: builder.default_versions,
+        roles,
     })
 }
 
@@ -507,6 +530,8 @@ struct Builder<'o> {
     names: HashMap<u32, SearchPathName>,
     /// The tables read, by oid.
     table_names: HashMap<u32, QualifiedName>,
+    /// The routines read, by oid.
+    routine_oids: HashMap<u32, RoutineId>,
     /// Routines and triggers PostgreSQL's parser (of the version built in)
     /// cannot read back: named as not managed rather than lost.
     unreadable: Vec<Unmanaged>,
@@ -803,6 +828,7 @@ impl Builder<'_> {
                 comment: get(row, 5)?,
                 ..facts.into_routine(name, procedure, false, arguments, rest)
             };
+            self.routine_oids.insert(get(row, 6)?, routine.id.clone());
             self.schema.routines.insert(routine.id.clone(), routine);
         }
         Ok(())
@@ -950,6 +976,141 @@ impl Builder<'_> {
         Ok(())
     }
 
+    /// Privileges, from `queries::privileges`. A routine is found by its
+    /// oid; what names nothing read (an extension's, an unreadable
+    /// routine's) is left out.
+    fn privileges(&mut self, rows: &[Row]) -> Result<(), tokio_postgres::Error> {
+        let mut grants = BTreeMap::new();
+        for row in rows {
+            let kind: String = get(row, 0)?;
+            let schema: String = get(row, 1)?;
+            let name: Option<String> = get(row, 2)?;
+            let extra: Option<String> = get(row, 3)?;
+            let name = name.unwrap_or_default();
+            let mut column = None;
+            let object = match kind.as_str() {
+                "r" => Securable::Relation(qualified(&schema, &name)),
+                "c" => {
+                    column = extra.map(Ident::new);
+                    Securable::Relation(qualified(&schema, &name))
+                }
+                "S" => Securable::Sequence(qualified(&schema, &name)),
+                "f" => {
+                    let Some(id) = extra
+                        .and_then(|oid| oid.parse::<u32>().ok())
+                        .and_then(|oid| self.routine_oids.get(&oid))
+                    else {
+                        continue;
+                    };
+                    let Some(routine) = self.schema.routines.get(id) else {
+                        continue;
+                    };
+                    let kind = if routine.procedure {
+                        RoutineKind::Procedure
+                    } else {
+                        RoutineKind::Function
+                    };
+                    Securable::Routine(id.clone(), kind)
+                }
+                "n" => Securable::Schema(Ident::new(schema)),
+                "T" => Securable::Type(qualified(&schema, &name)),
+                _ => continue,
+            };
+            let grantee = match get::<Option<String>>(row, 4)? {
+                None => Grantee::Public,
+                Some(role) => Grantee::Role(Ident::new(role)),
+            };
+            let Some(privilege) = Privilege::from_keyword(&get::<String>(row, 5)?) else {
+                continue;
+            };
+            let key = GrantKey {
+                object,
+                column,
+                grantee,
+                privilege,
+            };
+            let grant = Grant {
+                grantable: get(row, 6)?,
+                implicit: false,
+                origin: Origin::default(),
+            };
+            grants.insert(key, grant);
+        }
+        self.schema.privileges.grants = grants;
+        Ok(())
+    }
+
+    /// Default privileges, from `queries::default_privileges`: those for
+    /// the role connected have no role; an entry for everywhere is told
+    /// against what PostgreSQL gives by itself.
+    fn default_privileges(&mut self, rows: &[Row]) -> Result<(), tokio_postgres::Error> {
+        let mut defaults = BTreeMap::new();
+        // Entries for everywhere, with the privileges each gives PUBLIC.
+        let mut everywhere: BTreeMap<(Option<Ident>, DefaultKind), BTreeSet<Privilege>> = BTreeMap::new();
+        for row in rows {
+            let role: String = get(row, 0)?;
+            let role = if get::<bool>(row, 1)? {
+                None
+            } else {
+                Some(Ident::new(role))
+            };
+            let schema = get::<Option<String>>(row, 2)?.map(Ident::new);
+            let kind = match get::<String>(row, 3)?.as_str() {
+                "r" => DefaultKind::Tables,
+                "S" => DefaultKind::Sequences,
+                "f" => DefaultKind::Functions,
+                "T" => DefaultKind::Types,
+                "n" => DefaultKind::Schemas,
+                _ => continue,
+            };
+            let grantee = match get::<Option<String>>(row, 4)? {
+                None => Grantee::Public,
+                Some(name) => Grantee::Role(Ident::new(name)),
+            };
+            let Some(privilege) = Privilege::from_keyword(&get::<String>(row, 5)?) else {
+                continue;
+            };
+            let grantable: bool = get(row, 6)?;
+            let is_owner: bool = get(row, 7)?;
+            if schema.is_none() {
+                let seen = everywhere.entry((role.clone(), kind)).or_default();
+                if grantee == Grantee::Public {
+                    seen.insert(privilege);
+                }
+            }
+            if is_owner {
+                continue;
+            }
+            // What PostgreSQL gives by itself is no default of the schema's.
+            if schema.is_none() && grantee == Grantee::Public && kind.builtin() == Some(privilege) && !grantable {
+                continue;
+            }
+            let key = DefaultKey {
+                role,
+                schema,
+                kind,
+                grantee,
+                privilege,
+            };
+            defaults.insert(key, DefaultGrant::Granted { grantable });
+        }
+        for ((role, kind), public) in everywhere {
+            let Some(builtin) = kind.builtin() else { continue };
+            if !public.contains(&builtin) {
+                let key = DefaultKey {
+                    role,
+                    schema: None,
+                    kind,
+                    grantee: Grantee::Public,
+                    privilege: builtin,
+                };
+                defaults.insert(key, DefaultGrant::Revoked);
+            }
+        }
+        self.schema.privileges.defaults = defaults;
+        Ok(())
+    }
+
     fn aggregates(&mut self, rows: &[Row]) -> Result<(), tokio_postgres::Error> {
         let default_schema = self.options.default_schema.clone();
         for row in rows {
@@ -969,6 +1130,7 @@ impl Builder<'_> {
                 comment: get(row, 4)?,
                 ..facts.into_routine(name, false, true, arguments, rest)
             };
+            self.routine_oids.insert(get(row, 5)?, routine.id.clone());
             self.schema.routines.insert(routine.id.clone(), routine);
         }
         Ok(())
@@ -1085,6 +1247,9 @@ impl Builder<'_> {
                     value: "true".into(),
                 },
             })
+            // The options a user sets (some builds keep their own there,
+            // such as `pg_attver`, which no `ALTER TABLE` removes).
+            .filter(|option| matches!(option.name.as_str(), "n_distinct" | "n_distinct_inherited"))
             .collect();
         options.sort();
         Ok(ColumnSettings {

@@ -345,7 +345,7 @@ SELECT n.nspname::text, p.proname::text, p.prokind = 'p', args,
        -- What follows the argument list (whatever the version calls the
        -- temporary schema in the name before it).
        substr(def, strpos(def, '(' || args || ')') + length('(' || args || ')')),
-       d.description
+       d.description, p.oid
 FROM pg_proc p
 JOIN namespaces n ON n.oid = p.pronamespace
 CROSS JOIN LATERAL (SELECT pg_get_function_arguments(p.oid) AS args, pg_get_functiondef(p.oid) AS def) a
@@ -386,7 +386,7 @@ SELECT n.nspname::text, p.proname::text, pg_get_function_arguments(p.oid),
            CASE WHEN a.aggminitval IS NOT NULL THEN 'MINITCOND = ' || quote_literal(a.aggminitval) END,
            CASE WHEN a.aggsortop <> 0 THEN 'SORTOP = ' || (SELECT o.oprname FROM pg_operator o WHERE o.oid = a.aggsortop) END,
            CASE p.proparallel WHEN 's' THEN 'PARALLEL = SAFE' WHEN 'r' THEN 'PARALLEL = RESTRICTED' END),
-       d.description
+       d.description, p.oid
 FROM pg_proc p
 JOIN pg_aggregate a ON a.aggfnoid = p.oid
 JOIN namespaces n ON n.oid = p.pronamespace
@@ -567,10 +567,6 @@ SELECT kind, name FROM (
     FROM tables t JOIN pg_class c ON c.oid = t.oid JOIN pg_am am ON am.oid = c.relam
     WHERE am.amname <> 'heap'
     UNION ALL
-    SELECT 'privileges granted on table', quote_ident(t.nspname) || '.' || quote_ident(t.relname)
-    FROM tables t JOIN pg_class c ON c.oid = t.oid
-    WHERE c.relacl IS NOT NULL
-    UNION ALL
     SELECT 'extended statistics', quote_ident(n.nspname) || '.' || quote_ident(s.stxname)
     FROM pg_statistic_ext s JOIN namespaces n ON n.oid = s.stxnamespace
     WHERE s.stxrelid NOT IN (SELECT oid FROM tables)
@@ -595,26 +591,6 @@ SELECT kind, name FROM (
     FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN namespaces n ON n.oid = c.relnamespace
     -- Not those of an extension's relations (PostGIS's views have rules).
     WHERE r.rulename <> '_RETURN' AND c.oid NOT IN (SELECT objid FROM members)
-    UNION ALL
-    SELECT 'privileges granted on sequence', quote_ident(n.nspname) || '.' || quote_ident(c.relname)
-    FROM pg_class c JOIN namespaces n ON n.oid = c.relnamespace
-    WHERE c.relkind = 'S' AND c.relacl IS NOT NULL
-    UNION ALL
-    SELECT 'privileges granted on column', quote_ident(t.nspname) || '.' || quote_ident(t.relname) || '.' || quote_ident(a.attname)
-    FROM pg_attribute a JOIN tables t ON t.oid = a.attrelid
-    WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attacl IS NOT NULL
-    UNION ALL
-    SELECT 'privileges granted on schema', quote_ident(n.nspname)
-    FROM namespaces n JOIN pg_namespace ns ON ns.oid = n.oid
-    WHERE ns.nspacl IS NOT NULL AND n.nspname <> 'public'
-    UNION ALL
-    SELECT 'privileges granted on type', quote_ident(n.nspname) || '.' || quote_ident(ty.typname)
-    FROM pg_type ty JOIN namespaces n ON n.oid = ty.typnamespace
-    WHERE ty.typacl IS NOT NULL
-    UNION ALL
-    SELECT 'default privileges', 'for role ' || quote_ident(pg_get_userbyid(d.defaclrole))
-           || coalesce(' in schema ' || quote_ident(ns.nspname), '')
-    FROM pg_default_acl d LEFT JOIN pg_namespace ns ON ns.oid = d.defaclnamespace
     UNION ALL
     SELECT 'publication', quote_ident(p.pubname) FROM pg_publication p
     UNION ALL
@@ -717,4 +693,73 @@ SELECT DISTINCT kind, name, nspname::text, relname::text, attname::text, is_type
 ) deps
 ORDER BY 1, 2, 3, 4, 5"
     )
+}
+
+/// Every privilege held on the objects trellisc reads, by grantees other
+/// than the object's owner (null: PUBLIC): a kind (`r` relation, `c`
+/// column, `S` sequence, `f` routine by oid, `n` schema, `T` enum or
+/// domain), the object's schema and name (a column's name, a routine's
+/// oid as text), the grantee, the privilege and whether it may be passed
+/// on. Routines, types and schemas that never had a grant hold what
+/// PostgreSQL gives them by itself (`acldefault`).
+pub fn privileges() -> String {
+    let grantee =
+        "CASE WHEN x.grantee = 0 THEN NULL ELSE pg_get_userbyid(x.grantee)::text END, x.privilege_type, x.is_grantable";
+    let class_member = not_an_extension_member("pg_class", "c.oid");
+    let proc_member = not_an_extension_member("pg_proc", "p.oid");
+    let type_member = not_an_extension_member("pg_type", "t.oid");
+    format!(
+        "WITH {NAMESPACES}
+SELECT CASE c.relkind WHEN 'S' THEN 'S' ELSE 'r' END, n.nspname::text, c.relname::text, NULL::text, {grantee}
+FROM pg_class c JOIN namespaces n ON n.oid = c.relnamespace
+CROSS JOIN LATERAL aclexplode(c.relacl) x
+WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND c.relacl IS NOT NULL AND x.grantee <> c.relowner AND {class_member}
+UNION ALL
+SELECT 'c', n.nspname::text, c.relname::text, a.attname::text, {grantee}
+FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN namespaces n ON n.oid = c.relnamespace
+CROSS JOIN LATERAL aclexplode(a.attacl) x
+WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm')
+  AND x.grantee <> c.relowner AND {class_member}
+UNION ALL
+SELECT 'f', n.nspname::text, p.proname::text, p.oid::text, {grantee}
+FROM pg_proc p JOIN namespaces n ON n.oid = p.pronamespace
+CROSS JOIN LATERAL aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) x
+WHERE x.grantee <> p.proowner AND {proc_member}
+UNION ALL
+SELECT 'n', n.nspname::text, NULL, NULL, {grantee}
+FROM pg_namespace ns JOIN namespaces n ON n.oid = ns.oid
+CROSS JOIN LATERAL aclexplode(coalesce(ns.nspacl, acldefault('n', ns.nspowner))) x
+WHERE x.grantee <> ns.nspowner
+UNION ALL
+SELECT 'T', n.nspname::text, t.typname::text, NULL, {grantee}
+FROM pg_type t JOIN namespaces n ON n.oid = t.typnamespace
+CROSS JOIN LATERAL aclexplode(coalesce(t.typacl, acldefault('T', t.typowner))) x
+WHERE t.typtype IN ('e', 'd') AND x.grantee <> t.typowner AND {type_member}
+ORDER BY 1, 2, 3, 4, 5, 6"
+    )
+}
+
+/// Default privileges: the role they are for (and whether it is the role
+/// connected), the schema (null: everywhere), the kind of object (`r`,
+/// `S`, `f`, `T`, `n`), then each entry's grantee (null: PUBLIC),
+/// privilege and grant option, and whether the grantee is the role
+/// itself. An entry for everywhere holds the whole list new objects get,
+/// PostgreSQL's own grants included; one for a schema only what it adds.
+pub fn default_privileges() -> String {
+    format!(
+        "WITH {NAMESPACES}
+SELECT pg_get_userbyid(d.defaclrole)::text, d.defaclrole = (SELECT oid FROM pg_roles WHERE rolname = current_user),
+       ns.nspname::text, d.defaclobjtype::text,
+       CASE WHEN x.grantee = 0 THEN NULL ELSE pg_get_userbyid(x.grantee)::text END, x.privilege_type, x.is_grantable,
+       x.grantee = d.defaclrole
+FROM pg_default_acl d LEFT JOIN pg_namespace ns ON ns.oid = d.defaclnamespace
+CROSS JOIN LATERAL aclexplode(d.defaclacl) x
+WHERE d.defaclnamespace = 0 OR d.defaclnamespace IN (SELECT oid FROM namespaces)
+ORDER BY 1, 3, 4, 5, 6"
+    )
+}
+
+/// The roles of the cluster, for refusing a grant to one it lacks.
+pub fn roles() -> String {
+    "SELECT rolname::text FROM pg_roles ORDER BY 1".into()
 }

@@ -742,6 +742,60 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             routine_arguments(&id.arguments, plan.to, kind),
             comment_sql(comment)
         ))),
+        Change::Grant {
+            object,
+            grantee,
+            privileges,
+            grantable,
+        } => out.push(Statement::new(format!(
+            "GRANT {} ON {} TO {}{};",
+            privilege_list(privileges),
+            securable_sql(object, plan.to),
+            grantee.sql(),
+            if *grantable { " WITH GRANT OPTION" } else { "" }
+        ))),
+        Change::Revoke {
+            object,
+            grantee,
+            privileges,
+            grant_option_only,
+        } => out.push(Statement::new(format!(
+            "REVOKE {}{} ON {} FROM {};",
+            if *grant_option_only { "GRANT OPTION FOR " } else { "" },
+            privilege_list(privileges),
+            securable_sql(object, plan.to),
+            grantee.sql()
+        ))),
+        Change::GrantDefault {
+            role,
+            schema,
+            kind,
+            grantee,
+            privileges,
+            grantable,
+        } => out.push(Statement::new(format!(
+            "ALTER DEFAULT PRIVILEGES{} GRANT {} ON {} TO {}{};",
+            default_scope(role, schema),
+            keywords(privileges),
+            kind.keyword(),
+            grantee.sql(),
+            if *grantable { " WITH GRANT OPTION" } else { "" }
+        ))),
+        Change::RevokeDefault {
+            role,
+            schema,
+            kind,
+            grantee,
+            privileges,
+            grant_option_only,
+        } => out.push(Statement::new(format!(
+            "ALTER DEFAULT PRIVILEGES{} REVOKE {}{} ON {} FROM {};",
+            default_scope(role, schema),
+            if *grant_option_only { "GRANT OPTION FOR " } else { "" },
+            keywords(privileges),
+            kind.keyword(),
+            grantee.sql()
+        ))),
         Change::CreateView(view) => {
             out.push(Statement::new(view_statement(view, &view.name) + ";"));
             if let Some(comment) = &view.comment {
@@ -945,6 +999,58 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
 
 /// The argument types that identify a routine, as SQL (`*` for an
 /// aggregate of no arguments).
+/// `SELECT, UPDATE (a, b)`: privileges on the object first, then those on
+/// columns, each with its columns together.
+fn privilege_list(privileges: &[(Privilege, Option<Ident>)]) -> String {
+    let mut whole = Vec::new();
+    let mut by_column: std::collections::BTreeMap<Privilege, Vec<String>> = Default::default();
+    for (privilege, column) in privileges {
+        match column {
+            None => whole.push(privilege.keyword().to_string()),
+            Some(column) => by_column.entry(*privilege).or_default().push(column.quoted()),
+        }
+    }
+    whole.extend(
+        by_column
+            .into_iter()
+            .map(|(privilege, columns)| format!("{} ({})", privilege.keyword(), columns.join(", "))),
+    );
+    whole.join(", ")
+}
+
+fn keywords(privileges: &[Privilege]) -> String {
+    privileges.iter().map(|p| p.keyword()).collect::<Vec<_>>().join(", ")
+}
+
+/// ` FOR ROLE r IN SCHEMA s`, either part left out when not given.
+fn default_scope(role: &Option<Ident>, schema: &Option<Ident>) -> String {
+    let mut scope = String::new();
+    if let Some(role) = role {
+        scope.push_str(&format!(" FOR ROLE {}", role.quoted()));
+    }
+    if let Some(schema) = schema {
+        scope.push_str(&format!(" IN SCHEMA {}", schema.quoted()));
+    }
+    scope
+}
+
+/// The object of a `GRANT`, a routine with its argument types as the
+/// database stores them.
+fn securable_sql(object: &Securable, schema: &Schema) -> String {
+    match object {
+        Securable::Routine(id, kind) => format!(
+            "{} {}({})",
+            match kind {
+                RoutineKind::Function => "FUNCTION",
+                RoutineKind::Procedure => "PROCEDURE",
+            },
+            id.name.quoted(),
+            routine_arguments(&id.arguments, schema, "FUNCTION")
+        ),
+        other => other.sql(),
+    }
+}
+
 fn routine_arguments(arguments: &[SqlType], schema: &Schema, kind: &str) -> String {
     if arguments.is_empty() && kind == "AGGREGATE" {
         return "*".into();
@@ -1184,6 +1290,46 @@ pub fn describe(change: &Change) -> String {
         RenameRoutine { from, to, kind } => format!("rename {} {from} to {to}", kind.to_lowercase()),
         CommentOnRoutine { id, kind, .. } => format!("comment on {} {id}", kind.to_lowercase()),
         CreateView(view) => format!("create {} {}", view.kind(), view.name),
+        Grant {
+            object,
+            grantee,
+            privileges,
+            grantable,
+        } => format!(
+            "grant {} on {object} to {grantee}{}",
+            privilege_list(privileges).to_lowercase(),
+            if *grantable { " with grant option" } else { "" }
+        ),
+        Revoke {
+            object,
+            grantee,
+            privileges,
+            grant_option_only,
+        } => format!(
+            "revoke {}{} on {object} from {grantee}",
+            if *grant_option_only { "grant option for " } else { "" },
+            privilege_list(privileges).to_lowercase()
+        ),
+        GrantDefault {
+            kind,
+            grantee,
+            privileges,
+            ..
+        } => format!(
+            "grant {} on new {} to {grantee} by default",
+            keywords(privileges).to_lowercase(),
+            kind.keyword().to_lowercase()
+        ),
+        RevokeDefault {
+            kind,
+            grantee,
+            privileges,
+            ..
+        } => format!(
+            "stop granting {} on new {} to {grantee} by default",
+            keywords(privileges).to_lowercase(),
+            kind.keyword().to_lowercase()
+        ),
         DropView(view) => format!("drop {} {}", view.kind(), view.name),
         RenameView { from, to, materialized } => format!(
             "rename {} {from} to {to}",

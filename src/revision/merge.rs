@@ -18,8 +18,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::{
-    Collation, Column, Constraint, DeclaredSchema, Domain, Enum, ExtendedStatistics, Extension, GeneratedKind, Ident,
-    Identity, Index, Policy, Routine, Schema, SearchPathName, Sequence, Table, Trigger, View,
+    Collation, Column, Constraint, DeclaredSchema, DefaultGrant, Domain, Enum, ExtendedStatistics, Extension,
+    GeneratedKind, Grant, Ident, Identity, Index, ManagedRoles, Policy, Privileges, Routine, Schema, SearchPathName,
+    Sequence, Table, Trigger, View,
 };
 
 /// Two branches changed the same thing differently.
@@ -86,6 +87,50 @@ pub fn merge(base: &Schema, ours: &Schema, theirs: &Schema) -> Result<Schema, Ve
             |n| format!("view {}", n.quoted()),
             c,
         ),
+        privileges: Privileges {
+            grants: merge_map(
+                [
+                    &base.privileges.grants,
+                    &ours.privileges.grants,
+                    &theirs.privileges.grants,
+                ],
+                |k| {
+                    let column = k
+                        .column
+                        .as_ref()
+                        .map(|c| format!(" ({})", c.quoted()))
+                        .unwrap_or_default();
+                    format!(
+                        "{}{column} on {} to {}",
+                        k.privilege.keyword().to_lowercase(),
+                        k.object,
+                        k.grantee
+                    )
+                },
+                c,
+            ),
+            defaults: merge_map(
+                [
+                    &base.privileges.defaults,
+                    &ours.privileges.defaults,
+                    &theirs.privileges.defaults,
+                ],
+                |k| {
+                    format!(
+                        "default {} on {} to {}",
+                        k.privilege.keyword().to_lowercase(),
+                        k.kind.keyword().to_lowercase(),
+                        k.grantee
+                    )
+                },
+                c,
+            ),
+            // A role either side manages stays managed.
+            managed: ManagedRoles(match (&ours.privileges.managed.0, &theirs.privileges.managed.0) {
+                (None, None) => None,
+                (a, b) => Some(a.iter().chain(b.iter()).flatten().cloned().collect()),
+            }),
+        },
     };
     if conflicts.is_empty() {
         Ok(merged)
@@ -332,6 +377,30 @@ impl Mergeable for DeclaredSchema {
 
     fn changes_from(&self, base: &DeclaredSchema) -> Vec<String> {
         comment_change(&base.comment, &self.comment).into_iter().collect()
+    }
+}
+
+impl Mergeable for Grant {
+    const RENAMABLE: bool = false;
+
+    fn changes_from(&self, base: &Grant) -> Vec<String> {
+        match (base.grantable, self.grantable) {
+            (false, true) => vec!["adds the grant option".into()],
+            (true, false) => vec!["drops the grant option".into()],
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl Mergeable for DefaultGrant {
+    const RENAMABLE: bool = false;
+
+    fn changes_from(&self, _: &DefaultGrant) -> Vec<String> {
+        vec![match self {
+            DefaultGrant::Granted { grantable: true } => "grants it with grant option".into(),
+            DefaultGrant::Granted { grantable: false } => "grants it".into(),
+            DefaultGrant::Revoked => "revokes it".into(),
+        }]
     }
 }
 

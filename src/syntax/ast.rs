@@ -96,6 +96,7 @@ pub enum Declaration {
     View(ViewDecl),
     ViewIndex(ViewIndexDecl),
     ViewTrigger(ViewTriggerDecl),
+    Grant(GrantDecl),
 }
 
 impl Declaration {
@@ -114,6 +115,7 @@ impl Declaration {
             Declaration::View(d) => d.span,
             Declaration::ViewIndex(d) => d.span,
             Declaration::ViewTrigger(d) => d.span,
+            Declaration::Grant(d) => d.span,
         }
     }
 
@@ -132,6 +134,7 @@ impl Declaration {
             Declaration::View(d) => &d.docs,
             Declaration::ViewIndex(d) => &d.docs,
             Declaration::ViewTrigger(d) => &d.docs,
+            Declaration::Grant(d) => &d.docs,
         }
     }
 }
@@ -200,6 +203,53 @@ pub struct ViewTriggerDecl {
     pub docs: Vec<Doc>,
     pub view: QualName,
     pub trigger: TriggerItem,
+    pub span: Span,
+}
+
+/// `grant PRIVILEGES on [KIND] OBJECTS to ROLES [with grant option]`,
+/// `revoke PRIVILEGES on [KIND] OBJECTS from ROLES`, or either after
+/// `default privileges [for role R] [in schema S]` (then on a kind of
+/// object, `tables`, ..., instead of objects).
+#[derive(Clone, Debug)]
+pub struct GrantDecl {
+    pub docs: Vec<Doc>,
+    pub revoke: bool,
+    /// `default privileges ...`: for whom, where and on what kind.
+    pub defaults: Option<DefaultsClause>,
+    /// `all [privileges]`, with its columns if any.
+    pub all: Option<PrivilegeItem>,
+    /// The privileges named one by one (empty with `all`).
+    pub privileges: Vec<PrivilegeItem>,
+    /// `table`, `function`, ... before the objects, as written.
+    pub object_kind: Option<Name>,
+    pub objects: Vec<GrantObject>,
+    pub grantees: Vec<Name>,
+    pub grant_option: bool,
+    pub span: Span,
+}
+
+/// `default privileges [for role R] [in schema S] ... on KIND`.
+#[derive(Clone, Debug)]
+pub struct DefaultsClause {
+    pub role: Option<Name>,
+    pub schema: Option<Name>,
+    /// `tables`, `sequences`, `functions`, `routines`, `types`, `schemas`.
+    pub kind: Name,
+}
+
+/// A privilege (or `all`) with the columns it is limited to.
+#[derive(Clone, Debug)]
+pub struct PrivilegeItem {
+    pub name: Name,
+    pub columns: Vec<Name>,
+}
+
+/// An object a grant is on: a name, and for a routine its argument types.
+#[derive(Clone, Debug)]
+pub struct GrantObject {
+    pub name: QualName,
+    /// The text between a routine's parentheses.
+    pub arguments: Option<Expr>,
     pub span: Span,
 }
 

@@ -10,7 +10,16 @@ use super::ast::*;
 pub fn format_file(file: &SourceFile, text: &str) -> String {
     let mut printer = Printer::new(text, file);
     for (i, declaration) in file.declarations.iter().enumerate() {
-        if i > 0 {
+        // Grants written together stay together; other declarations stand
+        // apart.
+        let previous = i.checked_sub(1).map(|p| &file.declarations[p]);
+        let grouped = match (previous, declaration) {
+            (Some(Declaration::Grant(a)), Declaration::Grant(b)) => {
+                b.docs.is_empty() && !printer.blank_between(a.span.end as usize, b.span.start as usize)
+            }
+            _ => false,
+        };
+        if i > 0 && !grouped {
             printer.out.push('\n');
         }
         printer.declaration(declaration);
@@ -120,6 +129,13 @@ fn expression_spans(file: &SourceFile) -> Vec<(usize, usize)> {
         }
         if let Declaration::ViewIndex(index) = declaration {
             push(&index.rest);
+        }
+        if let Declaration::Grant(grant) = declaration {
+            grant
+                .objects
+                .iter()
+                .filter_map(|o| o.arguments.as_ref())
+                .for_each(&mut push);
         }
         let Declaration::Table(table) = declaration else {
             continue;
@@ -346,6 +362,10 @@ impl<'t> Printer<'t> {
                 if let Some(kind) = &d.check_option {
                     line.push_str(&format!(" with {kind} check option"));
                 }
+                self.line(&d.docs, d.span.start as usize, d.span.end as usize, "", &line);
+            }
+            Declaration::Grant(d) => {
+                let line = grant_line(d);
                 self.line(&d.docs, d.span.start as usize, d.span.end as usize, "", &line);
             }
             Declaration::ViewTrigger(d) => {
@@ -583,6 +603,64 @@ impl<'t> Printer<'t> {
 /// The position of the first `{` at or after `from`.
 fn brace_after(text: &str, from: usize) -> usize {
     text[from.min(text.len())..].find('{').map_or(from, |n| from + n)
+}
+
+/// A grant, revoke or default privilege on one line, keywords in lower case.
+fn grant_line(d: &GrantDecl) -> String {
+    let columns = |columns: &[Name]| {
+        if columns.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<&str> = columns.iter().map(|c| c.text.as_str()).collect();
+            format!(" ({})", names.join(", "))
+        }
+    };
+    let mut line = String::new();
+    if let Some(defaults) = &d.defaults {
+        line.push_str("default privileges ");
+        if let Some(role) = &defaults.role {
+            line.push_str(&format!("for role {} ", role.text));
+        }
+        if let Some(schema) = &defaults.schema {
+            line.push_str(&format!("in schema {} ", schema.text));
+        }
+    }
+    line.push_str(if d.revoke { "revoke " } else { "grant " });
+    let privileges: Vec<String> = match &d.all {
+        Some(all) => vec![format!("all{}", columns(&all.columns))],
+        None => d
+            .privileges
+            .iter()
+            .map(|p| format!("{}{}", p.name.text.to_lowercase(), columns(&p.columns)))
+            .collect(),
+    };
+    line.push_str(&privileges.join(", "));
+    line.push_str(" on ");
+    match &d.defaults {
+        Some(defaults) => line.push_str(&defaults.kind.text.to_lowercase()),
+        None => {
+            if let Some(kind) = &d.object_kind {
+                line.push_str(&kind.text.to_lowercase());
+                line.push(' ');
+            }
+            let objects: Vec<String> = d
+                .objects
+                .iter()
+                .map(|o| match &o.arguments {
+                    Some(arguments) => format!("{}({})", qual(&o.name), arguments.text.trim()),
+                    None => qual(&o.name),
+                })
+                .collect();
+            line.push_str(&objects.join(", "));
+        }
+    }
+    line.push_str(if d.revoke { " from " } else { " to " });
+    let grantees: Vec<&str> = d.grantees.iter().map(|g| g.text.as_str()).collect();
+    line.push_str(&grantees.join(", "));
+    if d.grant_option {
+        line.push_str(" with grant option");
+    }
+    line
 }
 
 fn qual(name: &QualName) -> String {

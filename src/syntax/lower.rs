@@ -4,6 +4,8 @@
 //! contradictory clauses) are reported here; everything else is left to
 //! `check`.
 
+mod grants;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::ast::{
@@ -19,12 +21,16 @@ use crate::ir::*;
 pub struct LowerOptions {
     /// The schema unqualified names live in.
     pub default_schema: Ident,
+    /// Roles whose grants are managed besides those the source grants to
+    /// (`trellis.toml`'s `roles`).
+    pub roles: Vec<Ident>,
 }
 
 impl Default for LowerOptions {
     fn default() -> Self {
         LowerOptions {
             default_schema: Ident::new("public"),
+            roles: Vec::new(),
         }
     }
 }
@@ -82,6 +88,7 @@ pub fn finish(files: Vec<LoweredFile>, options: &LowerOptions) -> (Schema, Vec<D
     let mut pending = Vec::new();
     let mut view_indexes = Vec::new();
     let mut view_triggers = Vec::new();
+    let mut grants = Vec::new();
     for file in files {
         lowerer.diagnostics.extend(file.diagnostics);
         for declaration in &file.declarations {
@@ -97,6 +104,7 @@ pub fn finish(files: Vec<LoweredFile>, options: &LowerOptions) -> (Schema, Vec<D
                 Declaration::Sequence(d) => lowerer.sequence(d),
                 Declaration::Routine(d) => lowerer.routine(d),
                 Declaration::Aggregate(d) => lowerer.aggregate(d),
+                Declaration::Grant(d) => grants.push(d.clone()),
                 Declaration::Table(_) => {}
             }
         }
@@ -113,6 +121,7 @@ pub fn finish(files: Vec<LoweredFile>, options: &LowerOptions) -> (Schema, Vec<D
         lowerer.view_trigger(trigger);
     }
     lowerer.views_apart_from_tables();
+    lowerer.privileges(&grants);
     (lowerer.schema, lowerer.diagnostics)
 }
 

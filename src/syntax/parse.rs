@@ -312,10 +312,139 @@ impl Builder<'_> {
                         }));
                     }
                 }
+                Rule::grant_decl | Rule::revoke_decl | Rule::default_privileges_decl => {
+                    decl = Some(Declaration::Grant(self.grant(inner, docs.clone())))
+                }
                 _ => {}
             }
         }
         decl.expect("the grammar requires one declaration body")
+    }
+
+    /// A grant, a revoke, or a default privilege (whose inner grant or
+    /// revoke is read the same way).
+    fn grant(&mut self, pair: Pair<Rule>, docs: Vec<Doc>) -> GrantDecl {
+        let mut decl = GrantDecl {
+            docs,
+            revoke: pair.as_rule() == Rule::revoke_decl,
+            defaults: None,
+            all: None,
+            privileges: Vec::new(),
+            object_kind: None,
+            objects: Vec::new(),
+            grantees: Vec::new(),
+            grant_option: false,
+            span: self.span(&pair),
+        };
+        let mut role = None;
+        let mut schema = None;
+        self.grant_parts(pair, &mut decl, &mut role, &mut schema);
+        if let Some(defaults) = &mut decl.defaults {
+            defaults.role = role;
+            defaults.schema = schema;
+        }
+        decl
+    }
+
+    fn grant_parts(
+        &mut self,
+        pair: Pair<Rule>,
+        decl: &mut GrantDecl,
+        role: &mut Option<Name>,
+        schema: &mut Option<Name>,
+    ) {
+        fn first_ident(pair: Pair<'_, Rule>) -> Option<Pair<'_, Rule>> {
+            pair.into_inner().find(|p| p.as_rule() == Rule::ident)
+        }
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::default_for_role => *role = first_ident(inner).map(|p| self.name(p)),
+                Rule::default_in_schema => *schema = first_ident(inner).map(|p| self.name(p)),
+                Rule::default_grant => self.grant_parts(inner, decl, role, schema),
+                Rule::default_revoke => {
+                    decl.revoke = true;
+                    self.grant_parts(inner, decl, role, schema);
+                }
+                Rule::default_kind => {
+                    decl.defaults = Some(DefaultsClause {
+                        role: None,
+                        schema: None,
+                        kind: self.name(inner),
+                    })
+                }
+                Rule::grant_privileges => {
+                    let mut all = None;
+                    for part in inner.into_inner() {
+                        match part.as_rule() {
+                            Rule::grant_all => {
+                                all = Some(PrivilegeItem {
+                                    name: self.name(part),
+                                    columns: Vec::new(),
+                                })
+                            }
+                            Rule::column_list => {
+                                if let Some(all) = &mut all {
+                                    all.columns = self.column_list(part);
+                                }
+                            }
+                            Rule::grant_privilege => {
+                                let mut name = None;
+                                let mut columns = Vec::new();
+                                for piece in part.into_inner() {
+                                    match piece.as_rule() {
+                                        Rule::ident => name = Some(self.name(piece)),
+                                        Rule::column_list => columns = self.column_list(piece),
+                                        _ => {}
+                                    }
+                                }
+                                if let Some(name) = name {
+                                    decl.privileges.push(PrivilegeItem { name, columns });
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                    decl.all = all;
+                }
+                Rule::grant_objects => {
+                    for part in inner.into_inner() {
+                        match part.as_rule() {
+                            Rule::grant_object_kind => decl.object_kind = Some(self.name(part)),
+                            Rule::grant_object => {
+                                let span = self.span(&part);
+                                let mut name = None;
+                                let mut arguments = None;
+                                for piece in part.into_inner() {
+                                    match piece.as_rule() {
+                                        Rule::qualified_name => name = Some(self.qual_name(piece)),
+                                        Rule::routine_args => {
+                                            arguments = piece
+                                                .into_inner()
+                                                .find(|p| p.as_rule() == Rule::expr_text)
+                                                .map(|p| self.expr(p))
+                                        }
+                                        _ => {}
+                                    }
+                                }
+                                if let Some(name) = name {
+                                    decl.objects.push(GrantObject { name, arguments, span });
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                Rule::grantee_list => {
+                    decl.grantees = inner
+                        .into_inner()
+                        .filter(|p| p.as_rule() == Rule::ident)
+                        .map(|p| self.name(p))
+                        .collect()
+                }
+                Rule::grant_option => decl.grant_option = true,
+                _ => {}
+            }
+        }
     }
 
     fn name(&self, pair: Pair<Rule>) -> Name {

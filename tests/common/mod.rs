@@ -40,6 +40,24 @@ pub fn schema_of(dir: &str) -> trellisc::ir::Schema {
     compiled.schema
 }
 
+/// The examples, by name: each directory of `examples/` as one schema, and
+/// each of LANGUAGE.md's examples (tests/fixtures/language) on its own, as
+/// the specification has them. Every one must compile without errors.
+pub fn example_schemas() -> Vec<(String, trellisc::ir::Schema)> {
+    let mut out: Vec<(String, trellisc::ir::Schema)> = ["examples/shop", "examples/blog", "examples/saas"]
+        .into_iter()
+        .map(|dir| (dir.to_string(), schema_of(dir)))
+        .collect();
+    for path in files_in(&root().join("tests/fixtures/language"), "trellis") {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {name}: {e}"));
+        let compiled = compile(&[(name.clone(), text)]);
+        assert!(!compiled.has_errors(), "{name}: {:#?}", compiled.diagnostics);
+        out.push((name, compiled.schema));
+    }
+    out
+}
+
 /// Reads every `.trellis` file below `dir` (names relative to the root).
 pub fn read_schema(dir: &Path) -> Vec<(String, String)> {
     trellisc::load::schema_files(dir)

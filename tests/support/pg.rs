@@ -325,6 +325,21 @@ pub fn start_server(server_bin: &Path, data: &Path, dir: &Path, options: &str, r
 }
 
 /// Starts a server: Debian's (`package` None) or the npm package's.
+/// The roles the test schemas grant to (roles belong to the server, not to
+/// a database): made when missing.
+pub const TEST_ROLES: [&str; 2] = ["app_user", "reporting"];
+
+fn ensure_roles(bin: &Path, url: &str) -> Result<(), String> {
+    let mut sql = String::from("DO $$ BEGIN ");
+    for role in TEST_ROLES {
+        sql.push_str(&format!(
+            "IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN CREATE ROLE {role}; END IF; "
+        ));
+    }
+    sql.push_str("END $$;");
+    run(Command::new(bin.join("psql")).args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", &sql])).map(|_| ())
+}
+
 fn start(package: Option<&str>) -> Result<Server, String> {
     let bin = postgres_bin()?;
     let client_major = major_of(&bin, "psql")?;
@@ -338,6 +353,7 @@ fn start(package: Option<&str>) -> Result<Server, String> {
             "-c",
             "SELECT current_setting('server_version_num')::int / 10000",
         ]))?;
+        ensure_roles(&bin, &url)?;
         return Ok(Server {
             base_url: url,
             server_bin: bin.clone(),
@@ -392,6 +408,7 @@ fn start(package: Option<&str>) -> Result<Server, String> {
         dir.display()
     );
     start_server(&server_bin, &data, &dir, &options, root)?;
+    ensure_roles(&bin, &format!("postgresql://postgres@127.0.0.1:{port}/postgres"))?;
     Ok(Server {
         base_url: format!("postgresql://postgres@127.0.0.1:{port}"),
         bin,
