@@ -190,7 +190,13 @@ fn vim_check_script(file: &str, report: &Path) -> String {
          \x20 endfor\n\
          endfor\n\
          let s:formatted = getline(1, '$')\n\
-         silent %s/^\\s\\+//e\n\
+         let s:quotes = 0\n\
+         for s:n in range(1, line('$'))\n\
+         \x20 if s:quotes % 2 == 0\n\
+         \x20   call setline(s:n, substitute(getline(s:n), '^\\s\\+', '', ''))\n\
+         \x20 endif\n\
+         \x20 let s:quotes += len(split(getline(s:n), '\\$\\$', 1)) - 1\n\
+         endfor\n\
          silent normal! gg=G\n\
          let s:reindented = getline(1, '$') ==# s:formatted\n\
          call writefile([\n\

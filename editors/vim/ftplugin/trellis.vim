@@ -29,6 +29,14 @@ if !exists('*GetTrellisIndent')
     if previous == 0
       return 0
     endif
+    " Inside a routine's dollar-quoted body, lines keep their own indent.
+    let quotes = 0
+    for text in getline(1, v:lnum - 1)
+      let quotes += len(split(text, '\$\$', 1)) - 1
+    endfor
+    if quotes % 2 == 1
+      return indent(v:lnum)
+    endif
     " What the previous line ends with, before a trailing comment.
     let code = substitute(getline(previous), '\s*//.*$', '', '')
     let indent = indent(previous)

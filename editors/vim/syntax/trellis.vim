@@ -64,6 +64,8 @@ syn match trellisNumber "\%(\w\)\@<!-\d\+\>"
 syn keyword trellisDeclaration extension collation enum sequence table nextgroup=trellisDeclName skipwhite skipnl
 syn keyword trellisStorageClass unlogged
 syn keyword trellisTopKeyword version
+" Grants, revokes and default privileges: one line each.
+syn keyword trellisGrant grant revoke privileges role routine functions routines schemas sequences tables types
 exe 'syn match trellisDeclName contained #' . s:qname . '\|' . s:string . '#'
 " `schema NAME` declares a schema at the start of a line; elsewhere `schema`
 " is the clause of an extension (`extension pg_trgm schema public`). Matches,
@@ -331,6 +333,7 @@ hi def link trellisDeclaration     Keyword
 hi def link trellisStorageClass    StorageClass
 hi def link trellisKeyword         Keyword
 hi def link trellisTopKeyword      Keyword
+hi def link trellisGrant Keyword
 hi def link trellisItemKeyword     Keyword
 hi def link trellisReferences      Keyword
 hi def link trellisUsing           Keyword
