@@ -434,3 +434,30 @@ pub fn securables(schema: &Schema) -> Vec<Securable> {
     objects.extend(namespaces.into_iter().map(Securable::Schema));
     objects
 }
+
+/// Before PostgreSQL 15, PUBLIC may also create in the `public` schema
+/// from the start: a schema that leaves PUBLIC's privileges there as
+/// PostgreSQL gives them means that on such a server.
+pub fn public_schema_before_15(privileges: &mut Privileges) {
+    let object = Securable::Schema(Ident::new("public"));
+    let atoms: Vec<(&GrantKey, &Grant)> = privileges
+        .grants
+        .iter()
+        .filter(|(k, _)| k.object == object && k.grantee == Grantee::Public)
+        .collect();
+    let untouched = matches!(atoms.as_slice(), [(key, grant)] if key.privilege == Privilege::Usage && grant.implicit);
+    if untouched {
+        let key = GrantKey {
+            object,
+            column: None,
+            grantee: Grantee::Public,
+            privilege: Privilege::Create,
+        };
+        let grant = Grant {
+            grantable: false,
+            implicit: true,
+            origin: Origin::default(),
+        };
+        privileges.grants.insert(key, grant);
+    }
+}

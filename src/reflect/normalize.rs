@@ -56,6 +56,9 @@ pub async fn normalize(
             }
         }
     }
+    if connection.major < 15 {
+        crate::ir::grants::public_schema_before_15(&mut source.privileges);
+    }
     let mut jobs: Vec<Job> = Vec::new();
     let mut by_key: HashMap<String, usize> = HashMap::new();
     let mut pending: Vec<Pending> = Vec::new();
