@@ -41,8 +41,9 @@ fn every_code_has_a_case() {
                 | Code::UsedByUnmanaged
                 | Code::NoCast
                 | Code::NeedsNewerPostgres
+                | Code::UnknownRole
         ) {
-            continue; // covered by the CLI tests: they need a file on disk, a diff, a history or a target version
+            continue; // covered by the CLI tests: they need a file on disk, a diff, a history, a target version or a server
         }
         assert!(
             names.iter().any(|n| n.starts_with(code.as_str())),

@@ -467,3 +467,56 @@ COMMENT ON INDEX totals_owner IS 'One row each.';
         assert!(source.contains(expected), "{expected:?} in:\n{source}");
     }
 }
+
+/// Grants of every kind (schemas, tables, columns, views, sequences,
+/// functions, procedures, types, `with grant option`, what PUBLIC holds by
+/// itself taken away) and default privileges import into `grant`,
+/// `revoke` and `default privileges` lines; applied to an empty database
+/// they give the same access control lists, to trellisc and to `pg_dump`.
+#[test]
+fn grants_and_default_privileges_import_and_come_back_the_same() {
+    let server = pg::server();
+    let original = server.database();
+    let sql = std::fs::read_to_string(common::root().join("tests/fixtures/import/grants.sql")).expect("fixture");
+    server.psql(&original, &sql).expect("apply the fixture");
+
+    let (source, warnings) = import(&original);
+    assert_eq!(warnings, "", "nothing left alone");
+    let compiled = common::compile(&[("imported.trellis".to_string(), source.clone())]);
+    let rendered = trellisc::diag::render_plain(&compiled.sources, &compiled.diagnostics);
+    assert!(compiled.diagnostics.is_empty(), "{rendered}\n{source}");
+    insta::assert_snapshot!("grants_imported", source);
+
+    let left = reflect::remaining(&original, &compiled.schema);
+    assert!(
+        left.is_empty(),
+        "the source differs from the database it came from:\n{}",
+        left.join("\n")
+    );
+
+    let copy = server.database();
+    let create = render_plan(&plan::upgrade(
+        &Schema::default(),
+        &compiled.schema,
+        PlanOptions::default(),
+    ));
+    server.psql(&copy, &create).unwrap_or_else(|e| panic!("{e}\n{create}"));
+    let left = reflect::remaining(&copy, &compiled.schema);
+    assert!(
+        left.is_empty(),
+        "the copy differs from its source:\n{}",
+        left.join("\n")
+    );
+    let (before, after) = (dump(server, &original), dump(server, &copy));
+    assert!(
+        before.contains("GRANT SELECT(id) ON TABLE billing.invoices TO reporting;"),
+        "{before}"
+    );
+    if before != after {
+        let diff = similar::TextDiff::from_lines(&before, &after);
+        panic!(
+            "pg_dump --schema-only differs:\n{}\n--- plan ---\n{create}",
+            diff.unified_diff().context_radius(3)
+        );
+    }
+}

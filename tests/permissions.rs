@@ -149,3 +149,116 @@ fn a_missing_version_table_that_the_role_may_not_create_is_explained() {
     // Reading is fine: there is nothing applied.
     assert!(p.ok(&["current", "--db", &app_url]).contains("base"));
 }
+
+/// A schema that grants to a role the server lacks (here one no test
+/// server has).
+const GRANTS_TO_A_STRANGER: &str = "\
+table ledger {
+  id     bigint primary key
+  amount numeric not null
+
+  policy own_rows for select to auditors_nowhere using (amount > 0)
+}
+
+grant select on ledger to reporting
+grant select, insert on ledger to clerks_nowhere
+";
+
+#[test]
+fn a_grant_to_a_role_the_server_lacks_is_refused_before_any_sql() {
+    let p = Project::new();
+    p.write("schema/app.trellis", GRANTS_TO_A_STRANGER);
+    for args in [
+        ["diff", "--color", "never", "--from", p.url.as_str(), "--to", "schema"],
+        ["diff", "--color", "never", "--from", "schema", "--to", p.url.as_str()],
+    ] {
+        let out = p.fails(&args, 1);
+        assert!(out.contains("error[E0306]"), "{out}");
+        assert!(
+            out.contains("the server has no role clerks_nowhere, which a grant of select on table public.ledger names"),
+            "{out}"
+        );
+        assert!(out.contains("schema/app.trellis:9:"), "the place is named: {out}");
+        assert!(
+            out.contains("no role auditors_nowhere, which policy own_rows on ledger names"),
+            "{out}"
+        );
+        assert!(
+            out.contains("schema/app.trellis:5:"),
+            "the policy's place is named: {out}"
+        );
+        assert_eq!(out.matches("clerks_nowhere, which").count(), 1, "each role once: {out}");
+        assert!(!out.contains("role reporting"), "a role the server has is fine: {out}");
+        assert!(out.contains("CREATE ROLE clerks_nowhere"), "the fix is named: {out}");
+        assert!(
+            out.contains("grants to roles the server lacks; nothing was run"),
+            "{out}"
+        );
+        assert!(out.contains("--- stdout ---\n--- stderr ---"), "no SQL: {out}");
+    }
+
+    // A revision is written offline; `upgrade` refuses it before running
+    // anything.
+    p.revision_ok("20261203120000_aaaaaa", &["-m", "ledger"]);
+    let out = p.fails(&["upgrade"], 1);
+    assert!(
+        out.contains("lacks roles these revisions grant to; nothing was run"),
+        "{out}"
+    );
+    assert!(
+        out.contains("revision 20261203120000_aaaaaa: the server has no role clerks_nowhere"),
+        "{out}"
+    );
+    assert!(p.applied().is_empty(), "nothing applied: {out}");
+    assert_eq!(
+        p.value("SELECT count(*) FROM pg_class WHERE relname = 'ledger'"),
+        "0",
+        "no table made: {out}"
+    );
+}
+
+#[test]
+fn grants_to_roles_the_source_does_not_name_are_left_alone_and_named_once() {
+    let p = Project::new();
+    p.sql(
+        "CREATE TABLE ledger (id bigint PRIMARY KEY); CREATE TABLE notes (id bigint PRIMARY KEY); \
+         GRANT SELECT, INSERT ON ledger TO app_user; GRANT SELECT ON notes TO app_user; \
+         GRANT SELECT ON ledger TO reporting;",
+    );
+    p.write(
+        "schema/app.trellis",
+        "table ledger {\n  id bigint primary key\n}\n\ntable notes {\n  id bigint primary key\n}\n\ngrant select on notes to reporting\n",
+    );
+    let out = p.fails(
+        &["diff", "--color", "never", "--from", p.url.as_str(), "--to", "schema"],
+        2,
+    );
+    assert_eq!(out.matches("note: ").count(), 1, "{out}");
+    assert!(
+        out.contains("privileges of app_user are left alone: the schema does not grant to it (list it under `roles` in trellis.toml"),
+        "{out}"
+    );
+    assert!(
+        out.contains("REVOKE SELECT ON TABLE public.ledger FROM reporting;"),
+        "{out}"
+    );
+    assert!(
+        out.contains("GRANT SELECT ON TABLE public.notes TO reporting;"),
+        "{out}"
+    );
+    assert!(!out.contains("app_user;"), "app_user's grants are not touched: {out}");
+
+    // Listed in trellis.toml, its grants are managed: the ones the source
+    // does not write are revoked.
+    let toml = std::fs::read_to_string(p.dir.join("trellis.toml")).expect("trellis.toml");
+    p.write("trellis.toml", &format!("{toml}\nroles = [\"app_user\"]\n"));
+    let out = p.fails(
+        &["diff", "--color", "never", "--from", p.url.as_str(), "--to", "schema"],
+        2,
+    );
+    assert!(!out.contains("note: "), "{out}");
+    assert!(
+        out.contains("REVOKE SELECT, INSERT ON TABLE public.ledger FROM app_user;"),
+        "{out}"
+    );
+}

@@ -17,6 +17,9 @@ use trellisc::syntax::{format_file, parse_file, write_schema};
 /// themselves are compared; how they came about is not.
 fn normalised(schema: &Schema) -> Schema {
     let mut schema = schema.clone();
+    // Whose grants a comparison manages is not part of what is written: a
+    // database read has no opinion, a source names its grantees.
+    schema.privileges.managed = Default::default();
     for table in schema.tables.values_mut() {
         table.constraints.values_mut().for_each(|c| c.named = true);
         table.indexes.values_mut().for_each(|i| i.named = true);
@@ -61,6 +64,24 @@ fn difference(expected: &Schema, actual: &Schema) -> String {
     differences(&mut out, "extension", &expected.extensions, &actual.extensions);
     differences(&mut out, "enum", &expected.enums, &actual.enums);
     differences(&mut out, "sequence", &expected.sequences, &actual.sequences);
+    differences(
+        &mut out,
+        "privilege",
+        &expected.privileges.grants,
+        &actual.privileges.grants,
+    );
+    differences(
+        &mut out,
+        "default privilege",
+        &expected.privileges.defaults,
+        &actual.privileges.defaults,
+    );
+    if expected.privileges.managed != actual.privileges.managed {
+        out.push_str(&format!(
+            "managed roles: {:?}, read back as {:?}\n",
+            expected.privileges.managed, actual.privileges.managed
+        ));
+    }
     let tables: std::collections::BTreeSet<_> = expected.tables.keys().chain(actual.tables.keys()).collect();
     for name in tables {
         let (Some(a), Some(b)) = (expected.tables.get(name), actual.tables.get(name)) else {

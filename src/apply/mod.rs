@@ -15,7 +15,7 @@ use std::fmt;
 use futures_util::future::join_all;
 use tokio_postgres::Client;
 
-use crate::ir::QualifiedName;
+use crate::ir::{Ident, QualifiedName, Schema};
 use crate::reflect::{Database, DbError};
 use crate::render::literal;
 use crate::revision::split::{Piece, split};
@@ -380,6 +380,7 @@ impl<'h> Session<'h> {
             }
         }
         self.check_versions(&pending)?;
+        self.check_roles(&pending).await?;
         for revision in &pending {
             let done = applied
                 .iter()
@@ -429,6 +430,47 @@ impl<'h> Session<'h> {
             "{} is PostgreSQL {}, which lacks what these revisions use; nothing was run:\n{}\nupgrade the server, or write revisions without these forms",
             self.db.description,
             self.db.major,
+            lines.join("\n")
+        )))
+    }
+
+    /// Refuses, before any of them runs, revisions whose schema grants to
+    /// (or applies a policy to) a role the server lacks: trellisc does not
+    /// make roles, and the GRANT would fail half way.
+    async fn check_roles(&self, pending: &[&Revision]) -> Result<(), ApplyError> {
+        let schemas: Vec<(&Revision, Schema)> = pending
+            .iter()
+            .filter_map(|r| r.snapshot().ok().map(|s| (*r, s)))
+            .collect();
+        if schemas.is_empty() {
+            return Ok(());
+        }
+        let rows = self
+            .db
+            .client
+            .query("SELECT rolname::text FROM pg_roles", &[])
+            .await
+            .map_err(|e| self.db_error(&e))?;
+        let roles: BTreeSet<Ident> = rows
+            .iter()
+            .filter_map(|row| row.try_get::<_, String>(0).ok())
+            .map(Ident::new)
+            .collect();
+        let mut lines = Vec::new();
+        let mut seen = BTreeSet::new();
+        for (revision, schema) in &schemas {
+            for diagnostic in crate::check::roles::unknown(schema, &roles) {
+                if seen.insert(diagnostic.message.clone()) {
+                    lines.push(format!("  revision {}: {}", revision.id, diagnostic.message));
+                }
+            }
+        }
+        if lines.is_empty() {
+            return Ok(());
+        }
+        Err(ApplyError::History(format!(
+            "{} lacks roles these revisions grant to; nothing was run:\n{}\nroles belong to the whole server and trellisc does not make them: create them first (CREATE ROLE name)",
+            self.db.description,
             lines.join("\n")
         )))
     }

@@ -5,6 +5,7 @@ mod expressions;
 mod generated;
 mod references;
 mod renames;
+pub mod roles;
 mod routines;
 mod types;
 pub mod versions;

@@ -58,6 +58,46 @@ pub(super) async fn normalize(database: &Database, reflected: &Schema, source: &
 }
 
 /// One warning line per object trellisc does not manage.
+/// Names, once, the roles that hold privileges in the database beyond what
+/// the source gives them, but that the source neither grants to nor lists
+/// in `trellis.toml`: their grants are left as they are.
+pub(super) fn note_unmanaged_grantees(database: &Database, reflected: &Reflected, source: &crate::ir::Schema) {
+    use crate::ir::Grantee;
+    let Some(managed) = &source.privileges.managed.0 else {
+        return;
+    };
+    let held: std::collections::BTreeSet<&Grantee> = reflected
+        .schema
+        .privileges
+        .grants
+        .keys()
+        .filter(|k| !source.privileges.grants.contains_key(*k))
+        .map(|k| &k.grantee)
+        .chain(
+            reflected
+                .schema
+                .privileges
+                .defaults
+                .keys()
+                .filter(|k| !source.privileges.defaults.contains_key(*k))
+                .map(|k| &k.grantee),
+        )
+        .filter(|g| !managed.contains(*g))
+        .collect();
+    if held.is_empty() {
+        return;
+    }
+    let names: Vec<String> = held.iter().map(|g| g.to_string()).collect();
+    errln!(
+        "note: {}: privileges of {} are left alone: the schema does not grant to {} (list {} under `roles` in trellis.toml to manage {})",
+        database.description,
+        names.join(", "),
+        if names.len() == 1 { "it" } else { "them" },
+        if names.len() == 1 { "it" } else { "them" },
+        if names.len() == 1 { "its grants" } else { "their grants" },
+    );
+}
+
 pub(super) fn warn_unmanaged(database: &Database, reflected: &Reflected) {
     for object in &reflected.unmanaged {
         errln!(

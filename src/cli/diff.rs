@@ -69,7 +69,8 @@ fn resolve(from: Side, to: Side, schemas: &[String]) -> Result<Resolved, String>
             let mut b_schema = b.schema;
             // The plan runs on the `from` server: what the `to` one has
             // that its version lacks is refused before anything is asked.
-            let lacking = versions::diagnostics(&b_schema, Target::Database(a_db.major));
+            let mut lacking = versions::diagnostics(&b_schema, Target::Database(a_db.major));
+            lacking.extend(crate::check::roles::unknown(&b_schema, &a.roles));
             if !lacking.is_empty() {
                 let to = Loaded {
                     schema: b_schema,
@@ -113,10 +114,14 @@ fn against_source(
     let reflected = runtime.block_on(async {
         let (database, reflected) = database::read(url, &options).await?;
         database::warn_unmanaged(&database, &reflected);
+        database::note_unmanaged_grantees(&database, &reflected, &source.schema);
         // Forms the server's version lacks are refused before the source
         // is put into the server's words (which would fail on them).
         let lacking = versions::diagnostics(&source.schema, Target::Database(database.major));
         source.diagnostics.extend(lacking);
+        source
+            .diagnostics
+            .extend(crate::check::roles::unknown(&source.schema, &reflected.roles));
         if !source.diagnostics.iter().any(Diagnostic::is_error) {
             database::normalize(&database, &reflected.schema, &mut source.schema).await;
         }
@@ -151,6 +156,8 @@ pub(super) fn run(args: DiffArgs, color: Color) -> u8 {
         print_diagnostics(&sources, &diagnostics, color);
         if diagnostics.iter().any(|d| d.code == Code::NeedsNewerPostgres) {
             errln!("diff refused: the schema uses forms the PostgreSQL version lacks; nothing was run");
+        } else if diagnostics.iter().any(|d| d.code == Code::UnknownRole) {
+            errln!("diff refused: the schema grants to roles the server lacks; nothing was run");
         } else {
             errln!("diff refused: the schemas have errors");
         }

@@ -338,7 +338,163 @@ impl<'a> Writer<'a> {
         for view in self.schema.views.values() {
             self.view(view);
         }
+        self.privileges();
         self.out
+    }
+
+    /// The default privileges, then what each object holds beyond what it
+    /// would hold when made (`grant`) and what it lacks of that
+    /// (`revoke`). Grants to the owner are not kept, so not written.
+    fn privileges(&mut self) {
+        let privileges = &self.schema.privileges;
+        // Default privileges, grouped into one line per role, schema,
+        // kind, grantee and state.
+        // The state: granted (with the grant option or not), or withheld.
+        type DefaultGroup<'g> = (
+            &'g Option<Ident>,
+            &'g Option<Ident>,
+            DefaultKind,
+            &'g Grantee,
+            Option<bool>,
+        );
+        let mut defaults: BTreeMap<DefaultGroup, Vec<Privilege>> = BTreeMap::new();
+        for (key, grant) in &privileges.defaults {
+            let state = match grant {
+                DefaultGrant::Granted { grantable } => Some(*grantable),
+                DefaultGrant::Revoked => None,
+            };
+            defaults
+                .entry((&key.role, &key.schema, key.kind, &key.grantee, state))
+                .or_default()
+                .push(key.privilege);
+        }
+        let mut lines = Vec::new();
+        for ((role, schema, kind, grantee, grant), list) in defaults {
+            let mut line = "default privileges".to_string();
+            if let Some(role) = role {
+                let _ = write!(line, " for role {}", role.quoted());
+            }
+            if let Some(schema) = schema {
+                let _ = write!(line, " in schema {}", schema.quoted());
+            }
+            let kind = kind.keyword().to_lowercase();
+            let list = privilege_list(&list);
+            let grantee = grantee_text(grantee);
+            match grant {
+                Some(grantable) => {
+                    let option = if grantable { " with grant option" } else { "" };
+                    let _ = write!(line, " grant {list} on {kind} to {grantee}{option}");
+                }
+                None => {
+                    let _ = write!(line, " revoke {list} on {kind} from {grantee}");
+                }
+            }
+            lines.push(line);
+        }
+        // What each object holds, against what it starts with.
+        type Group<'g> = (&'g Securable, &'g Grantee, bool, Option<&'g Ident>);
+        let mut grants: BTreeMap<Group, Vec<Privilege>> = BTreeMap::new();
+        let mut revokes: BTreeMap<(&Securable, Grantee), Vec<Privilege>> = BTreeMap::new();
+        let objects = crate::ir::grants::securables(self.schema);
+        let mut initial: BTreeMap<&Securable, BTreeMap<(Grantee, Privilege), bool>> = BTreeMap::new();
+        for object in &objects {
+            initial.insert(object, crate::ir::grants::initial(object, &privileges.defaults));
+        }
+        for (key, grant) in &privileges.grants {
+            let starts = key
+                .column
+                .is_none()
+                .then(|| initial.get(&key.object))
+                .flatten()
+                .and_then(|held| held.get(&(key.grantee.clone(), key.privilege)));
+            // A privilege the object starts with is written again only
+            // where the grant option differs.
+            if starts == Some(&grant.grantable) {
+                continue;
+            }
+            grants
+                .entry((&key.object, &key.grantee, grant.grantable, key.column.as_ref()))
+                .or_default()
+                .push(key.privilege);
+        }
+        for (object, held) in &initial {
+            for (grantee, privilege) in held.keys() {
+                let key = GrantKey {
+                    object: (*object).clone(),
+                    column: None,
+                    grantee: grantee.clone(),
+                    privilege: *privilege,
+                };
+                if !privileges.grants.contains_key(&key) {
+                    revokes.entry((*object, key.grantee)).or_default().push(*privilege);
+                }
+            }
+        }
+        // Column grants of one object, grantee and option share a line.
+        let mut merged: BTreeMap<(&Securable, &Grantee, bool), Vec<String>> = BTreeMap::new();
+        let mut columns: BTreeMap<(&Securable, &Grantee, bool, Privilege), Vec<&Ident>> = BTreeMap::new();
+        for ((object, grantee, grantable, column), list) in &grants {
+            match column {
+                None => merged
+                    .entry((object, grantee, *grantable))
+                    .or_default()
+                    .extend(list.iter().map(|p| p.keyword().to_lowercase())),
+                Some(column) => {
+                    for privilege in list {
+                        columns
+                            .entry((object, grantee, *grantable, *privilege))
+                            .or_default()
+                            .push(column);
+                    }
+                }
+            }
+        }
+        for ((object, grantee, grantable, privilege), list) in columns {
+            let names: Vec<String> = list.iter().map(|c| column_ident(c)).collect();
+            merged.entry((object, grantee, grantable)).or_default().push(format!(
+                "{} ({})",
+                privilege.keyword().to_lowercase(),
+                names.join(", ")
+            ));
+        }
+        for ((object, grantee), list) in revokes {
+            lines.push(format!(
+                "revoke {} on {} from {}",
+                privilege_list(&list),
+                self.securable(object),
+                grantee_text(&grantee)
+            ));
+        }
+        for ((object, grantee, grantable), list) in merged {
+            let option = if grantable { " with grant option" } else { "" };
+            lines.push(format!(
+                "grant {} on {} to {}{option}",
+                list.join(", "),
+                self.securable(object),
+                grantee_text(grantee)
+            ));
+        }
+        if !lines.is_empty() {
+            let _ = writeln!(self.out, "{}\n", lines.join("\n"));
+        }
+    }
+
+    /// An object as a grant names it in the language.
+    fn securable(&self, object: &Securable) -> String {
+        match object {
+            Securable::Relation(name) => format!("table {name}"),
+            Securable::Sequence(name) => format!("sequence {name}"),
+            Securable::Routine(id, kind) => {
+                let arguments: Vec<String> = id.arguments.iter().map(|t| t.to_string()).collect();
+                let keyword = match kind {
+                    RoutineKind::Function => "function",
+                    RoutineKind::Procedure => "procedure",
+                };
+                format!("{keyword} {}({})", id.name, arguments.join(", "))
+            }
+            Securable::Schema(name) => format!("schema {}", name.quoted()),
+            Securable::Type(name) => format!("type {name}"),
+        }
     }
 
     /// `[materialized] view NAME { QUERY }`, the query as PostgreSQL prints
@@ -1134,6 +1290,20 @@ fn type_text(data_type: &SqlType) -> String {
 }
 
 /// A column name; quoted too when it would start a table item.
+/// Privileges as a grant lists them: `select, insert`.
+fn privilege_list(list: &[Privilege]) -> String {
+    let words: Vec<String> = list.iter().map(|p| p.keyword().to_lowercase()).collect();
+    words.join(", ")
+}
+
+/// A grantee as the language writes it: `public` or the role's name.
+fn grantee_text(grantee: &Grantee) -> String {
+    match grantee {
+        Grantee::Public => "public".into(),
+        Grantee::Role(role) => role.quoted(),
+    }
+}
+
 fn column_ident(name: &Ident) -> String {
     quoted_avoiding(name, &["exclude", "index", "replica"])
 }

@@ -61,7 +61,10 @@ impl Lowerer {
         }
         for atom in grants {
             let grant = held.entry(atom.key).or_default();
-            grant.grantable |= atom.grantable;
+            // Written for the object, a grant says whether it may be passed
+            // on there, whatever a default privilege gave; two grants of one
+            // privilege add up.
+            grant.grantable = atom.grantable || (grant.grantable && !grant.implicit);
             grant.implicit = false;
             grant.origin = atom.origin;
         }
