@@ -300,6 +300,7 @@ codes! {
     NotATriggerFunction = "E0218", Error, "a trigger executes a function that does not return `trigger`";
     InvalidSetting = "E0219", Error, "a column setting has a value PostgreSQL refuses";
     InvalidGrant = "E0220", Error, "a grant names an object, column or privilege the schema does not have";
+    InvalidType = "E0221", Error, "a composite or range type PostgreSQL would refuse";
     InvalidIdentity = "E0211", Error, "an identity column has a type other than smallint, integer or bigint";
     MisplacedOption = "E0212", Error, "an option is used where PostgreSQL does not allow it";
     InvalidReplicaIdentity = "E0213", Error, "`replica identity using index` names an unsuitable index";

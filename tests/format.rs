@@ -11,6 +11,9 @@ fn format_text(text: &str) -> String {
     format_file(&file.expect("parses"), text)
 }
 
+/// A schema's files: (name, text).
+type Files = Vec<(String, String)>;
+
 fn example_dirs() -> Vec<std::path::PathBuf> {
     let mut dirs: Vec<_> = std::fs::read_dir(common::root().join("examples"))
         .expect("examples/")
@@ -31,20 +34,34 @@ fn examples_format_to_their_snapshots_idempotently_and_keep_their_ir() {
             assert_eq!(&format_text(text), text, "{name}: formatting twice changes it");
             insta::assert_snapshot!(name.replace(['/', '.'], "_"), text);
         }
-        let before = common::compile(&original);
-        let after = common::compile(&formatted);
-        assert!(
-            before.diagnostics.is_empty(),
-            "{}: {:#?}",
-            dir.display(),
-            before.diagnostics
-        );
-        assert_eq!(
-            before.schema,
-            after.schema,
-            "{}: formatting changed the IR",
-            dir.display()
-        );
+        // An example directory is one schema; LANGUAGE.md's examples are
+        // each a schema of their own.
+        let schemas: Vec<(Files, Files)> = if dir.ends_with("tests/fixtures/language") {
+            original
+                .iter()
+                .cloned()
+                .zip(formatted.iter().cloned())
+                .map(|(o, f)| (vec![o], vec![f]))
+                .collect()
+        } else {
+            vec![(original.clone(), formatted.clone())]
+        };
+        for (original, formatted) in schemas {
+            let before = common::compile(&original);
+            let after = common::compile(&formatted);
+            assert!(
+                before.diagnostics.is_empty(),
+                "{}: {:#?}",
+                dir.display(),
+                before.diagnostics
+            );
+            assert_eq!(
+                before.schema,
+                after.schema,
+                "{}: formatting changed the IR",
+                dir.display()
+            );
+        }
     }
 }
 

@@ -39,7 +39,10 @@ fn fixtures_match_the_specification() {
     let mut current: Option<String> = None;
     for line in text.lines() {
         match (&mut current, line.trim_start().starts_with("```")) {
-            (None, true) if line.trim() == "```trellis" => current = Some(String::new()),
+            // A block still fenced `trellis planned` in the copy of the
+            // spec at hand is a form an open issue asks for: once it works,
+            // its fixture is here and it is held to the same test.
+            (None, true) if matches!(line.trim(), "```trellis" | "```trellis planned") => current = Some(String::new()),
             (Some(block), true) => {
                 blocks.push(std::mem::take(block));
                 current = None;

@@ -6,9 +6,12 @@
 //! out on purpose. A schema whose extensions the server lacks (Debian's
 //! `postgresql-15-postgis-3` and `postgresql-15-partman`) is skipped, named.
 //!
-//! Two are not among them yet. Pagila: its `public` schema's grants
-//! (`REVOKE USAGE ON SCHEMA public FROM PUBLIC`) wait for grants in the
-//! language. MusicBrainz: PostgreSQL prints two of its checks and a view in
+//! Owners are not part of the language (every object trellisc makes
+//! belongs to the role it connects as), so Pagila's `ALTER SCHEMA public
+//! OWNER TO postgres` (PostgreSQL 15 gives `public` to pg_database_owner)
+//! is made by hand in B, as the kinds left out on purpose are.
+//!
+//! One is not among them yet. MusicBrainz: PostgreSQL prints two of its checks and a view in
 //! words that it reads back as something else (`x = ANY ((ARRAY[...])::text[])`
 //! becomes `ARRAY[(...)::text, ...]`, `NULL::integer` gains `AS int4`), so
 //! the dumps differ though both sides compare equal.
@@ -58,7 +61,8 @@ fn dump(server: &pg::Server, url: &str) -> String {
 }
 
 /// The statements of `sql` that make objects of a kind left out on
-/// purpose (text search configurations and dictionaries), which database B
+/// purpose (text search configurations and dictionaries) or give the
+/// `public` schema its owner, which database B
 /// needs made by hand before the plan uses them, after the schemas and
 /// extensions they live in and use (which the plan then finds there), each
 /// under the search path `sql` sets before it.
@@ -67,7 +71,10 @@ fn by_hand(sql: &str) -> String {
     let mut taking = false;
     let mut search_path = "";
     for line in sql.lines() {
-        if line.starts_with("CREATE SCHEMA ") || line.starts_with("CREATE EXTENSION ") {
+        if line.starts_with("CREATE SCHEMA ")
+            || line.starts_with("CREATE EXTENSION ")
+            || line.starts_with("ALTER SCHEMA public OWNER TO ")
+        {
             out.push_str(line);
             out.push('\n');
         }
@@ -191,7 +198,7 @@ fn round_trip(name: &str) -> Vec<String> {
 
 #[test]
 fn real_schemas_round_trip_whole() {
-    let failures: Vec<String> = ["gisia", "lago", "osm", "synapse"]
+    let failures: Vec<String> = ["gisia", "lago", "osm", "pagila", "synapse"]
         .iter()
         .flat_map(|name| round_trip(name))
         .collect();

@@ -43,6 +43,13 @@ fn touched(before: &Schema, after: &Schema, database: &Schema) -> Schema {
     take(&mut out.enums, &before.enums, &after.enums, &database.enums);
     take(&mut out.domains, &before.domains, &after.domains, &database.domains);
     take(
+        &mut out.composites,
+        &before.composites,
+        &after.composites,
+        &database.composites,
+    );
+    take(&mut out.ranges, &before.ranges, &after.ranges, &database.ranges);
+    take(
         &mut out.sequences,
         &before.sequences,
         &after.sequences,

@@ -13,7 +13,7 @@ pub(super) fn check(schema: &Schema, out: &mut Vec<Diagnostic>) {
         };
         let provided =
             extension_providing(name.name.as_str()).is_some_and(|ext| schema.extensions.contains_key(&Ident::new(ext)));
-        let known = schema.enums.contains_key(name) || schema.domains.contains_key(name) || provided;
+        let known = schema.has_type(name) || provided;
         // A domain over itself, directly or through others, never ends.
         let circular = schema.domains.contains_key(name) && {
             let mut seen = vec![&domain.name];
@@ -41,10 +41,45 @@ pub(super) fn check(schema: &Schema, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+    let unknown = |name: &crate::ir::QualifiedName| {
+        !schema.has_type(name)
+            && !extension_providing(name.name.as_str())
+                .is_some_and(|ext| schema.extensions.contains_key(&Ident::new(ext)))
+    };
+    for composite in schema.composites.values() {
+        for attribute in &composite.attributes {
+            if let TypeName::User(name) = &attribute.data_type.name {
+                if unknown(name) || *name == composite.name {
+                    out.push(
+                        at(
+                            Diagnostic::new(Code::UnknownType, format!("unknown type `{name}`")),
+                            attribute.origin,
+                            "the attribute's type",
+                        )
+                        .help("an attribute is of a PostgreSQL type, a type the schema declares (not the composite itself) or a type of a declared extension"),
+                    );
+                }
+            }
+        }
+    }
+    for range in schema.ranges.values() {
+        if let TypeName::User(name) = &range.subtype.name {
+            if unknown(name) {
+                out.push(
+                    at(
+                        Diagnostic::new(Code::UnknownType, format!("unknown type `{name}`")),
+                        range.origin,
+                        "the range's subtype",
+                    )
+                    .help("a range's subtype is a PostgreSQL type, a type the schema declares or a type of a declared extension"),
+                );
+            }
+        }
+    }
     for table in schema.tables.values() {
         for column in &table.columns {
             if let TypeName::User(name) = &column.data_type.name {
-                if !schema.enums.contains_key(name) && !schema.domains.contains_key(name) {
+                if !schema.has_type(name) {
                     let provider = extension_providing(name.name.as_str());
                     let declared = provider.is_some_and(|ext| schema.extensions.contains_key(&Ident::new(ext)));
                     if !declared {

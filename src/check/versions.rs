@@ -113,6 +113,47 @@ pub fn lacking(schema: &Schema, major: u32) -> Vec<Lacking> {
             found.expression(&object, &check.expr, check.origin);
         }
     }
+    for composite in schema.composites.values() {
+        let object = format!("type `{}`", composite.name);
+        for attribute in &composite.attributes {
+            found.data_type(&object, &attribute.data_type, attribute.origin);
+            found.collation(&object, attribute.collation.as_ref(), attribute.origin);
+        }
+    }
+    for range in schema.ranges.values() {
+        let object = format!("range type `{}`", range.name);
+        found.data_type(&object, &range.subtype, range.origin);
+        if range.multirange.is_some() {
+            found.lacks(&object, "multirange_type_name", 14, range.origin);
+        }
+    }
+    // The multirange types of the schema's own range types.
+    let multiranges: Vec<QualifiedName> = schema.ranges.values().map(|r| r.multirange_name()).collect();
+    let user_multirange = |data_type: &SqlType| match &data_type.name {
+        TypeName::User(name) if multiranges.contains(name) => Some(name.clone()),
+        _ => None,
+    };
+    for table in schema.tables.values() {
+        for column in &table.columns {
+            if let Some(name) = user_multirange(&column.data_type) {
+                let object = format!("column `{}.{}`", table.name.name, column.name);
+                found.lacks(
+                    &object,
+                    format!("type {name} (a multirange)"),
+                    14,
+                    column.data_type.origin,
+                );
+            }
+        }
+    }
+    for composite in schema.composites.values() {
+        for attribute in &composite.attributes {
+            if let Some(name) = user_multirange(&attribute.data_type) {
+                let object = format!("type `{}`", composite.name);
+                found.lacks(&object, format!("type {name} (a multirange)"), 14, attribute.origin);
+            }
+        }
+    }
     for table in schema.tables.values() {
         found.table(table);
     }

@@ -56,6 +56,57 @@ pub enum Change {
         new: Domain,
         columns: Vec<(QualifiedName, Ident, u32)>,
     },
+    CreateComposite(CompositeType),
+    DropComposite(CompositeType),
+    /// Attributes that cannot be reached by adding at the end: the type
+    /// is dropped and made again (PostgreSQL refuses while a column or
+    /// another type uses it).
+    RecreateComposite {
+        old: CompositeType,
+        new: CompositeType,
+    },
+    AddAttribute {
+        composite: QualifiedName,
+        attribute: TypeAttribute,
+    },
+    DropAttribute {
+        composite: QualifiedName,
+        attribute: TypeAttribute,
+    },
+    RenameAttribute {
+        composite: QualifiedName,
+        old: Ident,
+        new: Ident,
+    },
+    /// A new type or collation for an attribute.
+    AlterAttributeType {
+        composite: QualifiedName,
+        attribute: TypeAttribute,
+    },
+    CommentOnAttribute {
+        composite: QualifiedName,
+        attribute: Ident,
+        comment: Option<String>,
+    },
+    CreateRange(Box<RangeType>),
+    DropRange(Box<RangeType>),
+    /// PostgreSQL has no ALTER for a range type's options.
+    RecreateRange {
+        old: Box<RangeType>,
+        new: Box<RangeType>,
+    },
+    /// A composite or range type renamed (`was`); a range type's
+    /// multirange named by PostgreSQL's rule follows it (`multirange`).
+    RenameType {
+        old: QualifiedName,
+        new: QualifiedName,
+        multirange: bool,
+    },
+    /// COMMENT ON TYPE, for a composite or range type.
+    CommentOnType {
+        name: QualifiedName,
+        comment: Option<String>,
+    },
     CreateCollation(Collation),
     DropCollation(Collation),
     /// PostgreSQL has no ALTER for a collation's locale: dropped and made

@@ -8,6 +8,7 @@ mod policies;
 mod renames;
 mod routines;
 mod tables;
+mod types;
 mod views;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -38,6 +39,7 @@ pub fn diff_with(old: &Schema, new: &Schema, renames: &Renames) -> Vec<Change> {
     collations(old, new, &mut changes);
     enums(old, new, renames, &mut changes);
     domains(old, new, &mut changes);
+    types::user_types(old, new, renames, &mut changes);
     sequences(old, new, renames, &mut changes);
     tables::tables(old, new, renames, &mut changes);
     views::views(old, new, renames, &mut changes);

@@ -9,7 +9,10 @@ use crate::ir::*;
 #[derive(Clone, Debug, Default)]
 pub struct Renames {
     pub tables: BTreeMap<QualifiedName, QualifiedName>,
+    /// Types: enums, composite and range types.
     pub enums: BTreeMap<QualifiedName, QualifiedName>,
+    /// Attributes of composite types, keyed by the type's new name.
+    pub attributes: BTreeMap<QualifiedName, BTreeMap<Ident, Ident>>,
     pub sequences: BTreeMap<QualifiedName, QualifiedName>,
     pub columns: BTreeMap<QualifiedName, BTreeMap<Ident, Ident>>,
     pub constraints: BTreeMap<QualifiedName, BTreeMap<Ident, Ident>>,
@@ -125,6 +128,37 @@ impl Renames {
                 renames.labels.insert(name.clone(), labels);
             }
         }
+        for (name, composite) in &new.composites {
+            let old_name = match &composite.was {
+                Some(was) if old.composites.contains_key(&was.value) && !old.has_type(name) => {
+                    renames.enums.insert(name.clone(), was.value.clone());
+                    was.value.clone()
+                }
+                _ => name.clone(),
+            };
+            let Some(before) = old.composites.get(&old_name) else {
+                continue;
+            };
+            let had = |n: &Ident| before.attributes.iter().any(|a| a.name == *n);
+            let attributes: BTreeMap<Ident, Ident> = composite
+                .attributes
+                .iter()
+                .filter_map(|a| {
+                    let was = a.was.as_ref()?;
+                    (had(&was.value) && !had(&a.name)).then(|| (a.name.clone(), was.value.clone()))
+                })
+                .collect();
+            if !attributes.is_empty() {
+                renames.attributes.insert(name.clone(), attributes);
+            }
+        }
+        for (name, range) in &new.ranges {
+            if let Some(was) = &range.was {
+                if old.ranges.contains_key(&was.value) && !old.has_type(name) {
+                    renames.enums.insert(name.clone(), was.value.clone());
+                }
+            }
+        }
         for (name, sequence) in &new.sequences {
             if let Some(was) = &sequence.was {
                 if old.sequences.contains_key(&was.value) && !old.sequences.contains_key(name) {
@@ -219,6 +253,11 @@ impl Renames {
         Renames {
             tables: flip(&self.tables),
             enums: flip(&self.enums),
+            attributes: self
+                .attributes
+                .iter()
+                .map(|(t, inner)| (self.enums.get(t).unwrap_or(t).clone(), flip(inner)))
+                .collect(),
             sequences: flip(&self.sequences),
             columns: rekey(&self.columns),
             constraints: rekey(&self.constraints),

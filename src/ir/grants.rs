@@ -428,7 +428,14 @@ pub fn securables(schema: &Schema) -> Vec<Securable> {
         .values()
         .filter(|e| e.storage == EnumStorage::Native)
         .map(|e| &e.name);
-    objects.extend(native.chain(schema.domains.keys()).cloned().map(Securable::Type));
+    objects.extend(
+        native
+            .chain(schema.domains.keys())
+            .chain(schema.composites.keys())
+            .chain(schema.ranges.keys())
+            .cloned()
+            .map(Securable::Type),
+    );
     let mut namespaces = schema.namespaces();
     namespaces.insert(Ident::new("public"));
     objects.extend(namespaces.into_iter().map(Securable::Schema));

@@ -146,6 +146,10 @@ pub struct Schema {
     pub collations: BTreeMap<QualifiedName, Collation>,
     pub enums: BTreeMap<QualifiedName, Enum>,
     pub domains: BTreeMap<QualifiedName, Domain>,
+    /// `type NAME as (...)`.
+    pub composites: BTreeMap<QualifiedName, CompositeType>,
+    /// `type NAME as range (...)`.
+    pub ranges: BTreeMap<QualifiedName, RangeType>,
     pub sequences: BTreeMap<QualifiedName, Sequence>,
     pub tables: BTreeMap<QualifiedName, Table>,
     pub routines: BTreeMap<RoutineId, Routine>,
@@ -164,6 +168,11 @@ impl Schema {
             e.labels.iter_mut().for_each(|l| l.was = None);
         }
         schema.sequences.values_mut().for_each(|s| s.was = None);
+        for composite in schema.composites.values_mut() {
+            composite.was = None;
+            composite.attributes.iter_mut().for_each(|a| a.was = None);
+        }
+        schema.ranges.values_mut().for_each(|r| r.was = None);
         for table in schema.tables.values_mut() {
             table.was = None;
             table.columns.iter_mut().for_each(|c| {
@@ -182,6 +191,16 @@ impl Schema {
             view.triggers.values_mut().for_each(|t| t.was = None);
         }
         schema
+    }
+
+    /// Whether the schema declares a type of this name: an enum, a domain,
+    /// a composite or range type, or a range type's multirange.
+    pub fn has_type(&self, name: &QualifiedName) -> bool {
+        self.enums.contains_key(name)
+            || self.domains.contains_key(name)
+            || self.composites.contains_key(name)
+            || self.ranges.contains_key(name)
+            || self.ranges.values().any(|r| r.multirange_name() == *name)
     }
 
     /// The type a column of this type has in the database: an `as check`
@@ -320,6 +339,98 @@ impl Domain {
     /// Whether this domain is defined over `other` (never over itself).
     pub fn is_over(&self, other: &Domain) -> bool {
         self.name != other.name && matches!(&self.data_type.name, TypeName::User(base) if *base == other.name)
+    }
+}
+
+/// `CREATE TYPE NAME AS (...)`: a composite type, its attributes in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompositeType {
+    pub name: QualifiedName,
+    pub was: Option<Located<QualifiedName>>,
+    pub attributes: Vec<TypeAttribute>,
+    pub comment: Option<String>,
+    pub origin: Origin,
+}
+
+impl CompositeType {
+    /// The user types its attributes have.
+    pub fn uses(&self) -> impl Iterator<Item = &QualifiedName> {
+        self.attributes.iter().filter_map(|a| match &a.data_type.name {
+            TypeName::User(name) => Some(name),
+            TypeName::Builtin(_) => None,
+        })
+    }
+}
+
+/// One attribute of a composite type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypeAttribute {
+    pub name: Ident,
+    pub was: Option<Located<Ident>>,
+    pub data_type: SqlType,
+    /// Only where it is not the type's own.
+    pub collation: Option<SearchPathName>,
+    pub comment: Option<String>,
+    pub origin: Origin,
+}
+
+/// `CREATE TYPE NAME AS RANGE (...)`: the options PostgreSQL keeps in
+/// `pg_range`, each only where it is not the default.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RangeType {
+    pub name: QualifiedName,
+    pub was: Option<Located<QualifiedName>>,
+    pub subtype: SqlType,
+    pub subtype_opclass: Option<SearchPathName>,
+    pub collation: Option<SearchPathName>,
+    pub canonical: Option<SearchPathName>,
+    pub subtype_diff: Option<SearchPathName>,
+    /// `multirange_type_name` (PostgreSQL 14), where it is not the name
+    /// PostgreSQL derives.
+    pub multirange: Option<QualifiedName>,
+    pub comment: Option<String>,
+    pub origin: Origin,
+}
+
+impl RangeType {
+    /// The multirange type PostgreSQL 14 and later make with it: the
+    /// name given, or `range` in the name replaced by `multirange` (or
+    /// `_multirange` appended).
+    pub fn multirange_name(&self) -> QualifiedName {
+        if let Some(name) = &self.multirange {
+            return name.clone();
+        }
+        QualifiedName::new(
+            self.name.schema.clone(),
+            Ident::new(default_multirange(self.name.name.as_str())),
+        )
+    }
+
+    /// The options as `CREATE TYPE ... AS RANGE` takes them.
+    pub fn options(&self) -> Vec<String> {
+        let mut options = vec![format!("subtype = {}", self.subtype)];
+        let mut push = |key: &str, value: &Option<SearchPathName>| {
+            if let Some(value) = value {
+                options.push(format!("{key} = {}", value.quoted()));
+            }
+        };
+        push("subtype_opclass", &self.subtype_opclass);
+        push("collation", &self.collation);
+        push("canonical", &self.canonical);
+        push("subtype_diff", &self.subtype_diff);
+        if let Some(name) = &self.multirange {
+            options.push(format!("multirange_type_name = {}", name.quoted()));
+        }
+        options
+    }
+}
+
+/// The name PostgreSQL gives the multirange type of a range type named
+/// `range_name` (makeMultirangeTypeName).
+pub fn default_multirange(range_name: &str) -> String {
+    match range_name.find("range") {
+        Some(at) => format!("{}multirange{}", &range_name[..at], &range_name[at + "range".len()..]),
+        None => format!("{range_name}_multirange"),
     }
 }
 

@@ -454,6 +454,7 @@ impl Server {
                     continue;
                 }
                 Declaration::Domain(d) => (qual_text(&d.name), SymbolKind::TYPE_PARAMETER, d.span, d.name.span),
+                Declaration::Type(d) => (qual_text(&d.name), SymbolKind::STRUCT, d.span, d.name.span),
                 Declaration::Enum(e) => (qual_text(&e.name), SymbolKind::ENUM, e.span, e.name.span),
                 Declaration::Sequence(s) => (qual_text(&s.name), SymbolKind::VARIABLE, s.span, s.name.span),
                 Declaration::Schema(x) => (x.name.text.clone(), SymbolKind::NAMESPACE, x.span, x.name.span),

@@ -15,6 +15,9 @@ const CREATE_TABLES: u8 = 15;
 /// The phase of views and of the routines that need tables: ordered by
 /// what each reads.
 const CREATE_READERS: u8 = 19;
+/// The phase of the types and of the routines that need no table: each
+/// after the types and routines it uses.
+const TYPES: u8 = 4;
 
 /// The phase of a change: lower runs first.
 fn phase(change: &Change) -> u8 {
@@ -32,13 +35,15 @@ fn phase(change: &Change) -> u8 {
         // A table moved to another schema takes its sequences along; they
         // are renamed where it left them.
         RenameTable { .. } => 1,
-        RenameEnum { .. } | RenameSequence { .. } | RenameRoutine { .. } | RenameView { .. } => 2,
+        RenameEnum { .. } | RenameSequence { .. } | RenameRoutine { .. } | RenameView { .. } | RenameType { .. } => 2,
         CreateEnum(_) | AddEnumLabel { .. } | RenameEnumLabel { .. } => 3,
         // Before the domains, tables and indexes that use them.
         CreateCollation(_) | RecreateCollation { .. } => 3,
         // Once no column, domain or index uses them.
         DropCollation(_) => 20,
-        CreateDomain(_) | CreateSequence(_) | AlterSequence { .. } => 4,
+        CreateDomain(_) | CreateSequence(_) | AlterSequence { .. } => TYPES,
+        // Ordered with the domains and routines by what each uses.
+        CreateComposite(_) | RecreateComposite { .. } | CreateRange(_) | RecreateRange { .. } => TYPES,
         // Before the tables whose defaults, checks and indexes call them,
         // unless they need the tables themselves.
         CreateRoutine {
@@ -49,10 +54,16 @@ fn phase(change: &Change) -> u8 {
         }
         | RecreateRoutine {
             after_tables: false, ..
-        } => 4,
+        } => TYPES,
         RenameTrigger { .. } | RenameViewIndex { .. } | RenamePolicy { .. } => 5,
         DropRoutine { uses_tables: true, .. } => 6,
-        RenameColumn { .. } | RenameConstraint { .. } | RenameIndex { .. } => 5,
+        RenameColumn { .. } | RenameConstraint { .. } | RenameIndex { .. } | RenameAttribute { .. } => 5,
+        DropAttribute { .. } => 9,
+        AddAttribute { .. } => 16,
+        AlterAttributeType { .. } => 17,
+        // Once no column uses them, before the domains, enums and ranges
+        // they use (composites first: they come first in the diff).
+        DropComposite(_) | DropRange(_) => 18,
         DropConstraint { constraint, .. } if matches!(constraint.kind, ConstraintKind::ForeignKey(_)) => 6,
         DropIndex { .. } | DropConstraint { .. } | DropDomainCheck { .. } => 7,
         // After the routines that read them, before the columns and tables
@@ -114,7 +125,9 @@ fn phase(change: &Change) -> u8 {
         | CommentOnView { .. }
         | CommentOnViewIndex { .. }
         | CommentOnTrigger { .. }
-        | CommentOnPolicy { .. } => 27,
+        | CommentOnPolicy { .. }
+        | CommentOnType { .. }
+        | CommentOnAttribute { .. } => 27,
         // Once every object they are on exists as it will stay.
         Grant { .. } | Revoke { .. } => 28,
     }
@@ -164,6 +177,7 @@ pub(super) fn order(changes: Vec<Change>, from: &Schema) -> Vec<Step> {
         match p {
             DROP_TABLES => steps.extend(order_drops(group).into_iter().map(plain)),
             CREATE_READERS => steps.extend(readers_after_what_they_read(group).into_iter().map(plain)),
+            TYPES => steps.extend(types_after_what_they_use(group).into_iter().map(plain)),
             CREATE_TABLES => {
                 let (created, deferred) = order_creates(group, from, &keys_dropped);
                 steps.extend(created);
@@ -177,17 +191,59 @@ pub(super) fn order(changes: Vec<Change>, from: &Schema) -> Vec<Step> {
     steps
 }
 
+/// Domains, composite and range types and routines, each after the types
+/// and routines it uses among them (otherwise in the order given).
+fn types_after_what_they_use(group: Vec<Change>) -> Vec<Change> {
+    let provides = |change: &Change| -> Vec<QualifiedName> {
+        match change {
+            Change::CreateDomain(d) => vec![d.name.clone()],
+            Change::CreateComposite(c) | Change::RecreateComposite { new: c, .. } => vec![c.name.clone()],
+            Change::CreateRange(r) | Change::RecreateRange { new: r, .. } => vec![r.name.clone(), r.multirange_name()],
+            Change::CreateRoutine { routine, .. } | Change::ReplaceRoutine { routine, .. } => {
+                vec![routine.id.name.clone()]
+            }
+            Change::RecreateRoutine { new, .. } => vec![new.id.name.clone()],
+            _ => Vec::new(),
+        }
+    };
+    let user = |t: &SqlType| match &t.name {
+        TypeName::User(name) => Some(name.clone()),
+        TypeName::Builtin(_) => None,
+    };
+    let function = |f: &Option<SearchPathName>| {
+        f.as_ref()
+            .map(|f| QualifiedName::new(f.schema.clone().unwrap_or_else(|| Ident::new("public")), f.name.clone()))
+    };
+    let needs = |change: &Change| -> Vec<QualifiedName> {
+        match change {
+            Change::CreateDomain(d) => user(&d.data_type).into_iter().collect(),
+            Change::CreateComposite(c) | Change::RecreateComposite { new: c, .. } => c.uses().cloned().collect(),
+            Change::CreateRange(r) | Change::RecreateRange { new: r, .. } => user(&r.subtype)
+                .into_iter()
+                .chain(function(&r.canonical))
+                .chain(function(&r.subtype_diff))
+                .collect(),
+            Change::CreateRoutine { routine, .. } | Change::ReplaceRoutine { routine, .. } => {
+                routine.id.arguments.iter().filter_map(user).collect()
+            }
+            Change::RecreateRoutine { new, .. } => new.id.arguments.iter().filter_map(user).collect(),
+            _ => Vec::new(),
+        }
+    };
+    after_what_they_need(group, provides, needs)
+}
+
 /// Views and routines, each after the views and routines it reads or
 /// calls among them (otherwise in the order given).
 fn readers_after_what_they_read(group: Vec<Change>) -> Vec<Change> {
-    let provides = |change: &Change| -> Option<QualifiedName> {
+    let provides = |change: &Change| -> Vec<QualifiedName> {
         match change {
-            Change::CreateView(view) => Some(view.name.clone()),
+            Change::CreateView(view) => vec![view.name.clone()],
             Change::CreateRoutine { routine, .. } | Change::ReplaceRoutine { routine, .. } => {
-                Some(routine.id.name.clone())
+                vec![routine.id.name.clone()]
             }
-            Change::RecreateRoutine { new, .. } => Some(new.id.name.clone()),
-            _ => None,
+            Change::RecreateRoutine { new, .. } => vec![new.id.name.clone()],
+            _ => Vec::new(),
         }
     };
     let needs = |change: &Change| -> Vec<QualifiedName> {
@@ -198,9 +254,19 @@ fn readers_after_what_they_read(group: Vec<Change>) -> Vec<Change> {
             _ => Vec::new(),
         }
     };
+    after_what_they_need(group, provides, needs)
+}
+
+/// Each change after those that provide a name it needs (otherwise in the
+/// order given); a cycle leaves the group as given.
+fn after_what_they_need(
+    group: Vec<Change>,
+    provides: impl Fn(&Change) -> Vec<QualifiedName>,
+    needs: impl Fn(&Change) -> Vec<QualifiedName>,
+) -> Vec<Change> {
     let mut by_name: BTreeMap<QualifiedName, Vec<usize>> = BTreeMap::new();
     for (i, change) in group.iter().enumerate() {
-        if let Some(name) = provides(change) {
+        for name in provides(change) {
             by_name.entry(name).or_default().push(i);
         }
     }

@@ -86,6 +86,18 @@ pub(super) fn analyse(
                 Some(format!("if it was renamed, write `table NEW_NAME was {}`", table.name)),
                 table_origin(to, &table.name).unwrap_or(table.origin),
             ),
+            Change::DropAttribute { composite, attribute } => add(
+                destructive_kind,
+                format!(
+                    "drops attribute {} of type {composite} and its values in every column of that type",
+                    attribute.name.as_str()
+                ),
+                Some(format!(
+                    "if it was renamed, add `was {}` to the new attribute",
+                    attribute.name.as_str()
+                )),
+                to.composites.get(composite).map_or(attribute.origin, |c| c.origin),
+            ),
             Change::DropColumn { table, column } if column.generated.is_none() => {
                 let replaced = steps.iter().any(|s| matches!(&s.change, Change::AddColumn { table: t, column: c } if t == table && c.name == column.name));
                 if !replaced {

@@ -224,6 +224,8 @@ async fn read(
         queries::privileges(),
         queries::default_privileges(),
         queries::roles(),
+        queries::composites(),
+        queries::ranges(major),
     ];
     let query = |i: usize| {
         let global = matches!(i, 0 | 9 | 10 | 25);
@@ -257,6 +259,8 @@ async fn read(
         query(23),
         query(24),
         query(25),
+        query(26),
+        query(27),
         client.batch_execute(after),
     );
     let results = match results {
@@ -295,6 +299,8 @@ async fn read(
         privileges,
         default_privileges,
         roles,
+        composites,
+        ranges,
         _,
     ) = results;
     let mut builder = Builder {
@@ -312,6 +318,8 @@ async fn read(
     builder.collations(&collations)?;
     builder.enums(&enums)?;
     builder.domains(&domains)?;
+    builder.composites(&composites)?;
+    builder.ranges(&ranges)?;
     builder.sequences(&sequences)?;
     builder.tables(&tables)?;
     builder.columns(&columns)?;
@@ -657,6 +665,69 @@ impl Builder<'_> {
                 origin: Origin::default(),
             };
             self.schema.domains.insert(name, domain);
+        }
+        Ok(())
+    }
+
+    /// Composite types, from `queries::composites`.
+    fn composites(&mut self, rows: &[Row]) -> Result<(), tokio_postgres::Error> {
+        for row in rows {
+            let name = qualified(get(row, 0)?, get(row, 1)?);
+            let composite = self
+                .schema
+                .composites
+                .entry(name.clone())
+                .or_insert_with(|| crate::ir::CompositeType {
+                    name,
+                    was: None,
+                    attributes: Vec::new(),
+                    comment: None,
+                    origin: Origin::default(),
+                });
+            composite.comment = get(row, 2)?;
+            let Some(attribute) = get::<Option<String>>(row, 3)? else {
+                continue;
+            };
+            let dims: i32 = get(row, 7)?;
+            composite.attributes.push(crate::ir::TypeAttribute {
+                name: Ident::new(attribute),
+                was: None,
+                data_type: sql_type(get(row, 4)?, get(row, 5)?, get(row, 6)?, dims.max(0) as u32),
+                collation: collation_name(get(row, 8)?, get(row, 9)?),
+                comment: get(row, 10)?,
+                origin: Origin::default(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Range types, from `queries::ranges`.
+    fn ranges(&mut self, rows: &[Row]) -> Result<(), tokio_postgres::Error> {
+        for row in rows {
+            let (schema, type_name): (String, String) = (get(row, 0)?, get(row, 1)?);
+            let name = qualified(&schema, &type_name);
+            let dims: i32 = get(row, 6)?;
+            let multirange = match (get::<Option<String>>(row, 15)?, get::<Option<String>>(row, 16)?) {
+                (Some(m_schema), Some(m_name))
+                    if m_schema != schema || m_name != crate::ir::default_multirange(&type_name) =>
+                {
+                    Some(qualified(&m_schema, &m_name))
+                }
+                _ => None,
+            };
+            let range = crate::ir::RangeType {
+                name: name.clone(),
+                was: None,
+                subtype: sql_type(get(row, 3)?, get(row, 4)?, get(row, 5)?, dims.max(0) as u32),
+                subtype_opclass: collation_name(get(row, 7)?, get(row, 8)?),
+                collation: collation_name(get(row, 9)?, get(row, 10)?),
+                canonical: collation_name(get(row, 11)?, get(row, 12)?),
+                subtype_diff: collation_name(get(row, 13)?, get(row, 14)?),
+                multirange,
+                comment: get(row, 2)?,
+                origin: Origin::default(),
+            };
+            self.schema.ranges.insert(name, range);
         }
         Ok(())
     }

@@ -28,6 +28,15 @@ fn not_an_extension_member(catalog: &str, oid: &str) -> String {
     )
 }
 
+/// Not a function PostgreSQL makes along with another object and drops
+/// with it (a range type's constructors): an internal dependency.
+fn not_internal(catalog: &str, oid: &str) -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM pg_depend i
+                  WHERE i.classid = '{catalog}'::regclass AND i.objid = {oid} AND i.deptype = 'i')"
+    )
+}
+
 fn tables_cte() -> String {
     let not_member = not_an_extension_member("pg_class", "c.oid");
     format!(
@@ -91,6 +100,92 @@ LEFT JOIN pg_namespace con ON con.oid = co.collnamespace
 LEFT JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0
 WHERE t.typtype = 'd'
   AND {not_member}
+ORDER BY 1, 2"
+    )
+}
+
+/// Composite types (`CREATE TYPE ... AS (...)`), one row per attribute in
+/// order (a type without attributes has one row of nulls): the type's
+/// schema, name and comment, then the attribute's name, type (element
+/// schema, name, formatted, dimensions), collation where it is not the
+/// type's (and its schema where the search path does not find it) and
+/// comment.
+pub fn composites() -> String {
+    let not_member = not_an_extension_member("pg_type", "t.oid");
+    format!(
+        "WITH {NAMESPACES}
+SELECT n.nspname::text, t.typname::text, d.description,
+       a.attname::text, en.nspname::text, et.typname::text, format_type(et.oid, a.atttypmod),
+       CASE WHEN el.oid IS NOT NULL THEN greatest(a.attndims, 1) ELSE 0 END,
+       CASE WHEN a.attcollation <> ty.typcollation THEN co.collname::text END,
+       CASE WHEN NOT pg_collation_is_visible(co.oid) THEN con.nspname::text END,
+       ad.description
+FROM pg_type t
+JOIN namespaces n ON n.oid = t.typnamespace
+JOIN pg_class c ON c.oid = t.typrelid AND c.relkind = 'c'
+LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+LEFT JOIN pg_type ty ON ty.oid = a.atttypid
+-- An array is the array type of its element (`int2vector` is not).
+LEFT JOIN pg_type el ON el.oid = ty.typelem AND el.typarray = ty.oid
+LEFT JOIN pg_type et ON et.oid = coalesce(el.oid, ty.oid)
+LEFT JOIN pg_namespace en ON en.oid = et.typnamespace
+LEFT JOIN pg_collation co ON co.oid = a.attcollation
+LEFT JOIN pg_namespace con ON con.oid = co.collnamespace
+LEFT JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0
+LEFT JOIN pg_description ad ON ad.objoid = c.oid AND ad.classoid = 'pg_class'::regclass AND ad.objsubid = a.attnum
+WHERE t.typtype = 'c' AND {not_member}
+ORDER BY 1, 2, a.attnum"
+    )
+}
+
+/// Range types: schema, name, comment, the subtype (element schema, name,
+/// formatted, dimensions), then each option where it is not the default,
+/// as a name and the schema the search path does not find it in: the
+/// operator class, the collation, the canonical and subtype_diff
+/// functions, and (PostgreSQL 14) the multirange type's schema and name.
+pub fn ranges(major: u32) -> String {
+    let not_member = not_an_extension_member("pg_type", "t.oid");
+    let (multirange, join) = if major >= 14 {
+        (
+            "mn.nspname::text, mt.typname::text",
+            "LEFT JOIN pg_type mt ON mt.oid = r.rngmultitypid LEFT JOIN pg_namespace mn ON mn.oid = mt.typnamespace",
+        )
+    } else {
+        ("NULL::text, NULL::text", "")
+    };
+    format!(
+        "WITH {NAMESPACES}
+SELECT n.nspname::text, t.typname::text, d.description,
+       en.nspname::text, et.typname::text, format_type(et.oid, NULL),
+       CASE WHEN el.oid IS NOT NULL THEN 1 ELSE 0 END,
+       CASE WHEN NOT opc.opcdefault THEN opc.opcname::text END,
+       CASE WHEN NOT opc.opcdefault AND NOT pg_opclass_is_visible(opc.oid) THEN opn.nspname::text END,
+       CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation THEN co.collname::text END,
+       CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation AND NOT pg_collation_is_visible(co.oid)
+            THEN con.nspname::text END,
+       CASE WHEN r.rngcanonical <> 0 THEN cp.proname::text END,
+       CASE WHEN r.rngcanonical <> 0 AND NOT pg_function_is_visible(cp.oid) THEN cpn.nspname::text END,
+       CASE WHEN r.rngsubdiff <> 0 THEN dp.proname::text END,
+       CASE WHEN r.rngsubdiff <> 0 AND NOT pg_function_is_visible(dp.oid) THEN dpn.nspname::text END,
+       {multirange}
+FROM pg_range r
+JOIN pg_type t ON t.oid = r.rngtypid
+JOIN namespaces n ON n.oid = t.typnamespace
+JOIN pg_type st ON st.oid = r.rngsubtype
+LEFT JOIN pg_type el ON el.oid = st.typelem AND el.typarray = st.oid
+JOIN pg_type et ON et.oid = coalesce(el.oid, st.oid)
+JOIN pg_namespace en ON en.oid = et.typnamespace
+JOIN pg_opclass opc ON opc.oid = r.rngsubopc
+JOIN pg_namespace opn ON opn.oid = opc.opcnamespace
+LEFT JOIN pg_collation co ON co.oid = r.rngcollation
+LEFT JOIN pg_namespace con ON con.oid = co.collnamespace
+LEFT JOIN pg_proc cp ON cp.oid = r.rngcanonical
+LEFT JOIN pg_namespace cpn ON cpn.oid = cp.pronamespace
+LEFT JOIN pg_proc dp ON dp.oid = r.rngsubdiff
+LEFT JOIN pg_namespace dpn ON dpn.oid = dp.pronamespace
+{join}
+LEFT JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0
+WHERE {not_member}
 ORDER BY 1, 2"
     )
 }
@@ -338,7 +433,11 @@ WHERE oid IN (SELECT unnest(conexclop) FROM pg_constraint WHERE contype = 'x')"
 /// Functions and procedures that are not an extension's: the argument
 /// list and what follows it in `pg_get_functiondef`, and the comment.
 pub fn routines() -> String {
-    let not_member = not_an_extension_member("pg_proc", "p.oid");
+    let not_member = format!(
+        "{} AND {}",
+        not_an_extension_member("pg_proc", "p.oid"),
+        not_internal("pg_proc", "p.oid")
+    );
     format!(
         "WITH {NAMESPACES}
 SELECT n.nspname::text, p.proname::text, p.prokind = 'p', args,
@@ -528,13 +627,11 @@ pub fn unmanaged() -> String {
         "WITH {tables},
 members AS (SELECT objid FROM pg_depend WHERE deptype = 'e')
 SELECT kind, name FROM (
-    SELECT CASE c.relkind WHEN 'f' THEN 'foreign table' ELSE 'composite type' END AS kind,
+    SELECT 'foreign table' AS kind,
            quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name
     FROM pg_class c JOIN namespaces n ON n.oid = c.relnamespace
-    WHERE c.relkind IN ('f', 'c')
+    WHERE c.relkind = 'f'
       AND c.oid NOT IN (SELECT objid FROM members)
-      AND NOT EXISTS (SELECT 1 FROM pg_type ct WHERE c.relkind = 'c' AND ct.typrelid = c.oid
-                      AND ct.oid IN (SELECT objid FROM members))
     UNION ALL
     SELECT 'ordered-set aggregate',
            quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '(' || pg_get_function_identity_arguments(p.oid) || ')'
@@ -551,10 +648,6 @@ SELECT kind, name FROM (
     SELECT 'policy', quote_ident(po.polname) || ' on ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname)
     FROM pg_policy po JOIN pg_class c ON c.oid = po.polrelid JOIN namespaces n ON n.oid = c.relnamespace
     WHERE po.polrelid NOT IN (SELECT oid FROM tables)
-    UNION ALL
-    SELECT 'range type', quote_ident(n.nspname) || '.' || quote_ident(t.typname)
-    FROM pg_type t JOIN namespaces n ON n.oid = t.typnamespace
-    WHERE t.typtype = 'r' AND t.oid NOT IN (SELECT objid FROM members)
     UNION ALL
     SELECT 'tablespace ' || quote_ident(ts.spcname) || ' of table', quote_ident(t.nspname) || '.' || quote_ident(t.relname)
     FROM tables t JOIN pg_class c ON c.oid = t.oid JOIN pg_tablespace ts ON ts.oid = c.reltablespace
@@ -706,7 +799,11 @@ pub fn privileges() -> String {
     let grantee =
         "CASE WHEN x.grantee = 0 THEN NULL ELSE pg_get_userbyid(x.grantee)::text END, x.privilege_type, x.is_grantable";
     let class_member = not_an_extension_member("pg_class", "c.oid");
-    let proc_member = not_an_extension_member("pg_proc", "p.oid");
+    let proc_member = format!(
+        "{} AND {}",
+        not_an_extension_member("pg_proc", "p.oid"),
+        not_internal("pg_proc", "p.oid")
+    );
     let type_member = not_an_extension_member("pg_type", "t.oid");
     format!(
         "WITH {NAMESPACES}
@@ -734,7 +831,7 @@ UNION ALL
 SELECT 'T', n.nspname::text, t.typname::text, NULL, {grantee}
 FROM pg_type t JOIN namespaces n ON n.oid = t.typnamespace
 CROSS JOIN LATERAL aclexplode(coalesce(t.typacl, acldefault('T', t.typowner))) x
-WHERE t.typtype IN ('e', 'd') AND x.grantee <> t.typowner AND {type_member}
+WHERE t.typtype IN ('e', 'd', 'c', 'r') AND x.grantee <> t.typowner AND {type_member}
 ORDER BY 1, 2, 3, 4, 5, 6"
     )
 }

@@ -55,6 +55,47 @@ pub fn type_sql(data_type: &SqlType, schema: &Schema) -> String {
 
 /// `CREATE DOMAIN` with its comment; a `not valid` check is added after,
 /// as PostgreSQL takes `NOT VALID` only there.
+/// An attribute as `CREATE TYPE ... AS (...)` and `ADD ATTRIBUTE` write it.
+pub(super) fn attribute_sql(attribute: &TypeAttribute, schema: &Schema) -> String {
+    let mut sql = format!("{} {}", attribute.name.quoted(), type_sql(&attribute.data_type, schema));
+    if let Some(collation) = &attribute.collation {
+        sql.push_str(&format!(" COLLATE {}", collation.quoted()));
+    }
+    sql
+}
+
+/// `CREATE TYPE ... AS (...)`.
+pub(super) fn create_composite(composite: &CompositeType, schema: &Schema) -> Statement {
+    let attributes: Vec<String> = composite.attributes.iter().map(|a| attribute_sql(a, schema)).collect();
+    Statement::new(format!(
+        "CREATE TYPE {} AS ({});",
+        composite.name.quoted(),
+        attributes.join(", ")
+    ))
+}
+
+/// `CREATE TYPE ... AS RANGE (...)`.
+pub(super) fn create_range(range: &RangeType, schema: &Schema) -> Statement {
+    let mut options = vec![format!("SUBTYPE = {}", type_sql(&range.subtype, schema))];
+    let mut push = |key: &str, value: &Option<SearchPathName>| {
+        if let Some(value) = value {
+            options.push(format!("{key} = {}", value.quoted()));
+        }
+    };
+    push("SUBTYPE_OPCLASS", &range.subtype_opclass);
+    push("COLLATION", &range.collation);
+    push("CANONICAL", &range.canonical);
+    push("SUBTYPE_DIFF", &range.subtype_diff);
+    if let Some(name) = &range.multirange {
+        options.push(format!("MULTIRANGE_TYPE_NAME = {}", name.quoted()));
+    }
+    Statement::new(format!(
+        "CREATE TYPE {} AS RANGE ({});",
+        range.name.quoted(),
+        options.join(", ")
+    ))
+}
+
 pub(super) fn create_domain(domain: &Domain, schema: &Schema) -> Vec<Statement> {
     let mut sql = format!(
         "CREATE DOMAIN {} AS {}",

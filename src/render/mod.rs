@@ -112,6 +112,80 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             name.quoted(),
             schema.quoted()
         ))),
+        Change::CreateComposite(composite) => out.push(ddl::create_composite(composite, plan.to)),
+        Change::DropComposite(composite) => out.push(Statement::new(format!("DROP TYPE {};", composite.name.quoted()))),
+        Change::RecreateComposite { old, new } => {
+            out.push(Statement::new(format!("DROP TYPE {};", old.name.quoted())));
+            out.push(ddl::create_composite(new, plan.to));
+        }
+        Change::AddAttribute { composite, attribute } => out.push(Statement::new(format!(
+            "ALTER TYPE {} ADD ATTRIBUTE {};",
+            composite.quoted(),
+            ddl::attribute_sql(attribute, plan.to)
+        ))),
+        Change::DropAttribute { composite, attribute } => out.push(Statement::new(format!(
+            "ALTER TYPE {} DROP ATTRIBUTE {};",
+            composite.quoted(),
+            attribute.name.quoted()
+        ))),
+        Change::RenameAttribute { composite, old, new } => out.push(Statement::new(format!(
+            "ALTER TYPE {} RENAME ATTRIBUTE {} TO {};",
+            composite.quoted(),
+            old.quoted(),
+            new.quoted()
+        ))),
+        Change::AlterAttributeType { composite, attribute } => {
+            let mut sql = format!(
+                "ALTER TYPE {} ALTER ATTRIBUTE {} SET DATA TYPE {}",
+                composite.quoted(),
+                attribute.name.quoted(),
+                ddl::type_sql(&attribute.data_type, plan.to)
+            );
+            if let Some(collation) = &attribute.collation {
+                sql.push_str(&format!(" COLLATE {}", collation.quoted()));
+            }
+            sql.push(';');
+            out.push(Statement::new(sql));
+        }
+        Change::CommentOnAttribute {
+            composite,
+            attribute,
+            comment,
+        } => out.push(Statement::new(format!(
+            "COMMENT ON COLUMN {}.{} IS {};",
+            composite.quoted(),
+            attribute.quoted(),
+            comment_sql(comment)
+        ))),
+        Change::CreateRange(range) => out.push(ddl::create_range(range, plan.to)),
+        Change::DropRange(range) => out.push(Statement::new(format!("DROP TYPE {};", range.name.quoted()))),
+        Change::RecreateRange { old, new } => {
+            out.push(Statement::new(format!("DROP TYPE {};", old.name.quoted())));
+            out.push(ddl::create_range(new, plan.to));
+        }
+        Change::RenameType { old, new, multirange } => {
+            out.extend(rename_in_schema("TYPE", old, new));
+            if *multirange {
+                // The multirange (PostgreSQL 14 and later) keeps its name
+                // unless renamed too: by PostgreSQL's rule, after the range.
+                let from = QualifiedName::new(
+                    new.schema.clone(),
+                    Ident::new(crate::ir::default_multirange(old.name.as_str())),
+                );
+                let to = Ident::new(crate::ir::default_multirange(new.name.as_str()));
+                out.push(Statement::new(format!(
+                    "DO $rename$ BEGIN IF to_regtype({}) IS NOT NULL THEN ALTER TYPE {} RENAME TO {}; END IF; END $rename$;",
+                    literal(&from.quoted()),
+                    from.quoted(),
+                    to.quoted()
+                )));
+            }
+        }
+        Change::CommentOnType { name, comment } => out.push(Statement::new(format!(
+            "COMMENT ON TYPE {} IS {};",
+            name.quoted(),
+            comment_sql(comment)
+        ))),
         Change::CreateDomain(domain) => out.extend(ddl::create_domain(domain, plan.to)),
         Change::DropDomain(domain) => out.push(Statement::new(format!("DROP DOMAIN {};", domain.name.quoted()))),
         Change::SetDomainDefault { name, default } => out.push(Statement::new(match default {
@@ -1151,6 +1225,24 @@ pub fn describe(change: &Change) -> String {
     match change {
         CreateSchema(n) => format!("create schema {n}"),
         DropSchema(n) => format!("drop schema {n}"),
+        CreateComposite(c) => format!("create type {}", c.name),
+        DropComposite(c) => format!("drop type {}", c.name),
+        RecreateComposite { new, .. } => format!("make type {} again (its attributes change order)", new.name),
+        AddAttribute { composite, attribute } => format!("add attribute {} to type {composite}", attribute.name),
+        DropAttribute { composite, attribute } => format!("drop attribute {} of type {composite}", attribute.name),
+        RenameAttribute { composite, old, new } => format!("rename attribute {old} of type {composite} to {new}"),
+        AlterAttributeType { composite, attribute } => format!(
+            "change type of attribute {} of type {composite} to {}",
+            attribute.name, attribute.data_type
+        ),
+        CommentOnAttribute {
+            composite, attribute, ..
+        } => format!("comment on attribute {attribute} of type {composite}"),
+        CreateRange(r) => format!("create range type {}", r.name),
+        DropRange(r) => format!("drop range type {}", r.name),
+        RecreateRange { new, .. } => format!("make range type {} again (its options change)", new.name),
+        RenameType { old, new, .. } => format!("rename type {old} to {new}"),
+        CommentOnType { name, .. } => format!("comment on type {name}"),
         CreateDomain(d) => format!("create domain {}", d.name),
         DropDomain(d) => format!("drop domain {}", d.name),
         SetDomainDefault { name, default: Some(_) } => format!("set default of domain {name}"),

@@ -18,9 +18,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::{
-    Collation, Column, Constraint, DeclaredSchema, DefaultGrant, Domain, Enum, ExtendedStatistics, Extension,
-    GeneratedKind, Grant, Ident, Identity, Index, ManagedRoles, Policy, Privileges, Routine, Schema, SearchPathName,
-    Sequence, Table, Trigger, View,
+    Collation, Column, CompositeType, Constraint, DeclaredSchema, DefaultGrant, Domain, Enum, ExtendedStatistics,
+    Extension, GeneratedKind, Grant, Ident, Identity, Index, ManagedRoles, Policy, Privileges, RangeType, Routine,
+    Schema, SearchPathName, Sequence, Table, Trigger, View,
 };
 
 /// Two branches changed the same thing differently.
@@ -65,6 +65,16 @@ pub fn merge(base: &Schema, ours: &Schema, theirs: &Schema) -> Result<Schema, Ve
         domains: merge_map(
             [&base.domains, &ours.domains, &theirs.domains],
             |n| format!("domain {}", n.quoted()),
+            c,
+        ),
+        composites: merge_map(
+            [&base.composites, &ours.composites, &theirs.composites],
+            |n| format!("type {}", n.quoted()),
+            c,
+        ),
+        ranges: merge_map(
+            [&base.ranges, &ours.ranges, &theirs.ranges],
+            |n| format!("range type {}", n.quoted()),
             c,
         ),
         sequences: merge_map(
@@ -341,7 +351,17 @@ macro_rules! mergeable_by_definition {
 }
 
 mergeable_by_definition!(
-    Constraint, Index, Sequence, Domain, Routine, Trigger, View, Policy, Collation
+    Constraint,
+    Index,
+    Sequence,
+    Domain,
+    Routine,
+    Trigger,
+    View,
+    Policy,
+    Collation,
+    CompositeType,
+    RangeType
 );
 
 impl Mergeable for ExtendedStatistics {

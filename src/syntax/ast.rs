@@ -89,6 +89,7 @@ pub enum Declaration {
     Collation(CollationDecl),
     Enum(EnumDecl),
     Domain(DomainDecl),
+    Type(TypeDecl),
     Sequence(SequenceDecl),
     Table(TableDecl),
     Routine(RoutineDecl),
@@ -108,6 +109,7 @@ impl Declaration {
             Declaration::Collation(d) => d.span,
             Declaration::Enum(d) => d.span,
             Declaration::Domain(d) => d.span,
+            Declaration::Type(d) => d.span,
             Declaration::Sequence(d) => d.span,
             Declaration::Table(d) => d.span,
             Declaration::Routine(d) => d.span,
@@ -127,6 +129,7 @@ impl Declaration {
             Declaration::Collation(d) => &d.docs,
             Declaration::Enum(d) => &d.docs,
             Declaration::Domain(d) => &d.docs,
+            Declaration::Type(d) => &d.docs,
             Declaration::Sequence(d) => &d.docs,
             Declaration::Table(d) => &d.docs,
             Declaration::Routine(d) => &d.docs,
@@ -292,6 +295,49 @@ pub struct DomainDecl {
     pub was: Option<QualName>,
     /// Column settings written after a domain's type (refused by lowering).
     pub settings: Option<Span>,
+    pub span: Span,
+}
+
+/// `type NAME [was OLD] as (ATTRIBUTE TYPE, ...)` or `type NAME as range
+/// (subtype = TYPE, ...)`.
+#[derive(Clone, Debug)]
+pub struct TypeDecl {
+    pub docs: Vec<Doc>,
+    pub name: QualName,
+    pub was: Option<QualName>,
+    pub body: TypeBody,
+    pub span: Span,
+}
+
+/// What a `type` declaration makes.
+#[derive(Clone, Debug)]
+pub enum TypeBody {
+    Composite {
+        attributes: Vec<TypeAttribute>,
+        trailing_docs: Vec<Doc>,
+    },
+    Range {
+        options: Vec<RangeOption>,
+    },
+}
+
+/// One attribute of a composite type.
+#[derive(Clone, Debug)]
+pub struct TypeAttribute {
+    pub docs: Vec<Doc>,
+    pub name: Name,
+    pub ty: TypeExpr,
+    pub collate: Option<QualName>,
+    pub was: Option<QualName>,
+    pub span: Span,
+}
+
+/// `OPTION = VALUE` of a range type; the value read as a type (a type or a
+/// function or operator class name).
+#[derive(Clone, Debug)]
+pub struct RangeOption {
+    pub name: Name,
+    pub value: TypeExpr,
     pub span: Span,
 }
 

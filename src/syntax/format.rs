@@ -315,6 +315,7 @@ impl<'t> Printer<'t> {
                 self.line(&d.docs, d.span.start as usize, d.span.end as usize, "", &line);
             }
             Declaration::Enum(d) => self.enumeration(d),
+            Declaration::Type(d) => self.user_type(d),
             Declaration::Domain(d) => {
                 let line = format!(
                     "domain {} as {}",
@@ -424,6 +425,89 @@ impl<'t> Printer<'t> {
         self.out.push('}');
         self.trailing_comment(end);
         self.out.push('\n');
+    }
+
+    /// `type NAME as (...)` on one line when it is short and plain, one
+    /// attribute a line otherwise; `type NAME as range (...)` on one line.
+    fn user_type(&mut self, d: &TypeDecl) {
+        let head = format!("type {}{} as", qual(&d.name), was(d.was.as_ref()));
+        let (attributes, trailing_docs) = match &d.body {
+            TypeBody::Range { options } => {
+                let options: Vec<String> = options
+                    .iter()
+                    .map(|o| format!("{} = {}", o.name.text.to_ascii_lowercase(), type_text(&o.value)))
+                    .collect();
+                let line = format!("{head} range ({})", options.join(", "));
+                self.line(&d.docs, d.span.start as usize, d.span.end as usize, "", &line);
+                return;
+            }
+            TypeBody::Composite {
+                attributes,
+                trailing_docs,
+            } => (attributes, trailing_docs),
+        };
+        let rest = |a: &TypeAttribute| typed(&a.ty, &[], a.collate.as_ref(), a.was.as_ref(), None, None);
+        let texts: Vec<String> = attributes
+            .iter()
+            .map(|a| format!("{} {}", a.name.text, rest(a)))
+            .collect();
+        // One attribute a line, the types aligned as a table's columns are.
+        let width = attributes
+            .iter()
+            .map(|a| a.name.text.chars().count())
+            .max()
+            .unwrap_or(0);
+        let aligned: Vec<String> = attributes
+            .iter()
+            .map(|a| {
+                format!(
+                    "{}{} {}",
+                    a.name.text,
+                    " ".repeat(width - a.name.text.chars().count()),
+                    rest(a)
+                )
+            })
+            .collect();
+        let open = self.text[d.name.span.end as usize..]
+            .find('(')
+            .map_or(d.name.span.end as usize, |at| d.name.span.end as usize + at);
+        let inner_comments = self
+            .comments
+            .iter()
+            .any(|c| c.start > open && (c.start as u32) < d.span.end);
+        let simple = attributes.iter().all(|a| a.docs.is_empty()) && trailing_docs.is_empty() && !inner_comments;
+        let one_line = format!("{head} ({})", texts.join(", "));
+        if attributes.is_empty() && trailing_docs.is_empty() && !inner_comments {
+            self.line(
+                &d.docs,
+                d.span.start as usize,
+                d.span.end as usize,
+                "",
+                &format!("{head} ()"),
+            );
+        } else if simple && one_line.len() <= 100 {
+            self.line(&d.docs, d.span.start as usize, d.span.end as usize, "", &one_line);
+        } else {
+            self.line(&d.docs, d.span.start as usize, open + 1, "", &format!("{head} ("));
+            let last = attributes.len().saturating_sub(1);
+            for (i, (attribute, text)) in attributes.iter().zip(aligned).enumerate() {
+                let end = self.after_comma(attribute.span.end as usize);
+                let comma = if i < last { "," } else { "" };
+                self.line(
+                    &attribute.docs,
+                    attribute.span.start as usize,
+                    end,
+                    "  ",
+                    &format!("{text}{comma}"),
+                );
+            }
+            self.docs(trailing_docs, "  ");
+            let end = d.span.end as usize;
+            self.comments_before(end.saturating_sub(1), "  ");
+            self.out.push(')');
+            self.trailing_comment(end);
+            self.out.push('\n');
+        }
     }
 
     fn enumeration(&mut self, d: &EnumDecl) {

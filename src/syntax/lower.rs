@@ -5,6 +5,7 @@
 //! `check`.
 
 mod grants;
+mod types;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -101,6 +102,7 @@ pub fn finish(files: Vec<LoweredFile>, options: &LowerOptions) -> (Schema, Vec<D
                 Declaration::Collation(d) => lowerer.collation(d),
                 Declaration::Enum(d) => lowerer.enumeration(d),
                 Declaration::Domain(d) => lowerer.domain(d),
+                Declaration::Type(d) => lowerer.user_type(d),
                 Declaration::Sequence(d) => lowerer.sequence(d),
                 Declaration::Routine(d) => lowerer.routine(d),
                 Declaration::Aggregate(d) => lowerer.aggregate(d),
@@ -414,7 +416,7 @@ impl Lowerer {
         let help = if kind == "schema" {
             "remove one of them: a schema is declared once, with its doc comment".to_string()
         } else if kind == "type" {
-            "rename one of them: enums and domains are types, and share their names with each other".to_string()
+            "rename one of them: enums, domains, composite and range types are types, and share their names with each other".to_string()
         } else if kind == "extension" {
             "remove one of them: an extension is declared once, with its doc comment".to_string()
         } else {
@@ -479,8 +481,7 @@ impl Lowerer {
             self.duplicate(Code::DuplicateEnum, "enum", &name.to_string(), decl.name.span, first);
             return;
         }
-        if let Some(first) = self.schema.domains.get(&name) {
-            let first = first.origin;
+        if let Some(first) = self.declared_type(&name) {
             self.duplicate(Code::DuplicateType, "type", &name.to_string(), decl.name.span, first);
             return;
         }
@@ -579,13 +580,7 @@ impl Lowerer {
                 .checks
                 .insert(named.clone(), DomainCheck { name: named, ..check });
         }
-        if let Some(first) = self
-            .schema
-            .domains
-            .get(&name)
-            .map(|d| d.origin)
-            .or_else(|| self.schema.enums.get(&name).map(|e| e.origin))
-        {
+        if let Some(first) = self.declared_type(&name) {
             self.duplicate(
                 Code::DuplicateType,
                 "type",

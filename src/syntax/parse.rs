@@ -289,6 +289,7 @@ impl Builder<'_> {
                 }
                 Rule::enum_decl => decl = Some(Declaration::Enum(self.enumeration(inner, docs.clone()))),
                 Rule::domain_decl => decl = Some(Declaration::Domain(self.domain(inner, docs.clone()))),
+                Rule::type_decl => decl = Some(Declaration::Type(self.type_decl(inner, docs.clone()))),
                 Rule::sequence_decl => decl = Some(Declaration::Sequence(self.sequence(inner, docs.clone()))),
                 Rule::table_decl => decl = Some(Declaration::Table(self.table(inner, docs.clone()))),
                 Rule::routine_decl => decl = Some(Declaration::Routine(self.routine(inner, docs.clone()))),
@@ -1040,6 +1041,96 @@ struct Typed {
 }
 
 impl Builder<'_> {
+    fn type_decl(&mut self, pair: Pair<Rule>, docs: Vec<Doc>) -> TypeDecl {
+        let span = self.span(&pair);
+        let mut name = None;
+        let mut was = None;
+        let mut body = TypeBody::Range { options: Vec::new() };
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::qualified_name => name = Some(self.qual_name(inner)),
+                Rule::was_clause => was = self.was(inner),
+                Rule::composite_body => {
+                    let mut attributes = Vec::new();
+                    let mut trailing_docs = Vec::new();
+                    for part in inner.into_inner() {
+                        match part.as_rule() {
+                            Rule::type_attribute => attributes.push(self.type_attribute(part)),
+                            Rule::doc => trailing_docs.push(self.doc(part)),
+                            _ => {}
+                        }
+                    }
+                    body = TypeBody::Composite {
+                        attributes,
+                        trailing_docs,
+                    };
+                }
+                Rule::range_body => {
+                    let mut options = Vec::new();
+                    for part in inner.into_inner().filter(|p| p.as_rule() == Rule::range_option) {
+                        let span = self.span(&part);
+                        let mut option_name = None;
+                        let mut value = None;
+                        for piece in part.into_inner() {
+                            match piece.as_rule() {
+                                Rule::param_name => {
+                                    option_name = Some(Name {
+                                        text: piece.as_str().to_string(),
+                                        span: self.span(&piece),
+                                    })
+                                }
+                                Rule::column_type => value = Some(self.column_type(piece)),
+                                _ => {}
+                            }
+                        }
+                        if let (Some(name), Some(value)) = (option_name, value) {
+                            options.push(RangeOption { name, value, span });
+                        }
+                    }
+                    body = TypeBody::Range { options };
+                }
+                _ => {}
+            }
+        }
+        TypeDecl {
+            docs,
+            name: name.expect("grammar: a type has a name"),
+            was,
+            body,
+            span,
+        }
+    }
+
+    fn type_attribute(&mut self, pair: Pair<Rule>) -> TypeAttribute {
+        let mut docs = Vec::new();
+        let mut name = None;
+        let mut typed = Typed::default();
+        let mut span = self.span(&pair);
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::doc => docs.push(self.doc(inner)),
+                Rule::type_attribute_line => {
+                    span = self.span(&inner);
+                    for part in inner.into_inner() {
+                        match part.as_rule() {
+                            Rule::ident => name = Some(self.name(part)),
+                            _ => self.typed_part(part, &mut typed),
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        TypeAttribute {
+            docs,
+            name: name.expect("grammar: an attribute has a name"),
+            ty: typed.ty.expect("grammar: an attribute has a type"),
+            collate: typed.collate,
+            was: typed.was,
+            span,
+        }
+    }
+
     fn domain(&mut self, pair: Pair<Rule>, docs: Vec<Doc>) -> DomainDecl {
         let span = self.span(&pair);
         let mut name = None;

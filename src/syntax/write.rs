@@ -324,6 +324,12 @@ impl<'a> Writer<'a> {
         for domain in self.domains_in_order() {
             self.domain(domain);
         }
+        for range in self.schema.ranges.values() {
+            self.range(range);
+        }
+        for composite in self.schema.composites.values() {
+            self.composite(composite);
+        }
         for sequence in self.schema.sequences.values() {
             if !self.serial_sequences.contains(&sequence.name) {
                 self.sequence(sequence);
@@ -623,6 +629,46 @@ impl<'a> Writer<'a> {
             let _ = write!(line, " collate {}", collation.quoted());
         }
         let _ = writeln!(self.out, "{line}\n");
+    }
+
+    fn composite(&mut self, composite: &CompositeType) {
+        docs(&mut self.out, composite.comment.as_deref(), "");
+        let _ = writeln!(self.out, "type {} as (", composite.name);
+        let last = composite.attributes.len().saturating_sub(1);
+        let names: Vec<String> = composite.attributes.iter().map(|a| column_ident(&a.name)).collect();
+        let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+        for (i, (attribute, name)) in composite.attributes.iter().zip(&names).enumerate() {
+            docs(&mut self.out, attribute.comment.as_deref(), "  ");
+            let pad = " ".repeat(width - name.chars().count());
+            let mut line = format!("  {name}{pad} {}", type_text(&attribute.data_type));
+            if let Some(collation) = &attribute.collation {
+                let _ = write!(line, " collate {}", collation.quoted());
+            }
+            if i < last {
+                line.push(',');
+            }
+            let _ = writeln!(self.out, "{line}");
+        }
+        self.out.push_str(")\n\n");
+    }
+
+    fn range(&mut self, range: &RangeType) {
+        docs(&mut self.out, range.comment.as_deref(), "");
+        let mut options = vec![format!("subtype = {}", type_text(&range.subtype))];
+        for (key, value) in [
+            ("subtype_opclass", &range.subtype_opclass),
+            ("collation", &range.collation),
+            ("canonical", &range.canonical),
+            ("subtype_diff", &range.subtype_diff),
+        ] {
+            if let Some(value) = value {
+                options.push(format!("{key} = {}", value.quoted()));
+            }
+        }
+        if let Some(name) = &range.multirange {
+            options.push(format!("multirange_type_name = {name}"));
+        }
+        let _ = writeln!(self.out, "type {} as range ({})\n", range.name, options.join(", "));
     }
 
     fn sequence(&mut self, sequence: &Sequence) {

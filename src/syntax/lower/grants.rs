@@ -237,6 +237,8 @@ impl Lowerer {
                     .enums
                     .get(&name)
                     .is_some_and(|e| e.storage == EnumStorage::Native);
+                let is_type =
+                    is_type || self.schema.composites.contains_key(&name) || self.schema.ranges.contains_key(&name);
                 let is_domain = self.schema.domains.contains_key(&name);
                 if is_domain || (kind == Some("type") && is_type) {
                     Some(Securable::Type(name))
@@ -244,7 +246,7 @@ impl Lowerer {
                     unknown(
                         self,
                         kind.unwrap_or("type"),
-                        "grant on an enum or a domain the schema declares",
+                        "grant on an enum, a domain, a composite or a range type the schema declares",
                     )
                 }
             }
