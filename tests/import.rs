@@ -520,3 +520,44 @@ fn grants_and_default_privileges_import_and_come_back_the_same() {
         );
     }
 }
+
+/// Composite types (attributes with collations, arrays, enums, domains and
+/// comments; none at all) and range types (a difference function, an
+/// operator class, a collation, a multirange's own name) import into
+/// `type` declarations that make the same types again.
+#[test]
+fn composite_and_range_types_import_and_come_back_the_same() {
+    let server = pg::server();
+    let original = server.database();
+    let sql = std::fs::read_to_string(common::root().join("tests/fixtures/import/types.sql")).expect("fixture");
+    server.psql(&original, &sql).expect("apply the fixture");
+
+    let (source, warnings) = import(&original);
+    assert_eq!(warnings, "", "nothing left alone");
+    let compiled = common::compile(&[("imported.trellis".to_string(), source.clone())]);
+    let rendered = trellisc::diag::render_plain(&compiled.sources, &compiled.diagnostics);
+    assert!(compiled.diagnostics.is_empty(), "{rendered}\n{source}");
+    insta::assert_snapshot!("types_imported", source);
+
+    let copy = server.database();
+    let create = render_plan(&plan::upgrade(
+        &Schema::default(),
+        &compiled.schema,
+        PlanOptions::default(),
+    ));
+    server.psql(&copy, &create).unwrap_or_else(|e| panic!("{e}\n{create}"));
+    let left = reflect::remaining(&copy, &compiled.schema);
+    assert!(
+        left.is_empty(),
+        "the copy differs from its source:\n{}",
+        left.join("\n")
+    );
+    let (before, after) = (dump(server, &original), dump(server, &copy));
+    if before != after {
+        let diff = similar::TextDiff::from_lines(&before, &after);
+        panic!(
+            "pg_dump --schema-only differs:\n{}\n--- plan ---\n{create}",
+            diff.unified_diff().context_radius(3)
+        );
+    }
+}

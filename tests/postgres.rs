@@ -178,7 +178,7 @@ fn the_locks_named_for_each_statement_are_those_postgresql_takes() {
     let server = pg::server();
     let relations = "SELECT 'R|' || c.oid || '|' || c.relkind::text || '|' || coalesce(d.refobjid::text, '') || '|' || format('%I.%I', n.nspname, c.relname) \
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass AND c.relkind = 'S' AND d.deptype IN ('a', 'i') \
-         WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' AND c.relkind IN ('r', 'p', 'i', 'S', 'v', 'm');\n";
+         WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' AND c.relkind IN ('r', 'p', 'i', 'S', 'v', 'm', 'c');\n";
     let held = "SELECT 'L|' || relation || '|' || mode FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'relation' AND granted;\n";
     let mut failures = Vec::new();
     let mut checked = 0;

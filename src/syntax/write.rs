@@ -633,7 +633,12 @@ impl<'a> Writer<'a> {
 
     fn composite(&mut self, composite: &CompositeType) {
         docs(&mut self.out, composite.comment.as_deref(), "");
-        let _ = writeln!(self.out, "type {} as (", composite.name);
+        let _ = writeln!(
+            self.out,
+            "type {}{} as (",
+            composite.name,
+            was_qualified(composite.was.as_deref(), &composite.name)
+        );
         let last = composite.attributes.len().saturating_sub(1);
         let names: Vec<String> = composite.attributes.iter().map(|a| column_ident(&a.name)).collect();
         let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
@@ -643,6 +648,9 @@ impl<'a> Writer<'a> {
             let mut line = format!("  {name}{pad} {}", type_text(&attribute.data_type));
             if let Some(collation) = &attribute.collation {
                 let _ = write!(line, " collate {}", collation.quoted());
+            }
+            if let Some(was) = &attribute.was {
+                let _ = write!(line, " was {}", column_ident(was));
             }
             if i < last {
                 line.push(',');
@@ -668,7 +676,13 @@ impl<'a> Writer<'a> {
         if let Some(name) = &range.multirange {
             options.push(format!("multirange_type_name = {name}"));
         }
-        let _ = writeln!(self.out, "type {} as range ({})\n", range.name, options.join(", "));
+        let _ = writeln!(
+            self.out,
+            "type {}{} as range ({})\n",
+            range.name,
+            was_qualified(range.was.as_deref(), &range.name),
+            options.join(", ")
+        );
     }
 
     fn sequence(&mut self, sequence: &Sequence) {
