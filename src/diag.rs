@@ -280,7 +280,7 @@ codes! {
     DuplicateExtension = "E0108", Error, "an extension is declared twice";
     DuplicateOption = "E0109", Error, "an option or clause is given twice";
     DuplicateSchema = "E0110", Error, "a schema is declared twice";
-    DuplicateType = "E0111", Error, "a domain is declared twice, or has the name of an enum";
+    DuplicateType = "E0111", Error, "a type is declared twice, or has the name of another type, a table, a view or a sequence";
     DuplicateRoutine = "E0112", Error, "two functions or procedures have the same name and argument types";
     DuplicateTrigger = "E0113", Error, "two triggers of a table have the same name";
     DuplicatePolicy = "E0114", Error, "two policies of a table have the same name";

@@ -431,3 +431,59 @@ fn domains_are_types_to_the_language_server() {
     client.stop();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn composite_and_range_types_are_types_to_the_language_server() {
+    let dir = std::env::temp_dir().join(format!("trellis-lsp-{}-types", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let types = dir.join("types.trellis");
+    std::fs::write(
+        &types,
+        "/// A postal address.\ntype address as (street text collate \"C\", city text)\n\n\
+         /// Hours of the day.\ntype hours as range (subtype = double precision, subtype_diff = float8mi)\n",
+    )
+    .expect("write");
+    let shops = dir.join("shops.trellis");
+    let text = "table shops {\n  id      bigint primary key\n  home    address\n  open    hours\n  shifts  hours_multirange\n}\n";
+    std::fs::write(&shops, text).expect("write");
+    let mut client = Client::start(&dir);
+    client.open(&shops, text);
+    assert_eq!(client.diagnostics_for(&shops), Vec::<Value>::new());
+
+    for (word, shown_as, doc) in [
+        (
+            "address\n",
+            "type address as (street text collate \"C\", city text)",
+            "A postal address.",
+        ),
+        (
+            "hours\n",
+            "type hours as range (subtype = double precision, subtype_diff = float8mi)",
+            "Hours of the day.",
+        ),
+        // The multirange type PostgreSQL makes with the range leads to it.
+        (
+            "hours_multirange\n",
+            "its multirange type: hours_multirange",
+            "Hours of the day.",
+        ),
+    ] {
+        let (line, column) = find(text, word);
+        let location = client.at("textDocument/definition", &shops, line, column + 1);
+        assert_eq!(location["uri"], uri(&types), "{word}: {location}");
+        let hover = client.at("textDocument/hover", &shops, line, column + 1);
+        let shown = hover["contents"]["value"].as_str().unwrap_or("");
+        assert!(shown.contains(shown_as) && shown.contains(doc), "{word}: {shown}");
+    }
+
+    // Completion of types offers both.
+    let edited = text.replacen("home    address", "home    ", 1);
+    client.change(&shops, &edited);
+    let (line, column) = find(&edited, "home    \n");
+    let items = client.at("textDocument/completion", &shops, line, column + "home    ".len());
+    let labels = labels_of(&items);
+    assert!(labels.contains(&"address") && labels.contains(&"hours"), "{labels:?}");
+    client.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}

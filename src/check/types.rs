@@ -7,6 +7,7 @@ use crate::ir::types::extension_providing;
 use crate::ir::{Ident, Schema, TypeName};
 
 pub(super) fn check(schema: &Schema, out: &mut Vec<Diagnostic>) {
+    row_types(schema, out);
     for domain in schema.domains.values() {
         let TypeName::User(name) = &domain.data_type.name else {
             continue;
@@ -220,4 +221,55 @@ fn string_literal(expr: &str) -> Option<String> {
         value.push(c);
     }
     None
+}
+
+/// PostgreSQL gives every table and view a row type of its name: a
+/// declared type of that name cannot be made. A composite type is a
+/// relation too, so it cannot share a sequence's name either. (A table and
+/// an enum are told apart while lowering, E0106.)
+fn row_types(schema: &Schema, out: &mut Vec<Diagnostic>) {
+    let types = schema
+        .domains
+        .values()
+        .map(|d| (&d.name, "domain", d.origin))
+        .chain(
+            schema
+                .composites
+                .values()
+                .map(|c| (&c.name, "composite type", c.origin)),
+        )
+        .chain(schema.ranges.values().map(|r| (&r.name, "range type", r.origin)))
+        .chain(schema.enums.values().map(|e| (&e.name, "enum", e.origin)));
+    for (name, kind, origin) in types {
+        let relation = if let Some(t) = schema.tables.get(name) {
+            // An enum beside a table is reported while lowering.
+            (kind != "enum").then_some(("table", t.origin))
+        } else if let Some(v) = schema.views.get(name) {
+            Some((if v.materialized { "materialized view" } else { "view" }, v.origin))
+        } else if kind == "composite type" {
+            schema.sequences.get(name).map(|s| ("sequence", s.origin))
+        } else {
+            None
+        };
+        let Some((relation, first)) = relation else {
+            continue;
+        };
+        let code = if kind == "enum" {
+            Code::DuplicateEnum
+        } else {
+            Code::DuplicateType
+        };
+        let diagnostic = Diagnostic::new(code, format!("{kind} `{name}` has the name of {relation} `{name}`"));
+        out.push(
+            super::also(
+                at(diagnostic, origin, &format!("this {kind}")),
+                first,
+                &format!("the {relation}"),
+            )
+            .help(format!(
+                "a {relation} is also a {} of its name in PostgreSQL: rename the {kind} or the {relation}",
+                if relation == "sequence" { "relation" } else { "type" }
+            )),
+        );
+    }
 }

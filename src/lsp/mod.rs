@@ -383,6 +383,9 @@ impl Server {
                         .keys()
                         .map(|name| item(&display_name(name, &default), CompletionItemKind::TYPE_PARAMETER, None)),
                 );
+                let schema = &analysis.schema;
+                let made = schema.composites.keys().chain(schema.ranges.keys());
+                items.extend(made.map(|name| item(&display_name(name, &default), CompletionItemKind::STRUCT, None)));
                 Some(items)
             }
             text::Context::None => None,
@@ -533,6 +536,8 @@ enum Target {
     Column(QualifiedName, Ident, Span),
     Enum(QualifiedName, Span),
     Domain(QualifiedName, Span),
+    /// A composite or range type.
+    Type(QualifiedName, Span),
     Sequence(QualifiedName, Span),
 }
 
@@ -543,6 +548,7 @@ impl Target {
             | Target::Column(_, _, s)
             | Target::Enum(_, s)
             | Target::Domain(_, s)
+            | Target::Type(_, s)
             | Target::Sequence(_, s) => *s,
         }
     }
@@ -577,6 +583,17 @@ fn resolve(analysis: &Analysis, file: FileId, offset: usize) -> Option<Target> {
     }
     if let Some(d) = schema.domains.get(&as_name) {
         return Some(Target::Domain(d.name.clone(), d.origin.0?));
+    }
+    if let Some(c) = schema.composites.get(&as_name) {
+        return Some(Target::Type(c.name.clone(), c.origin.0?));
+    }
+    // A range type, or the multirange type PostgreSQL makes with it.
+    if let Some(r) = schema
+        .ranges
+        .get(&as_name)
+        .or_else(|| schema.ranges.values().find(|r| r.multirange_name() == as_name))
+    {
+        return Some(Target::Type(r.name.clone(), r.origin.0?));
     }
     if let Some(s) = schema.sequences.get(&as_name) {
         return Some(Target::Sequence(s.name.clone(), s.origin.0?));
@@ -661,6 +678,43 @@ fn describe(analysis: &Analysis, target: &Target) -> String {
                     .unwrap_or_default(),
                 checks.concat(),
                 docs(&d.comment)
+            )
+        }
+        Target::Type(name, _) => {
+            if let Some(c) = schema.composites.get(name) {
+                let attributes: Vec<String> = c
+                    .attributes
+                    .iter()
+                    .map(|a| match &a.collation {
+                        Some(collation) => format!("{} {} collate {collation}", a.name, a.data_type),
+                        None => format!("{} {}", a.name, a.data_type),
+                    })
+                    .collect();
+                return format!(
+                    "```trellis\ntype {name} as ({})\n```{}",
+                    attributes.join(", "),
+                    docs(&c.comment)
+                );
+            }
+            let Some(r) = schema.ranges.get(name) else {
+                return String::new();
+            };
+            let mut options = vec![format!("subtype = {}", r.subtype)];
+            for (option, value) in [
+                ("subtype_opclass", &r.subtype_opclass),
+                ("collation", &r.collation),
+                ("canonical", &r.canonical),
+                ("subtype_diff", &r.subtype_diff),
+            ] {
+                if let Some(value) = value {
+                    options.push(format!("{option} = {value}"));
+                }
+            }
+            format!(
+                "```trellis\ntype {name} as range ({})\n```\nits multirange type: {}{}",
+                options.join(", "),
+                r.multirange_name(),
+                docs(&r.comment)
             )
         }
         Target::Sequence(name, _) => {

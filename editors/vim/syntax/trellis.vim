@@ -106,6 +106,24 @@ syn region trellisDomain matchgroup=trellisDeclaration start="\<domain\>" end="$
       \ contains=trellisDomainName,@trellisTableItems
 exe 'syn match trellisDomainName contained #\%(\<domain\s\+\)\@<=' . s:qname . '# nextgroup=trellisTypeAs,trellisType skipwhite'
 
+" ---------------------------------------------------------------- composite and range types
+
+" `type NAME [was OLD] as (ATTRIBUTE TYPE [collate C] [was OLD], ...)`: the
+" attributes are coloured as columns are, one per line or all on one line.
+" `type NAME as range (subtype = TYPE, OPTION = NAME, ...)`: each option's
+" value is a type or a function's name.
+syn match trellisDeclaration "^type\>" nextgroup=trellisDeclName skipwhite
+syn match trellisTopKeyword "\<as\s\+range\>"
+syn match trellisTopKeyword "\%(^type\>.*\)\@<=\<as\ze\s*("
+syn region trellisTypeBody matchgroup=trellisDelimiter start="\%(^type\>.*\<as\s*\)\@<=(" end=")" fold
+      \ contains=trellisComment,trellisDocComment,trellisTypeAttribute,trellisWas,trellisTypeCollate,trellisQuotedName
+exe 'syn match trellisTypeAttribute contained #\%(\%(^\|[(,]\)\s*\)\@<=' . s:ident . '# nextgroup=trellisType skipwhite'
+syn keyword trellisTypeCollate contained collate
+syn region trellisRangeBody matchgroup=trellisDelimiter start="\%(^type\>.*\<as\s\+range\s*\)\@<=(" end=")"
+      \ contains=trellisComment,trellisRangeOption
+syn match trellisRangeOption contained "\%(\h\|[^\x00-\x7f]\)\%(\w\|[^\x00-\x7f]\)*\ze\s*=" nextgroup=trellisRangeEquals skipwhite
+syn match trellisRangeEquals contained "=" nextgroup=trellisType skipwhite
+
 " ---------------------------------------------------------------- tables
 
 syn region trellisTableBody matchgroup=trellisDelimiter start="\%(\<table\>[^{]*\)\@<={" end="}" fold
@@ -374,6 +392,10 @@ hi def link trellisViewIndexOn     Keyword
 hi def link trellisViewIndexTarget Function
 hi def link trellisViewIndexKeyword Keyword
 hi def link trellisDomainName      trellisDeclName
+hi def link trellisTypeAttribute   Identifier
+hi def link trellisTypeCollate     Keyword
+hi def link trellisRangeOption     Keyword
+hi def link trellisRangeEquals     Operator
 hi def link trellisRoutineName     trellisDeclName
 hi def link trellisTriggerName     Function
 hi def link trellisPolicyName      Function
