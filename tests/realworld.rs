@@ -11,10 +11,11 @@
 //! OWNER TO postgres` (PostgreSQL 15 gives `public` to pg_database_owner)
 //! is made by hand in B, as the kinds left out on purpose are.
 //!
-//! One is not among them yet. MusicBrainz: PostgreSQL prints two of its checks and a view in
-//! words that it reads back as something else (`x = ANY ((ARRAY[...])::text[])`
-//! becomes `ARRAY[(...)::text, ...]`, `NULL::integer` gains `AS int4`), so
-//! the dumps differ though both sides compare equal.
+//! MusicBrainz has checks and a view that PostgreSQL prints in words it
+//! reads back as something else (`x = ANY ((ARRAY[...])::text[])` would
+//! become `ARRAY[(...)::text, ...]`, a branch's unnamed `NULL::integer`
+//! would be named `int4`): trellisc writes them so that they do not, and
+//! the dumps are the same.
 
 mod common;
 mod support;
@@ -198,8 +199,12 @@ fn round_trip(name: &str) -> Vec<String> {
 
 #[test]
 fn real_schemas_round_trip_whole() {
-    let failures: Vec<String> = ["gisia", "lago", "osm", "pagila", "synapse"]
+    // `TRELLIS_TEST_CASES=pagila,lago` keeps only those (CI sets nothing).
+    let only = std::env::var("TRELLIS_TEST_CASES").unwrap_or_default();
+    let only: Vec<&str> = only.split(',').filter(|p| !p.is_empty()).collect();
+    let failures: Vec<String> = ["gisia", "lago", "musicbrainz", "osm", "pagila", "synapse"]
         .iter()
+        .filter(|name| only.is_empty() || only.iter().any(|p| name.starts_with(p)))
         .flat_map(|name| round_trip(name))
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));

@@ -123,6 +123,13 @@ fn canonical_tokens(text: &str) -> Vec<String> {
 }
 
 impl Expr {
+    /// The expression as SQL to send: its text, with an array literal
+    /// PostgreSQL would read back differently written so that it does not
+    /// (see [`crate::sql::keep_array_casts`]).
+    pub fn sql(&self) -> std::borrow::Cow<'_, str> {
+        crate::sql::keep_array_casts(&self.0)
+    }
+
     /// The expression written in `.trellis` source: comments removed, runs
     /// of whitespace outside quotes collapsed to one space.
     pub fn from_source(text: &str) -> Expr {

@@ -1214,7 +1214,10 @@ impl Builder<'_> {
             let materialized: bool = get(row, 2)?;
             let definition: String = get(row, 3)?;
             let options: Vec<String> = get(row, 4)?;
-            let query = definition.trim_end().trim_end_matches(';').to_string();
+            let printed = definition.trim_end().trim_end_matches(';');
+            // The names PostgreSQL keeps but does not print, said (a view
+            // made from the text is then the one read).
+            let query = crate::sql::keep_hidden_names(printed).into_owned();
             let Ok(facts) = crate::sql::tree::view(&query, &[], &default_schema) else {
                 self.unreadable.push(Unmanaged {
                     kind: if materialized { "materialized view" } else { "view" }.into(),

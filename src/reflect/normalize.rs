@@ -744,7 +744,7 @@ fn job_for(table: &Table, unknown: &dyn Fn(&Expr) -> bool, database: &Schema) ->
                 "ALTER TABLE {{T}} ADD COLUMN s{} {} DEFAULT {}",
                 sites.len(),
                 column_type(),
-                default.as_str()
+                default.sql()
             ));
             sites.push(Site::Default(column.name.clone()));
         }
@@ -754,7 +754,7 @@ fn job_for(table: &Table, unknown: &dyn Fn(&Expr) -> bool, database: &Schema) ->
                 "ALTER TABLE {{T}} ADD COLUMN s{} {} GENERATED ALWAYS AS ({}) STORED",
                 sites.len(),
                 column_type(),
-                generated.as_str()
+                generated.sql()
             ));
             sites.push(Site::Generated(column.name.clone()));
         }
@@ -766,7 +766,7 @@ fn job_for(table: &Table, unknown: &dyn Fn(&Expr) -> bool, database: &Schema) ->
                 statements.push(format!(
                     "ALTER TABLE {{T}} ADD CONSTRAINT s{} CHECK ({})",
                     sites.len(),
-                    expr.as_str()
+                    expr.sql()
                 ));
                 sites.push(Site::Check(constraint.name.clone()));
             }
@@ -927,12 +927,12 @@ fn domain_jobs(database: &Schema, source: &Schema) -> Vec<(QualifiedName, Vec<St
             type_sql(&domain.data_type, source)
         )];
         if let Some(default) = &domain.default {
-            statements.push(format!("ALTER DOMAIN {{D}} SET DEFAULT {}", default.as_str()));
+            statements.push(format!("ALTER DOMAIN {{D}} SET DEFAULT {}", default.sql()));
         }
         for (number, check) in domain.checks.values().enumerate() {
             statements.push(format!(
                 "ALTER DOMAIN {{D}} ADD CONSTRAINT c{number} CHECK ({}) NOT VALID",
-                check.expr.as_str()
+                check.expr.sql()
             ));
         }
         jobs.push((name.clone(), statements));

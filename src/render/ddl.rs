@@ -106,7 +106,7 @@ pub(super) fn create_domain(domain: &Domain, schema: &Schema) -> Vec<Statement> 
         sql.push_str(&format!(" COLLATE {}", collation.quoted()));
     }
     if let Some(default) = &domain.default {
-        sql.push_str(&format!(" DEFAULT {}", default.as_str()));
+        sql.push_str(&format!(" DEFAULT {}", default.sql()));
     }
     if domain.not_null {
         sql.push_str(" NOT NULL");
@@ -115,7 +115,7 @@ pub(super) fn create_domain(domain: &Domain, schema: &Schema) -> Vec<Statement> 
         sql.push_str(&format!(
             " CONSTRAINT {} CHECK ({})",
             check.name.quoted(),
-            check.expr.as_str()
+            check.expr.sql()
         ));
     }
     sql.push(';');
@@ -125,7 +125,7 @@ pub(super) fn create_domain(domain: &Domain, schema: &Schema) -> Vec<Statement> 
             "ALTER DOMAIN {} ADD CONSTRAINT {} CHECK ({}) NOT VALID;",
             domain.name.quoted(),
             check.name.quoted(),
-            check.expr.as_str()
+            check.expr.sql()
         )));
     }
     if let Some(comment) = &domain.comment {
@@ -147,7 +147,7 @@ pub fn column_definition(column: &Column, table: &QualifiedName, schema: &Schema
     if let Some(generated) = &column.generated {
         sql.push_str(&format!(
             " GENERATED ALWAYS AS ({}) {}",
-            generated.as_str(),
+            generated.sql(),
             column.generated_kind.keyword().to_ascii_uppercase()
         ));
     }
@@ -156,7 +156,7 @@ pub fn column_definition(column: &Column, table: &QualifiedName, schema: &Schema
         sql.push_str(&identity_clause(identity, table, &column.name));
     }
     if let Some(default) = &column.default {
-        sql.push_str(&format!(" DEFAULT {}", default.as_str()));
+        sql.push_str(&format!(" DEFAULT {}", default.sql()));
     }
     if column.not_null && column.identity.is_none() {
         sql.push_str(" NOT NULL");
@@ -334,11 +334,7 @@ pub fn constraint_definition(constraint: &Constraint, schema: &Schema) -> String
             with_sql(storage_params)
         ),
         ConstraintKind::Check { expr, no_inherit } => {
-            format!(
-                "CHECK ({}){}",
-                expr.as_str(),
-                if *no_inherit { " NO INHERIT" } else { "" }
-            )
+            format!("CHECK ({}){}", expr.sql(), if *no_inherit { " NO INHERIT" } else { "" })
         }
         ConstraintKind::EnumCheck { column, enum_name } => {
             let labels: Vec<String> = schema
@@ -400,7 +396,7 @@ pub fn constraint_definition(constraint: &Constraint, schema: &Schema) -> String
                 sql.push_str(&format!(" WITH ({})", params_sql(&x.storage_params)));
             }
             if let Some(predicate) = &x.predicate {
-                sql.push_str(&format!(" WHERE ({})", predicate.as_str()));
+                sql.push_str(&format!(" WHERE ({})", predicate.sql()));
             }
             sql
         }
@@ -438,7 +434,7 @@ fn param_value(value: &str) -> String {
 fn element_sql(element: &IndexElement) -> String {
     let mut sql = match &element.target {
         ElementTarget::Column(c) => c.quoted(),
-        ElementTarget::Expression(e) => format!("({})", e.as_str()),
+        ElementTarget::Expression(e) => format!("({})", e.sql()),
     };
     if let Some(collation) = &element.collation {
         sql.push_str(&format!(" COLLATE {}", collation.quoted()));
@@ -482,7 +478,7 @@ pub fn index_definition(index: &Index, table: &QualifiedName, concurrently: bool
         sql.push_str(&format!(" WITH ({})", params_sql(&index.storage_params)));
     }
     if let Some(predicate) = &index.predicate {
-        sql.push_str(&format!(" WHERE ({})", predicate.as_str()));
+        sql.push_str(&format!(" WHERE ({})", predicate.sql()));
     }
     sql
 }
@@ -861,7 +857,7 @@ pub(super) fn recreate_enum(old: &Enum, new: &Enum, columns: &[EnumColumn]) -> V
             out.push(Statement::new(format!(
                 "ALTER TABLE {} ALTER COLUMN {name} SET DEFAULT {};",
                 column.table.quoted(),
-                default.as_str()
+                default.sql()
             )));
         }
     }

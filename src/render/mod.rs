@@ -189,7 +189,7 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
         Change::CreateDomain(domain) => out.extend(ddl::create_domain(domain, plan.to)),
         Change::DropDomain(domain) => out.push(Statement::new(format!("DROP DOMAIN {};", domain.name.quoted()))),
         Change::SetDomainDefault { name, default } => out.push(Statement::new(match default {
-            Some(expr) => format!("ALTER DOMAIN {} SET DEFAULT {};", name.quoted(), expr.as_str()),
+            Some(expr) => format!("ALTER DOMAIN {} SET DEFAULT {};", name.quoted(), expr.sql()),
             None => format!("ALTER DOMAIN {} DROP DEFAULT;", name.quoted()),
         })),
         Change::SetDomainNotNull { name, not_null } => out.push(Statement::new(format!(
@@ -204,7 +204,7 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
                 "ALTER DOMAIN {} ADD CONSTRAINT {} CHECK ({}){};",
                 domain.quoted(),
                 check.name.quoted(),
-                check.expr.as_str(),
+                check.expr.sql(),
                 if check.not_valid || validate_later {
                     " NOT VALID"
                 } else {
@@ -565,7 +565,7 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             "ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {};",
             table.quoted(),
             column.quoted(),
-            default.as_str()
+            default.sql()
         ))),
         Change::DropDefault { table, column } => out.push(Statement::new(format!(
             "ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT;",

@@ -5,10 +5,14 @@
 //! every later reading of that text (comment removal, whitespace
 //! normalisation, comparison) uses.
 
+mod arrays;
 mod calls;
+mod setops;
 pub mod tree;
 
+pub use arrays::keep_array_casts;
 pub use calls::{Call, calls};
+pub use setops::{drop_hidden_names, keep_hidden_names};
 
 /// What starts at a place in SQL text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

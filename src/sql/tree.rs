@@ -196,7 +196,9 @@ pub fn view(query: &str, columns: &[Ident], default_schema: &Ident) -> Result<Vi
         format!(" ({})", quoted.join(", "))
     };
     let statement = format!("CREATE VIEW v{names} AS {query}");
-    let canonical = deparse(parse_one(&statement)?)?;
+    let mut parsed = parse_one(&statement)?;
+    super::drop_hidden_names(&mut parsed);
+    let canonical = deparse(parsed)?;
     Ok(ViewFacts { canonical, uses, calls })
 }
 

@@ -1,0 +1,129 @@
+//! An array literal PostgreSQL prints in words it reads back differently.
+//!
+//! `col IN ('a', 'b')` on a `varchar` column is stored as
+//! `(col)::text = ANY ((ARRAY['a'::character varying, ...])::text[])`: an
+//! array of `varchar` cast to `text[]`. Read back, that cast is pushed into
+//! the elements (`ARRAY[('a'::character varying)::text, ...]`), so an
+//! object made from the printed text prints differently from the first.
+//! Saying the array's own type before the cast (`ARRAY[...]::character
+//! varying[]`, which changes nothing) keeps the cast on the array, as
+//! PostgreSQL stored it.
+
+use std::borrow::Cow;
+
+use super::lexeme_at;
+
+/// `text` with `(ARRAY[E, ...])::T` written `(ARRAY[E, ...]::E_TYPE[])::T`
+/// where every element is a literal of the one type `E_TYPE`; otherwise
+/// `text` as it is.
+pub fn keep_array_casts(text: &str) -> Cow<'_, str> {
+    const OPEN: &str = "(ARRAY[";
+    if !text.contains(OPEN) {
+        return Cow::Borrowed(text);
+    }
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut copied = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        if let Some((_, len)) = lexeme_at(bytes, at) {
+            at += len;
+            continue;
+        }
+        if text[at..].starts_with(OPEN) {
+            let start = at + OPEN.len();
+            if let Some((close, element_type)) = literal_array(text, start) {
+                if text[close + 1..].starts_with(")::") {
+                    out.push_str(&text[copied..=close]);
+                    out.push_str("::");
+                    out.push_str(element_type);
+                    out.push_str("[]");
+                    copied = close + 1;
+                }
+                at = close + 1;
+                continue;
+            }
+        }
+        at += 1;
+    }
+    if copied == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
+    Cow::Owned(out)
+}
+
+/// From just after `ARRAY[`: where its `]` is, and the one type every
+/// element (`'literal'::TYPE`) is cast to; None for anything else.
+fn literal_array(text: &str, start: usize) -> Option<(usize, &str)> {
+    let bytes = text.as_bytes();
+    let mut element_type: Option<&str> = None;
+    let mut at = start;
+    loop {
+        // One element: a string literal, `::`, a type up to `,` or `]`.
+        let (_, len) = lexeme_at(bytes, at).filter(|_| bytes[at] == b'\'')?;
+        at += len;
+        if !text[at..].starts_with("::") {
+            return None;
+        }
+        at += 2;
+        let rest = &text[at..];
+        let end = rest.find([',', ']'])?;
+        let this = &rest[..end];
+        // A type name: words, spaces, a modifier in parentheses; no
+        // quotes, casts or brackets.
+        if this.is_empty() || this.contains([':', '\'', '"', '[', '(']) {
+            return None;
+        }
+        match element_type {
+            Some(seen) if seen != this => return None,
+            _ => element_type = Some(this),
+        }
+        at += end;
+        match bytes[at] {
+            b']' => return Some((at, element_type?)),
+            _ => {
+                at += 1;
+                while bytes.get(at) == Some(&b' ') {
+                    at += 1;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::keep_array_casts;
+
+    #[test]
+    fn a_cast_array_of_literals_says_its_own_type_first() {
+        let stored =
+            "((entity_type)::text = ANY ((ARRAY['area'::character varying, 'artist'::character varying])::text[]))";
+        assert_eq!(
+            keep_array_casts(stored),
+            "((entity_type)::text = ANY ((ARRAY['area'::character varying, 'artist'::character varying]::character varying[])::text[]))"
+        );
+        // Twice in one expression, a comma inside a literal.
+        let two = "(a)::text = ANY ((ARRAY['x, y'::character varying])::text[]) AND (b)::text = ANY ((ARRAY['z'::bpchar])::text[])";
+        assert_eq!(
+            keep_array_casts(two),
+            "(a)::text = ANY ((ARRAY['x, y'::character varying]::character varying[])::text[]) AND (b)::text = ANY ((ARRAY['z'::bpchar]::bpchar[])::text[])"
+        );
+    }
+
+    #[test]
+    fn anything_else_is_left_as_it_is() {
+        for text in [
+            "status = ANY (ARRAY['a'::text, 'b'::text])",
+            "(ARRAY['a'::character varying, 'b'::text])::text[]",
+            "(ARRAY[a, b])::text[]",
+            "(ARRAY['a'::character varying])",
+            "'(ARRAY[''a''::text])::text[]'",
+            "(ARRAY[('a'::character varying)::text])::text[]",
+            "(ARRAY['a'",
+        ] {
+            assert_eq!(keep_array_casts(text), text, "{text}");
+        }
+    }
+}
