@@ -293,10 +293,17 @@ fn the_builtin_function_list_is_the_servers() {
     let listed: Vec<&str> = list.lines().filter(|l| !l.starts_with('#')).collect();
     let server_list: Vec<&str> = output.lines().filter(|l| !l.is_empty()).collect();
     let missing: Vec<&&str> = server_list.iter().filter(|l| !listed.contains(l)).collect();
-    let extra: Vec<&&str> = listed.iter().filter(|l| !server_list.contains(l)).collect();
+    // pg_upgrade's own functions come and go in minor releases (15.20 added
+    // binary_upgrade_set_next_attribute_versions); a schema never calls them,
+    // so the list keeps the newest release's and an older server may lack one.
+    let extra: Vec<&&str> = listed
+        .iter()
+        .filter(|l| !server_list.contains(l) && !l.starts_with("binary_upgrade_"))
+        .collect();
     assert!(
         missing.is_empty() && extra.is_empty(),
         "src/plan/builtin_functions.txt differs from the server's pg_proc: missing {missing:?}, not on the server {extra:?}"
     );
-    assert_eq!(listed, server_list, "in the query's order");
+    let shared: Vec<&str> = listed.iter().copied().filter(|l| server_list.contains(l)).collect();
+    assert_eq!(shared, server_list, "in the query's order");
 }

@@ -567,14 +567,14 @@ fn reconcile(table: &mut Table, mirror: &Table, database: &Table) {
             continue;
         };
         if let (Some(default), Some(parsed), Some(stored)) = (&mut column.default, &theirs.default, &found.default) {
-            if default.value.0 == parsed.value.0 {
+            if same_reading(&default.value.0, &parsed.value.0) {
                 default.value.clone_from(&stored.value);
             }
         }
         if let (Some(generated), Some(parsed), Some(stored)) =
             (&mut column.generated, &theirs.generated, &found.generated)
         {
-            if generated.value.0 == parsed.value.0 {
+            if same_reading(&generated.value.0, &parsed.value.0) {
                 generated.value.clone_from(&stored.value);
             }
         }
@@ -588,7 +588,7 @@ fn reconcile(table: &mut Table, mirror: &Table, database: &Table) {
             Some(ConstraintKind::Check { expr: stored, .. }),
         ) = (&mut constraint.kind, parsed, found)
         {
-            if expr.value.0 == parsed.value.0 {
+            if same_reading(&expr.value.0, &parsed.value.0) {
                 expr.value.clone_from(&stored.value);
             }
         }
@@ -608,7 +608,8 @@ fn reconcile(table: &mut Table, mirror: &Table, database: &Table) {
                 .map(|e| e.0.clone())
                 .collect()
         };
-        if texts(index) == texts(parsed) {
+        let (mine, theirs) = (texts(index), texts(parsed));
+        if mine.len() == theirs.len() && mine.iter().zip(&theirs).all(|(a, b)| same_reading(a, b)) {
             for (element, stored) in index.elements.iter_mut().zip(&found.elements) {
                 if element_expr(element).is_some() {
                     element.target.clone_from(&stored.target);
@@ -618,6 +619,14 @@ fn reconcile(table: &mut Table, mirror: &Table, database: &Table) {
             index.predicate.clone_from(&found.predicate);
         }
     }
+}
+
+/// Whether two texts the server printed are one expression: the same, or
+/// the same once a cast on an array of literals is read into its elements
+/// (one database holds `(ARRAY['a'::varchar])::text[]` where one restored
+/// from its dump holds `ARRAY[('a'::varchar)::text]`).
+fn same_reading(a: &str, b: &str) -> bool {
+    a == b || crate::sql::push_array_casts(a) == crate::sql::push_array_casts(b)
 }
 
 /// PostgreSQL does not keep an index column's collation that is the

@@ -53,14 +53,86 @@ pub fn keep_array_casts(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `text` as PostgreSQL reads it back when it holds `(ARRAY[E, ...])::T[]`
+/// with every element a literal of one type: `ARRAY[(E)::T, ...]`, the cast
+/// pushed into the elements. Two texts that read the same way this way are
+/// one expression in other words (a database restored from `pg_dump` holds
+/// the second where the first holds the first).
+pub fn push_array_casts(text: &str) -> Cow<'_, str> {
+    const OPEN: &str = "(ARRAY[";
+    if !text.contains(OPEN) {
+        return Cow::Borrowed(text);
+    }
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut copied = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        if let Some((_, len)) = lexeme_at(bytes, at) {
+            at += len;
+            continue;
+        }
+        if text[at..].starts_with(OPEN) {
+            let start = at + OPEN.len();
+            let mut elements = Vec::new();
+            if let Some((close, _)) = literal_array_elements(text, start, &mut elements) {
+                if let Some(outer) = text[close + 1..].strip_prefix(")::").and_then(array_type) {
+                    out.push_str(&text[copied..at]);
+                    out.push_str("ARRAY[");
+                    for (number, (from, to)) in elements.iter().enumerate() {
+                        if number > 0 {
+                            out.push_str(", ");
+                        }
+                        out.push_str(&format!("({})::{outer}", &text[*from..*to]));
+                    }
+                    out.push(']');
+                    copied = close + 1 + ")::".len() + outer.len() + "[]".len();
+                    at = copied;
+                    continue;
+                }
+                at = close + 1;
+                continue;
+            }
+        }
+        at += 1;
+    }
+    if copied == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
+    Cow::Owned(out)
+}
+
+/// The element type of an array type that starts `rest` (`text[]`,
+/// `character varying(10)[]`): the text before its `[]`.
+fn array_type(rest: &str) -> Option<&str> {
+    let end = rest.find("[]")?;
+    let name = &rest[..end];
+    let plain = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ' ' | '.' | '(' | ')'));
+    let balanced = name.matches('(').count() == name.matches(')').count();
+    (!name.is_empty() && plain && balanced && !name.starts_with(' ')).then_some(name)
+}
+
 /// From just after `ARRAY[`: where its `]` is, and the one type every
 /// element (`'literal'::TYPE`) is cast to; None for anything else.
 fn literal_array(text: &str, start: usize) -> Option<(usize, &str)> {
+    literal_array_elements(text, start, &mut Vec::new())
+}
+
+/// [`literal_array`], with where each element starts and ends.
+fn literal_array_elements<'t>(
+    text: &'t str,
+    start: usize,
+    elements: &mut Vec<(usize, usize)>,
+) -> Option<(usize, &'t str)> {
     let bytes = text.as_bytes();
     let mut element_type: Option<&str> = None;
     let mut at = start;
     loop {
         // One element: a string literal, `::`, a type up to `,` or `]`.
+        let element_start = at;
         let (_, len) = lexeme_at(bytes, at).filter(|_| bytes[at] == b'\'')?;
         at += len;
         if !text[at..].starts_with("::") {
@@ -80,6 +152,7 @@ fn literal_array(text: &str, start: usize) -> Option<(usize, &str)> {
             _ => element_type = Some(this),
         }
         at += end;
+        elements.push((element_start, at));
         match bytes[at] {
             b']' => return Some((at, element_type?)),
             _ => {
@@ -94,7 +167,30 @@ fn literal_array(text: &str, start: usize) -> Option<(usize, &str)> {
 
 #[cfg(test)]
 mod tests {
-    use super::keep_array_casts;
+    use super::{keep_array_casts, push_array_casts};
+
+    #[test]
+    fn a_cast_on_an_array_of_literals_goes_into_its_elements_as_postgresql_reads_it() {
+        let stored = "((s)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[]))";
+        assert_eq!(
+            push_array_casts(stored),
+            "((s)::text = ANY (ARRAY[('a'::character varying)::text, ('b'::character varying)::text]))"
+        );
+        let typmod = "c = ANY ((ARRAY['x'::bpchar])::character(2)[]) OR d = ANY ((ARRAY['y'::text])::name[])";
+        assert_eq!(
+            push_array_casts(typmod),
+            "c = ANY (ARRAY[('x'::bpchar)::character(2)]) OR d = ANY (ARRAY[('y'::text)::name])"
+        );
+        for text in [
+            "status = ANY (ARRAY['a'::text, 'b'::text])",
+            "(ARRAY[a, b])::text[]",
+            "(ARRAY['a'::character varying])::text",
+            "'(ARRAY[''a''::text])::text[]'",
+            "(ARRAY['a'::character varying])::\"my type\"[]",
+        ] {
+            assert_eq!(push_array_casts(text), text, "{text}");
+        }
+    }
 
     #[test]
     fn a_cast_array_of_literals_says_its_own_type_first() {

@@ -10,7 +10,7 @@ mod calls;
 mod setops;
 pub mod tree;
 
-pub use arrays::keep_array_casts;
+pub use arrays::{keep_array_casts, push_array_casts};
 pub use calls::{Call, calls};
 pub use setops::{drop_hidden_names, keep_hidden_names};
 
