@@ -586,3 +586,30 @@ CREATE VIEW labels AS SELECT id, 'known' AS source FROM known UNION SELECT id, l
     let source = round_trip("printed-words", sql, "");
     assert!(source.contains("::text[]"), "{source}");
 }
+
+/// A table's access method and tablespace come back, a partitioned table's
+/// (where its partitions go) too; a partition kept in the default
+/// tablespace under a parent that is not says so (`tablespace pg_default`),
+/// one that says nothing takes its parent's.
+#[test]
+fn access_methods_and_tablespaces_round_trip() {
+    let (method, space) = (pg::TEST_ACCESS_METHOD, pg::TEST_TABLESPACE);
+    let sql = format!(
+        r#"
+CREATE TABLE archive (id bigint PRIMARY KEY, body text) USING {method} WITH (fillfactor = 90) TABLESPACE {space};
+CREATE TABLE readings (taken date NOT NULL, value numeric) PARTITION BY RANGE (taken) TABLESPACE {space};
+CREATE TABLE readings_2025 PARTITION OF readings FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE TABLE readings_2026 PARTITION OF readings FOR VALUES FROM ('2026-01-01') TO ('2027-01-01') TABLESPACE pg_default;
+CREATE TABLE plain (id bigint) USING heap TABLESPACE pg_default;
+"#
+    );
+    let source = round_trip("storage", &sql, "");
+    for said in [
+        format!("table archive using {method} with (fillfactor = 90) tablespace {space} {{"),
+        format!("table readings partition by range (taken) tablespace {space} {{"),
+        "('2027-01-01') tablespace pg_default".to_string(),
+        "table plain {".to_string(),
+    ] {
+        assert!(source.contains(&said), "{said}\n{source}");
+    }
+}

@@ -311,6 +311,8 @@ fn table(name: QualifiedName, columns: Vec<Column>) -> Table {
         partition_of: None,
         inherits: Vec::new(),
         cluster_on: None,
+        access_method: None,
+        tablespace: None,
         statistics: Default::default(),
         origin: Origin::default(),
     }

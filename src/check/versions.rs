@@ -215,6 +215,17 @@ impl Found {
     }
 
     fn table(&mut self, table: &Table) {
+        // A table's access method is made by CREATE TABLE since 12, but
+        // changed only by ALTER TABLE SET ACCESS METHOD, new in 15: a
+        // schema that names one must be one trellisc can also change.
+        if table.access_method.is_some() {
+            let (kind, since) = match table.partition_by {
+                Some(_) => ("partitioned table", 17),
+                None => ("table", 15),
+            };
+            let object = format!("{kind} `{}`", table.name);
+            self.lacks(&object, "an access method (`using`)", since, table.origin);
+        }
         for column in &table.columns {
             let object = format!("column `{}.{}`", table.name, column.name);
             self.data_type(&object, &column.data_type, column.data_type.origin);

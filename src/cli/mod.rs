@@ -115,10 +115,14 @@ pub enum Command {
     /// Write `.trellis` source for an existing database, to adopt it.
     ///
     /// Reads the database's catalogs (nothing is changed) and prints one
-    /// formatted `.trellis` document with every table, column, constraint,
-    /// index, enum, sequence and extension, and the `COMMENT ON` texts as
-    /// doc comments. Objects trellisc does not manage yet (views, functions,
-    /// triggers, ...) are named in warnings on standard error and left out.
+    /// formatted `.trellis` document with everything the language has a
+    /// form for: schemas, extensions, collations, enums, domains, composite
+    /// and range types, sequences, tables with their columns, constraints,
+    /// indexes, triggers, policies and partitions, views, functions,
+    /// aggregates and grants, with the `COMMENT ON` texts as doc comments.
+    /// Objects the language leaves out (rules, event triggers,
+    /// publications, foreign tables, operators, ...) are named in warnings
+    /// on standard error and left out.
     Import {
         /// The database: postgres://user[:password]@host[:port]/database,
         /// or a connection string (host=HOST dbname=DATABASE ...).

@@ -217,6 +217,16 @@ pub enum Change {
         table: QualifiedName,
         unlogged: bool,
     },
+    /// `ALTER TABLE table SET ACCESS METHOD method` (`heap` for None).
+    SetAccessMethod {
+        table: QualifiedName,
+        method: Option<Ident>,
+    },
+    /// `ALTER TABLE table SET TABLESPACE tablespace` (`pg_default` for None).
+    SetTablespace {
+        table: QualifiedName,
+        tablespace: Option<Ident>,
+    },
     SetStorageParams {
         table: QualifiedName,
         set: Vec<StorageParam>,
@@ -551,6 +561,8 @@ impl Change {
             RenameTable { to, .. } => Some(to),
             CommentOnTable { table, .. }
             | SetLogged { table, .. }
+            | SetAccessMethod { table, .. }
+            | SetTablespace { table, .. }
             | SetStorageParams { table, .. }
             | SetReplicaIdentity { table, .. }
             | AddColumn { table, .. }

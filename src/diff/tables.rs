@@ -291,6 +291,18 @@ impl TablePair<'_> {
                 unlogged: self.after.unlogged,
             });
         }
+        if self.before.access_method != self.after.access_method {
+            changes.push(Change::SetAccessMethod {
+                table: table.clone(),
+                method: self.after.access_method.clone(),
+            });
+        }
+        if self.before.tablespace != self.after.tablespace {
+            changes.push(Change::SetTablespace {
+                table: table.clone(),
+                tablespace: self.after.tablespace.clone(),
+            });
+        }
         let (set, reset) = storage_param_changes(&self.before.storage_params, &self.after.storage_params);
         if !set.is_empty() || !reset.is_empty() {
             changes.push(Change::SetStorageParams {

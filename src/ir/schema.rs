@@ -166,6 +166,22 @@ pub struct Schema {
 }
 
 impl Schema {
+    /// The access method and tablespace a table is to be made with, said
+    /// outright: its own; `heap` or `pg_default` where it has none but its
+    /// parent has one (a partition made without saying takes its parent's).
+    pub fn stated_storage(&self, table: &Table) -> (Option<Ident>, Option<Ident>) {
+        let parent = table.partition_of.as_ref().and_then(|of| self.tables.get(&of.parent));
+        let state = |own: &Option<Ident>, theirs: Option<&Option<Ident>>, default: &str| match own {
+            Some(own) => Some(own.clone()),
+            None if theirs.is_some_and(Option::is_some) => Some(Ident::new(default)),
+            None => None,
+        };
+        (
+            state(&table.access_method, parent.map(|p| &p.access_method), "heap"),
+            state(&table.tablespace, parent.map(|p| &p.tablespace), "pg_default"),
+        )
+    }
+
     /// The schema without its `was` hints: what it is, not how it came
     /// about (a revision's snapshot, from which the next revision starts).
     pub fn without_renames(&self) -> Schema {
@@ -647,6 +663,10 @@ pub struct Table {
     pub inherits: Vec<QualifiedName>,
     /// `cluster on INDEX`.
     pub cluster_on: Option<Ident>,
+    /// `using METHOD`: a table access method other than `heap`.
+    pub access_method: Option<Ident>,
+    /// `tablespace NAME`: a tablespace other than the database's default.
+    pub tablespace: Option<Ident>,
     /// Extended statistics on its columns, by name (in the table's schema).
     pub statistics: BTreeMap<Ident, ExtendedStatistics>,
     pub origin: Origin,

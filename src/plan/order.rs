@@ -103,7 +103,12 @@ fn phase(change: &Change) -> u8 {
         // Types and sequences go once no column uses them any more: after
         // the columns' types and defaults have moved off them.
         DropSequence(_) | DropEnum(_) | DropExtension(_) => 20,
-        SetLogged { .. } | SetStorageParams { .. } | SetIndexStorageParams { .. } | SetColumnSettings { .. } => 20,
+        SetLogged { .. }
+        | SetAccessMethod { .. }
+        | SetTablespace { .. }
+        | SetStorageParams { .. }
+        | SetIndexStorageParams { .. }
+        | SetColumnSettings { .. } => 20,
         AddConstraint { constraint, .. } if matches!(constraint.kind, ConstraintKind::ForeignKey(_)) => 23,
         AddConstraint { .. } | ReplaceCheck { .. } | AddDomainCheck { .. } => 21,
         CreateIndex { .. } | CreateViewIndex { .. } => 22,

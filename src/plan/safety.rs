@@ -396,6 +396,24 @@ pub(super) fn analyse(
                 Some("with --online it is built concurrently".into()),
                 index.origin,
             ),
+            Change::SetAccessMethod { table, method } if existed(from, table) => add(
+                FindingKind::Risky,
+                format!(
+                    "sets the access method of {table} to {}: rewrites the table under an exclusive lock",
+                    method.as_ref().map_or("heap", Ident::as_str)
+                ),
+                None,
+                table_origin(to, table).unwrap_or_default(),
+            ),
+            Change::SetTablespace { table, tablespace } if existed(from, table) => add(
+                FindingKind::Risky,
+                format!(
+                    "moves {table} to tablespace {}: copies the table under an exclusive lock",
+                    tablespace.as_ref().map_or("pg_default", Ident::as_str)
+                ),
+                None,
+                table_origin(to, table).unwrap_or_default(),
+            ),
             Change::SetLogged { table, unlogged } => add(
                 FindingKind::Risky,
                 format!(

@@ -867,6 +867,8 @@ impl Builder<'_> {
                     partition_of: partition_of.map(Box::new),
                     inherits,
                     cluster_on: get::<Option<String>>(row, 13)?.map(Ident::new),
+                    access_method: get::<Option<String>>(row, 14)?.map(Ident::new),
+                    tablespace: get::<Option<String>>(row, 15)?.map(Ident::new),
                     statistics: BTreeMap::new(),
                     origin: Origin::default(),
                 },

@@ -261,7 +261,11 @@ SELECT t.nspname::text, t.relname::text, t.relpersistence::text, coalesce(t.relo
        ARRAY(SELECT p.relname::text FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
              WHERE i.inhrelid = c.oid ORDER BY i.inhseqno),
        (SELECT ic.relname::text FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
-        WHERE i.indrelid = c.oid AND i.indisclustered)
+        WHERE i.indrelid = c.oid AND i.indisclustered),
+       (SELECT am.amname::text FROM pg_am am WHERE am.oid = c.relam AND am.amname <> 'heap'),
+       -- 0 is the database's default; pg_default is taken for it.
+       (SELECT ts.spcname::text FROM pg_tablespace ts
+        WHERE ts.oid = c.reltablespace AND ts.spcname <> 'pg_default')
 FROM tables t
 JOIN pg_class c ON c.oid = t.oid
 LEFT JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
@@ -649,16 +653,9 @@ SELECT kind, name FROM (
     FROM pg_policy po JOIN pg_class c ON c.oid = po.polrelid JOIN namespaces n ON n.oid = c.relnamespace
     WHERE po.polrelid NOT IN (SELECT oid FROM tables)
     UNION ALL
-    SELECT 'tablespace ' || quote_ident(ts.spcname) || ' of table', quote_ident(t.nspname) || '.' || quote_ident(t.relname)
-    FROM tables t JOIN pg_class c ON c.oid = t.oid JOIN pg_tablespace ts ON ts.oid = c.reltablespace
-    UNION ALL
     SELECT 'tablespace ' || quote_ident(ts.spcname) || ' of index', quote_ident(t.nspname) || '.' || quote_ident(ic.relname)
     FROM pg_index i JOIN tables t ON t.oid = i.indrelid JOIN pg_class ic ON ic.oid = i.indexrelid
     JOIN pg_tablespace ts ON ts.oid = ic.reltablespace
-    UNION ALL
-    SELECT 'access method ' || quote_ident(am.amname) || ' of table', quote_ident(t.nspname) || '.' || quote_ident(t.relname)
-    FROM tables t JOIN pg_class c ON c.oid = t.oid JOIN pg_am am ON am.oid = c.relam
-    WHERE am.amname <> 'heap'
     UNION ALL
     SELECT 'extended statistics', quote_ident(n.nspname) || '.' || quote_ident(s.stxname)
     FROM pg_statistic_ext s JOIN namespaces n ON n.oid = s.stxnamespace

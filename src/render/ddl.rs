@@ -540,8 +540,15 @@ pub(super) fn create_table(table: &Table, left_out: &[Ident], schema: &Schema, o
             key.key
         ));
     }
+    let (method, tablespace) = schema.stated_storage(table);
+    if let Some(method) = &method {
+        sql.push_str(&format!(" USING {}", method.quoted()));
+    }
     if !table.storage_params.is_empty() {
         sql.push_str(&format!(" WITH ({})", params_sql(&table.storage_params)));
+    }
+    if let Some(tablespace) = &tablespace {
+        sql.push_str(&format!(" TABLESPACE {}", tablespace.quoted()));
     }
     sql.push(';');
     let mut out = vec![Statement::new(sql)];

@@ -412,6 +412,18 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
                 if *unlogged { "UNLOGGED" } else { "LOGGED" }
             )));
         }
+        Change::SetAccessMethod { table, method } => out.push(Statement::new(format!(
+            "ALTER TABLE {} SET ACCESS METHOD {};",
+            table.quoted(),
+            method.as_ref().map_or_else(|| "heap".to_string(), Ident::quoted)
+        ))),
+        Change::SetTablespace { table, tablespace } => out.push(Statement::new(format!(
+            "ALTER TABLE {} SET TABLESPACE {};",
+            table.quoted(),
+            tablespace
+                .as_ref()
+                .map_or_else(|| "pg_default".to_string(), Ident::quoted)
+        ))),
         Change::SetStorageParams { table, set, reset } => {
             out.extend(ddl::storage_params("TABLE", &table.quoted(), set, reset))
         }
@@ -1313,6 +1325,14 @@ pub fn describe(change: &Change) -> String {
         SetLogged { table, unlogged } => {
             format!("make table {table} {}", if *unlogged { "unlogged" } else { "logged" })
         }
+        SetAccessMethod { table, method } => format!(
+            "set access method of {table} to {}",
+            method.as_ref().map_or("heap", Ident::as_str)
+        ),
+        SetTablespace { table, tablespace } => format!(
+            "move table {table} to tablespace {}",
+            tablespace.as_ref().map_or("pg_default", Ident::as_str)
+        ),
         SetStorageParams { table, .. } => format!("set storage parameters of {table}"),
         SetReplicaIdentity { table, .. } => format!("set replica identity of {table}"),
         AddColumn { table, column } => format!("add column {table}.{}", column.name),

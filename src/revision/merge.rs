@@ -521,6 +521,14 @@ impl Mergeable for Table {
             Some(index) => format!("changes it to {}", index.quoted()),
             None => "drops it".to_string(),
         });
+        let access_method = setting!(access_method, "access method", |m| format!(
+            "changes it to {}",
+            m.as_ref().map_or_else(|| "heap".to_string(), Ident::quoted)
+        ));
+        let tablespace = setting!(tablespace, "tablespace", |t| format!(
+            "moves it to {}",
+            t.as_ref().map_or_else(|| "pg_default".to_string(), Ident::quoted)
+        ));
         let row_security = setting!(row_security, "row level security", |r| format!(
             "turns it {}",
             match (r.enabled, r.forced) {
@@ -565,6 +573,8 @@ impl Mergeable for Table {
             partition_of,
             inherits,
             cluster_on,
+            access_method,
+            tablespace,
             statistics,
             origin: ours.origin,
         })

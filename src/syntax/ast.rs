@@ -408,7 +408,11 @@ pub struct TableDecl {
     pub partition_by: Option<Box<(String, Expr)>>,
     /// `inherits (PARENT, ...)`.
     pub inherits: Vec<QualName>,
+    /// `using METHOD`: its table access method.
+    pub access_method: Option<Name>,
     pub with: Vec<StorageParam>,
+    /// `tablespace NAME`.
+    pub tablespace: Option<Name>,
     pub entries: Vec<TableEntry>,
     pub trailing_docs: Vec<Doc>,
     pub span: Span,

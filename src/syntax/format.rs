@@ -591,9 +591,17 @@ impl<'t> Printer<'t> {
             header.push_str(&format!(" partition by {strategy} ({})", sql_source(&key.text)));
             header_end = header_end.max(key.span.end);
         }
+        if let Some(method) = &d.access_method {
+            header.push_str(&format!(" using {}", method.text));
+            header_end = header_end.max(method.span.end);
+        }
         if !d.with.is_empty() {
             header.push_str(&format!(" with ({})", params(&d.with)));
             header_end = header_end.max(d.with.iter().map(|p| p.span.end).max().unwrap_or(0));
+        }
+        if let Some(tablespace) = &d.tablespace {
+            header.push_str(&format!(" tablespace {}", tablespace.text));
+            header_end = header_end.max(tablespace.span.end);
         }
         // A partition may have no body at all.
         let bodiless = !self.text[..(d.span.end as usize).min(self.text.len())].ends_with('}');

@@ -116,6 +116,7 @@ pub fn finish(files: Vec<LoweredFile>, options: &LowerOptions) -> (Schema, Vec<D
         lowerer.enum_checks(table);
     }
     lowerer.name_and_insert(pending);
+    lowerer.partition_storage();
     for index in &view_indexes {
         lowerer.view_index(index);
     }
@@ -171,6 +172,53 @@ fn origin(span: Span) -> Origin {
 }
 
 impl Lowerer {
+    /// A partition that names no access method or tablespace is made with
+    /// its parent's (PostgreSQL's rule); then `heap` and `pg_default`, what
+    /// a table has when it says nothing, become no choice at all, as
+    /// PostgreSQL stores them.
+    fn partition_storage(&mut self) {
+        let tables = &self.schema.tables;
+        let inherited = |name: &QualifiedName, pick: fn(&Table) -> &Option<Ident>| -> Option<Ident> {
+            let mut seen = BTreeSet::new();
+            let mut at = tables.get(name)?;
+            loop {
+                if let Some(value) = pick(at) {
+                    return Some(value.clone());
+                }
+                let parent = &at.partition_of.as_ref()?.parent;
+                if !seen.insert(parent.clone()) {
+                    return None;
+                }
+                at = tables.get(parent)?;
+            }
+        };
+        let resolved: Vec<(QualifiedName, Option<Ident>, Option<Ident>)> = tables
+            .iter()
+            .filter(|(_, t)| t.partition_of.is_some() && (t.access_method.is_none() || t.tablespace.is_none()))
+            .map(|(name, _)| {
+                (
+                    name.clone(),
+                    inherited(name, |t| &t.access_method),
+                    inherited(name, |t| &t.tablespace),
+                )
+            })
+            .collect();
+        for (name, method, tablespace) in resolved {
+            if let Some(table) = self.schema.tables.get_mut(&name) {
+                table.access_method = method;
+                table.tablespace = tablespace;
+            }
+        }
+        for table in self.schema.tables.values_mut() {
+            if table.access_method.as_ref().is_some_and(|m| m.as_str() == "heap") {
+                table.access_method = None;
+            }
+            if table.tablespace.as_ref().is_some_and(|t| t.as_str() == "pg_default") {
+                table.tablespace = None;
+            }
+        }
+    }
+
     fn error(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
     }
@@ -999,6 +1047,9 @@ impl Lowerer {
                 partition_of: decl.partition_of.as_deref().and_then(|of| self.partition_of(of)),
                 inherits: decl.inherits.iter().map(|parent| self.qualify(parent)).collect(),
                 cluster_on: None,
+                // As written; see `partition_storage`.
+                access_method: decl.access_method.as_ref().map(|m| self.ident(m)),
+                tablespace: decl.tablespace.as_ref().map(|t| self.ident(t)),
                 statistics: BTreeMap::new(),
                 origin: origin(decl.name.span),
                 name: name.clone(),

@@ -916,9 +916,23 @@ impl Builder<'_> {
         let mut partition_of = None;
         let mut partition_by = None;
         let mut inherits = Vec::new();
+        let mut access_method = None;
+        let mut tablespace = None;
         for inner in pair.into_inner() {
             match inner.as_rule() {
                 Rule::unlogged => unlogged = true,
+                Rule::using_clause | Rule::tablespace_clause => {
+                    let rule = inner.as_rule();
+                    let name = inner
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::ident)
+                        .map(|p| self.name(p));
+                    if rule == Rule::using_clause {
+                        access_method = name;
+                    } else {
+                        tablespace = name;
+                    }
+                }
                 Rule::qualified_name => name = Some(self.qual_name(inner)),
                 Rule::was_clause => was = self.was(inner),
                 Rule::partition_of => {
@@ -970,7 +984,9 @@ impl Builder<'_> {
             partition_of,
             partition_by,
             inherits,
+            access_method,
             with,
+            tablespace,
             entries,
             trailing_docs,
             span,

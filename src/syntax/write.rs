@@ -734,8 +734,15 @@ impl<'a> Writer<'a> {
                 crate::sql::one_line(&key.key)
             );
         }
+        let (method, tablespace) = self.schema.stated_storage(table);
+        if let Some(method) = &method {
+            let _ = write!(self.out, " using {method}");
+        }
         if !table.storage_params.is_empty() {
             let _ = write!(self.out, " with ({})", params(&table.storage_params));
+        }
+        if let Some(tablespace) = &tablespace {
+            let _ = write!(self.out, " tablespace {tablespace}");
         }
         self.out.push_str(" {\n");
         // Constraints that go on their column's line, by column.
@@ -1644,6 +1651,8 @@ mod tests {
             partition_of: None,
             inherits: Vec::new(),
             cluster_on: None,
+            access_method: None,
+            tablespace: None,
             statistics: BTreeMap::new(),
             origin: Origin::default(),
         };

@@ -329,6 +329,12 @@ pub fn start_server(server_bin: &Path, data: &Path, dir: &Path, options: &str, r
 /// a database): made when missing.
 pub const TEST_ROLES: [&str; 2] = ["app_user", "reporting"];
 
+/// A tablespace every started test server has, besides `pg_default`.
+pub const TEST_TABLESPACE: &str = "trellis_space";
+
+/// A table access method every test database has, besides `heap`.
+pub const TEST_ACCESS_METHOD: &str = "trellis_heap";
+
 fn ensure_roles(bin: &Path, url: &str) -> Result<(), String> {
     let mut sql = String::from("DO $$ BEGIN ");
     for role in TEST_ROLES {
@@ -409,6 +415,41 @@ fn start(package: Option<&str>) -> Result<Server, String> {
     );
     start_server(&server_bin, &data, &dir, &options, root)?;
     ensure_roles(&bin, &format!("postgresql://postgres@127.0.0.1:{port}/postgres"))?;
+    // A tablespace and a table access method besides the defaults, for the
+    // cases that move a table or change its method (the method is heap's
+    // handler under another name, made where every test database is copied
+    // from).
+    let space = dir.join("space");
+    std::fs::create_dir_all(&space).map_err(|e| format!("create {}: {e}", space.display()))?;
+    if root {
+        run(Command::new("chown").args(["postgres:postgres"]).arg(&space))?;
+    }
+    let storage = format!(
+        "CREATE TABLESPACE {TEST_TABLESPACE} LOCATION '{}';",
+        space.display().to_string().replace('\'', "''")
+    );
+    let method = format!("CREATE ACCESS METHOD {TEST_ACCESS_METHOD} TYPE TABLE HANDLER heap_tableam_handler;");
+    let base = format!("postgresql://postgres@127.0.0.1:{port}");
+    run(Command::new(bin.join("psql")).args([
+        "-X",
+        "-q",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-d",
+        &format!("{base}/postgres"),
+        "-c",
+        &storage,
+    ]))?;
+    run(Command::new(bin.join("psql")).args([
+        "-X",
+        "-q",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-d",
+        &format!("{base}/template1"),
+        "-c",
+        &method,
+    ]))?;
     Ok(Server {
         base_url: format!("postgresql://postgres@127.0.0.1:{port}"),
         bin,
@@ -444,7 +485,9 @@ impl Server {
     }
 
     /// `pg_dump --schema-only --no-owner` of a database, without the lines
-    /// that change on every run (`\restrict` and its key).
+    /// that change on every run (`\restrict` and its key) and without the
+    /// test access method's `CREATE` (every test database has it from
+    /// template1, so a dump restored into one would make it twice).
     pub fn schema_dump(&self, url: &str) -> Result<String, String> {
         let output = Command::new(self.program("pg_dump"))
             .args(["--schema-only", "--no-owner", "-d", url])
@@ -456,6 +499,7 @@ impl Server {
         Ok(String::from_utf8_lossy(&output.stdout)
             .lines()
             .filter(|l| !l.starts_with("\\restrict") && !l.starts_with("\\unrestrict"))
+            .filter(|l| !l.starts_with(&format!("CREATE ACCESS METHOD {TEST_ACCESS_METHOD} ")))
             .map(|l| format!("{l}\n"))
             .collect())
     }

@@ -148,6 +148,9 @@ syn keyword trellisBoundTo contained to nextgroup=trellisBoundValues skipwhite s
 syn keyword trellisBoundWord contained minvalue maxvalue modulus remainder
 syn keyword trellisInherits inherits nextgroup=trellisInheritsList skipwhite skipnl
 syn region trellisInheritsList contained matchgroup=trellisDelimiter start="(" end=")" contains=trellisComment,trellisTableName
+" `using METHOD` (the table's access method) and `tablespace NAME`.
+syn keyword trellisTableStorage using tablespace nextgroup=trellisStorageName skipwhite skipnl
+exe 'syn match trellisStorageName contained #' . s:ident . '#'
 
 syn cluster trellisTableItems contains=trellisComment,trellisDocComment,trellisString,trellisQuotedName,trellisNumber,
       \trellisColumnIndent,trellisKeyword,trellisItemKeyword,trellisReferences,trellisUsing,trellisWas,trellisColumnSetting,
@@ -382,6 +385,8 @@ hi def link trellisBound           Keyword
 hi def link trellisBoundTo         Keyword
 hi def link trellisBoundWord       Keyword
 hi def link trellisInherits        Keyword
+hi def link trellisTableStorage    Keyword
+hi def link trellisStorageName    Special
 hi def link trellisDeclName        Function
 hi def link trellisViewName        trellisDeclName
 hi def link trellisViewColumn      Identifier
