@@ -9,7 +9,14 @@ use super::{Change, Renames};
 use crate::ir::*;
 
 pub(super) fn views(old: &Schema, new: &Schema, renames: &Renames, changes: &mut Vec<Change>) {
-    let reshaped = reshaped_tables(changes);
+    let mut reshaped = reshaped_tables(changes);
+    // A table dropped under a view that stays (one of the same name may
+    // take its place: a view over the table under its new name) is one
+    // PostgreSQL will not drop while the view reads it.
+    reshaped.extend(changes.iter().filter_map(|change| match change {
+        Change::DropTable(table) => Some(table.name.clone()),
+        _ => None,
+    }));
     // New name → old view, for the views both sides have.
     let mut pairs: BTreeMap<&QualifiedName, &View> = BTreeMap::new();
     for name in new.views.keys() {
@@ -18,6 +25,9 @@ pub(super) fn views(old: &Schema, new: &Schema, renames: &Renames, changes: &mut
             pairs.insert(name, before);
         }
     }
+    // So is a view that goes (a table of the same name may take its place).
+    let kept: BTreeSet<&QualifiedName> = pairs.values().map(|v| &v.name).collect();
+    reshaped.extend(old.views.keys().filter(|name| !kept.contains(name)).cloned());
     // Old names of the views made anew, and their new names.
     let mut remade: BTreeSet<QualifiedName> = BTreeSet::new();
     for (name, before) in &pairs {
