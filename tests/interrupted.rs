@@ -8,7 +8,7 @@
 mod common;
 mod support;
 
-use std::process::Stdio;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use support::pg;
@@ -369,4 +369,122 @@ fn two_online_upgrades_at_once_both_finish() {
         p.applied(),
         ["20261125120000_aaaaaa:applied", format!("{id}:applied").as_str()]
     );
+}
+
+/// The partitioned table `r` with its partition `r1` holding a row, and a
+/// revision that detaches `r1` concurrently, then makes a table; the
+/// revision's id. None (and why, printed) before PostgreSQL 14, which has
+/// no such detach.
+fn detach_revision(p: &Project) -> Option<String> {
+    let major = pg::server().major();
+    if major < 14 {
+        eprintln!("skipped: PostgreSQL {major} has no DETACH ... CONCURRENTLY");
+        return None;
+    }
+    let id = p.with_revision("ALTER TABLE r DETACH PARTITION r1 CONCURRENTLY;\nCREATE TABLE after_detach (id int);");
+    p.sql("CREATE TABLE r (k int NOT NULL) PARTITION BY RANGE (k);\nCREATE TABLE r1 PARTITION OF r FOR VALUES FROM (0) TO (10);\nINSERT INTO r VALUES (1);");
+    p.ok(&["rehash"]);
+    Some(id)
+}
+
+/// Whether `r1` is a partition of `r`, and whether its detach
+/// is pending, as `attached|pending` (`true|true`).
+fn detach_state(p: &Project) -> String {
+    p.value("SELECT (count(*) > 0)::text || '|' || coalesce(bool_or(inhdetachpending), false)::text FROM pg_inherits WHERE inhrelid = 'r1'::regclass")
+}
+
+/// Runs `run` (which detaches `r1`) while another session reads `r` in an
+/// open transaction, so that the detach commits its first transaction and
+/// then waits; the detaching backend is terminated there, which leaves
+/// `r1` "detach pending", as a cancelled or timed-out run does.
+fn cut_off_in_the_detach(p: &Project, run: impl FnOnce() -> Child) {
+    let psql = pg::server().program("psql");
+    let mut reader = Command::new(psql)
+        .args([
+            "-X",
+            "-q",
+            "-d",
+            &p.url,
+            "-c",
+            "BEGIN",
+            "-c",
+            "SELECT count(*) FROM r",
+            "-c",
+            "SELECT pg_sleep(60)",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("psql");
+    let reading = p.wait_for_query("SELECT pg_sleep(60)");
+    let child = run();
+    let pid = p.wait_for_query("ALTER TABLE r DETACH PARTITION r1 CONCURRENTLY%");
+    let started = Instant::now();
+    while detach_state(p) != "true|true" {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the detach never got to wait"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    p.value(&format!("SELECT pg_terminate_backend({pid})"));
+    let output = child.wait_with_output().expect("the cut-off run");
+    assert_ne!(output.status.code(), Some(0), "{}", text(&output));
+    p.value(&format!("SELECT pg_terminate_backend({reading})"));
+    let _ = reader.wait();
+    assert_eq!(detach_state(p), "true|true", "the detach is left pending");
+}
+
+/// A concurrent detach cut off between its two transactions leaves the
+/// partition "detach pending", which PostgreSQL will not detach again:
+/// the next run finishes it (DETACH ... FINALIZE) and goes on.
+#[test]
+fn a_detach_cut_off_half_way_is_finished_on_the_next_run() {
+    let p = Project::new();
+    let Some(id) = detach_revision(&p) else { return };
+    cut_off_in_the_detach(&p, || p.spawn(&["upgrade"]));
+    // Stopped in its first statement, the revision has nothing recorded;
+    // the detach's first transaction is committed all the same.
+    assert_eq!(p.applied(), ["20261125120000_aaaaaa:applied"]);
+    let output = p.run(&["upgrade"]);
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{said}");
+    assert!(said.contains("finishing the detach of r1 from r"), "{said}");
+    assert_eq!(detach_state(&p), "false|false");
+    assert_eq!(p.value("SELECT count(*) FROM r1"), "1", "the row stays with the table");
+    assert_eq!(p.value("SELECT to_regclass('after_detach') IS NOT NULL"), "t");
+    assert_eq!(
+        p.applied(),
+        ["20261125120000_aaaaaa:applied", format!("{id}:applied").as_str()]
+    );
+}
+
+/// The same through the psql script: run again after the cut-off, it
+/// finishes the pending detach; run once more, it does nothing.
+#[test]
+fn the_psql_script_finishes_a_detach_left_pending() {
+    let p = Project::new();
+    let Some(id) = detach_revision(&p) else { return };
+    let script = p.ok(&["upgrade", "--sql"]);
+    let path = p.dir.join("upgrade.sql");
+    std::fs::write(&path, &script).expect("script");
+    let psql = pg::server().program("psql");
+    cut_off_in_the_detach(&p, || {
+        Command::new(&psql)
+            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &p.url, "-f"])
+            .arg(&path)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("psql")
+    });
+    p.sql(&script);
+    assert_eq!(detach_state(&p), "false|false");
+    assert_eq!(p.value("SELECT to_regclass('after_detach') IS NOT NULL"), "t");
+    assert_eq!(
+        p.applied(),
+        ["20261125120000_aaaaaa:applied", format!("{id}:applied").as_str()]
+    );
+    p.sql(&script);
+    assert_eq!(detach_state(&p), "false|false");
 }

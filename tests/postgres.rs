@@ -36,7 +36,10 @@ fn every_diff_case_runs_up_down_and_up_again() {
     let failures = pg::on_every_server(|server| {
         let mut failures = Vec::new();
         for online in [false, true] {
-            let options = PlanOptions { online };
+            let options = PlanOptions {
+                online,
+                postgres: Some(server.major()),
+            };
             for (name, old, new) in &cases {
                 let lacking = pg::lacking(server, &[old, new]);
                 if !lacking.is_empty() {
@@ -104,7 +107,14 @@ fn the_sql_diff_prints_is_one_transaction() {
         server
             .psql(&url, "INSERT INTO notes VALUES (1, 'x');")
             .expect("a row that cannot be cast");
-        let up = render::render_script(&plan::upgrade(&old, &new, PlanOptions { online }));
+        let up = render::render_script(&plan::upgrade(
+            &old,
+            &new,
+            PlanOptions {
+                online,
+                postgres: Some(server.major()),
+            },
+        ));
         assert!(
             up.find("CREATE TABLE public.audit") < up.find("ALTER COLUMN body"),
             "{up}"
@@ -183,7 +193,10 @@ fn the_locks_named_for_each_statement_are_those_postgresql_takes() {
     let mut failures = Vec::new();
     let mut checked = 0;
     for online in [false, true] {
-        let options = PlanOptions { online };
+        let options = PlanOptions {
+            online,
+            postgres: Some(server.major()),
+        };
         for (name, old, new) in common::diff_cases() {
             // A form this server lacks is refused before any SQL (asserted
             // by the convergence tests); there are no locks to compare.

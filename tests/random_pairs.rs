@@ -99,7 +99,10 @@ fn check_pair(pair: &SchemaPair) -> Result<(), String> {
     // Plain, then `--online` (concurrent builds, NOT VALID then VALIDATE,
     // in the transactions `diff` prints), each on a database of its own.
     for online in [false, true] {
-        let options = PlanOptions { online };
+        let options = PlanOptions {
+            online,
+            postgres: Some(server.major()),
+        };
         let up = render_script(&plan::upgrade(&old, &new, options));
         let down = render_script(&plan::downgrade(&old, &new, options));
         let url = server.database();

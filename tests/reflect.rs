@@ -103,7 +103,10 @@ fn refused(server: &pg::Server, name: &str, old: &Schema, new: &Schema) -> Vec<S
 }
 
 fn converge_case(server: &pg::Server, (name, old, new): &(String, Schema, Schema), online: bool) -> Result<(), String> {
-    let options = PlanOptions { online };
+    let options = PlanOptions {
+        online,
+        postgres: Some(server.major()),
+    };
     let url = server.database();
     let create = render_plan(&plan::upgrade(&Schema::default(), old, PlanOptions::default()));
     let up = render_plan(&plan::upgrade(old, new, options));

@@ -761,19 +761,20 @@ impl Session<'_> {
         }
     }
 
-    /// Before a statement that builds or drops an index concurrently: what
+    /// Before a statement that builds or drops an index concurrently (or
+    /// detaches a partition so): what
     /// an earlier run that stopped in it left behind. An INVALID index of
     /// that name on that table (a build that failed or was interrupted) is
     /// dropped concurrently, so the build can run again; a valid one (the
     /// run stopped after the build, before recording it), or an index to
     /// drop that is gone already, means the statement is done: true.
     async fn already_done(&self, piece: &Piece, report: &mut impl FnMut(&str)) -> Result<bool, ApplyError> {
-        let Some(statement) = crate::revision::split::concurrent_index(&piece.sql) else {
+        let Some(statement) = crate::revision::split::concurrent(&piece.sql) else {
             return Ok(false);
         };
         let fail = |e: tokio_postgres::Error| self.db_error(&e);
         match statement {
-            crate::revision::split::ConcurrentIndex::Build { index, table } => {
+            crate::revision::split::Concurrent::Build { index, table } => {
                 let name = crate::ir::Ident::from_source(&index);
                 let row = self
                     .db
@@ -800,7 +801,7 @@ impl Session<'_> {
                 }
                 Ok(false)
             }
-            crate::revision::split::ConcurrentIndex::Drop { index } => {
+            crate::revision::split::Concurrent::Drop { index } => {
                 let row = self
                     .db
                     .client
@@ -808,6 +809,37 @@ impl Session<'_> {
                     .await
                     .map_err(fail)?;
                 Ok(row.get::<_, bool>(0))
+            }
+            crate::revision::split::Concurrent::Detach { parent, partition } => {
+                // PostgreSQL 13 has neither the form nor the column: the
+                // statement fails there on its own.
+                if self.db.major < 14 {
+                    return Ok(false);
+                }
+                let row = self
+                    .db
+                    .client
+                    .query_one(script::DETACH_PENDING, &[&partition, &parent])
+                    .await
+                    .map_err(fail)?;
+                let (attached, pending): (bool, bool) = (row.get(0), row.get(1));
+                if pending {
+                    report(&format!(
+                        "finishing the detach of {partition} from {parent} an earlier run left pending"
+                    ));
+                    self.db
+                        .client
+                        .batch_execute(&format!("ALTER TABLE {parent} DETACH PARTITION {partition} FINALIZE"))
+                        .await
+                        .map_err(fail)?;
+                    return Ok(true);
+                }
+                if !attached {
+                    report(&format!(
+                        "{partition} is detached from {parent} already (an earlier run stopped after detaching it)"
+                    ));
+                }
+                Ok(!attached)
             }
         }
     }

@@ -11,6 +11,7 @@ use crate::revision::split::split;
 /// (`$1` the index's name as stored, `$2` the table as written): whether a
 /// finished one is there, whether an INVALID one is, and its quoted name.
 pub(super) const LEFT_BEHIND: &str = include_str!("left_behind.sql");
+pub(super) const DETACH_PENDING: &str = include_str!("detach_pending.sql");
 
 /// Which way a revision runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,15 +93,22 @@ pub fn script(table: &QualifiedName, revisions: &[&Revision], direction: Directi
     if revisions.is_empty() {
         out.push_str("-- nothing to do\n");
     }
-    let mut prepared = false;
+    let mut prepared = Prepared::default();
     for revision in revisions {
         revision_script(&mut out, &quoted, revision, direction, &mut prepared);
     }
     out
 }
 
+/// The statements the script has prepared already (once per script).
+#[derive(Default)]
+struct Prepared {
+    left_behind: bool,
+    detach_pending: bool,
+}
+
 /// One revision of the psql script.
-fn revision_script(out: &mut String, table: &str, revision: &Revision, direction: Direction, prepared: &mut bool) {
+fn revision_script(out: &mut String, table: &str, revision: &Revision, direction: Direction, prepared: &mut Prepared) {
     let (text, which) = match direction {
         Direction::Upgrade => (&revision.upgrade, "upgrade"),
         Direction::Downgrade => (&revision.downgrade, "downgrade"),
@@ -129,14 +137,26 @@ fn revision_script(out: &mut String, table: &str, revision: &Revision, direction
     // parts a rerun skips.
     let builds = pieces.iter().any(|p| {
         matches!(
-            crate::revision::split::concurrent_index(&p.sql),
-            Some(crate::revision::split::ConcurrentIndex::Build { .. })
+            crate::revision::split::concurrent(&p.sql),
+            Some(crate::revision::split::Concurrent::Build { .. })
         )
     });
-    if builds && !std::mem::replace(prepared, true) {
+    if builds && !std::mem::replace(&mut prepared.left_behind, true) {
         out.push_str(&format!(
             "PREPARE trellisc_left_behind(text, text) AS\n{};\n",
             LEFT_BEHIND.trim_end()
+        ));
+    }
+    let detaches = pieces.iter().any(|p| {
+        matches!(
+            crate::revision::split::concurrent(&p.sql),
+            Some(crate::revision::split::Concurrent::Detach { .. })
+        )
+    });
+    if detaches && !std::mem::replace(&mut prepared.detach_pending, true) {
+        out.push_str(&format!(
+            "PREPARE trellisc_detach_pending(text, text) AS\n{};\n",
+            DETACH_PENDING.trim_end()
         ));
     }
     let segments = super::segments(&pieces);
@@ -202,8 +222,8 @@ fn revision_script(out: &mut String, table: &str, revision: &Revision, direction
 /// index is dropped and built again, a finished one is not built twice, a
 /// dropped one not dropped twice).
 fn concurrent_statement(out: &mut String, sql: &str) {
-    match crate::revision::split::concurrent_index(sql) {
-        Some(crate::revision::split::ConcurrentIndex::Build { index, table }) => {
+    match crate::revision::split::concurrent(sql) {
+        Some(crate::revision::split::Concurrent::Build { index, table }) => {
             let name = crate::ir::Ident::from_source(&index);
             out.push_str(&format!(
                 "EXECUTE trellisc_left_behind({}, {}) \\gset trellisc_\n\
@@ -213,10 +233,19 @@ fn concurrent_statement(out: &mut String, sql: &str) {
                 literal(&table)
             ));
         }
-        Some(crate::revision::split::ConcurrentIndex::Drop { index }) => {
+        Some(crate::revision::split::Concurrent::Drop { index }) => {
             out.push_str(&format!(
                 "SELECT to_regclass({}) IS NOT NULL AS trellisc_present \\gset\n\\if :trellisc_present\n{sql}\n\\endif\n",
                 literal(&index)
+            ));
+        }
+        Some(crate::revision::split::Concurrent::Detach { parent, partition }) => {
+            out.push_str(&format!(
+                "EXECUTE trellisc_detach_pending({}, {}) \\gset trellisc_\n\
+                 \\if :trellisc_pending\nALTER TABLE {parent} DETACH PARTITION {partition} FINALIZE;\n\
+                 \\elif :trellisc_attached\n{sql}\n\\endif\n",
+                literal(&partition),
+                literal(&parent)
             ));
         }
         None => {

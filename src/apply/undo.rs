@@ -123,7 +123,14 @@ impl Session<'_> {
             let error = DbError::from_postgres(&self.db.description, &error);
             report(&format!("warning: {error}; expressions are compared as written"));
         }
-        let plan = crate::plan::upgrade(&current, &target, PlanOptions { online: true });
+        let plan = crate::plan::upgrade(
+            &current,
+            &target,
+            PlanOptions {
+                online: true,
+                postgres: Some(self.db.major),
+            },
+        );
 
         // What loses data is done only where the revision's own downgrade
         // does exactly that: a column the revision renamed looks, from the

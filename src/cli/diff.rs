@@ -163,7 +163,16 @@ pub(super) fn run(args: DiffArgs, color: Color) -> u8 {
         }
         return 1;
     }
-    let options = PlanOptions { online: args.online };
+    // The version the plan runs on: the `from` database's server (or the
+    // one compared with a source), else what `trellis.toml` names.
+    let postgres = match &server {
+        Some(server) => Some(server.database.major),
+        None => super::project_postgres(&std::env::current_dir().unwrap_or_default()).unwrap_or(None),
+    };
+    let options = PlanOptions {
+        online: args.online,
+        postgres,
+    };
     let upgrade = plan::upgrade(&from.schema, &to.schema, options);
     let downgrade = plan::downgrade(&from.schema, &to.schema, options);
     let differ = if upgrade.is_empty() { 0 } else { 2 };

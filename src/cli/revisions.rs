@@ -152,7 +152,10 @@ pub(super) fn revision(args: RevisionArgs, color: Color) -> u8 {
             errln!("revision refused: the schema has errors; nothing written");
             return 1;
         }
-        let options = PlanOptions { online: args.online };
+        let options = PlanOptions {
+            online: args.online,
+            postgres: project.postgres,
+        };
         let upgrade = plan::upgrade(&old, &new, options);
         if upgrade.is_empty() {
             print_diagnostics(&sources, &diagnostics, color);

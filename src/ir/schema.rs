@@ -723,6 +723,13 @@ pub struct PartitionOf {
     pub canonical: String,
 }
 
+impl PartitionOf {
+    /// `DEFAULT`: the partition for rows no other bound takes.
+    pub fn is_default(&self) -> bool {
+        self.bound.eq_ignore_ascii_case("default")
+    }
+}
+
 impl PartialEq for PartitionOf {
     fn eq(&self, other: &PartitionOf) -> bool {
         self.parent == other.parent && self.canonical == other.canonical

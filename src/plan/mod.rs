@@ -24,6 +24,39 @@ pub struct PlanOptions {
     /// Use the online-safe forms PostgreSQL offers (concurrent index builds,
     /// `NOT VALID` + `VALIDATE`, `lock_timeout`).
     pub online: bool,
+    /// The major version of the PostgreSQL server the plan runs on, when
+    /// it is known (a database side, or `postgres = N` in `trellis.toml`):
+    /// online forms a version lacks (`DETACH ... CONCURRENTLY` before 14)
+    /// give way to the plain ones there.
+    pub postgres: Option<u32>,
+}
+
+impl PlanOptions {
+    /// Whether the server has a form of `since` (a major version); a
+    /// version not known is taken to have it.
+    pub fn server_has(&self, since: u32) -> bool {
+        self.postgres.is_none_or(|major| major >= since)
+    }
+}
+
+/// Whether the plan detaches a partition of `parent` concurrently: online,
+/// on PostgreSQL 14 or later, and not while the parent has a default
+/// partition (PostgreSQL refuses it then).
+pub fn detaches_concurrently(from: &Schema, options: &PlanOptions, parent: &QualifiedName) -> bool {
+    options.online && options.server_has(14) && default_partition(from, parent).is_none()
+}
+
+/// The default partition of `parent`, if it has one.
+pub fn default_partition<'s>(schema: &'s Schema, parent: &QualifiedName) -> Option<&'s QualifiedName> {
+    schema
+        .tables
+        .values()
+        .find(|t| {
+            t.partition_of
+                .as_ref()
+                .is_some_and(|p| &p.parent == parent && p.is_default())
+        })
+        .map(|t| &t.name)
 }
 
 /// Which way a plan goes.

@@ -340,12 +340,32 @@ pub(super) fn analyse(
                 None,
                 Origin::default(),
             ),
+            Change::DetachPartition { parent, .. }
+                if super::detaches_concurrently(from, &options, parent) && options.postgres.is_none() =>
+            {
+                add(
+                    FindingKind::Note,
+                    format!("detaches a partition of {parent} concurrently, which needs PostgreSQL 14 or later"),
+                    Some("with `postgres = 13` in trellis.toml (or against a database) it is detached plainly on 13".to_string()),
+                    Origin::default(),
+                )
+            }
+            Change::DetachPartition { parent, .. } if super::detaches_concurrently(from, &options, parent) => {}
             Change::DetachPartition { table, parent } => add(
                 FindingKind::Risky,
                 format!(
                     "detaches {table} from {parent} under an ACCESS EXCLUSIVE lock on both (not concurrently): queries on {parent} no longer see its rows"
                 ),
-                None,
+                Some(match (options.online, super::default_partition(from, parent), options.postgres) {
+                    (false, _, _) => "with --online it is detached concurrently (PostgreSQL 14 or later), where the parent has no default partition".to_string(),
+                    (true, Some(default), _) => format!(
+                        "PostgreSQL detaches concurrently only from a parent without a default partition ({default} is one)"
+                    ),
+                    (true, None, major) => format!(
+                        "PostgreSQL {} has no DETACH ... CONCURRENTLY (14 has)",
+                        major.unwrap_or_default()
+                    ),
+                }),
                 Origin::default(),
             ),
             Change::ReplaceCheck { table, new, .. } if !options.online => add(

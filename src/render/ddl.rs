@@ -1,6 +1,8 @@
 //! SQL for object definitions: types, columns, constraints, indexes,
 //! sequences, tables.
 
+use std::collections::BTreeSet;
+
 use super::Statement;
 use crate::diff::EnumColumn;
 use crate::ir::*;
@@ -938,5 +940,51 @@ pub(super) fn online_key(table: &QualifiedName, constraint: &Constraint) -> Vec<
             index.name.quoted(),
             deferral(constraint)
         )),
+    ]
+}
+
+/// `DETACH PARTITION ... CONCURRENTLY`, outside a transaction: the parent
+/// stays open to reads and writes (SHARE UPDATE EXCLUSIVE), and the
+/// partition is locked only once every query that could see it through the
+/// parent is done. PostgreSQL leaves a CHECK constraint of the partition's
+/// old bound on it, named by its own rules; the block after it drops the
+/// checks the partition did not have before: its own and those it took
+/// from its ancestors stay.
+pub fn detach_concurrently(from: &Schema, table: &QualifiedName, parent: &QualifiedName) -> Vec<Statement> {
+    let mut kept: BTreeSet<&str> = BTreeSet::new();
+    let mut at = Some(table);
+    let mut seen = BTreeSet::new();
+    while let Some(name) = at.filter(|n| seen.insert(*n)) {
+        let Some(relation) = from.tables.get(name) else { break };
+        kept.extend(
+            relation
+                .constraints
+                .values()
+                .filter(|c| matches!(c.kind, ConstraintKind::Check { .. } | ConstraintKind::EnumCheck { .. }))
+                .map(|c| c.name.as_str()),
+        );
+        at = relation.partition_of.as_ref().map(|p| &p.parent);
+    }
+    let kept: Vec<String> = kept.into_iter().map(literal).collect();
+    let body = format!(
+        "\nDECLARE\n    added name;\nBEGIN\n    \
+         FOR added IN SELECT conname FROM pg_constraint WHERE conrelid = {relation}::regclass AND contype = 'c' \
+         AND conname <> ALL (ARRAY[{kept}]::name[]) LOOP\n        \
+         EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', {relation}::regclass, added);\n    \
+         END LOOP;\nEND\n",
+        relation = literal(&table.quoted()),
+        kept = kept.join(", "),
+    );
+    vec![
+        Statement {
+            sql: format!(
+                "ALTER TABLE {} DETACH PARTITION {} CONCURRENTLY;",
+                parent.quoted(),
+                table.quoted()
+            ),
+            transactional: false,
+        },
+        // The names inside are the user's: a `$$` in one must not end the block.
+        Statement::new(format!("DO {};", dollar_quoted_as("", &body))),
     ]
 }

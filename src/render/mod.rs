@@ -462,6 +462,11 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             parent.quoted(),
             table.quoted()
         ))),
+        Change::DetachPartition { table, parent }
+            if crate::plan::detaches_concurrently(plan.from, &plan.options, parent) =>
+        {
+            out.extend(ddl::detach_concurrently(plan.from, table, parent))
+        }
         Change::DetachPartition { table, parent } => out.push(Statement::new(format!(
             "ALTER TABLE {} DETACH PARTITION {};",
             parent.quoted(),

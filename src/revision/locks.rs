@@ -458,8 +458,14 @@ fn alter_table_action(w: &Words, table: &str, start: usize, end: usize) -> (Lock
             .map(|(name, _)| (AccessExclusive, Target::Relation(name)));
         return (ShareUpdateExclusive, partition.into_iter().collect());
     }
+    // Concurrently: the partition is locked in the second of its
+    // transactions, once queries that could see it through the parent are
+    // done.
     if is(start, "detach") && is(start + 1, "partition") && (start + 2..end).any(|i| is(i, "concurrently")) {
-        return (ShareUpdateExclusive, Vec::new());
+        let partition = w
+            .relation(start + 2)
+            .map(|(name, _)| (AccessExclusive, Target::Relation(name)));
+        return (ShareUpdateExclusive, partition.into_iter().collect());
     }
     if is(start, "detach") && is(start + 1, "partition") {
         let partition = w

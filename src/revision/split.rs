@@ -91,21 +91,27 @@ pub fn runs_in_transaction(statement: &str) -> bool {
     !refused
 }
 
-/// A concurrent index build or drop, with the names as written.
+/// A statement that commits as it goes (an index built or dropped
+/// concurrently, a partition detached concurrently), with the names as
+/// written.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ConcurrentIndex {
+pub enum Concurrent {
     /// `CREATE [UNIQUE] INDEX CONCURRENTLY [IF NOT EXISTS] index ON [ONLY]
     /// table ...`: the index's own name (never qualified: it goes in the
     /// table's schema) and the table's, maybe qualified.
     Build { index: String, table: String },
     /// `DROP INDEX CONCURRENTLY [IF EXISTS] index`: maybe qualified.
     Drop { index: String },
+    /// `ALTER TABLE [ONLY] parent DETACH PARTITION partition CONCURRENTLY`:
+    /// both maybe qualified.
+    Detach { parent: String, partition: String },
 }
 
-/// What a statement is, when it builds or drops an index concurrently:
-/// such a statement commits as it goes, so a run that stopped in it leaves
-/// an INVALID index (or none) behind, which the next run must find.
-pub fn concurrent_index(statement: &str) -> Option<ConcurrentIndex> {
+/// What a statement is, when it builds or drops an index or detaches a
+/// partition concurrently: such a statement commits as it goes, so a run
+/// that stopped in it leaves an INVALID index (or none) behind, or a
+/// partition "detach pending", which the next run must find.
+pub fn concurrent(statement: &str) -> Option<Concurrent> {
     let tokens: Vec<(Kind, &str)> = Tokens::new(statement).map(|t| (t.kind, t.text(statement))).collect();
     let word = |at: usize, keyword: &str| {
         tokens
@@ -142,12 +148,28 @@ pub fn concurrent_index(statement: &str) -> Option<ConcurrentIndex> {
         }
         let at = after + 1 + usize::from(word(after + 1, "only"));
         let (table, _) = name(at, true)?;
-        return Some(ConcurrentIndex::Build { index, table });
+        return Some(Concurrent::Build { index, table });
     }
     if word(0, "drop") && word(1, "index") && word(2, "concurrently") {
         let at = if word(3, "if") && word(4, "exists") { 5 } else { 3 };
         let (index, _) = name(at, true)?;
-        return Some(ConcurrentIndex::Drop { index });
+        return Some(Concurrent::Drop { index });
+    }
+    if word(0, "alter") && word(1, "table") {
+        let mut at = 2;
+        if word(at, "if") && word(at + 1, "exists") {
+            at += 2;
+        }
+        at += usize::from(word(at, "only"));
+        let (parent, after) = name(at, true)?;
+        if !(word(after, "detach") && word(after + 1, "partition")) {
+            return None;
+        }
+        let (partition, after) = name(after + 2, true)?;
+        if !word(after, "concurrently") {
+            return None;
+        }
+        return Some(Concurrent::Detach { parent, partition });
     }
     None
 }
@@ -390,32 +412,39 @@ mod tests {
     }
 
     #[test]
-    fn concurrent_index_statements_name_their_index_and_table() {
+    fn concurrent_statements_name_their_index_and_table() {
         let build = |index: &str, table: &str| {
-            Some(ConcurrentIndex::Build {
+            Some(Concurrent::Build {
                 index: index.into(),
                 table: table.into(),
             })
         };
         assert_eq!(
-            concurrent_index("CREATE INDEX CONCURRENTLY posts_title ON public.posts (title);"),
+            concurrent("CREATE INDEX CONCURRENTLY posts_title ON public.posts (title);"),
             build("posts_title", "public.posts")
         );
         assert_eq!(
-            concurrent_index(
-                "create unique index concurrently if not exists \"Odd\"\"x\" on only \"S\".t using btree (a)"
-            ),
+            concurrent("create unique index concurrently if not exists \"Odd\"\"x\" on only \"S\".t using btree (a)"),
             build("\"Odd\"\"x\"", "\"S\".t")
         );
         assert_eq!(
-            concurrent_index("DROP INDEX CONCURRENTLY IF EXISTS app.users_email;"),
-            Some(ConcurrentIndex::Drop {
+            concurrent("DROP INDEX CONCURRENTLY IF EXISTS app.users_email;"),
+            Some(Concurrent::Drop {
                 index: "app.users_email".into()
             })
         );
-        assert_eq!(concurrent_index("CREATE INDEX i ON t (a);"), None);
-        assert_eq!(concurrent_index("DROP INDEX i;"), None);
-        assert_eq!(concurrent_index("CREATE INDEX CONCURRENTLY ON t (a);"), None);
+        assert_eq!(
+            concurrent("ALTER TABLE public.r DETACH PARTITION \"My\".r_1 CONCURRENTLY;"),
+            Some(Concurrent::Detach {
+                parent: "public.r".into(),
+                partition: "\"My\".r_1".into()
+            })
+        );
+        assert_eq!(concurrent("ALTER TABLE r DETACH PARTITION r_1;"), None);
+        assert_eq!(concurrent("ALTER TABLE r DETACH PARTITION r_1 FINALIZE;"), None);
+        assert_eq!(concurrent("CREATE INDEX i ON t (a);"), None);
+        assert_eq!(concurrent("DROP INDEX i;"), None);
+        assert_eq!(concurrent("CREATE INDEX CONCURRENTLY ON t (a);"), None);
     }
 
     #[test]
