@@ -50,6 +50,17 @@ pub fn diff_with(old: &Schema, new: &Schema, renames: &Renames) -> Vec<Change> {
     changes
 }
 
+/// The tables the changes make: new ones, and those made anew.
+fn made_tables(changes: &[Change]) -> BTreeSet<QualifiedName> {
+    changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::CreateTable(table) => Some(table.name.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
 fn schemas(old: &Schema, new: &Schema, changes: &mut Vec<Change>) {
     let public = Ident::new("public");
     let (before, after) = (old.namespaces(), new.namespaces());
@@ -457,6 +468,10 @@ fn enum_labels(
 
 fn sequences(old: &Schema, new: &Schema, renames: &Renames, changes: &mut Vec<Change>) {
     let mut matched = BTreeSet::new();
+    // Tables made anew (a new partition key): a sequence one owns would go
+    // with it, so it is let go of first and owned again once the table is
+    // made.
+    let remade = tables::repartitioned(old, new, renames);
     for (name, sequence) in &new.sequences {
         let old_name = renames.sequences.get(name).unwrap_or(name);
         let Some(before) = old.sequences.get(old_name) else {
@@ -476,7 +491,10 @@ fn sequences(old: &Schema, new: &Schema, renames: &Renames, changes: &mut Vec<Ch
         let moved_to = moved_with_owner(before, renames).unwrap_or_else(|| old_name.clone());
         let owner = |s: &Sequence| s.owned_by.as_ref().map(|o| o.value.clone());
         let expected_old_owner = owner(before).map(|(t, c)| renames.forward_column(&t, &c));
-        let released = expected_old_owner.is_some() && expected_old_owner != owner(sequence);
+        let owner_remade = expected_old_owner
+            .as_ref()
+            .is_some_and(|(table, _)| remade.contains(table));
+        let released = expected_old_owner.is_some() && (expected_old_owner != owner(sequence) || owner_remade);
         if released {
             // Released first, before anything moves or is dropped: a move of
             // the old owning table takes it along, dropping the old owning
@@ -500,7 +518,7 @@ fn sequences(old: &Schema, new: &Schema, renames: &Renames, changes: &mut Vec<Ch
                 new: sequence.options.clone(),
             });
         }
-        if expected_old_owner != owner(sequence) {
+        if expected_old_owner != owner(sequence) || owner_remade {
             if let Some(owner) = owner(sequence) {
                 changes.push(Change::SetSequenceOwner {
                     name: name.clone(),
@@ -516,10 +534,13 @@ fn sequences(old: &Schema, new: &Schema, renames: &Renames, changes: &mut Vec<Ch
         }
     }
     for (name, sequence) in &old.sequences {
-        // A sequence whose owning column goes is dropped with it by PostgreSQL.
+        // A sequence whose owning column goes is dropped with it by
+        // PostgreSQL (a partition's or child's columns are its parents').
         let owner_dropped = sequence.owned_by.as_ref().is_some_and(|owner| {
             let (table, column) = renames.forward_column(&owner.value.0, &owner.value.1);
-            new.tables.get(&table).is_none_or(|t| t.column(&column).is_none())
+            new.tables.get(&table).is_none_or(|t| {
+                t.column(&column).is_none() && new.inherited_columns(t).iter().all(|c| c.name != column)
+            })
         });
         if !matched.contains(name) && !owner_dropped {
             if moved_with_owner(sequence, renames).is_some() {

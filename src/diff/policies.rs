@@ -11,10 +11,12 @@ pub(super) fn policies(old: &Schema, new: &Schema, renames: &Renames, changes: &
     // Columns the plan retypes or drops: PostgreSQL does neither under a
     // policy that names the column, which goes before and comes back after.
     let reshaped = super::views::reshaped_columns(changes);
+    let made = super::made_tables(changes);
     for (name, table) in &new.tables {
         let old_name = renames.tables.get(name).unwrap_or(name);
-        let Some(before) = old.tables.get(old_name) else {
-            // A new table: its policies and row security come with it.
+        let Some(before) = old.tables.get(old_name).filter(|_| !made.contains(name)) else {
+            // A new table (or one made anew): its policies and row security
+            // come with it.
             if table.row_security != RowSecurity::default() {
                 changes.push(Change::SetRowSecurity {
                     table: name.clone(),

@@ -116,9 +116,15 @@ fn triggers(
     // Columns whose type the plan changes: PostgreSQL will not change it
     // under a trigger that names the column.
     let retyped = super::views::retyped_columns(changes);
+    // A table made anew (a new partition key) has none of its old triggers.
+    let made = super::made_tables(changes);
     for (name, table) in &new.tables {
         let old_name = renames.tables.get(name).unwrap_or(name);
-        let before = old.tables.get(old_name).map(|t| &t.triggers);
+        let before = old
+            .tables
+            .get(old_name)
+            .filter(|_| !made.contains(name))
+            .map(|t| &t.triggers);
         let pair = Relation {
             old_name,
             name,

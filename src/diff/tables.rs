@@ -58,6 +58,7 @@ pub(super) fn tables(old: &Schema, new: &Schema, renames: &Renames, changes: &mu
             after: table,
             renames,
             recreated_enums: &recreated_enums,
+            remade: &remade,
         };
         context.diff(changes);
     }
@@ -91,7 +92,7 @@ pub(super) fn tables(old: &Schema, new: &Schema, renames: &Renames, changes: &mu
 
 /// Tables whose partition key changes (or that become or stop being
 /// partitioned), and the partitions below them: made anew.
-fn repartitioned(old: &Schema, new: &Schema, renames: &Renames) -> BTreeSet<QualifiedName> {
+pub(super) fn repartitioned(old: &Schema, new: &Schema, renames: &Renames) -> BTreeSet<QualifiedName> {
     let mut remade: BTreeSet<QualifiedName> = new
         .tables
         .iter()
@@ -103,13 +104,28 @@ fn repartitioned(old: &Schema, new: &Schema, renames: &Renames) -> BTreeSet<Qual
         })
         .map(|(name, _)| name.clone())
         .collect();
-    // Partitions of those, however deep.
+    // Their partitions, however deep, which go with them: those that were
+    // partitions of one of them before (a table that was not is attached
+    // to the new one instead).
+    let new_name = |old_name: &QualifiedName| -> QualifiedName {
+        let renamed = renames.tables.iter().find(|(_, o)| *o == old_name);
+        renamed.map_or(old_name, |(n, _)| n).clone()
+    };
     loop {
         let below: Vec<QualifiedName> = new
             .tables
             .values()
             .filter(|t| !remade.contains(&t.name))
             .filter(|t| t.partition_of.as_ref().is_some_and(|p| remade.contains(&p.parent)))
+            .filter(|t| {
+                let old_name = renames.tables.get(&t.name).unwrap_or(&t.name);
+                old.tables.get(old_name).is_none_or(|before| {
+                    before
+                        .partition_of
+                        .as_ref()
+                        .is_some_and(|p| remade.contains(&new_name(&p.parent)))
+                })
+            })
             .map(|t| t.name.clone())
             .collect();
         if below.is_empty() {
@@ -178,6 +194,8 @@ struct TablePair<'a> {
     after: &'a Table,
     renames: &'a Renames,
     recreated_enums: &'a BTreeSet<QualifiedName>,
+    /// Tables made anew (a new partition key).
+    remade: &'a BTreeSet<QualifiedName>,
 }
 
 impl TablePair<'_> {
@@ -217,6 +235,21 @@ impl TablePair<'_> {
                             words(expr).any(|w| w != column.name.as_str() && self.recollated(&Ident::new(w)))
                         })
                 })
+        })
+    }
+
+    /// Whether a default draws from a sequence (`nextval('name')`) that
+    /// goes with the table owning it: one the plan drops or makes anew.
+    fn draws_from_a_sequence_that_goes(&self, default: &Expr) -> bool {
+        let text = default.as_str().to_ascii_lowercase();
+        if !text.contains("nextval(") {
+            return false;
+        }
+        self.old.sequences.values().any(|sequence| {
+            let Some(owner) = &sequence.owned_by else { return false };
+            let (table, _) = self.renames.forward_column(&owner.value.0, &owner.value.1);
+            let goes = !self.new.tables.contains_key(&table) || self.remade.contains(&table);
+            goes && words(default).any(|w| w == sequence.name.name.as_str().to_ascii_lowercase())
         })
     }
 
@@ -313,9 +346,35 @@ impl TablePair<'_> {
         }
         self.lineage(changes);
         // A partition's columns are its parent's: nothing of its own to
-        // change, and none when it becomes or stops being one.
+        // change while it stays one. A table that stops being one keeps
+        // the columns it had from its parent, defaults and all but
+        // identity (which the detach takes away); one that becomes one
+        // keeps its own defaults (attaching copies none, where a partition
+        // made with PARTITION OF has its parent's): the columns in effect
+        // on each side are compared, identity aside.
         if self.before.partition_of.is_none() && self.after.partition_of.is_none() {
             self.columns(changes);
+        } else if self.before.partition_of.as_ref().map(|p| &p.parent)
+            != self.after.partition_of.as_ref().map(|p| &p.parent)
+        {
+            let without_identity = |schema: &Schema, table: &Table, keep: bool| {
+                let mut table = schema.with_inherited_columns(table).unwrap_or_else(|| table.clone());
+                for column in table.columns.iter_mut().filter(|_| !keep) {
+                    column.identity = None;
+                }
+                table
+            };
+            // Identity is compared only where the table ends up on its own:
+            // a partition's is its parent's business.
+            let own = self.after.partition_of.is_none();
+            let before = without_identity(self.old, self.before, false);
+            let after = without_identity(self.new, self.after, own);
+            TablePair {
+                before: &before,
+                after: &after,
+                ..*self
+            }
+            .columns(changes);
         }
         self.constraints(changes);
         self.indexes(changes);
@@ -360,6 +419,39 @@ impl TablePair<'_> {
                 });
             }
         }
+    }
+
+    /// The indexes of the parent (and its ancestors) a table is attached
+    /// to by this plan: none when it stays where it was. Attaching,
+    /// PostgreSQL takes a table's index that matches one of them as that
+    /// index's partition, so that it stops being the table's own.
+    fn new_parents_indexes(&self) -> Vec<&Index> {
+        let renamed = |old: &QualifiedName| -> QualifiedName {
+            let new = self.renames.tables.iter().find(|(_, o)| *o == old);
+            new.map_or(old, |(new, _)| new).clone()
+        };
+        let Some(after) = &self.after.partition_of else {
+            return Vec::new();
+        };
+        if self.before.partition_of.as_ref().map(|b| renamed(&b.parent)) == Some(after.parent.clone()) {
+            return Vec::new();
+        }
+        let mut ancestry = Vec::new();
+        let mut at = Some(&after.parent);
+        while let Some(name) = at.filter(|n| !ancestry.contains(n)) {
+            ancestry.push(name);
+            at = self
+                .new
+                .tables
+                .get(name)
+                .and_then(|t| t.partition_of.as_ref())
+                .map(|p| &p.parent);
+        }
+        ancestry
+            .iter()
+            .filter_map(|name| self.new.tables.get(*name))
+            .flat_map(|t| t.indexes.values())
+            .collect()
     }
 
     /// Partition bounds and parents: detached and attached again where the
@@ -599,7 +691,15 @@ impl TablePair<'_> {
             _ => {}
         }
         let default = |c: &Column| c.default.as_ref().map(|d| d.value.clone());
-        if type_changed && before.default.is_some() {
+        // A default drawn from a sequence that changes goes early too: the
+        // sequence may go with the table that owns it, before the new
+        // default's place in the plan.
+        let off_a_sequence = default(before) != default(after)
+            && before
+                .default
+                .as_ref()
+                .is_some_and(|d| self.draws_from_a_sequence_that_goes(&d.value));
+        if (type_changed || off_a_sequence) && before.default.is_some() {
             // PostgreSQL casts the old default to the new type and refuses
             // when there is no such cast ("default for column ... cannot be
             // cast automatically"): it goes before the type changes. One
@@ -1012,11 +1112,40 @@ impl TablePair<'_> {
             }
             self.index_properties(before, index, changes);
         }
+        // Attached to a new parent: an index the table keeps as its own that
+        // matches one of the parent's is dropped before and built again
+        // after, or PostgreSQL would take it; one the table no longer has
+        // that matches is left for PostgreSQL to take (no index is built
+        // under the attach's lock).
+        let mut theirs = self.new_parents_indexes();
+        let mut take = |index: &Index| match theirs.iter().position(|p| self.same_index(p, index)) {
+            Some(at) => {
+                theirs.remove(at);
+                true
+            }
+            None => false,
+        };
+        for index in self.after.indexes.values() {
+            let Some(own) = self.before.indexes.get(&index.name) else {
+                continue;
+            };
+            if self.same_index(own, index) && take(own) {
+                changes.push(Change::DropIndex {
+                    table: table.clone(),
+                    index: own.clone(),
+                });
+                changes.push(Change::CreateIndex {
+                    table: table.clone(),
+                    index: index.clone(),
+                });
+            }
+        }
         let mut dropped: Vec<&Index> = self
             .before
             .indexes
             .values()
             .filter(|i| !matched.contains(&i.name))
+            .filter(|i| !take(i))
             .collect();
         for index in added {
             let twin = (!index.named)

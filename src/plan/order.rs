@@ -460,7 +460,8 @@ fn merged_keys(table: &Table) -> BTreeSet<Ident> {
     merged
 }
 
-/// Dropped tables, referencing tables before the tables they reference.
+/// Dropped tables, referencing tables before the tables they reference,
+/// partitions and children before their parents.
 fn order_drops(group: Vec<Change>) -> Vec<Change> {
     let tables: Vec<Table> = group
         .into_iter()
@@ -470,22 +471,44 @@ fn order_drops(group: Vec<Change>) -> Vec<Change> {
         })
         .collect();
     let position: BTreeMap<&QualifiedName, usize> = tables.iter().enumerate().map(|(i, t)| (&t.name, i)).collect();
-    let mut graph: DiGraph<usize, ()> = DiGraph::new();
-    let nodes: Vec<NodeIndex> = (0..tables.len()).map(|i| graph.add_node(i)).collect();
-    for (referencing, referenced) in foreign_key_edges(&tables) {
+    let keys: Vec<(usize, usize)> = foreign_key_edges(&tables)
+        .into_iter()
         // A table's key to itself goes with the table.
-        if referencing != referenced {
-            graph.add_edge(nodes[referencing], nodes[referenced], ());
-        }
+        .filter(|(referencing, referenced)| referencing != referenced)
+        .collect();
+    // Partitions and inheriting tables before their parents: PostgreSQL
+    // drops a partition with its parent (a later DROP of it fails) and
+    // will not drop a parent that others inherit from.
+    let mut lineage = Vec::new();
+    for (child, table) in tables.iter().enumerate() {
+        let parents = table.partition_of.iter().map(|p| &p.parent).chain(&table.inherits);
+        lineage.extend(
+            parents
+                .filter_map(|p| position.get(p))
+                .filter(|p| **p != child)
+                .map(|p| (child, *p)),
+        );
     }
+    let graph_of = |edges: &[(usize, usize)]| {
+        let mut graph: DiGraph<usize, ()> = DiGraph::new();
+        let nodes: Vec<NodeIndex> = (0..tables.len()).map(|i| graph.add_node(i)).collect();
+        for (before, after) in edges {
+            graph.add_edge(nodes[*before], nodes[*after], ());
+        }
+        graph
+    };
+    let all: Vec<(usize, usize)> = keys.iter().chain(&lineage).copied().collect();
+    let graph = graph_of(&all);
     let mut cyclic_keys = Vec::new();
     let order: Vec<usize> = match toposort(&graph, None) {
         Ok(order) => order.into_iter().map(|n| graph[n]).collect(),
         Err(_) => {
             // A cycle among dropped tables: drop its keys first, then the
-            // tables in any order.
+            // tables in the order the rest asks for.
+            let mut cyclic: BTreeSet<(usize, usize)> = BTreeSet::new();
             for component in tarjan_scc(&graph).into_iter().filter(|c| c.len() > 1) {
                 let members: BTreeSet<usize> = component.iter().map(|n| graph[*n]).collect();
+                cyclic.extend(keys.iter().filter(|(a, b)| members.contains(a) && members.contains(b)));
                 for &m in &members {
                     for constraint in tables[m].constraints.values() {
                         if let ConstraintKind::ForeignKey(fk) = &constraint.kind {
@@ -502,7 +525,12 @@ fn order_drops(group: Vec<Change>) -> Vec<Change> {
                     }
                 }
             }
-            (0..tables.len()).collect()
+            let rest: Vec<(usize, usize)> = all.iter().filter(|e| !cyclic.contains(e)).copied().collect();
+            let graph = graph_of(&rest);
+            match toposort(&graph, None) {
+                Ok(order) if !rest.is_empty() => order.into_iter().map(|n| graph[n]).collect(),
+                _ => (0..tables.len()).collect(),
+            }
         }
     };
     let mut changes = cyclic_keys;

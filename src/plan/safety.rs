@@ -600,9 +600,23 @@ fn likely_renames(steps: &[Step], to: &Schema, findings: &mut Vec<Finding>) {
                         .collect::<Vec<_>>()
                 };
                 // Partitions have no columns of their own: their shapes say
-                // nothing.
+                // nothing. A table made anew under its name (a new partition
+                // key) is no rename, nor is one dropped to be made anew.
+                let remade = |name: &QualifiedName| {
+                    to.tables.contains_key(name)
+                        && steps
+                            .iter()
+                            .any(|s| matches!(&s.change, Change::DropTable(t) if &t.name == name))
+                };
                 let twin = steps.iter().find_map(|s| match &s.change {
-                    Change::DropTable(old) if !table.columns.is_empty() && shape(old) == shape(table) => Some(old),
+                    Change::DropTable(old)
+                        if !table.columns.is_empty()
+                            && shape(old) == shape(table)
+                            && !remade(&table.name)
+                            && !remade(&old.name) =>
+                    {
+                        Some(old)
+                    }
                     _ => None,
                 });
                 if let Some(old) = twin {

@@ -943,48 +943,145 @@ pub(super) fn online_key(table: &QualifiedName, constraint: &Constraint) -> Vec<
     ]
 }
 
-/// `DETACH PARTITION ... CONCURRENTLY`, outside a transaction: the parent
-/// stays open to reads and writes (SHARE UPDATE EXCLUSIVE), and the
-/// partition is locked only once every query that could see it through the
-/// parent is done. PostgreSQL leaves a CHECK constraint of the partition's
-/// old bound on it, named by its own rules; the block after it drops the
-/// checks the partition did not have before: its own and those it took
-/// from its ancestors stay.
-pub fn detach_concurrently(from: &Schema, table: &QualifiedName, parent: &QualifiedName) -> Vec<Statement> {
-    let mut kept: BTreeSet<&str> = BTreeSet::new();
-    let mut at = Some(table);
+/// The checks of `parent` and its ancestors (in `to`) that `table`, an
+/// existing table about to be attached to it, lacks: all of them, but for
+/// those it kept from the parents it had in `from` (a detached partition
+/// keeps its parents' checks as its own).
+pub fn checks_to_take<'s>(
+    from: &Schema,
+    to: &'s Schema,
+    table: &QualifiedName,
+    parent: &QualifiedName,
+) -> Vec<&'s Constraint> {
+    let is_check = |c: &&Constraint| matches!(c.kind, ConstraintKind::Check { .. } | ConstraintKind::EnumCheck { .. });
+    let chain = |schema: &Schema, start: Option<&QualifiedName>| -> Vec<QualifiedName> {
+        let mut names = Vec::new();
+        let mut at = start.cloned();
+        while let Some(name) = at.filter(|n| !names.contains(n)) {
+            at = schema
+                .tables
+                .get(&name)
+                .and_then(|t| t.partition_of.as_ref())
+                .map(|p| p.parent.clone());
+            names.push(name);
+        }
+        names
+    };
+    let old_parent = from
+        .tables
+        .get(table)
+        .and_then(|t| t.partition_of.as_ref())
+        .map(|p| &p.parent);
+    let kept: BTreeSet<&Ident> = chain(from, old_parent)
+        .iter()
+        .filter_map(|name| from.tables.get(name))
+        .flat_map(|t| t.constraints.values().filter(is_check).map(|c| &c.name))
+        .collect();
     let mut seen = BTreeSet::new();
-    while let Some(name) = at.filter(|n| seen.insert(*n)) {
-        let Some(relation) = from.tables.get(name) else { break };
-        kept.extend(
-            relation
-                .constraints
-                .values()
-                .filter(|c| matches!(c.kind, ConstraintKind::Check { .. } | ConstraintKind::EnumCheck { .. }))
-                .map(|c| c.name.as_str()),
-        );
-        at = relation.partition_of.as_ref().map(|p| &p.parent);
-    }
-    let kept: Vec<String> = kept.into_iter().map(literal).collect();
-    let body = format!(
-        "\nDECLARE\n    added name;\nBEGIN\n    \
-         FOR added IN SELECT conname FROM pg_constraint WHERE conrelid = {relation}::regclass AND contype = 'c' \
-         AND conname <> ALL (ARRAY[{kept}]::name[]) LOOP\n        \
-         EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', {relation}::regclass, added);\n    \
-         END LOOP;\nEND\n",
-        relation = literal(&table.quoted()),
-        kept = kept.join(", "),
-    );
-    vec![
-        Statement {
-            sql: format!(
-                "ALTER TABLE {} DETACH PARTITION {} CONCURRENTLY;",
-                parent.quoted(),
-                table.quoted()
-            ),
-            transactional: false,
-        },
-        // The names inside are the user's: a `$$` in one must not end the block.
-        Statement::new(format!("DO {};", dollar_quoted_as("", &body))),
-    ]
+    chain(to, Some(parent))
+        .iter()
+        .filter_map(|name| to.tables.get(name))
+        .flat_map(|t| t.constraints.values().filter(is_check))
+        .filter(|c| !kept.contains(&c.name) && seen.insert(&c.name))
+        .collect()
+}
+
+/// A partition detached: `DETACH PARTITION`, concurrently (outside a
+/// transaction) when `concurrently`: the parent stays open to reads and
+/// writes (SHARE UPDATE EXCLUSIVE), and the partition is locked only once
+/// every query that could see it through the parent is done.
+///
+/// What the partition took from its parent stays on it as its own: the
+/// parent's checks and foreign keys under their names, its keys and
+/// indexes under names PostgreSQL chose; a concurrent detach also leaves a
+/// CHECK constraint of the old bound, named by PostgreSQL's rules. A table
+/// that leaves its parent for good (`for_good`) keeps only what it had of
+/// its own: a block after the detach drops the rest (what PostgreSQL
+/// keeps in step with another table, as the foreign keys of a table that
+/// references a partitioned one, stays), and the plan adds what the table
+/// declares. One attached again (a new bound) keeps what it took,
+/// which the new parent takes back, and loses only the bound's check.
+pub fn detach(
+    from: &Schema,
+    table: &QualifiedName,
+    parent: &QualifiedName,
+    concurrently: bool,
+    for_good: bool,
+) -> Vec<Statement> {
+    let mut out = vec![Statement {
+        sql: format!(
+            "ALTER TABLE {} DETACH PARTITION {}{};",
+            parent.quoted(),
+            table.quoted(),
+            if concurrently { " CONCURRENTLY" } else { "" }
+        ),
+        transactional: !concurrently,
+    }];
+    let own = from.tables.get(table);
+    let relation = literal(&table.quoted());
+    // The statement as written, for the lock summary to read.
+    let drop_constraint = literal(&format!(
+        "ALTER TABLE {} DROP CONSTRAINT %I",
+        table.quoted().replace('%', "%%")
+    ));
+    let names = |names: BTreeSet<&str>| names.into_iter().map(literal).collect::<Vec<_>>().join(", ");
+    let body = if for_good {
+        let constraints: BTreeSet<&str> = own
+            .into_iter()
+            .flat_map(|t| t.constraints.values().map(|c| c.name.as_str()))
+            .collect();
+        let indexes: BTreeSet<&str> = own
+            .into_iter()
+            .flat_map(|t| t.indexes.values().map(|i| i.name.as_str()))
+            .collect();
+        // Foreign keys first: a key may be what one of them rests on.
+        format!(
+            "\nDECLARE\n    left_over record;\nBEGIN\n    \
+             FOR left_over IN SELECT conname FROM pg_constraint WHERE conrelid = {relation}::regclass \
+             AND contype IN ('c', 'f', 'p', 'u', 'x') AND coninhcount = 0 AND conparentid = 0 \
+             AND conname <> ALL (ARRAY[{constraints}]::name[]) ORDER BY contype <> 'f', conname LOOP\n        \
+             EXECUTE format({drop_constraint}, left_over.conname);\n    \
+             END LOOP;\n    \
+             FOR left_over IN SELECT i.indexrelid::regclass AS index_name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+             WHERE i.indrelid = {relation}::regclass AND c.relname <> ALL (ARRAY[{indexes}]::name[]) \
+             AND NOT EXISTS (SELECT FROM pg_constraint k WHERE k.conrelid = i.indrelid AND k.conindid = i.indexrelid) \
+             AND NOT EXISTS (SELECT FROM pg_inherits h WHERE h.inhrelid = i.indexrelid) \
+             ORDER BY c.relname LOOP\n        \
+             EXECUTE format('DROP INDEX %s', left_over.index_name);\n    \
+             END LOOP;\nEND\n",
+            constraints = names(constraints),
+            indexes = names(indexes),
+            drop_constraint = drop_constraint,
+        )
+    } else if concurrently {
+        // Its own checks and those it took from its ancestors stay.
+        let mut kept: BTreeSet<&str> = BTreeSet::new();
+        let mut at = Some(table);
+        let mut seen = BTreeSet::new();
+        while let Some(name) = at.filter(|n| seen.insert(*n)) {
+            let Some(relation) = from.tables.get(name) else { break };
+            kept.extend(
+                relation
+                    .constraints
+                    .values()
+                    .filter(|c| matches!(c.kind, ConstraintKind::Check { .. } | ConstraintKind::EnumCheck { .. }))
+                    .map(|c| c.name.as_str()),
+            );
+            at = relation.partition_of.as_ref().map(|p| &p.parent);
+        }
+        format!(
+            "\nDECLARE\n    added name;\nBEGIN\n    \
+             FOR added IN SELECT conname FROM pg_constraint WHERE conrelid = {relation}::regclass AND contype = 'c' \
+             AND conname <> ALL (ARRAY[{kept}]::name[]) LOOP\n        \
+             EXECUTE format({drop_constraint}, added);\n    \
+             END LOOP;\nEND\n",
+            kept = names(kept),
+            drop_constraint = drop_constraint,
+        )
+    } else {
+        return out;
+    };
+    // The names inside are the user's: a `$$` in one must not end the block.
+    out.push(Statement::new(format!("DO {};", dollar_quoted_as("", &body))));
+    out
 }

@@ -457,21 +457,42 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             "DROP STATISTICS {};",
             QualifiedName::new(table.schema.clone(), statistics.name.clone()).quoted()
         ))),
-        Change::AttachPartition { table, parent, bound } => out.push(Statement::new(format!(
-            "ALTER TABLE {} ATTACH PARTITION {} {bound};",
-            parent.quoted(),
-            table.quoted()
-        ))),
-        Change::DetachPartition { table, parent }
-            if crate::plan::detaches_concurrently(plan.from, &plan.options, parent) =>
-        {
-            out.extend(ddl::detach_concurrently(plan.from, table, parent))
+        Change::AttachPartition { table, parent, bound } => {
+            // PostgreSQL attaches only a table that has the parent's checks
+            // (by name): those it lacks are added first, validated apart
+            // with --online; the attach makes them the parent's.
+            if existed(table) {
+                for check in ddl::checks_to_take(plan.from, plan.to, table, parent) {
+                    let definition = constraint_definition(check, plan.to);
+                    if online {
+                        out.push(Statement::new(format!(
+                            "ALTER TABLE {} ADD {definition} NOT VALID;",
+                            table.quoted()
+                        )));
+                        out.push(Statement::new(format!(
+                            "ALTER TABLE {} VALIDATE CONSTRAINT {};",
+                            table.quoted(),
+                            check.name.quoted()
+                        )));
+                    } else {
+                        out.push(Statement::new(format!(
+                            "ALTER TABLE {} ADD {definition};",
+                            table.quoted()
+                        )));
+                    }
+                }
+            }
+            out.push(Statement::new(format!(
+                "ALTER TABLE {} ATTACH PARTITION {} {bound};",
+                parent.quoted(),
+                table.quoted()
+            )))
         }
-        Change::DetachPartition { table, parent } => out.push(Statement::new(format!(
-            "ALTER TABLE {} DETACH PARTITION {};",
-            parent.quoted(),
-            table.quoted()
-        ))),
+        Change::DetachPartition { table, parent } => {
+            let concurrently = crate::plan::detaches_concurrently(plan.from, &plan.options, parent);
+            let for_good = plan.to.tables.get(table).is_some_and(|t| t.partition_of.is_none());
+            out.extend(ddl::detach(plan.from, table, parent, concurrently, for_good))
+        }
         Change::SetInherit { table, parent, inherit } => out.push(Statement::new(format!(
             "ALTER TABLE {} {}INHERIT {};",
             table.quoted(),
@@ -1591,6 +1612,22 @@ pub fn statement_locks(plan: &Plan) -> Vec<Vec<Vec<Lock>>> {
                         .and_then(|t| t.partition_of.as_ref())
                         .filter(|of| !dropped_tables.contains(&of.parent.quoted()))
                         .map(|of| relation(lock.mode, &of.parent))
+                        .into_iter()
+                        .collect()
+                }
+                Target::DefaultPartitionOf(table) => {
+                    let parent = was(table);
+                    let parent = tables
+                        .get(&parent)
+                        .or_else(|| new_tables.get(table))
+                        .map(|t| t.name.clone());
+                    parent
+                        .and_then(|parent| {
+                            crate::plan::default_partition(plan.from, &parent)
+                                .or_else(|| crate::plan::default_partition(plan.to, &parent))
+                        })
+                        .filter(|default| !dropped_tables.contains(&default.quoted()))
+                        .map(|default| relation(lock.mode, default))
                         .into_iter()
                         .collect()
                 }

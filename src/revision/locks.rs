@@ -60,6 +60,10 @@ pub enum Target {
     /// The tables the foreign keys of a partitioned table and of the
     /// tables above it reference: a new partition of it gets them all.
     ReferencedByPartitions(String),
+    /// The default partition of a partitioned table (named as written), if
+    /// it has one: attaching or detaching another partition changes (and
+    /// attaching checks) what it may hold.
+    DefaultPartitionOf(String),
 }
 
 impl fmt::Display for Target {
@@ -82,6 +86,7 @@ impl fmt::Display for Target {
             Target::ReferencedByPartitions(table) => {
                 write!(f, "the tables the foreign keys of {table} and its parents reference")
             }
+            Target::DefaultPartitionOf(table) => write!(f, "the default partition of {table}, if any"),
         }
     }
 }
@@ -453,14 +458,17 @@ fn alter_table_action(w: &Words, table: &str, start: usize, end: usize) -> (Lock
         return (ShareRowExclusive, Vec::new());
     }
     if is(start, "attach") && is(start + 1, "partition") {
-        let partition = w
+        let mut others: Vec<(LockMode, Target)> = w
             .relation(start + 2)
-            .map(|(name, _)| (AccessExclusive, Target::Relation(name)));
-        return (ShareUpdateExclusive, partition.into_iter().collect());
+            .map(|(name, _)| (AccessExclusive, Target::Relation(name)))
+            .into_iter()
+            .collect();
+        others.push((AccessExclusive, Target::DefaultPartitionOf(table.to_string())));
+        return (ShareUpdateExclusive, others);
     }
     // Concurrently: the partition is locked in the second of its
     // transactions, once queries that could see it through the parent are
-    // done.
+    // done (PostgreSQL refuses it where there is a default partition).
     if is(start, "detach") && is(start + 1, "partition") && (start + 2..end).any(|i| is(i, "concurrently")) {
         let partition = w
             .relation(start + 2)
@@ -468,10 +476,13 @@ fn alter_table_action(w: &Words, table: &str, start: usize, end: usize) -> (Lock
         return (ShareUpdateExclusive, partition.into_iter().collect());
     }
     if is(start, "detach") && is(start + 1, "partition") {
-        let partition = w
+        let mut others: Vec<(LockMode, Target)> = w
             .relation(start + 2)
-            .map(|(name, _)| (AccessExclusive, Target::Relation(name)));
-        return (AccessExclusive, partition.into_iter().collect());
+            .map(|(name, _)| (AccessExclusive, Target::Relation(name)))
+            .into_iter()
+            .collect();
+        others.push((AccessExclusive, Target::DefaultPartitionOf(table.to_string())));
+        return (AccessExclusive, others);
     }
     // `INHERIT parent`: the parent's schema stays as it is (`NO INHERIT`
     // only reads it).
