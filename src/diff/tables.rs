@@ -239,7 +239,8 @@ impl TablePair<'_> {
     }
 
     /// Whether a default draws from a sequence (`nextval('name')`) that
-    /// goes with the table owning it: one the plan drops or makes anew.
+    /// goes with the column owning it: one the plan drops, or whose table
+    /// it drops or makes anew.
     fn draws_from_a_sequence_that_goes(&self, default: &Expr) -> bool {
         let text = default.as_str().to_ascii_lowercase();
         if !text.contains("nextval(") {
@@ -247,8 +248,11 @@ impl TablePair<'_> {
         }
         self.old.sequences.values().any(|sequence| {
             let Some(owner) = &sequence.owned_by else { return false };
-            let (table, _) = self.renames.forward_column(&owner.value.0, &owner.value.1);
-            let goes = !self.new.tables.contains_key(&table) || self.remade.contains(&table);
+            let (table, column) = self.renames.forward_column(&owner.value.0, &owner.value.1);
+            let goes = self.remade.contains(&table)
+                || self.new.tables.get(&table).is_none_or(|t| {
+                    t.column(&column).is_none() && self.new.inherited_columns(t).iter().all(|c| c.name != column)
+                });
             goes && words(default).any(|w| w == sequence.name.name.as_str().to_ascii_lowercase())
         })
     }
@@ -527,6 +531,38 @@ impl TablePair<'_> {
                     table: table.clone(),
                     parent: parent.clone(),
                     inherit: true,
+                });
+            }
+        }
+        // A column inherited on both sides keeps the default it was made
+        // with (a copy of its old parent's): it takes its new parent's.
+        for column in &has_now {
+            let Some(old) = had.iter().find(|c| c.name == column.name) else {
+                continue;
+            };
+            if has(&self.before.columns, &column.name) || has(&self.after.columns, &column.name) {
+                continue;
+            }
+            let default = |c: &Column| c.default.as_ref().map(|d| d.value.clone());
+            if default(old) == default(column) {
+                continue;
+            }
+            if old
+                .default
+                .as_ref()
+                .is_some_and(|d| self.draws_from_a_sequence_that_goes(&d.value))
+                || column.default.is_none()
+            {
+                changes.push(Change::DropDefault {
+                    table: table.clone(),
+                    column: column.name.clone(),
+                });
+            }
+            if let Some(expr) = default(column) {
+                changes.push(Change::SetDefault {
+                    table: table.clone(),
+                    column: column.name.clone(),
+                    default: expr,
                 });
             }
         }
