@@ -17,40 +17,12 @@ use super::lexeme_at;
 /// where every element is a literal of the one type `E_TYPE`; otherwise
 /// `text` as it is.
 pub fn keep_array_casts(text: &str) -> Cow<'_, str> {
-    const OPEN: &str = "(ARRAY[";
-    if !text.contains(OPEN) {
-        return Cow::Borrowed(text);
-    }
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len() + 32);
-    let mut copied = 0;
-    let mut at = 0;
-    while at < bytes.len() {
-        if let Some((_, len)) = lexeme_at(bytes, at) {
-            at += len;
-            continue;
-        }
-        if text[at..].starts_with(OPEN) {
-            let start = at + OPEN.len();
-            if let Some((close, element_type)) = literal_array(text, start) {
-                if text[close + 1..].starts_with(")::") {
-                    out.push_str(&text[copied..=close]);
-                    out.push_str("::");
-                    out.push_str(element_type);
-                    out.push_str("[]");
-                    copied = close + 1;
-                }
-                at = close + 1;
-                continue;
-            }
-        }
-        at += 1;
-    }
-    if copied == 0 {
-        return Cow::Borrowed(text);
-    }
-    out.push_str(&text[copied..]);
-    Cow::Owned(out)
+    rewrite_literal_arrays(text, |array| {
+        text[array.close + 1..].starts_with(")::").then(|| {
+            let kept = format!("{}::{}[]", &text[array.start..=array.close], array.element_type);
+            (kept, array.close + 1)
+        })
+    })
 }
 
 /// `text` as PostgreSQL reads it back when it holds `(ARRAY[E, ...])::T[]`
@@ -59,6 +31,37 @@ pub fn keep_array_casts(text: &str) -> Cow<'_, str> {
 /// one expression in other words (a database restored from `pg_dump` holds
 /// the second where the first holds the first).
 pub fn push_array_casts(text: &str) -> Cow<'_, str> {
+    rewrite_literal_arrays(text, |array| {
+        let outer = text[array.close + 1..].strip_prefix(")::").and_then(array_type)?;
+        let elements: Vec<String> = array
+            .elements
+            .iter()
+            .map(|(from, to)| format!("({})::{outer}", &text[*from..*to]))
+            .collect();
+        let end = array.close + 1 + ")::".len() + outer.len() + "[]".len();
+        Some((format!("ARRAY[{}]", elements.join(", ")), end))
+    })
+}
+
+/// One `(ARRAY[...` of literals of one type in a text.
+struct LiteralArray<'t> {
+    /// Where its `(` is.
+    start: usize,
+    /// Where its `]` is.
+    close: usize,
+    /// The one type its elements are cast to.
+    element_type: &'t str,
+    /// Where each element starts and ends.
+    elements: Vec<(usize, usize)>,
+}
+
+/// `text` with each `(ARRAY[...` of literals of one type (outside quoted
+/// lexemes) that `rewrite` takes replaced, from its `(` up to the end
+/// `rewrite` names, by what it returns.
+fn rewrite_literal_arrays<'t>(
+    text: &'t str,
+    rewrite: impl Fn(&LiteralArray<'t>) -> Option<(String, usize)>,
+) -> Cow<'t, str> {
     const OPEN: &str = "(ARRAY[";
     if !text.contains(OPEN) {
         return Cow::Borrowed(text);
@@ -73,24 +76,23 @@ pub fn push_array_casts(text: &str) -> Cow<'_, str> {
             continue;
         }
         if text[at..].starts_with(OPEN) {
-            let start = at + OPEN.len();
             let mut elements = Vec::new();
-            if let Some((close, _)) = literal_array_elements(text, start, &mut elements) {
-                if let Some(outer) = text[close + 1..].strip_prefix(")::").and_then(array_type) {
-                    out.push_str(&text[copied..at]);
-                    out.push_str("ARRAY[");
-                    for (number, (from, to)) in elements.iter().enumerate() {
-                        if number > 0 {
-                            out.push_str(", ");
-                        }
-                        out.push_str(&format!("({})::{outer}", &text[*from..*to]));
+            if let Some((close, element_type)) = literal_array_elements(text, at + OPEN.len(), &mut elements) {
+                let array = LiteralArray {
+                    start: at,
+                    close,
+                    element_type,
+                    elements,
+                };
+                match rewrite(&array) {
+                    Some((replacement, end)) => {
+                        out.push_str(&text[copied..at]);
+                        out.push_str(&replacement);
+                        copied = end;
+                        at = end;
                     }
-                    out.push(']');
-                    copied = close + 1 + ")::".len() + outer.len() + "[]".len();
-                    at = copied;
-                    continue;
+                    None => at = close + 1,
                 }
-                at = close + 1;
                 continue;
             }
         }
@@ -116,12 +118,8 @@ fn array_type(rest: &str) -> Option<&str> {
 }
 
 /// From just after `ARRAY[`: where its `]` is, and the one type every
-/// element (`'literal'::TYPE`) is cast to; None for anything else.
-fn literal_array(text: &str, start: usize) -> Option<(usize, &str)> {
-    literal_array_elements(text, start, &mut Vec::new())
-}
-
-/// [`literal_array`], with where each element starts and ends.
+/// element (`'literal'::TYPE`) is cast to, with where each element starts
+/// and ends; None for anything else.
 fn literal_array_elements<'t>(
     text: &'t str,
     start: usize,

@@ -343,7 +343,12 @@ fn ensure_roles(bin: &Path, url: &str) -> Result<(), String> {
         ));
     }
     sql.push_str("END $$;");
-    run(Command::new(bin.join("psql")).args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", &sql])).map(|_| ())
+    psql_command(bin, url, &sql)
+}
+
+/// Runs one command with the `psql` of `bin`, stopping at its first error.
+fn psql_command(bin: &Path, url: &str, sql: &str) -> Result<(), String> {
+    run(Command::new(bin.join("psql")).args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql])).map(|_| ())
 }
 
 fn start(package: Option<&str>) -> Result<Server, String> {
@@ -430,26 +435,8 @@ fn start(package: Option<&str>) -> Result<Server, String> {
     );
     let method = format!("CREATE ACCESS METHOD {TEST_ACCESS_METHOD} TYPE TABLE HANDLER heap_tableam_handler;");
     let base = format!("postgresql://postgres@127.0.0.1:{port}");
-    run(Command::new(bin.join("psql")).args([
-        "-X",
-        "-q",
-        "-v",
-        "ON_ERROR_STOP=1",
-        "-d",
-        &format!("{base}/postgres"),
-        "-c",
-        &storage,
-    ]))?;
-    run(Command::new(bin.join("psql")).args([
-        "-X",
-        "-q",
-        "-v",
-        "ON_ERROR_STOP=1",
-        "-d",
-        &format!("{base}/template1"),
-        "-c",
-        &method,
-    ]))?;
+    psql_command(&bin, &format!("{base}/postgres"), &storage)?;
+    psql_command(&bin, &format!("{base}/template1"), &method)?;
     Ok(Server {
         base_url: format!("postgresql://postgres@127.0.0.1:{port}"),
         bin,
