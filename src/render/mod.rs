@@ -464,22 +464,7 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             if existed(table) {
                 for check in ddl::checks_to_take(plan.from, plan.to, table, parent) {
                     let definition = constraint_definition(check, plan.to);
-                    if online {
-                        out.push(Statement::new(format!(
-                            "ALTER TABLE {} ADD {definition} NOT VALID;",
-                            table.quoted()
-                        )));
-                        out.push(Statement::new(format!(
-                            "ALTER TABLE {} VALIDATE CONSTRAINT {};",
-                            table.quoted(),
-                            check.name.quoted()
-                        )));
-                    } else {
-                        out.push(Statement::new(format!(
-                            "ALTER TABLE {} ADD {definition};",
-                            table.quoted()
-                        )));
-                    }
+                    out.extend(add_checking_rows(table, &definition, &check.name, online));
                 }
             }
             out.push(Statement::new(format!(
@@ -674,15 +659,7 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             );
             let definition = constraint_definition(constraint, plan.to);
             if online && checks_rows && !constraint.not_valid {
-                out.push(Statement::new(format!(
-                    "ALTER TABLE {} ADD {definition} NOT VALID;",
-                    table.quoted()
-                )));
-                out.push(Statement::new(format!(
-                    "ALTER TABLE {} VALIDATE CONSTRAINT {};",
-                    table.quoted(),
-                    constraint.name.quoted()
-                )));
+                out.extend(add_checking_rows(table, &definition, &constraint.name, true));
             } else if online && keyed && existed(table) {
                 // Build the index without blocking writes, then attach it.
                 out.extend(ddl::online_key(table, constraint));
@@ -1107,6 +1084,26 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
         out.insert(0, Statement::new("SET lock_timeout = '5s';".into()));
     }
     out
+}
+
+/// A constraint that checks the rows there (a check, a foreign key) added;
+/// `apart`: `NOT VALID`, then validated in a statement of its own, so that
+/// the rows are read without the lock the adding takes.
+fn add_checking_rows(table: &QualifiedName, definition: &str, name: &Ident, apart: bool) -> Vec<Statement> {
+    if !apart {
+        return vec![Statement::new(format!(
+            "ALTER TABLE {} ADD {definition};",
+            table.quoted()
+        ))];
+    }
+    vec![
+        Statement::new(format!("ALTER TABLE {} ADD {definition} NOT VALID;", table.quoted())),
+        Statement::new(format!(
+            "ALTER TABLE {} VALIDATE CONSTRAINT {};",
+            table.quoted(),
+            name.quoted()
+        )),
+    ]
 }
 
 /// The argument types that identify a routine, as SQL (`*` for an

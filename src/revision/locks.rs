@@ -457,32 +457,26 @@ fn alter_table_action(w: &Words, table: &str, start: usize, end: usize) -> (Lock
     if (is(start, "enable") || is(start, "disable")) && (is(start + 1, "trigger") || is(start + 2, "trigger")) {
         return (ShareRowExclusive, Vec::new());
     }
-    if is(start, "attach") && is(start + 1, "partition") {
-        let mut others: Vec<(LockMode, Target)> = w
-            .relation(start + 2)
-            .map(|(name, _)| (AccessExclusive, Target::Relation(name)))
-            .into_iter()
-            .collect();
-        others.push((AccessExclusive, Target::DefaultPartitionOf(table.to_string())));
-        return (ShareUpdateExclusive, others);
-    }
-    // Concurrently: the partition is locked in the second of its
+    // Attaching or detaching takes the partition, and the default
+    // partition whose rows it checks or whose constraint it changes;
+    // detaching concurrently locks the partition in the second of its
     // transactions, once queries that could see it through the parent are
     // done (PostgreSQL refuses it where there is a default partition).
-    if is(start, "detach") && is(start + 1, "partition") && (start + 2..end).any(|i| is(i, "concurrently")) {
-        let partition = w
-            .relation(start + 2)
-            .map(|(name, _)| (AccessExclusive, Target::Relation(name)));
-        return (ShareUpdateExclusive, partition.into_iter().collect());
-    }
-    if is(start, "detach") && is(start + 1, "partition") {
+    if (is(start, "attach") || is(start, "detach")) && is(start + 1, "partition") {
+        let concurrently = is(start, "detach") && (start + 2..end).any(|i| is(i, "concurrently"));
         let mut others: Vec<(LockMode, Target)> = w
             .relation(start + 2)
             .map(|(name, _)| (AccessExclusive, Target::Relation(name)))
             .into_iter()
             .collect();
-        others.push((AccessExclusive, Target::DefaultPartitionOf(table.to_string())));
-        return (AccessExclusive, others);
+        if !concurrently {
+            others.push((AccessExclusive, Target::DefaultPartitionOf(table.to_string())));
+        }
+        let on_parent = match is(start, "detach") && !concurrently {
+            true => AccessExclusive,
+            false => ShareUpdateExclusive,
+        };
+        return (on_parent, others);
     }
     // `INHERIT parent`: the parent's schema stays as it is (`NO INHERIT`
     // only reads it).
