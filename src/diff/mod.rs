@@ -538,9 +538,7 @@ fn sequences(old: &Schema, new: &Schema, renames: &Renames, changes: &mut Vec<Ch
         // PostgreSQL (a partition's or child's columns are its parents').
         let owner_dropped = sequence.owned_by.as_ref().is_some_and(|owner| {
             let (table, column) = renames.forward_column(&owner.value.0, &owner.value.1);
-            new.tables.get(&table).is_none_or(|t| {
-                t.column(&column).is_none() && new.inherited_columns(t).iter().all(|c| c.name != column)
-            })
+            !new.has_column(&table, &column)
         });
         if !matched.contains(name) && !owner_dropped {
             if moved_with_owner(sequence, renames).is_some() {

@@ -274,14 +274,18 @@ impl Renames {
         }
     }
 
-    /// Where an old table.column ends up after the renames.
-    pub fn forward_column(&self, table: &QualifiedName, column: &Ident) -> (QualifiedName, Ident) {
-        let new_table = self
-            .tables
+    /// The name an old table has after the renames.
+    pub fn forward_table(&self, table: &QualifiedName) -> QualifiedName {
+        self.tables
             .iter()
             .find(|(_, old)| *old == table)
-            .map(|(new, _)| new.clone())
-            .unwrap_or_else(|| table.clone());
+            .map_or(table, |(new, _)| new)
+            .clone()
+    }
+
+    /// Where an old table.column ends up after the renames.
+    pub fn forward_column(&self, table: &QualifiedName, column: &Ident) -> (QualifiedName, Ident) {
+        let new_table = self.forward_table(table);
         let new_column = self
             .columns
             .get(&new_table)

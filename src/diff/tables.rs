@@ -107,10 +107,6 @@ pub(super) fn repartitioned(old: &Schema, new: &Schema, renames: &Renames) -> BT
     // Their partitions, however deep, which go with them: those that were
     // partitions of one of them before (a table that was not is attached
     // to the new one instead).
-    let new_name = |old_name: &QualifiedName| -> QualifiedName {
-        let renamed = renames.tables.iter().find(|(_, o)| *o == old_name);
-        renamed.map_or(old_name, |(n, _)| n).clone()
-    };
     loop {
         let below: Vec<QualifiedName> = new
             .tables
@@ -123,7 +119,7 @@ pub(super) fn repartitioned(old: &Schema, new: &Schema, renames: &Renames) -> BT
                     before
                         .partition_of
                         .as_ref()
-                        .is_some_and(|p| remade.contains(&new_name(&p.parent)))
+                        .is_some_and(|p| remade.contains(&renames.forward_table(&p.parent)))
                 })
             })
             .map(|t| t.name.clone())
@@ -249,10 +245,7 @@ impl TablePair<'_> {
         self.old.sequences.values().any(|sequence| {
             let Some(owner) = &sequence.owned_by else { return false };
             let (table, column) = self.renames.forward_column(&owner.value.0, &owner.value.1);
-            let goes = self.remade.contains(&table)
-                || self.new.tables.get(&table).is_none_or(|t| {
-                    t.column(&column).is_none() && self.new.inherited_columns(t).iter().all(|c| c.name != column)
-                });
+            let goes = self.remade.contains(&table) || !self.new.has_column(&table, &column);
             goes && words(default).any(|w| w == sequence.name.name.as_str().to_ascii_lowercase())
         })
     }
@@ -430,30 +423,21 @@ impl TablePair<'_> {
     /// PostgreSQL takes a table's index that matches one of them as that
     /// index's partition, so that it stops being the table's own.
     fn new_parents_indexes(&self) -> Vec<&Index> {
-        let renamed = |old: &QualifiedName| -> QualifiedName {
-            let new = self.renames.tables.iter().find(|(_, o)| *o == old);
-            new.map_or(old, |(new, _)| new).clone()
-        };
         let Some(after) = &self.after.partition_of else {
             return Vec::new();
         };
-        if self.before.partition_of.as_ref().map(|b| renamed(&b.parent)) == Some(after.parent.clone()) {
+        if self
+            .before
+            .partition_of
+            .as_ref()
+            .map(|b| self.renames.forward_table(&b.parent))
+            == Some(after.parent.clone())
+        {
             return Vec::new();
         }
-        let mut ancestry = Vec::new();
-        let mut at = Some(&after.parent);
-        while let Some(name) = at.filter(|n| !ancestry.contains(n)) {
-            ancestry.push(name);
-            at = self
-                .new
-                .tables
-                .get(name)
-                .and_then(|t| t.partition_of.as_ref())
-                .map(|p| &p.parent);
-        }
-        ancestry
-            .iter()
-            .filter_map(|name| self.new.tables.get(*name))
+        self.new
+            .partition_lineage(&after.parent)
+            .into_iter()
             .flat_map(|t| t.indexes.values())
             .collect()
     }
@@ -463,16 +447,12 @@ impl TablePair<'_> {
     fn lineage(&self, changes: &mut Vec<Change>) {
         let table = self.name();
         // Renames run first: a parent by the name it has by then.
-        let renamed = |old: &'_ QualifiedName| -> QualifiedName {
-            let new = self.renames.tables.iter().find(|(_, o)| *o == old);
-            new.map_or(old, |(new, _)| new).clone()
-        };
         let (before, after) = (&self.before.partition_of, &self.after.partition_of);
         if before != after {
             if let Some(before) = before {
                 changes.push(Change::DetachPartition {
                     table: table.clone(),
-                    parent: renamed(&before.parent),
+                    parent: self.renames.forward_table(&before.parent),
                 });
             }
             if let Some(after) = after {
@@ -483,7 +463,12 @@ impl TablePair<'_> {
                 });
             }
         }
-        let old_parents: Vec<QualifiedName> = self.before.inherits.iter().map(renamed).collect();
+        let old_parents: Vec<QualifiedName> = self
+            .before
+            .inherits
+            .iter()
+            .map(|p| self.renames.forward_table(p))
+            .collect();
         if old_parents == self.after.inherits {
             return;
         }

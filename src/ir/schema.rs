@@ -255,6 +255,25 @@ impl Schema {
         current
     }
 
+    /// Whether the table has the column, its own or one of its parents'.
+    pub fn has_column(&self, table: &QualifiedName, column: &Ident) -> bool {
+        self.tables
+            .get(table)
+            .is_some_and(|t| t.column(column).is_some() || self.inherited_columns(t).iter().any(|c| &c.name == column))
+    }
+
+    /// The table named and the partitioned tables above it, nearest first,
+    /// as far as the schema has them (a cycle ends it).
+    pub fn partition_lineage(&self, name: &QualifiedName) -> Vec<&Table> {
+        let mut lineage: Vec<&Table> = Vec::new();
+        let mut at = self.tables.get(name);
+        while let Some(table) = at.filter(|t| !lineage.iter().any(|seen| seen.name == t.name)) {
+            lineage.push(table);
+            at = table.partition_of.as_ref().and_then(|p| self.tables.get(&p.parent));
+        }
+        lineage
+    }
+
     /// A partition or inheriting table with the columns it has from its
     /// parents too (theirs first, as PostgreSQL orders them), for looking
     /// its columns up; `None` for a table without parents.

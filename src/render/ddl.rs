@@ -954,33 +954,20 @@ pub fn checks_to_take<'s>(
     parent: &QualifiedName,
 ) -> Vec<&'s Constraint> {
     let is_check = |c: &&Constraint| matches!(c.kind, ConstraintKind::Check { .. } | ConstraintKind::EnumCheck { .. });
-    let chain = |schema: &Schema, start: Option<&QualifiedName>| -> Vec<QualifiedName> {
-        let mut names = Vec::new();
-        let mut at = start.cloned();
-        while let Some(name) = at.filter(|n| !names.contains(n)) {
-            at = schema
-                .tables
-                .get(&name)
-                .and_then(|t| t.partition_of.as_ref())
-                .map(|p| p.parent.clone());
-            names.push(name);
-        }
-        names
-    };
     let old_parent = from
         .tables
         .get(table)
         .and_then(|t| t.partition_of.as_ref())
         .map(|p| &p.parent);
-    let kept: BTreeSet<&Ident> = chain(from, old_parent)
-        .iter()
-        .filter_map(|name| from.tables.get(name))
+    let kept: BTreeSet<&Ident> = old_parent
+        .map(|parent| from.partition_lineage(parent))
+        .unwrap_or_default()
+        .into_iter()
         .flat_map(|t| t.constraints.values().filter(is_check).map(|c| &c.name))
         .collect();
     let mut seen = BTreeSet::new();
-    chain(to, Some(parent))
-        .iter()
-        .filter_map(|name| to.tables.get(name))
+    to.partition_lineage(parent)
+        .into_iter()
         .flat_map(|t| t.constraints.values().filter(is_check))
         .filter(|c| !kept.contains(&c.name) && seen.insert(&c.name))
         .collect()
@@ -1055,20 +1042,13 @@ pub fn detach(
         )
     } else if concurrently {
         // Its own checks and those it took from its ancestors stay.
-        let mut kept: BTreeSet<&str> = BTreeSet::new();
-        let mut at = Some(table);
-        let mut seen = BTreeSet::new();
-        while let Some(name) = at.filter(|n| seen.insert(*n)) {
-            let Some(relation) = from.tables.get(name) else { break };
-            kept.extend(
-                relation
-                    .constraints
-                    .values()
-                    .filter(|c| matches!(c.kind, ConstraintKind::Check { .. } | ConstraintKind::EnumCheck { .. }))
-                    .map(|c| c.name.as_str()),
-            );
-            at = relation.partition_of.as_ref().map(|p| &p.parent);
-        }
+        let kept: BTreeSet<&str> = from
+            .partition_lineage(table)
+            .into_iter()
+            .flat_map(|relation| relation.constraints.values())
+            .filter(|c| matches!(c.kind, ConstraintKind::Check { .. } | ConstraintKind::EnumCheck { .. }))
+            .map(|c| c.name.as_str())
+            .collect();
         format!(
             "\nDECLARE\n    added name;\nBEGIN\n    \
              FOR added IN SELECT conname FROM pg_constraint WHERE conrelid = {relation}::regclass AND contype = 'c' \
