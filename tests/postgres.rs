@@ -1,5 +1,7 @@
 //! The SQL trellisc writes, run on a real PostgreSQL server: every example
-//! created from empty, and every diff case taken up, down and up again.
+//! created from empty, a failed script leaving nothing behind, and the locks
+//! it takes. (Every diff case taken up, down and up again is in
+//! tests/reflect.rs, read back after each step.)
 
 mod common;
 mod support;
@@ -22,65 +24,6 @@ fn every_example_applies_to_an_empty_database() {
             panic!("{dir}: {error}\n{sql}");
         }
     }
-}
-
-/// Every diff case's SQL as `diff` prints it, on every version
-/// `TRELLIS_TEST_POSTGRES` selects (see `pg::servers`): the old state
-/// created, the upgrade, the downgrade and the upgrade again all run. A
-/// case using a form a version lacks (`check::versions::lacking`; its
-/// refusal is checked in tests/reflect.rs) or an extension the server lacks
-/// (`pg::cannot_run`) is skipped there, and named.
-#[test]
-fn every_diff_case_runs_up_down_and_up_again() {
-    let cases = common::diff_cases();
-    let failures = pg::on_every_server(|server| {
-        let mut failures = Vec::new();
-        for online in [false, true] {
-            let options = PlanOptions {
-                online,
-                postgres: Some(server.major()),
-            };
-            for (name, old, new) in &cases {
-                let lacking = pg::lacking(server, &[old, new]);
-                if !lacking.is_empty() {
-                    if !online {
-                        eprintln!("PostgreSQL {}: {name} skipped: {}", server.major(), lacking.join("; "));
-                    }
-                    continue;
-                }
-                if let Some(why) = pg::cannot_run(server, &common::extensions_of(&[old, new])) {
-                    if !online {
-                        eprintln!("PostgreSQL {}: {name} skipped: {why}", server.major());
-                    }
-                    continue;
-                }
-                let url = server.database();
-                let create = render_plan(&plan::upgrade(&Schema::default(), old, PlanOptions::default()));
-                // As `diff` prints them: in transactions.
-                let up = render::render_script(&plan::upgrade(old, new, options));
-                let down = render::render_script(&plan::downgrade(old, new, options));
-                for (what, sql) in [
-                    ("create old", &create),
-                    ("upgrade", &up),
-                    ("downgrade", &down),
-                    ("upgrade again", &up),
-                ] {
-                    if let Err(error) = server.psql(&url, sql) {
-                        failures.push(format!("{name} (online: {online}) {what}: {error}\n{sql}"));
-                        break;
-                    }
-                }
-                server.drop_database(&url);
-            }
-        }
-        failures
-    });
-    assert!(
-        failures.is_empty(),
-        "{} failure(s):\n\n{}",
-        failures.len(),
-        failures.join("\n\n")
-    );
 }
 
 /// The SQL `diff` prints is one transaction: when a statement fails,

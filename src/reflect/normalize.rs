@@ -15,7 +15,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::{Database, ReflectOptions, read};
+use super::{Database, Reading, ReflectOptions, read};
 use crate::ir::*;
 use crate::render::{index_definition, literal, type_sql};
 
@@ -192,9 +192,16 @@ pub async fn normalize(
         exclude_tables: Vec::new(),
         default_schema: default_schema.clone(),
     };
-    let normalized = read(&connection.client, connection.major, &options, &batch, "ROLLBACK")
-        .await?
-        .schema;
+    let normalized = read(
+        &connection.client,
+        connection.major,
+        &options,
+        Reading::Made,
+        &batch,
+        "ROLLBACK",
+    )
+    .await?
+    .schema;
     let mut count = 0;
     for (number, (name, _)) in domain_jobs.iter().enumerate() {
         let temp = normalized

@@ -415,7 +415,7 @@ fn start(package: Option<&str>) -> Result<Server, String> {
         .map_err(|e| e.to_string())?
         .port();
     let options = format!(
-        "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+        "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c autovacuum=off",
         dir.display()
     );
     start_server(&server_bin, &data, &dir, &options, root)?;

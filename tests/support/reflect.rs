@@ -35,6 +35,24 @@ pub fn read(url: &str, options: &ReflectOptions) -> Reflected {
     })
 }
 
+/// A source normalized against a database as read: the server (its URL
+/// without the database), the database, the source, and the source in the
+/// server's words.
+type Normalized = (String, Schema, Schema, Schema);
+
+thread_local! {
+    /// The last few normalizations of this thread. A convergence test reads
+    /// a database back after each script, often finding what it found
+    /// before (at `old` after creating it and again after the downgrade);
+    /// normalizing the same source against the same schema gives the same
+    /// answer, so the answer is kept rather than asked of the server again.
+    /// The database itself is always read anew.
+    static NORMALIZED: std::cell::RefCell<Vec<Normalized>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// How many normalizations [`NORMALIZED`] keeps.
+const KEPT: usize = 4;
+
 /// Reads the database as a comparison with `source` does, and returns it
 /// with `source` normalized against it.
 pub fn read_against(url: &str, source: &Schema) -> (Schema, Schema) {
@@ -44,11 +62,26 @@ pub fn read_against(url: &str, source: &Schema) -> (Schema, Schema) {
         let reflected = reflect::reflect(&database, &options)
             .await
             .unwrap_or_else(|e| panic!("reflect {url}: {e}"));
-        let mut source = source.clone();
-        reflect::normalize(&database, &reflected.schema, &mut source, &Ident::new("public"))
+        let server = url.rsplit_once('/').map_or(url, |(server, _)| server).to_string();
+        let known = NORMALIZED.with_borrow(|kept| {
+            kept.iter()
+                .find(|(on, found, given, _)| *on == server && *found == reflected.schema && given == source)
+                .map(|(.., normalized)| normalized.clone())
+        });
+        if let Some(normalized) = known {
+            return (reflected.schema, normalized);
+        }
+        let mut normalized = source.clone();
+        reflect::normalize(&database, &reflected.schema, &mut normalized, &Ident::new("public"))
             .await
             .unwrap_or_else(|e| panic!("normalize on {url}: {e}"));
-        (reflected.schema, source)
+        NORMALIZED.with_borrow_mut(|kept| {
+            if kept.len() == KEPT {
+                kept.remove(0);
+            }
+            kept.push((server, reflected.schema.clone(), source.clone(), normalized.clone()));
+        });
+        (reflected.schema, normalized)
     })
 }
 
