@@ -301,6 +301,7 @@ codes! {
     InvalidSetting = "E0219", Error, "a column setting has a value PostgreSQL refuses";
     InvalidGrant = "E0220", Error, "a grant names an object, column or privilege the schema does not have";
     InvalidType = "E0221", Error, "a composite or range type PostgreSQL would refuse";
+    InheritedConflict = "E0222", Error, "a column declared again in an inheriting table differs from its parent's in type or collation";
     InvalidIdentity = "E0211", Error, "an identity column has a type other than smallint, integer or bigint";
     MisplacedOption = "E0212", Error, "an option is used where PostgreSQL does not allow it";
     InvalidReplicaIdentity = "E0213", Error, "`replica identity using index` names an unsuitable index";

@@ -7,6 +7,9 @@ use crate::diag::{Code, Diagnostic};
 use crate::ir::*;
 
 pub(super) fn check(schema: &Schema, out: &mut Vec<Diagnostic>) {
+    for table in schema.tables.values().filter(|t| !t.inherits.is_empty()) {
+        check_declared_again(schema, table, out);
+    }
     for table in schema.tables.values() {
         // A partition's and an inheriting table's items name its parents'
         // columns too.
@@ -311,5 +314,41 @@ fn check_replica_identity(table: &Table, name: &Located<Ident>, out: &mut Vec<Di
             at(Diagnostic::new(Code::InvalidReplicaIdentity, format!("`replica identity using index {}`: {problem}", name.as_str())), name.origin, "unsuitable index")
                 .help("name a unique, non-partial, non-deferrable index over `not null` columns, or use `replica identity full`"),
         );
+    }
+}
+
+/// A column an inheriting table declares again must have its parent's type
+/// and collation (PostgreSQL merges the two and refuses a conflict).
+fn check_declared_again(schema: &Schema, table: &Table, out: &mut Vec<Diagnostic>) {
+    let inherited = schema.inherited_columns(table);
+    for column in &table.columns {
+        let Some(parent) = inherited.iter().find(|c| c.name == column.name) else {
+            continue;
+        };
+        let what = match (
+            column.data_type.value != parent.data_type.value,
+            column.collation.is_some() && column.collation != parent.collation,
+        ) {
+            (true, _) => format!("type `{}`", parent.data_type.value),
+            (false, true) => match &parent.collation {
+                Some(collation) => format!("collation `{collation}`"),
+                None => "its type's collation".to_string(),
+            },
+            (false, false) => continue,
+        };
+        let diagnostic = at(
+            Diagnostic::new(
+                Code::InheritedConflict,
+                format!(
+                    "column `{}` of `{}` is its parent's, which has {what}",
+                    column.name, table.name
+                ),
+            ),
+            column.origin,
+            "declared again differently",
+        );
+        out.push(also(diagnostic, parent.origin, "the parent's").help(format!(
+            "declare it with {what}, as the parent does, or leave it out (the table has it from its parent)"
+        )));
     }
 }

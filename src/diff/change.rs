@@ -297,14 +297,18 @@ pub enum Change {
         table: QualifiedName,
         column: Ident,
     },
+    /// `only`: on the table alone (`ALTER TABLE ONLY`), not on the tables
+    /// inheriting from it, which are given their own.
     SetDefault {
         table: QualifiedName,
         column: Ident,
         default: Expr,
+        only: bool,
     },
     DropDefault {
         table: QualifiedName,
         column: Ident,
+        only: bool,
     },
     AddIdentity {
         table: QualifiedName,

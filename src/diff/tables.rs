@@ -21,6 +21,9 @@ pub(super) fn tables(old: &Schema, new: &Schema, renames: &Renames, changes: &mu
         .collect();
     let mut matched = BTreeSet::new();
     let remade = repartitioned(old, new, renames);
+    // The tables others inherit from: a default set on one is set on it
+    // alone, each inheriting table given its own (see `inherited_column`).
+    let inheritors: BTreeSet<QualifiedName> = new.tables.values().flat_map(|t| t.inherits.iter().cloned()).collect();
     for (name, table) in &new.tables {
         let old_name = renames.tables.get(name).unwrap_or(name);
         let Some(before) = old.tables.get(old_name) else {
@@ -45,6 +48,7 @@ pub(super) fn tables(old: &Schema, new: &Schema, renames: &Renames, changes: &mu
         if old_name == name
             && before == table
             && self_contained(table, old, new)
+            && (table.inherits.is_empty() || old.inherited_columns(before) == new.inherited_columns(table))
             && !uses_recreated_enum(table, &recreated_enums)
         {
             // Most tables of a large schema are unchanged: one comparison
@@ -59,6 +63,7 @@ pub(super) fn tables(old: &Schema, new: &Schema, renames: &Renames, changes: &mu
             renames,
             recreated_enums: &recreated_enums,
             remade: &remade,
+            inheritors: &inheritors,
         };
         context.diff(changes);
     }
@@ -192,6 +197,8 @@ struct TablePair<'a> {
     recreated_enums: &'a BTreeSet<QualifiedName>,
     /// Tables made anew (a new partition key).
     remade: &'a BTreeSet<QualifiedName>,
+    /// Tables others inherit from.
+    inheritors: &'a BTreeSet<QualifiedName>,
 }
 
 impl TablePair<'_> {
@@ -519,60 +526,30 @@ impl TablePair<'_> {
                 });
             }
         }
-        // A column inherited on both sides keeps the default it was made
-        // with (a copy of its old parent's): it takes its new parent's.
-        for column in &has_now {
-            let Some(old) = had.iter().find(|c| c.name == column.name) else {
-                continue;
-            };
-            if has(&self.before.columns, &column.name) || has(&self.after.columns, &column.name) {
-                continue;
-            }
-            let default = |c: &Column| c.default.as_ref().map(|d| d.value.clone());
-            if default(old) == default(column) {
-                continue;
-            }
-            if old
-                .default
-                .as_ref()
-                .is_some_and(|d| self.draws_from_a_sequence_that_goes(&d.value))
-                || column.default.is_none()
-            {
-                changes.push(Change::DropDefault {
-                    table: table.clone(),
-                    column: column.name.clone(),
-                });
-            }
-            if let Some(expr) = default(column) {
-                changes.push(Change::SetDefault {
-                    table: table.clone(),
-                    column: column.name.clone(),
-                    default: expr,
-                });
-            }
-        }
     }
 
     fn columns(&self, changes: &mut Vec<Change>) {
         let table = self.name();
         let renames = self.renames.columns.get(&table);
         let mut matched = BTreeSet::new();
-        // A column a parent has is the parent's, written in the child or not.
-        let inherited: BTreeSet<Ident> = match self.after.inherits.is_empty() {
-            true => BTreeSet::new(),
-            false => self
-                .new
-                .inherited_columns(self.after)
-                .into_iter()
-                .map(|c| c.name)
-                .collect(),
+        // A column a parent has is the parent's, written in the child or
+        // not: what the table sets on it alone is compared apart.
+        let inherited_of = |schema: &Schema, table: &Table| match table.inherits.is_empty() {
+            true => Vec::new(),
+            false => schema.inherited_columns(table),
         };
+        let (had, has_now) = (inherited_of(self.old, self.before), inherited_of(self.new, self.after));
+        let inherited: BTreeSet<Ident> = has_now.iter().map(|c| c.name.clone()).collect();
+        for column in &has_now {
+            self.inherited_column(&column.name, &had, changes);
+        }
         for column in &self.after.columns {
+            if inherited.contains(&column.name) {
+                matched.insert(column.name.clone());
+                continue;
+            }
             let old_name = renames.and_then(|r| r.get(&column.name)).unwrap_or(&column.name);
             let Some(before) = self.before.column(old_name) else {
-                if inherited.contains(&column.name) {
-                    continue;
-                }
                 changes.push(Change::AddColumn {
                     table: table.clone(),
                     column: column.clone(),
@@ -635,13 +612,111 @@ impl TablePair<'_> {
             }
             self.column(before, column, changes);
         }
+        // One a parent brought that goes with it is dropped with it.
         for column in &self.before.columns {
-            if !matched.contains(&column.name) && !inherited.contains(&column.name) {
+            let brought = had.iter().any(|c| c.name == column.name);
+            if !matched.contains(&column.name) && !inherited.contains(&column.name) && !brought {
                 changes.push(Change::DropColumn {
                     table: table.clone(),
                     column: column.clone(),
                 });
             }
+        }
+    }
+
+    /// A column the table has from a parent after the change: the default,
+    /// `not null` and comment the table gives it of its own. A default is
+    /// set on each table alone (a parent's is set with ONLY), so each
+    /// inheriting table is given the one in effect for it. A parent's
+    /// `not null` reaches the tables below it (PostgreSQL's rule): what is
+    /// left to do is what those statements leave undone. `had` holds the
+    /// table's inherited columns before.
+    fn inherited_column(&self, name: &Ident, had: &[Column], changes: &mut Vec<Change>) {
+        let table = self.name();
+        let in_effect = |schema: &Schema, t: &Table| {
+            schema
+                .with_inherited_columns(t)
+                .and_then(|w| w.columns.into_iter().find(|c| &c.name == name))
+        };
+        let Some(after) = in_effect(self.new, self.after) else {
+            return;
+        };
+        // Before: as the table had it; or, where it had it as its own and
+        // now from a parent too, as it was; or as it is added (with its
+        // parent's default) before the table inherits.
+        let before = match (had.iter().any(|c| &c.name == name), self.before.column(name)) {
+            (true, _) => in_effect(self.old, self.before),
+            (false, Some(own)) => Some(own.clone()),
+            (false, None) => self
+                .new
+                .inherited_columns(self.after)
+                .into_iter()
+                .find(|c| &c.name == name),
+        };
+        let Some(before) = before else { return };
+        let origins = (
+            self.old.column_origin(self.before, name),
+            self.new.column_origin(self.after, name),
+        );
+        // Where the column comes from the same table on both sides, what
+        // that table changes recursively reaches this one first.
+        let same_origin = match origins {
+            (Some((was, _)), Some((is, _))) => &self.renames.forward_table(was) == is,
+            _ => false,
+        };
+        let type_changed = match origins {
+            (Some((_, was)), Some((_, is))) => {
+                same_origin && storage_type(self.old, &was.data_type) != storage_type(self.new, &is.data_type)
+            }
+            _ => false,
+        };
+        let default = |c: &Column| c.default.as_ref().map(|d| d.value.clone());
+        let goes = before
+            .default
+            .as_ref()
+            .is_some_and(|d| self.draws_from_a_sequence_that_goes(&d.value));
+        if default(&before) != default(&after) || ((type_changed || goes) && before.default.is_some()) {
+            // A default the column's new type cannot take, or one drawn
+            // from a sequence that goes, goes early (as for a column of the
+            // table's own).
+            if (type_changed || goes || after.default.is_none()) && before.default.is_some() {
+                changes.push(Change::DropDefault {
+                    table: table.clone(),
+                    column: name.clone(),
+                    only: true,
+                });
+            }
+            if let Some(expr) = default(&after) {
+                changes.push(Change::SetDefault {
+                    table: table.clone(),
+                    column: name.clone(),
+                    default: expr,
+                    only: true,
+                });
+            }
+        }
+        let reached = match origins {
+            (Some((_, was)), Some((_, is))) if same_origin && was.not_null != is.not_null => is.not_null,
+            _ => before.not_null,
+        };
+        if after.not_null && !reached {
+            changes.push(Change::SetNotNull {
+                table: table.clone(),
+                column: name.clone(),
+            });
+        } else if !after.not_null && reached {
+            changes.push(Change::DropNotNull {
+                table: table.clone(),
+                column: name.clone(),
+            });
+        }
+        let comment = |t: &Table| t.column(name).and_then(|c| c.comment.clone());
+        if comment(self.before) != comment(self.after) {
+            changes.push(Change::CommentOnColumn {
+                table,
+                column: name.clone(),
+                comment: comment(self.after),
+            });
         }
     }
 
@@ -712,6 +787,8 @@ impl TablePair<'_> {
             _ => {}
         }
         let default = |c: &Column| c.default.as_ref().map(|d| d.value.clone());
+        // Tables inheriting the column are given their own defaults.
+        let only = self.inheritors.contains(&table);
         // A default drawn from a sequence that changes goes early too: the
         // sequence may go with the table that owns it, before the new
         // default's place in the plan.
@@ -730,12 +807,14 @@ impl TablePair<'_> {
             changes.push(Change::DropDefault {
                 table: table.clone(),
                 column: name.clone(),
+                only,
             });
             if let Some(expr) = default(after) {
                 changes.push(Change::SetDefault {
                     table: table.clone(),
                     column: name.clone(),
                     default: expr,
+                    only,
                 });
             }
         } else if default(before) != default(after) || (type_changed && after.default.is_some()) {
@@ -744,10 +823,12 @@ impl TablePair<'_> {
                     table: table.clone(),
                     column: name.clone(),
                     default: expr,
+                    only,
                 }),
                 None => changes.push(Change::DropDefault {
                     table: table.clone(),
                     column: name.clone(),
+                    only,
                 }),
             }
         }

@@ -278,6 +278,40 @@ impl Schema {
     /// parents too (theirs first, as PostgreSQL orders them), for looking
     /// its columns up; `None` for a table without parents.
     pub fn with_inherited_columns(&self, table: &Table) -> Option<Table> {
+        if table.partition_of.is_none() && table.inherits.is_empty() {
+            return None;
+        }
+        let ancestry = self.ancestry(table);
+        let mut columns: Vec<Column> = Vec::new();
+        // A column declared again nearer the table (or in it) keeps its
+        // place among its first parent's and is as declared there: its
+        // default, or the farther one's where it gives none (as PostgreSQL
+        // merges them), and not null where any of them is.
+        for parent in ancestry.into_iter().chain([table]) {
+            for column in &parent.columns {
+                match columns.iter_mut().find(|c| c.name == column.name) {
+                    Some(farther) => {
+                        let default = column.default.clone().or_else(|| farther.default.take());
+                        let not_null = column.not_null || farther.not_null;
+                        *farther = Column {
+                            default,
+                            not_null,
+                            ..column.clone()
+                        };
+                    }
+                    None => columns.push(column.clone()),
+                }
+            }
+        }
+        Some(Table {
+            columns,
+            ..table.clone()
+        })
+    }
+
+    /// A partition's or inheriting table's parents, theirs, and so on, the
+    /// farthest first (as PostgreSQL orders their columns); each once.
+    pub fn ancestry<'s>(&'s self, table: &Table) -> Vec<&'s Table> {
         let parents = |t: &Table| -> Vec<QualifiedName> {
             t.partition_of
                 .iter()
@@ -285,14 +319,10 @@ impl Schema {
                 .chain(t.inherits.iter().cloned())
                 .collect()
         };
-        if parents(table).is_empty() {
-            return None;
-        }
-        let mut columns: Vec<Column> = Vec::new();
         let mut seen: Vec<QualifiedName> = vec![table.name.clone()];
         let mut left = parents(table);
         // Parents before their parents' columns would come out reversed:
-        // gather the ancestry first, oldest last, then take it oldest first.
+        // gather the ancestry nearest first, then turn it round.
         let mut ancestry = Vec::new();
         while let Some(name) = left.pop() {
             if seen.contains(&name) {
@@ -304,17 +334,16 @@ impl Schema {
                 ancestry.push(parent);
             }
         }
-        for parent in ancestry.iter().rev().chain([&table]) {
-            for column in &parent.columns {
-                if !columns.iter().any(|c| c.name == column.name) {
-                    columns.push(column.clone());
-                }
-            }
-        }
-        Some(Table {
-            columns,
-            ..table.clone()
-        })
+        ancestry.reverse();
+        ancestry
+    }
+
+    /// The table a column of an inheriting table comes from: its farthest
+    /// parent that has it, whose changes to it reach every table below.
+    pub fn column_origin(&self, table: &Table, column: &Ident) -> Option<(&QualifiedName, &Column)> {
+        self.ancestry(table)
+            .into_iter()
+            .find_map(|t| t.column(column).map(|c| (&t.name, c)))
     }
 
     /// The columns a table has from its parents (not its own), as its

@@ -345,6 +345,7 @@ async fn read(
         table_names: HashMap::new(),
         routine_oids: HashMap::new(),
         unreadable: Vec::new(),
+        inherited: Vec::new(),
     };
     builder.schemas(&schemas)?;
     builder.extensions(&extensions)?;
@@ -356,6 +357,7 @@ async fn read(
     builder.sequences(&sequences)?;
     builder.tables(&tables)?;
     builder.columns(&columns)?;
+    builder.inherited_columns();
     builder.referenced_columns(&referenced)?;
     for row in &names {
         let name = SearchPathName {
@@ -576,6 +578,9 @@ struct Builder<'o> {
     /// Routines and triggers PostgreSQL's parser (of the version built in)
     /// cannot read back: named as not managed rather than lost.
     unreadable: Vec<Unmanaged>,
+    /// The columns inheriting tables have from their parents, as read in
+    /// the table (see [`Builder::inherited_columns`]).
+    inherited: Vec<(QualifiedName, Column)>,
 }
 
 /// What index columns need besides the index row: expression texts and
@@ -1428,13 +1433,57 @@ impl Builder<'_> {
                 .and_then(|n| self.schema.tables.get_mut(n))
             {
                 // A partition's columns are its parent's (however it was
-                // made); an inheriting table's own are those no parent has.
-                if table.partition_of.is_none() && own {
-                    table.columns.push(column);
+                // made); an inheriting table's own are those no parent has,
+                // and those it has from a parent are looked at once every
+                // table's columns are known.
+                if table.partition_of.is_none() {
+                    match own {
+                        true => table.columns.push(column),
+                        false => self.inherited.push((table.name.clone(), column)),
+                    }
                 }
             }
         }
         Ok(())
+    }
+
+    /// The columns inheriting tables have from their parents: a column the
+    /// table has as its parent has it is the parent's alone; one with a
+    /// default, `not null` or a comment of the table's own is declared in
+    /// the table again with them (whether `CREATE TABLE` merged it or
+    /// `ALTER TABLE ONLY` set them: PostgreSQL has no statement that
+    /// tells the two apart afterwards). Parents are settled before their
+    /// children.
+    fn inherited_columns(&mut self) {
+        let mut inherited = std::mem::take(&mut self.inherited);
+        let schema = &self.schema;
+        inherited.sort_by_cached_key(|(name, _)| schema.tables.get(name).map_or(0, |t| schema.ancestry(t).len()));
+        let mut placed: BTreeMap<QualifiedName, usize> = BTreeMap::new();
+        for (name, column) in inherited {
+            let Some(table) = self.schema.tables.get(&name) else {
+                continue;
+            };
+            let from = self
+                .schema
+                .inherited_columns(table)
+                .into_iter()
+                .find(|c| c.name == column.name);
+            let value = |c: &Column| c.default.as_ref().map(|d| d.value.clone());
+            let own = from.is_none_or(|parent| {
+                (value(&column).is_some() && value(&column) != value(&parent))
+                    || (column.not_null && !parent.not_null)
+                    || column.comment.is_some()
+            });
+            if !own {
+                continue;
+            }
+            if let Some(table) = self.schema.tables.get_mut(&name) {
+                // Before the table's own columns, as PostgreSQL orders them.
+                let at = placed.entry(name).or_default();
+                table.columns.insert(*at, column);
+                *at += 1;
+            }
+        }
     }
 
     fn referenced_columns(&mut self, rows: &[Row]) -> Result<(), tokio_postgres::Error> {

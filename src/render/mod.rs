@@ -584,14 +584,21 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             table.quoted(),
             column.quoted()
         ))),
-        Change::SetDefault { table, column, default } => out.push(Statement::new(format!(
-            "ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {};",
+        Change::SetDefault {
+            table,
+            column,
+            default,
+            only,
+        } => out.push(Statement::new(format!(
+            "ALTER TABLE {}{} ALTER COLUMN {} SET DEFAULT {};",
+            if *only { "ONLY " } else { "" },
             table.quoted(),
             column.quoted(),
             default.sql()
         ))),
-        Change::DropDefault { table, column } => out.push(Statement::new(format!(
-            "ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT;",
+        Change::DropDefault { table, column, only } => out.push(Statement::new(format!(
+            "ALTER TABLE {}{} ALTER COLUMN {} DROP DEFAULT;",
+            if *only { "ONLY " } else { "" },
             table.quoted(),
             column.quoted()
         ))),
@@ -1371,7 +1378,7 @@ pub fn describe(change: &Change) -> String {
         SetNotNull { table, column } => format!("set {table}.{column} not null"),
         DropNotNull { table, column } => format!("allow null in {table}.{column}"),
         SetDefault { table, column, .. } => format!("set default of {table}.{column}"),
-        DropDefault { table, column } => format!("drop default of {table}.{column}"),
+        DropDefault { table, column, .. } => format!("drop default of {table}.{column}"),
         AddIdentity { table, column, .. } => format!("make {table}.{column} an identity column"),
         DropIdentity { table, column } => format!("drop identity of {table}.{column}"),
         AlterIdentity { table, column, .. } => format!("alter identity of {table}.{column}"),
