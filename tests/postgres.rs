@@ -493,3 +493,66 @@ fn a_cast_offline_rules_cannot_decide_is_asked_of_the_database() {
     assert_eq!(String::from_utf8_lossy(&again.stdout), "-- no changes\n");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A composite type that columns use, made anew with its attributes in
+/// another order (one renamed, one added): every value lands in the
+/// attribute it belongs to, a null value stays null and a row of nulls a
+/// row of nulls, in a column and in an array; the downgrade brings them
+/// back.
+#[test]
+fn a_composite_type_made_anew_keeps_every_value_in_its_attribute() {
+    let server = pg::server();
+    let url = server.database();
+    let case = common::root().join("tests/cases/diff/composite_reordered_in_use");
+    let schema = |file: &str| {
+        let text = std::fs::read_to_string(case.join(file)).expect("case file");
+        let compiled = common::compile(&[(file.to_string(), text)]);
+        assert!(!compiled.has_errors(), "{:#?}", compiled.diagnostics);
+        compiled.schema
+    };
+    let (old, new) = (schema("old.trellis"), schema("new.trellis"));
+    let options = PlanOptions::default();
+    server
+        .psql(&url, &render_plan(&plan::upgrade(&Schema::default(), &old, options)))
+        .expect("create");
+    server
+        .psql(
+            &url,
+            "INSERT INTO geo.places VALUES \
+             (1, ROW(1.5, 2, 'a,b'), ARRAY[ROW(1, 2, 'p'), NULL, ROW(NULL, NULL, NULL)]::geo.point[]), \
+             (2, NULL, NULL), \
+             (3, ROW(NULL, NULL, NULL), '{}');",
+        )
+        .expect("rows");
+    let rows = || {
+        server
+            .psql(
+                &url,
+                "\\pset format unaligned\n\\pset null NULL\nSELECT id, centre, shape FROM geo.places ORDER BY id;",
+            )
+            .expect("select")
+    };
+    server
+        .psql(&url, &render_plan(&plan::upgrade(&old, &new, options)))
+        .expect("upgrade");
+    assert_eq!(
+        rows(),
+        "id|centre|shape\n\
+         1|(\"a,b\",1.5,,2)|{\"(p,1,,2)\",NULL,\"(,,,)\"}\n\
+         2|NULL|NULL\n\
+         3|(,,,)|{}\n\
+         (3 rows)\n"
+    );
+    server
+        .psql(&url, &render_plan(&plan::downgrade(&old, &new, options)))
+        .expect("downgrade");
+    assert_eq!(
+        rows(),
+        "id|centre|shape\n\
+         1|(1.5,2,\"a,b\")|{\"(1,2,p)\",NULL,\"(,,)\"}\n\
+         2|NULL|NULL\n\
+         3|(,,)|{}\n\
+         (3 rows)\n"
+    );
+    server.drop_database(&url);
+}

@@ -65,6 +65,18 @@ pub enum Change {
         old: CompositeType,
         new: CompositeType,
     },
+    /// A composite type that columns use, whose attributes change type or
+    /// order: PostgreSQL alters neither while a column uses the type. The
+    /// new type is made under the name (the old one renamed aside), each
+    /// column converted attribute by attribute, the old type dropped.
+    /// `from` holds, for each new attribute, the old attribute it takes
+    /// its values from (none for one added).
+    RebuildComposite {
+        old: CompositeType,
+        new: CompositeType,
+        from: Vec<Option<Ident>>,
+        columns: Vec<ConvertedColumn>,
+    },
     AddAttribute {
         composite: QualifiedName,
         attribute: TypeAttribute,
@@ -151,7 +163,7 @@ pub enum Change {
     RecreateEnum {
         old: Enum,
         new: Enum,
-        columns: Vec<EnumColumn>,
+        columns: Vec<ConvertedColumn>,
     },
     CommentOnEnum {
         name: QualifiedName,
@@ -543,9 +555,10 @@ pub enum Change {
     },
 }
 
-/// A column whose type is an enum being recreated.
+/// A column whose type (an enum or composite type) is made anew, converted
+/// to the new one.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EnumColumn {
+pub struct ConvertedColumn {
     pub table: QualifiedName,
     pub column: Ident,
     /// The default to set again after the conversion.

@@ -221,7 +221,9 @@ fn made_by(changes: &[Change]) -> (BTreeSet<Securable>, BTreeSet<(Option<Qualifi
             Change::RecreateRoutine { new, .. } => routine(new),
             Change::CreateEnum(e) | Change::RecreateEnum { new: e, .. } => Securable::Type(e.name.clone()),
             Change::CreateDomain(d) | Change::RecreateDomain { new: d, .. } => Securable::Type(d.name.clone()),
-            Change::CreateComposite(c) | Change::RecreateComposite { new: c, .. } => Securable::Type(c.name.clone()),
+            Change::CreateComposite(c)
+            | Change::RecreateComposite { new: c, .. }
+            | Change::RebuildComposite { new: c, .. } => Securable::Type(c.name.clone()),
             Change::CreateRange(r) | Change::RecreateRange { new: r, .. } => Securable::Type(r.name.clone()),
             Change::AddColumn { table, column } => {
                 columns.insert((Some(table.clone()), column.name.clone()));

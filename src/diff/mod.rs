@@ -13,7 +13,7 @@ mod views;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-pub use change::{Change, EnumColumn, LabelPosition};
+pub use change::{Change, ConvertedColumn, LabelPosition};
 pub use renames::Renames;
 pub use tables::{referenced_columns as referenced_columns_of, storage_type};
 
@@ -343,12 +343,12 @@ fn check_labels(old: &Schema, new: &Schema, before: &Enum, after: &Enum, renames
 }
 
 /// The columns (of `schema`) whose type is the enum.
-fn enum_columns(schema: &Schema, enum_name: &QualifiedName) -> Vec<EnumColumn> {
+fn enum_columns(schema: &Schema, enum_name: &QualifiedName) -> Vec<ConvertedColumn> {
     let mut columns = Vec::new();
     for table in schema.tables.values() {
         for column in &table.columns {
             if matches!(&column.data_type.name, TypeName::User(n) if n == enum_name) {
-                columns.push(EnumColumn {
+                columns.push(ConvertedColumn {
                     table: table.name.clone(),
                     column: column.name.clone(),
                     default: column.default.as_ref().map(|d| d.value.clone()),
@@ -361,19 +361,19 @@ fn enum_columns(schema: &Schema, enum_name: &QualifiedName) -> Vec<EnumColumn> {
     columns
 }
 
-/// The columns a recreation of an enum converts: those of the enum's type
-/// that exist when it runs, which is after the renames and drops of the
+/// The columns a recreation of an enum (or composite type) converts: those
+/// of the type that exist when it runs, which is after the renames and drops of the
 /// plan and before its new tables, new columns and other type changes. So
 /// these are the columns of `old` of the enum (`before`), by their names in
 /// `new`, that `new` still has; a column that leaves the enum is converted
 /// too (its own type change comes later), without its default.
-fn converted_columns(
+pub(super) fn converted_columns(
     old: &Schema,
     new: &Schema,
     renames: &Renames,
     before: &QualifiedName,
     after: &QualifiedName,
-) -> Vec<EnumColumn> {
+) -> Vec<ConvertedColumn> {
     let table_names: BTreeMap<&QualifiedName, &QualifiedName> = renames.tables.iter().map(|(n, o)| (o, n)).collect();
     let mut columns = Vec::new();
     for table in old.tables.values() {
@@ -384,14 +384,21 @@ fn converted_columns(
             .get(name)
             .map(|m| m.iter().map(|(n, o)| (o, n)).collect())
             .unwrap_or_default();
+        // A column the table has from a parent is converted with the parent's.
+        let inherited = match table.inherits.is_empty() {
+            true => Vec::new(),
+            false => old.inherited_columns(table),
+        };
         for column in &table.columns {
-            if !matches!(&column.data_type.name, TypeName::User(n) if n == before) {
+            if !matches!(&column.data_type.name, TypeName::User(n) if n == before)
+                || inherited.iter().any(|c| c.name == column.name)
+            {
                 continue;
             }
             let column_name = column_names.get(&column.name).copied().unwrap_or(&column.name);
             let Some(later) = now.column(column_name) else { continue };
             let stays = matches!(&later.data_type.name, TypeName::User(n) if n == after);
-            columns.push(EnumColumn {
+            columns.push(ConvertedColumn {
                 table: name.clone(),
                 column: column_name.clone(),
                 default: later.default.as_ref().filter(|_| stays).map(|d| d.value.clone()),

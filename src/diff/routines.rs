@@ -24,6 +24,7 @@ pub(super) fn routines(old: &Schema, new: &Schema, renames: &Renames, changes: &
     // the old type while a routine takes or returns it.
     reshaped.extend(changes.iter().flat_map(|change| match change {
         Change::RecreateEnum { old, new, .. } => vec![old.name.clone(), new.name.clone()],
+        Change::RebuildComposite { old, new, .. } => vec![old.name.clone(), new.name.clone()],
         Change::RecreateDomain { old, new, .. } => vec![old.name.clone(), new.name.clone()],
         _ => Vec::new(),
     }));

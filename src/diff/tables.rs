@@ -540,8 +540,36 @@ impl TablePair<'_> {
         };
         let (had, has_now) = (inherited_of(self.old, self.before), inherited_of(self.new, self.after));
         let inherited: BTreeSet<Ident> = has_now.iter().map(|c| c.name.clone()).collect();
+        // The columns in effect on each side, the parents' with what the
+        // table declares of its own over them.
+        let in_effect = |schema: &Schema, table: &Table, parents: &[Column]| match parents.is_empty() {
+            true => Vec::new(),
+            false => schema
+                .with_inherited_columns(table)
+                .map(|t| t.columns)
+                .unwrap_or_default(),
+        };
+        let (was, is) = (
+            in_effect(self.old, self.before, &had),
+            in_effect(self.new, self.after, &has_now),
+        );
+        let find = |columns: &'_ [Column], name: &Ident| columns.iter().find(|c| &c.name == name).cloned();
         for column in &has_now {
-            self.inherited_column(&column.name, &had, changes);
+            let Some(after) = find(&is, &column.name) else { continue };
+            // Before: as the table had it; or, where it had it as its own
+            // and now from a parent too, as it was; or as it is added
+            // (with its parent's default) before the table inherits.
+            let before = match find(&had, &column.name) {
+                Some(_) => find(&was, &column.name),
+                None => self
+                    .before
+                    .column(&column.name)
+                    .cloned()
+                    .or_else(|| Some(column.clone())),
+            };
+            if let Some(before) = before {
+                self.inherited_column(&before, &after, changes);
+            }
         }
         for column in &self.after.columns {
             if inherited.contains(&column.name) {
@@ -549,7 +577,13 @@ impl TablePair<'_> {
                 continue;
             }
             let old_name = renames.and_then(|r| r.get(&column.name)).unwrap_or(&column.name);
-            let Some(before) = self.before.column(old_name) else {
+            // One a parent brought that the table keeps as its own when the
+            // parent goes (PostgreSQL keeps it) is compared as it was.
+            let brought = match had.iter().any(|c| &c.name == old_name) {
+                true => find(&was, old_name),
+                false => None,
+            };
+            let Some(before) = self.before.column(old_name).or(brought.as_ref()) else {
                 changes.push(Change::AddColumn {
                     table: table.clone(),
                     column: column.clone(),
@@ -629,31 +663,11 @@ impl TablePair<'_> {
     /// set on each table alone (a parent's is set with ONLY), so each
     /// inheriting table is given the one in effect for it. A parent's
     /// `not null` reaches the tables below it (PostgreSQL's rule): what is
-    /// left to do is what those statements leave undone. `had` holds the
-    /// table's inherited columns before.
-    fn inherited_column(&self, name: &Ident, had: &[Column], changes: &mut Vec<Change>) {
+    /// left to do is what those statements leave undone. `before` is the
+    /// column as the table has it before, `after` as it will.
+    fn inherited_column(&self, before: &Column, after: &Column, changes: &mut Vec<Change>) {
         let table = self.name();
-        let in_effect = |schema: &Schema, t: &Table| {
-            schema
-                .with_inherited_columns(t)
-                .and_then(|w| w.columns.into_iter().find(|c| &c.name == name))
-        };
-        let Some(after) = in_effect(self.new, self.after) else {
-            return;
-        };
-        // Before: as the table had it; or, where it had it as its own and
-        // now from a parent too, as it was; or as it is added (with its
-        // parent's default) before the table inherits.
-        let before = match (had.iter().any(|c| &c.name == name), self.before.column(name)) {
-            (true, _) => in_effect(self.old, self.before),
-            (false, Some(own)) => Some(own.clone()),
-            (false, None) => self
-                .new
-                .inherited_columns(self.after)
-                .into_iter()
-                .find(|c| &c.name == name),
-        };
-        let Some(before) = before else { return };
+        let name = &after.name;
         let origins = (
             self.old.column_origin(self.before, name),
             self.new.column_origin(self.after, name),
@@ -675,7 +689,7 @@ impl TablePair<'_> {
             .default
             .as_ref()
             .is_some_and(|d| self.draws_from_a_sequence_that_goes(&d.value));
-        if default(&before) != default(&after) || ((type_changed || goes) && before.default.is_some()) {
+        if default(before) != default(after) || ((type_changed || goes) && before.default.is_some()) {
             // A default the column's new type cannot take, or one drawn
             // from a sequence that goes, goes early (as for a column of the
             // table's own).
@@ -686,7 +700,7 @@ impl TablePair<'_> {
                     only: true,
                 });
             }
-            if let Some(expr) = default(&after) {
+            if let Some(expr) = default(after) {
                 changes.push(Change::SetDefault {
                     table: table.clone(),
                     column: name.clone(),

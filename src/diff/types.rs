@@ -22,7 +22,38 @@ pub(super) fn user_types(old: &Schema, new: &Schema, renames: &Renames, changes:
                 multirange: false,
             });
         }
-        attributes(before, after, renames.attributes.get(name), changes);
+        let mut altered = Vec::new();
+        attributes(before, after, renames.attributes.get(name), &mut altered);
+        let retyped = altered
+            .iter()
+            .any(|c| matches!(c, Change::AlterAttributeType { .. } | Change::RecreateComposite { .. }));
+        let columns = match retyped {
+            true => super::converted_columns(old, new, renames, old_name, name),
+            false => Vec::new(),
+        };
+        if columns.is_empty() {
+            changes.extend(altered);
+        } else {
+            let renamed = renames.attributes.get(name);
+            let from = after
+                .attributes
+                .iter()
+                .map(|a| {
+                    let was = renamed.and_then(|r| r.get(&a.name)).unwrap_or(&a.name);
+                    before.attributes.iter().any(|b| &b.name == was).then(|| was.clone())
+                })
+                .collect();
+            changes.push(Change::RebuildComposite {
+                old: CompositeType {
+                    name: name.clone(),
+                    ..before.clone()
+                },
+                new: after.clone(),
+                from,
+                columns,
+            });
+            comments_of_new(after, changes);
+        }
         if before.comment != after.comment {
             changes.push(Change::CommentOnType {
                 name: name.clone(),

@@ -111,7 +111,7 @@ pub(super) fn retyped_columns(changes: &[Change]) -> BTreeSet<(QualifiedName, Id
             Change::AlterColumnType { table, column, .. } => {
                 retyped.insert((table.clone(), column.clone()));
             }
-            Change::RecreateEnum { columns, .. } => {
+            Change::RecreateEnum { columns, .. } | Change::RebuildComposite { columns, .. } => {
                 retyped.extend(columns.iter().map(|c| (c.table.clone(), c.column.clone())));
             }
             Change::RecreateDomain { columns, .. } => {

@@ -152,6 +152,18 @@ pub fn blocked(plan: &Plan, uses: &[Use]) -> Vec<Blocked> {
         }
         // What is at stake, who uses it, and a word of the statement that
         // would fail.
+        let retyped =
+            |columns: &mut dyn Iterator<Item = (&QualifiedName, &Ident)>| -> Vec<(String, Vec<&str>, String)> {
+                columns
+                    .map(|(table, column)| {
+                        (
+                            format!("column {table}.{}", column.as_str()),
+                            users_of(table, Some(column)),
+                            format!("ALTER COLUMN {} TYPE", column.quoted()),
+                        )
+                    })
+                    .collect()
+            };
         let targets: Vec<(String, Vec<&str>, String)> = match &step.change {
             Change::DropTable(table) => vec![(
                 format!("table {}", table.name),
@@ -181,16 +193,7 @@ pub fn blocked(plan: &Plan, uses: &[Use]) -> Vec<Blocked> {
                 "DROP DOMAIN".into(),
             )],
             Change::RecreateDomain { old, columns, .. } => {
-                let mut targets: Vec<(String, Vec<&str>, String)> = columns
-                    .iter()
-                    .map(|(table, column, _)| {
-                        (
-                            format!("column {table}.{}", column.as_str()),
-                            users_of(table, Some(column)),
-                            format!("ALTER COLUMN {} TYPE", column.quoted()),
-                        )
-                    })
-                    .collect();
+                let mut targets = retyped(&mut columns.iter().map(|(table, column, _)| (table, column)));
                 targets.push((
                     format!("domain {}", old.name),
                     users_of_type(&old.name),
@@ -198,17 +201,17 @@ pub fn blocked(plan: &Plan, uses: &[Use]) -> Vec<Blocked> {
                 ));
                 targets
             }
+            Change::RebuildComposite { old, columns, .. } => {
+                let mut targets = retyped(&mut columns.iter().map(|c| (&c.table, &c.column)));
+                targets.push((
+                    format!("type {}", old.name),
+                    users_of_type(&old.name),
+                    "DROP TYPE".into(),
+                ));
+                targets
+            }
             Change::RecreateEnum { old, columns, .. } => {
-                let mut targets: Vec<(String, Vec<&str>, String)> = columns
-                    .iter()
-                    .map(|c| {
-                        (
-                            format!("column {}.{}", c.table, c.column.as_str()),
-                            users_of(&c.table, Some(&c.column)),
-                            format!("ALTER COLUMN {} TYPE", c.column.quoted()),
-                        )
-                    })
-                    .collect();
+                let mut targets = retyped(&mut columns.iter().map(|c| (&c.table, &c.column)));
                 // The old type is dropped at the end.
                 if old.storage == EnumStorage::Native {
                     targets.push((

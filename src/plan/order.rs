@@ -87,7 +87,7 @@ fn phase(change: &Change) -> u8 {
         // Once no default, check, index or table uses them, before the
         // types of their arguments go.
         DropRoutine { .. } => 11,
-        RecreateEnum { .. } => 12,
+        RecreateEnum { .. } | RebuildComposite { .. } => 12,
         CreateTable(_) => CREATE_TABLES,
         // A generated column is computed from the others' new types.
         AddColumn { column, .. } if column.generated.is_some() => 18,

@@ -151,25 +151,34 @@ pub(super) fn analyse(
                 None,
                 table_origin(to, table).unwrap_or(Origin(None)),
             ),
-            Change::RecreateEnum { old, new, columns } => {
-                if !columns.is_empty() {
-                    let tables: std::collections::BTreeSet<String> =
-                        columns.iter().map(|c| c.table.to_string()).collect();
-                    let tables: Vec<String> = tables.into_iter().collect();
+            Change::RebuildComposite {
+                old,
+                new,
+                from,
+                columns,
+            } => {
+                if let Some(rewrite) = rewrites(columns) {
+                    add(FindingKind::Risky, rewrite, None, new.origin);
+                }
+                for attribute in old.attributes.iter().filter(|a| !from.iter().flatten().any(|f| *f == a.name)) {
                     add(
-                        FindingKind::Risky,
+                        destructive_kind,
                         format!(
-                            "rewrites table(s) {} under an ACCESS EXCLUSIVE lock: their column(s) {} change type",
-                            tables.join(", "),
-                            columns
-                                .iter()
-                                .map(|c| format!("{}.{}", c.table, c.column.as_str()))
-                                .collect::<Vec<_>>()
-                                .join(", ")
+                            "drops attribute {} of type {} and its values in every column of that type",
+                            attribute.name.as_str(),
+                            new.name
                         ),
-                        None,
+                        Some(format!(
+                            "if it was renamed, add `was {}` to the new attribute",
+                            attribute.name.as_str()
+                        )),
                         new.origin,
                     );
+                }
+            }
+            Change::RecreateEnum { old, new, columns } => {
+                if let Some(rewrite) = rewrites(columns) {
+                    add(FindingKind::Risky, rewrite, None, new.origin);
                 }
                 let removed: Vec<&str> = old
                     .labels
@@ -781,4 +790,22 @@ fn column_lands_before(from: &Schema, to: &Schema, table: &QualifiedName, column
             existing.column(&c.name).is_some() || c.was.as_ref().is_some_and(|w| existing.column(&w.value).is_some())
         })
         .map(|c| c.name.as_str().to_string())
+}
+
+/// What converting columns to a type made anew costs, if there are any.
+fn rewrites(columns: &[crate::diff::ConvertedColumn]) -> Option<String> {
+    if columns.is_empty() {
+        return None;
+    }
+    let tables: std::collections::BTreeSet<String> = columns.iter().map(|c| c.table.to_string()).collect();
+    let tables: Vec<String> = tables.into_iter().collect();
+    Some(format!(
+        "rewrites table(s) {} under an ACCESS EXCLUSIVE lock: their column(s) {} change type",
+        tables.join(", "),
+        columns
+            .iter()
+            .map(|c| format!("{}.{}", c.table, c.column.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
 }

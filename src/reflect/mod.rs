@@ -1459,18 +1459,20 @@ impl Builder<'_> {
         let schema = &self.schema;
         inherited.sort_by_cached_key(|(name, _)| schema.tables.get(name).map_or(0, |t| schema.ancestry(t).len()));
         let mut placed: BTreeMap<QualifiedName, usize> = BTreeMap::new();
+        // What each table has from its parents, once its parents are settled.
+        let mut parents: BTreeMap<QualifiedName, Vec<Column>> = BTreeMap::new();
         for (name, column) in inherited {
             let Some(table) = self.schema.tables.get(&name) else {
                 continue;
             };
-            let from = self
-                .schema
-                .inherited_columns(table)
-                .into_iter()
+            let from = parents
+                .entry(name.clone())
+                .or_insert_with(|| self.schema.inherited_columns(table))
+                .iter()
                 .find(|c| c.name == column.name);
             let value = |c: &Column| c.default.as_ref().map(|d| d.value.clone());
             let own = from.is_none_or(|parent| {
-                (value(&column).is_some() && value(&column) != value(&parent))
+                (value(&column).is_some() && value(&column) != value(parent))
                     || (column.not_null && !parent.not_null)
                     || column.comment.is_some()
             });

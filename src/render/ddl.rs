@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::Statement;
-use crate::diff::EnumColumn;
+use crate::diff::ConvertedColumn;
 use crate::ir::*;
 
 /// A string literal, quotes doubled.
@@ -778,7 +778,7 @@ pub(super) fn online_set_not_null(table: &QualifiedName, column: &Ident) -> Vec<
 /// old name, every column converted (renamed labels mapped), the old type
 /// dropped. Rows holding a removed label make the conversion fail, so the
 /// transaction changes nothing.
-pub(super) fn recreate_enum(old: &Enum, new: &Enum, columns: &[EnumColumn]) -> Vec<Statement> {
+pub(super) fn recreate_enum(old: &Enum, new: &Enum, columns: &[ConvertedColumn]) -> Vec<Statement> {
     let mut out = Vec::new();
     let native_before = old.storage == EnumStorage::Native;
     let native_after = new.storage == EnumStorage::Native;
@@ -852,26 +852,118 @@ pub(super) fn recreate_enum(old: &Enum, new: &Enum, columns: &[EnumColumn]) -> V
         } else {
             format!("{value}::{target}")
         };
-        if column.default.is_some() || column.had_default {
-            out.push(Statement::new(format!(
-                "ALTER TABLE {} ALTER COLUMN {name} DROP DEFAULT;",
-                column.table.quoted()
-            )));
-        }
-        out.push(Statement::new(format!(
-            "ALTER TABLE {} ALTER COLUMN {name} TYPE {target}{dims} USING {using};",
-            column.table.quoted()
-        )));
-        if let Some(default) = &column.default {
-            out.push(Statement::new(format!(
-                "ALTER TABLE {} ALTER COLUMN {name} SET DEFAULT {};",
-                column.table.quoted(),
-                default.sql()
-            )));
-        }
+        out.extend(convert_column(column, &format!("{target}{dims}"), &using));
     }
     if native_before {
         out.push(Statement::new(format!("DROP TYPE {};", old_name.quoted())));
+    }
+    out
+}
+
+/// A composite type columns use, made anew (see
+/// [`Change::RebuildComposite`]): the old type renamed aside, the new one
+/// made under the name, each column converted (a value built attribute by
+/// attribute, each cast to its new type), the old type dropped.
+pub(super) fn rebuild_composite(
+    old: &CompositeType,
+    new: &CompositeType,
+    from: &[Option<Ident>],
+    columns: &[ConvertedColumn],
+    schema: &Schema,
+) -> Vec<Statement> {
+    let mut out = Vec::new();
+    let aside = QualifiedName::new(
+        new.name.schema.clone(),
+        Ident::new(crate::ir::naming::make_object_name(
+            new.name.name.as_str(),
+            None,
+            Some("old"),
+        )),
+    );
+    out.push(Statement::new(format!(
+        "ALTER TYPE {} RENAME TO {};",
+        new.name.quoted(),
+        aside.name.quoted()
+    )));
+    out.push(create_composite(new, schema));
+    let target = new.name.quoted();
+    // One value converted, attribute by attribute; a null value stays null
+    // (a row of nulls is another value).
+    let convert = |value: &str| {
+        let values: Vec<String> = new
+            .attributes
+            .iter()
+            .zip(from)
+            .map(|(attribute, was)| {
+                let to = type_sql(&attribute.data_type, schema);
+                match was {
+                    Some(was) => format!("({value}).{}::{to}", was.quoted()),
+                    None => format!("NULL::{to}"),
+                }
+            })
+            .collect();
+        format!(
+            "CASE WHEN num_nulls({value}) = 1 THEN NULL ELSE ROW({})::{target} END",
+            values.join(", ")
+        )
+    };
+    // Where every attribute keeps its place, an array converts through its
+    // text; otherwise element by element, by a function of the session
+    // (PostgreSQL allows no subquery in USING).
+    let in_place = from.len() == old.attributes.len()
+        && from
+            .iter()
+            .zip(&old.attributes)
+            .all(|(f, o)| f.as_ref() == Some(&o.name));
+    let elements = QualifiedName::new(Ident::new("pg_temp"), Ident::new("trellisc_convert_elements"));
+    if !in_place && columns.iter().any(|c| c.array_dims > 0) {
+        let body = format!(
+            " SELECT coalesce(array_agg({} ORDER BY i), '{{}}') FROM generate_subscripts($1, 1) AS i ",
+            convert("$1[i]")
+        );
+        out.push(Statement::new(format!(
+            "CREATE FUNCTION {}({}[]) RETURNS {target}[] LANGUAGE sql STRICT AS {};",
+            elements.quoted(),
+            aside.quoted(),
+            dollar_quoted_as("trellisc", &body)
+        )));
+    }
+    for column in columns {
+        let name = column.column.quoted();
+        let dims = "[]".repeat(column.array_dims as usize);
+        let using = match (column.array_dims, in_place) {
+            (0, _) => convert(&name),
+            (_, true) => format!("{name}::text::{target}{dims}"),
+            (_, false) => format!("{}({name})", elements.quoted()),
+        };
+        out.extend(convert_column(column, &format!("{target}{dims}"), &using));
+    }
+    if !in_place && columns.iter().any(|c| c.array_dims > 0) {
+        out.push(Statement::new(format!("DROP FUNCTION {};", elements.quoted())));
+    }
+    // Its comments are given to the new type by the plan's comment steps.
+    out.push(Statement::new(format!("DROP TYPE {};", aside.quoted())));
+    out
+}
+
+/// A column converted to a type made anew: its default dropped before (the
+/// old one cannot be cast) and set again after.
+fn convert_column(column: &ConvertedColumn, to: &str, using: &str) -> Vec<Statement> {
+    let (table, name) = (column.table.quoted(), column.column.quoted());
+    let mut out = Vec::new();
+    if column.default.is_some() || column.had_default {
+        out.push(Statement::new(format!(
+            "ALTER TABLE {table} ALTER COLUMN {name} DROP DEFAULT;"
+        )));
+    }
+    out.push(Statement::new(format!(
+        "ALTER TABLE {table} ALTER COLUMN {name} TYPE {to} USING {using};"
+    )));
+    if let Some(default) = &column.default {
+        out.push(Statement::new(format!(
+            "ALTER TABLE {table} ALTER COLUMN {name} SET DEFAULT {};",
+            default.sql()
+        )));
     }
     out
 }

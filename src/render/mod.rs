@@ -118,6 +118,12 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             out.push(Statement::new(format!("DROP TYPE {};", old.name.quoted())));
             out.push(ddl::create_composite(new, plan.to));
         }
+        Change::RebuildComposite {
+            old,
+            new,
+            from,
+            columns,
+        } => out.extend(ddl::rebuild_composite(old, new, from, columns, plan.to)),
         Change::AddAttribute { composite, attribute } => out.push(Statement::new(format!(
             "ALTER TYPE {} ADD ATTRIBUTE {};",
             composite.quoted(),
@@ -1270,6 +1276,10 @@ pub fn describe(change: &Change) -> String {
         CreateComposite(c) => format!("create type {}", c.name),
         DropComposite(c) => format!("drop type {}", c.name),
         RecreateComposite { new, .. } => format!("make type {} again (its attributes change order)", new.name),
+        RebuildComposite { new, .. } => format!(
+            "make type {} again and convert the columns that use it (its attributes change type or order)",
+            new.name
+        ),
         AddAttribute { composite, attribute } => format!("add attribute {} to type {composite}", attribute.name),
         DropAttribute { composite, attribute } => format!("drop attribute {} of type {composite}", attribute.name),
         RenameAttribute { composite, old, new } => format!("rename attribute {old} of type {composite} to {new}"),
@@ -1532,7 +1542,7 @@ pub fn plan_locks(plan: &Plan) -> Vec<Vec<Lock>> {
 /// plan, with the targets a statement cannot name itself (a dropped
 /// index's table, the tables using a domain, those a dropped foreign key
 /// references) found in the schema the plan starts from.
-pub fn statement_locks(plan: &Plan) -> Vec<Vec<Vec<Lock>>> {
+pub fn statement_locks<'a>(plan: &Plan<'a>) -> Vec<Vec<Vec<Lock>>> {
     let created: HashSet<String> = plan
         .steps
         .iter()
@@ -1560,6 +1570,14 @@ pub fn statement_locks(plan: &Plan) -> Vec<Vec<Vec<Lock>>> {
             })
         })
         .collect();
+    // The tables inheriting from each table or partitioning it, directly,
+    // by the parent's name in `from`, as the steps before have left them.
+    let mut children: HashMap<String, Vec<QualifiedName>> = HashMap::new();
+    for table in plan.from.tables.values() {
+        for parent in table.partition_of.iter().map(|of| &of.parent).chain(&table.inherits) {
+            children.entry(parent.quoted()).or_default().push(table.name.clone());
+        }
+    }
     // Names as the steps before have left them: a table's or constraint's
     // name now → its name in `from`, and back.
     let mut original_table: HashMap<String, QualifiedName> = HashMap::new();
@@ -1634,6 +1652,22 @@ pub fn statement_locks(plan: &Plan) -> Vec<Vec<Vec<Lock>>> {
                         .map(|default| relation(lock.mode, default))
                         .into_iter()
                         .collect()
+                }
+                Target::InheritorsOf(table) => {
+                    let original = was(table);
+                    let mut found: Vec<Lock> = Vec::new();
+                    let mut seen: HashSet<String> = HashSet::from([original.clone()]);
+                    let mut left = vec![original];
+                    while let Some(parent) = left.pop() {
+                        for child in children.get(&parent).into_iter().flatten() {
+                            let quoted = child.quoted();
+                            if seen.insert(quoted.clone()) && !dropped_tables.contains(&quoted) {
+                                found.push(relation(lock.mode, child));
+                                left.push(quoted);
+                            }
+                        }
+                    }
+                    found
                 }
                 Target::ReferencedByPartitions(table) => {
                     let mut lineage: Vec<&Table> = Vec::new();
@@ -1715,6 +1749,27 @@ pub fn statement_locks(plan: &Plan) -> Vec<Vec<Vec<Lock>>> {
             })
             .collect();
         out.push(statements);
+        let original = |name: &QualifiedName| original_table.get(&name.quoted()).unwrap_or(name).clone();
+        let (child, parent, inherits) = match &step.change {
+            Change::SetInherit { table, parent, inherit } => (Some(table), Some(parent), *inherit),
+            Change::AttachPartition { table, parent, .. } => (Some(table), Some(parent), true),
+            Change::DetachPartition { table, parent } => (Some(table), Some(parent), false),
+            _ => (None, None, false),
+        };
+        if let (Some(child), Some(parent)) = (child, parent) {
+            let (child, parent) = (original(child), original(parent).quoted());
+            let under = children.entry(parent).or_default();
+            under.retain(|c| c != &child);
+            if inherits {
+                under.push(child);
+            }
+        }
+        if let Change::CreateTable(table) = &step.change {
+            for parent in table.partition_of.iter().map(|of| &of.parent).chain(&table.inherits) {
+                let parent = original(parent).quoted();
+                children.entry(parent).or_default().push(table.name.clone());
+            }
+        }
         match &step.change {
             Change::DropConstraint { table, constraint } => {
                 let name = original_constraint

@@ -64,6 +64,10 @@ pub enum Target {
     /// it has one: attaching or detaching another partition changes (and
     /// attaching checks) what it may hold.
     DefaultPartitionOf(String),
+    /// The tables that inherit from a table or are its partitions, at any
+    /// depth: an `ALTER TABLE` without `ONLY` whose action recurses takes
+    /// each of them as it takes the table.
+    InheritorsOf(String),
 }
 
 impl fmt::Display for Target {
@@ -87,6 +91,7 @@ impl fmt::Display for Target {
                 write!(f, "the tables the foreign keys of {table} and its parents reference")
             }
             Target::DefaultPartitionOf(table) => write!(f, "the default partition of {table}, if any"),
+            Target::InheritorsOf(table) => write!(f, "the tables inheriting from {table}"),
         }
     }
 }
@@ -197,13 +202,17 @@ pub fn locks(statement: &str) -> Vec<Lock> {
     };
     let relation = |name: String| Target::Relation(name);
     if w.is(0, "alter") && w.is(1, "table") {
-        let at = w.skip(w.skip(2, &["if", "exists"]), &["only"]);
-        let Some((table, after)) = w.relation(at) else {
+        let at = w.skip(2, &["if", "exists"]);
+        let only = w.is(at, "only");
+        let Some((table, after)) = w.relation(w.skip(at, &["only"])) else {
             return out;
         };
         for (start, end) in w.parts(after) {
             let (mode, others) = alter_table_action(&w, &table, start, end);
             take(mode, relation(table.clone()));
+            if !only && recurses(&w, start, end) {
+                take(mode, Target::InheritorsOf(table.clone()));
+            }
             for (mode, other) in others {
                 take(mode, other);
             }
@@ -489,6 +498,34 @@ fn alter_table_action(w: &Words, table: &str, start: usize, end: usize) -> (Lock
     (AccessExclusive, Vec::new())
 }
 
+/// Whether an `ALTER TABLE` action is carried out on the tables inheriting
+/// from the table too (unless the statement says `ONLY`): what changes a
+/// column, adds or drops one, a check constraint added, a constraint
+/// validated or dropped (PostgreSQL looks for it on the inheriting tables,
+/// or drops theirs with it). Attribute
+/// options (`SET (n_distinct = ...)`) never recurse; nor do keys, foreign
+/// keys, triggers and the table's own properties on an inheritance parent.
+fn recurses(w: &Words, start: usize, end: usize) -> bool {
+    let is = |i: usize, keyword: &str| i < end && w.is(i, keyword);
+    if is(start, "alter") {
+        let at = w.skip(start + 1, &["column"]);
+        let after = w.name(at).map_or(end, |(_, next)| next);
+        let options = (is(after, "set") || is(after, "reset")) && after + 1 < end && w.symbol(after + 1, "(");
+        let identity = (after..end).any(|i| is(i, "identity") || is(i, "generated") || is(i, "restart"));
+        return !options && !identity;
+    }
+    if is(start, "add") {
+        let column =
+            is(start + 1, "column") || !(start + 1..end).any(|i| is(i, "constraint")) && !is_constraint(w, start + 1);
+        let check =
+            (start + 1..end).any(|i| is(i, "check")) && !(start + 1..end).any(|i| is(i, "no") && is(i + 1, "inherit"));
+        return column || check;
+    }
+    is(start, "drop")
+        || is(start, "validate")
+        || is(start, "rename") && !is(start + 1, "to") && !is(start + 1, "constraint")
+}
+
 /// Whether an `ADD` is followed by a table constraint written without
 /// `CONSTRAINT name` (`ADD PRIMARY KEY`, `ADD FOREIGN KEY`, ...).
 fn is_constraint(w: &Words, at: usize) -> bool {
@@ -506,10 +543,55 @@ mod tests {
         Target::Relation(name.into())
     }
 
+    /// The one lock a statement takes, the tables inheriting from its
+    /// table aside (`ALTER TABLE` recursing to them is tested on its own).
     fn one(statement: &str) -> (LockMode, Target) {
-        let found = locks(statement);
+        let found: Vec<Lock> = locks(statement)
+            .into_iter()
+            .filter(|lock| !matches!(lock.on, Target::InheritorsOf(_)))
+            .collect();
         assert_eq!(found.len(), 1, "{statement}: {found:?}");
         (found[0].mode, found[0].on.clone())
+    }
+
+    #[test]
+    fn alter_table_takes_the_inheriting_tables_where_its_action_recurses() {
+        let inheritors = |statement: &str| {
+            locks(statement)
+                .into_iter()
+                .filter(|lock| lock.on == Target::InheritorsOf("public.t".into()))
+                .map(|lock| lock.mode)
+                .collect::<Vec<_>>()
+        };
+        for recursing in [
+            "ALTER TABLE public.t ALTER COLUMN a SET DEFAULT 1;",
+            "ALTER TABLE public.t ALTER a TYPE bigint;",
+            "ALTER TABLE public.t ADD COLUMN b int;",
+            "ALTER TABLE public.t ADD CONSTRAINT c CHECK (a > 0);",
+            "ALTER TABLE public.t DROP COLUMN a;",
+            "ALTER TABLE public.t DROP CONSTRAINT c;",
+            "ALTER TABLE public.t RENAME COLUMN a TO b;",
+        ] {
+            assert_eq!(inheritors(recursing), vec![AccessExclusive], "{recursing}");
+        }
+        assert_eq!(
+            inheritors("ALTER TABLE public.t ALTER COLUMN a SET STATISTICS 100;"),
+            vec![ShareUpdateExclusive]
+        );
+        for alone in [
+            "ALTER TABLE ONLY public.t ALTER COLUMN a SET DEFAULT 1;",
+            "ALTER TABLE IF EXISTS ONLY public.t DROP COLUMN a;",
+            "ALTER TABLE public.t ALTER COLUMN a SET (n_distinct = 10);",
+            "ALTER TABLE public.t ALTER COLUMN a ADD GENERATED ALWAYS AS IDENTITY;",
+            "ALTER TABLE public.t ADD PRIMARY KEY (a);",
+            "ALTER TABLE public.t ADD CONSTRAINT c CHECK (a > 0) NO INHERIT;",
+            "ALTER TABLE public.t RENAME TO u;",
+            "ALTER TABLE public.t RENAME CONSTRAINT c TO d;",
+            "ALTER TABLE public.t SET (fillfactor = 70);",
+            "ALTER TABLE public.t INHERIT public.p;",
+        ] {
+            assert_eq!(inheritors(alone), Vec::new(), "{alone}");
+        }
     }
 
     #[test]
@@ -567,6 +649,10 @@ mod tests {
                 Lock {
                     mode: AccessExclusive,
                     on: on("o")
+                },
+                Lock {
+                    mode: AccessExclusive,
+                    on: Target::InheritorsOf("o".into())
                 },
                 Lock {
                     mode: ShareRowExclusive,
@@ -634,6 +720,10 @@ mod tests {
                 Lock {
                     mode: AccessExclusive,
                     on: on("public.t")
+                },
+                Lock {
+                    mode: AccessExclusive,
+                    on: Target::InheritorsOf("public.t".into())
                 },
                 Lock {
                     mode: AccessExclusive,
