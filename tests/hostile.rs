@@ -422,3 +422,60 @@ fn hostile_names_in_a_revision_upgrade_and_downgrade() {
     assert_eq!(left, "0", "{}", text(&p.run(&["current"])));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A range type whose names end the dollar quotes of the `DO` blocks that
+/// rename a range's multirange and constructor functions: renamed (`was`)
+/// and made anew while a column uses it, the values kept, the important
+/// table untouched, and the types named byte for byte.
+#[test]
+fn hostile_range_names_stay_inside_their_do_blocks() {
+    let evil = "$rename$'; DROP TABLE public.important; --$trellisc$";
+    let (old_name, new_name) = (format!("r{evil}range"), format!("n{evil}range"));
+    let dir = scratch();
+    let write = |file: &str, head: &str, name: &str, subtype: &str| {
+        let text = format!(
+            "type {head} as range (subtype = {subtype})\n\n\
+             table spans {{\n  id bigint primary key\n  span {} default '[1,2)'\n}}\n",
+            ident(name)
+        );
+        let path = dir.join(file);
+        std::fs::write(&path, text).expect("write the source");
+        path.to_str().expect("a UTF-8 path").to_string()
+    };
+    let old = write("old.trellis", &ident(&old_name), &old_name, "integer");
+    let renamed = format!("{} was {}", ident(&new_name), ident(&old_name));
+    let new = write("new.trellis", &renamed, &new_name, "bigint");
+    let server = pg::server();
+    let url = database(server);
+    apply(
+        server,
+        &url,
+        &trellisc(&["diff", "--from", "empty", "--to", &old], 2),
+        "create",
+    );
+    apply(
+        server,
+        &url,
+        "INSERT INTO public.spans VALUES (1, '[3,7)'), (2, DEFAULT);",
+        "rows",
+    );
+    let upgrade = trellisc(&["diff", "--from", &old, "--to", &new], 2);
+    assert!(upgrade.contains("convert the columns"), "{upgrade}");
+    apply(server, &url, &upgrade, "upgrade");
+    let read = "\\pset format unaligned\n\\pset tuples_only on\n\
+                SELECT id, span FROM public.spans ORDER BY id;\n\
+                SELECT typname || '|' || format_type(rngsubtype, NULL) FROM pg_type JOIN pg_range ON rngtypid = oid \
+                WHERE typnamespace = 'public'::regnamespace;\n\
+                SELECT typname FROM pg_type WHERE typnamespace = 'public'::regnamespace AND typtype = 'm';\n\
+                SELECT count(*) FROM public.important;\n";
+    let seen = server.psql(&url, read).expect("read back");
+    // PostgreSQL names the multirange after the range (14 and later).
+    let multirange = match server.major() >= 14 {
+        true => format!("{}\n", new_name.replace("range", "multirange")),
+        false => String::new(),
+    };
+    let expected = format!("1|[3,7)\n2|[1,2)\n{new_name}|bigint\n{multirange}1\n");
+    assert_eq!(seen, expected);
+    server.drop_database(&url);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -102,10 +102,16 @@ pub enum Change {
     },
     CreateRange(Box<RangeType>),
     DropRange(Box<RangeType>),
-    /// PostgreSQL has no ALTER for a range type's options.
+    /// PostgreSQL has no ALTER for a range type's options. Where columns
+    /// use the range (`columns`) or its multirange (`multiranges`), the new
+    /// type is made under the name (the old one and its multirange renamed
+    /// aside), each column converted through its text, the old type
+    /// dropped; otherwise the type is dropped and made again.
     RecreateRange {
         old: Box<RangeType>,
         new: Box<RangeType>,
+        columns: Vec<ConvertedColumn>,
+        multiranges: Vec<ConvertedColumn>,
     },
     /// A composite or range type renamed (`was`); a range type's
     /// multirange named by PostgreSQL's rule follows it (`multirange`).

@@ -25,6 +25,12 @@ pub(super) fn routines(old: &Schema, new: &Schema, renames: &Renames, changes: &
     reshaped.extend(changes.iter().flat_map(|change| match change {
         Change::RecreateEnum { old, new, .. } => vec![old.name.clone(), new.name.clone()],
         Change::RebuildComposite { old, new, .. } => vec![old.name.clone(), new.name.clone()],
+        Change::RecreateRange { old, new, .. } => vec![
+            old.name.clone(),
+            old.multirange_name(),
+            new.name.clone(),
+            new.multirange_name(),
+        ],
         Change::RecreateDomain { old, new, .. } => vec![old.name.clone(), new.name.clone()],
         _ => Vec::new(),
     }));

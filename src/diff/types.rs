@@ -108,15 +108,21 @@ pub(super) fn user_types(old: &Schema, new: &Schema, renames: &Renames, changes:
             ..r.clone()
         };
         if options(before) != options(after) {
+            let multiranges =
+                super::converted_columns(old, new, renames, &before.multirange_name(), &after.multirange_name());
             changes.push(Change::RecreateRange {
                 old: Box::new(RangeType {
                     name: name.clone(),
                     ..before.clone()
                 }),
                 new: Box::new(after.clone()),
+                columns: super::converted_columns(old, new, renames, old_name, name),
+                multiranges,
             });
         }
-        if before.comment != after.comment {
+        // A range made again has lost its comment.
+        let recreated = matches!(changes.last(), Some(Change::RecreateRange { new, .. }) if &new.name == name);
+        if before.comment != after.comment || recreated && after.comment.is_some() {
             changes.push(Change::CommentOnType {
                 name: name.clone(),
                 comment: after.comment.clone(),

@@ -114,6 +114,16 @@ pub(super) fn retyped_columns(changes: &[Change]) -> BTreeSet<(QualifiedName, Id
             Change::RecreateEnum { columns, .. } | Change::RebuildComposite { columns, .. } => {
                 retyped.extend(columns.iter().map(|c| (c.table.clone(), c.column.clone())));
             }
+            Change::RecreateRange {
+                columns, multiranges, ..
+            } => {
+                retyped.extend(
+                    columns
+                        .iter()
+                        .chain(multiranges)
+                        .map(|c| (c.table.clone(), c.column.clone())),
+                );
+            }
             Change::RecreateDomain { columns, .. } => {
                 retyped.extend(columns.iter().map(|(t, c, _)| (t.clone(), c.clone())));
             }

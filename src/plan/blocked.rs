@@ -210,6 +210,18 @@ pub fn blocked(plan: &Plan, uses: &[Use]) -> Vec<Blocked> {
                 ));
                 targets
             }
+            Change::RecreateRange {
+                old,
+                columns,
+                multiranges,
+                ..
+            } => {
+                let mut targets = retyped(&mut columns.iter().chain(multiranges).map(|c| (&c.table, &c.column)));
+                for name in [&old.name, &old.multirange_name()] {
+                    targets.push((format!("type {name}"), users_of_type(name), "DROP TYPE".into()));
+                }
+                targets
+            }
             Change::RecreateEnum { old, columns, .. } => {
                 let mut targets = retyped(&mut columns.iter().map(|c| (&c.table, &c.column)));
                 // The old type is dropped at the end.

@@ -42,6 +42,11 @@ fn phase(change: &Change) -> u8 {
         // Once no column, domain or index uses them.
         DropCollation(_) => 20,
         CreateDomain(_) | CreateSequence(_) | AlterSequence { .. } => TYPES,
+        // A range that columns use is made anew where enums are, once the
+        // columns have their new names.
+        RecreateRange {
+            columns, multiranges, ..
+        } if !columns.is_empty() || !multiranges.is_empty() => 12,
         // Ordered with the domains and routines by what each uses.
         CreateComposite(_) | RecreateComposite { .. } | CreateRange(_) | RecreateRange { .. } => TYPES,
         // Before the tables whose defaults, checks and indexes call them,

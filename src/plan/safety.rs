@@ -176,6 +176,17 @@ pub(super) fn analyse(
                     );
                 }
             }
+            Change::RecreateRange {
+                new,
+                columns,
+                multiranges,
+                ..
+            } => {
+                let all: Vec<crate::diff::ConvertedColumn> = columns.iter().chain(multiranges).cloned().collect();
+                if let Some(rewrite) = rewrites(&all) {
+                    add(FindingKind::Risky, rewrite, None, new.origin);
+                }
+            }
             Change::RecreateEnum { old, new, columns } => {
                 if let Some(rewrite) = rewrites(columns) {
                     add(FindingKind::Risky, rewrite, None, new.origin);

@@ -946,6 +946,68 @@ pub(super) fn rebuild_composite(
     out
 }
 
+/// A range type that columns use, made anew ([`Change::RecreateRange`]
+/// with columns): the old type and its multirange renamed aside, the new
+/// one made, each column (of the range, its multirange, or arrays of them)
+/// converted through its text, the old type dropped with its multirange.
+pub(super) fn rebuild_range(
+    old: &RangeType,
+    new: &RangeType,
+    columns: &[ConvertedColumn],
+    multiranges: &[ConvertedColumn],
+    schema: &Schema,
+) -> Vec<Statement> {
+    let aside = |name: &QualifiedName| {
+        QualifiedName::new(
+            name.schema.clone(),
+            Ident::new(crate::ir::naming::make_object_name(
+                name.name.as_str(),
+                None,
+                Some("old"),
+            )),
+        )
+    };
+    let mut out = vec![Statement::new(format!(
+        "ALTER TYPE {} RENAME TO {};",
+        old.name.quoted(),
+        aside(&old.name).name.quoted()
+    ))];
+    // The multirange (PostgreSQL 14 and later) keeps its name, which the
+    // new range's would take, and so do the constructor functions of both.
+    let (range, multirange) = (aside(&old.name), old.multirange_name());
+    let body = format!(
+        " DECLARE f record; BEGIN \
+         IF to_regtype({multirange_literal}) IS NOT NULL THEN ALTER TYPE {} RENAME TO {}; END IF; \
+         FOR f IN SELECT p.oid::regprocedure AS signature, p.prorettype = to_regtype({range_literal}) AS of_range \
+         FROM pg_proc p JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'i' \
+         AND d.refclassid = 'pg_type'::regclass AND d.refobjid IN (to_regtype({range_literal}), to_regtype({})) LOOP \
+         EXECUTE format('ALTER FUNCTION %s RENAME TO %I', f.signature, CASE WHEN f.of_range THEN {} ELSE {} END); \
+         END LOOP; END ",
+        multirange.quoted(),
+        aside(&multirange).name.quoted(),
+        literal(&aside(&multirange).quoted()),
+        literal(range.name.as_str()),
+        literal(aside(&multirange).name.as_str()),
+        multirange_literal = literal(&multirange.quoted()),
+        range_literal = literal(&range.quoted()),
+    );
+    out.push(Statement::new(format!("DO {};", dollar_quoted_as("rename", &body))));
+    out.push(create_range(new, schema));
+    let targets = [
+        (columns, new.name.quoted()),
+        (multiranges, new.multirange_name().quoted()),
+    ];
+    for (columns, target) in targets {
+        for column in columns {
+            let to = format!("{target}{}", "[]".repeat(column.array_dims as usize));
+            let using = format!("{}::text::{to}", column.column.quoted());
+            out.extend(convert_column(column, &to, &using));
+        }
+    }
+    out.push(Statement::new(format!("DROP TYPE {};", aside(&old.name).quoted())));
+    out
+}
+
 /// A column converted to a type made anew: its default dropped before (the
 /// old one cannot be cast) and set again after.
 fn convert_column(column: &ConvertedColumn, to: &str, using: &str) -> Vec<Statement> {

@@ -165,9 +165,18 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
         ))),
         Change::CreateRange(range) => out.push(ddl::create_range(range, plan.to)),
         Change::DropRange(range) => out.push(Statement::new(format!("DROP TYPE {};", range.name.quoted()))),
-        Change::RecreateRange { old, new } => {
-            out.push(Statement::new(format!("DROP TYPE {};", old.name.quoted())));
-            out.push(ddl::create_range(new, plan.to));
+        Change::RecreateRange {
+            old,
+            new,
+            columns,
+            multiranges,
+        } => {
+            if columns.is_empty() && multiranges.is_empty() {
+                out.push(Statement::new(format!("DROP TYPE {};", old.name.quoted())));
+                out.push(ddl::create_range(new, plan.to));
+            } else {
+                out.extend(ddl::rebuild_range(old, new, columns, multiranges, plan.to));
+            }
         }
         Change::RenameType { old, new, multirange } => {
             out.extend(rename_in_schema("TYPE", old, new));
@@ -179,11 +188,15 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
                     Ident::new(crate::ir::default_multirange(old.name.as_str())),
                 );
                 let to = Ident::new(crate::ir::default_multirange(new.name.as_str()));
-                out.push(Statement::new(format!(
-                    "DO $rename$ BEGIN IF to_regtype({}) IS NOT NULL THEN ALTER TYPE {} RENAME TO {}; END IF; END $rename$;",
+                let body = format!(
+                    " BEGIN IF to_regtype({}) IS NOT NULL THEN ALTER TYPE {} RENAME TO {}; END IF; END ",
                     literal(&from.quoted()),
                     from.quoted(),
                     to.quoted()
+                );
+                out.push(Statement::new(format!(
+                    "DO {};",
+                    ddl::dollar_quoted_as("rename", &body)
                 )));
             }
         }
@@ -1292,6 +1305,15 @@ pub fn describe(change: &Change) -> String {
         } => format!("comment on attribute {attribute} of type {composite}"),
         CreateRange(r) => format!("create range type {}", r.name),
         DropRange(r) => format!("drop range type {}", r.name),
+        RecreateRange {
+            new,
+            columns,
+            multiranges,
+            ..
+        } if !columns.is_empty() || !multiranges.is_empty() => format!(
+            "make range type {} again and convert the columns that use it (its options change)",
+            new.name
+        ),
         RecreateRange { new, .. } => format!("make range type {} again (its options change)", new.name),
         RenameType { old, new, .. } => format!("rename type {old} to {new}"),
         CommentOnType { name, .. } => format!("comment on type {name}"),
