@@ -789,14 +789,7 @@ pub(super) fn recreate_enum(old: &Enum, new: &Enum, columns: &[ConvertedColumn])
     } else {
         &old.name
     };
-    let old_name = QualifiedName::new(
-        current.schema.clone(),
-        Ident::new(crate::ir::naming::make_object_name(
-            new.name.name.as_str(),
-            None,
-            Some("old"),
-        )),
-    );
+    let old_name = aside(&QualifiedName::new(current.schema.clone(), new.name.name.clone()));
     if native_before {
         out.push(Statement::new(format!(
             "ALTER TYPE {} RENAME TO {};",
@@ -872,14 +865,7 @@ pub(super) fn rebuild_composite(
     schema: &Schema,
 ) -> Vec<Statement> {
     let mut out = Vec::new();
-    let aside = QualifiedName::new(
-        new.name.schema.clone(),
-        Ident::new(crate::ir::naming::make_object_name(
-            new.name.name.as_str(),
-            None,
-            Some("old"),
-        )),
-    );
+    let aside = aside(&new.name);
     out.push(Statement::new(format!(
         "ALTER TYPE {} RENAME TO {};",
         new.name.quoted(),
@@ -957,16 +943,6 @@ pub(super) fn rebuild_range(
     multiranges: &[ConvertedColumn],
     schema: &Schema,
 ) -> Vec<Statement> {
-    let aside = |name: &QualifiedName| {
-        QualifiedName::new(
-            name.schema.clone(),
-            Ident::new(crate::ir::naming::make_object_name(
-                name.name.as_str(),
-                None,
-                Some("old"),
-            )),
-        )
-    };
     let mut out = vec![Statement::new(format!(
         "ALTER TYPE {} RENAME TO {};",
         old.name.quoted(),
@@ -1006,6 +982,19 @@ pub(super) fn rebuild_range(
     }
     out.push(Statement::new(format!("DROP TYPE {};", aside(&old.name).quoted())));
     out
+}
+
+/// The name a type made anew moves its old self to while its users are
+/// converted: `NAME_old`, in its schema, within PostgreSQL's name length.
+pub(super) fn aside(name: &QualifiedName) -> QualifiedName {
+    QualifiedName::new(
+        name.schema.clone(),
+        Ident::new(crate::ir::naming::make_object_name(
+            name.name.as_str(),
+            None,
+            Some("old"),
+        )),
+    )
 }
 
 /// A column converted to a type made anew: its default dropped before (the

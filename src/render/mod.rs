@@ -254,14 +254,7 @@ pub fn step_statements(step: &Step, plan: &Plan) -> Vec<Statement> {
             comment_sql(comment)
         ))),
         Change::RecreateDomain { old, new, columns } => {
-            let aside = QualifiedName::new(
-                old.name.schema.clone(),
-                Ident::new(crate::ir::naming::make_object_name(
-                    old.name.name.as_str(),
-                    None,
-                    Some("old"),
-                )),
-            );
+            let aside = ddl::aside(&old.name);
             out.push(Statement::new(format!(
                 "ALTER DOMAIN {} RENAME TO {};",
                 old.name.quoted(),
