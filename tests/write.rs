@@ -21,8 +21,8 @@ fn normalised(schema: &Schema) -> Schema {
     // database read has no opinion, a source names its grantees.
     schema.privileges.managed = Default::default();
     for table in schema.tables.values_mut() {
-        table.constraints.values_mut().for_each(|c| c.named = true);
-        table.indexes.values_mut().for_each(|i| i.named = true);
+        table.constraints.iter_mut().for_each(|(_, c)| c.named = true);
+        table.indexes.iter_mut().for_each(|(_, i)| i.named = true);
     }
     schema
 }
@@ -94,8 +94,18 @@ fn difference(expected: &Schema, actual: &Schema) -> String {
         let what = format!("table {name:?}");
         let columns = |t: &Table| t.columns.iter().map(|c| (c.name.clone(), c.clone())).collect();
         differences(&mut out, &format!("{what} column"), &columns(a), &columns(b));
-        differences(&mut out, &format!("{what} constraint"), &a.constraints, &b.constraints);
-        differences(&mut out, &format!("{what} index"), &a.indexes, &b.indexes);
+        differences(
+            &mut out,
+            &format!("{what} constraint"),
+            &sorted(&a.constraints),
+            &sorted(&b.constraints),
+        );
+        differences(
+            &mut out,
+            &format!("{what} index"),
+            &sorted(&a.indexes),
+            &sorted(&b.indexes),
+        );
         let shell = |t: &Table| Table {
             columns: Vec::new(),
             constraints: Default::default(),
@@ -110,6 +120,11 @@ fn difference(expected: &Schema, actual: &Schema) -> String {
         }
     }
     out
+}
+
+/// A table's constraints or indexes as a `BTreeMap`, for [`differences`].
+fn sorted<V>(map: &trellisc::ir::NameMap<V>) -> std::collections::BTreeMap<trellisc::ir::Ident, &V> {
+    map.iter().map(|(k, v)| (k.clone(), v)).collect()
 }
 
 fn differences<K: Ord + std::fmt::Debug, V: PartialEq + std::fmt::Debug>(
@@ -466,7 +481,7 @@ fn reflected_shop() -> Schema {
         ),
         constraint(
             "invoices_user_id_fkey",
-            ConstraintKind::ForeignKey(ForeignKey {
+            ConstraintKind::ForeignKey(Box::new(ForeignKey {
                 columns: columns(&["user_id"]),
                 referenced_table: located(users),
                 referenced_columns: columns(&["id"]),
@@ -474,7 +489,7 @@ fn reflected_shop() -> Schema {
                 on_delete: ReferentialAction::Cascade,
                 on_update: ReferentialAction::NoAction,
                 on_delete_columns: Vec::new(),
-            }),
+            })),
         ),
     ]);
     let (name, mut open) = index(
@@ -553,7 +568,7 @@ fn reflected_oddities() -> Schema {
         identity.options.increment = 5;
     }
     let mut label = column("Label", builtin("text"), true);
-    label.collation = Some(SearchPathName::unqualified(ident("C")));
+    label.collation = Some(Box::new(SearchPathName::unqualified(ident("C"))));
     let mut period = column("during", builtin("tstzrange"), true);
     period.comment = Some("When the item is reserved.".into());
     let mut tags = builtin("text");
@@ -588,7 +603,7 @@ fn reflected_oddities() -> Schema {
         .extend([check("Order Items_amount_check1", "(amount < 1000)")]);
     let (name, mut no_overlap) = constraint(
         "Order Items_index_during_excl",
-        ConstraintKind::Exclusion(Exclusion {
+        ConstraintKind::Exclusion(Box::new(Exclusion {
             method: ident("gist"),
             elements: vec![
                 (element(ElementTarget::Column(ident("index"))), "=".into()),
@@ -597,7 +612,7 @@ fn reflected_oddities() -> Schema {
             include: Vec::new(),
             storage_params: Vec::new(),
             predicate: None,
-        }),
+        })),
     );
     no_overlap.deferrable = true;
     no_overlap.initially_deferred = true;
@@ -610,10 +625,10 @@ fn reflected_oddities() -> Schema {
         let mut label = element(ElementTarget::Column(ident("Label")));
         label.descending = true;
         label.nulls_first = false;
-        label.opclass = Some(OperatorClass {
+        label.opclass = Some(Box::new(OperatorClass {
             name: SearchPathName::unqualified(ident("text_pattern_ops")),
             params: Vec::new(),
-        });
+        }));
         vec![label]
     });
     label_index.unique = true;
@@ -713,7 +728,7 @@ fn foreign_key(
 ) -> (Ident, Constraint) {
     constraint(
         name,
-        ConstraintKind::ForeignKey(ForeignKey {
+        ConstraintKind::ForeignKey(Box::new(ForeignKey {
             columns: columns(names),
             referenced_table: located(referenced),
             referenced_columns: columns(referenced_names),
@@ -721,7 +736,7 @@ fn foreign_key(
             on_delete: ReferentialAction::NoAction,
             on_update: ReferentialAction::NoAction,
             on_delete_columns: Vec::new(),
-        }),
+        })),
     )
 }
 

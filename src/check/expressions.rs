@@ -6,6 +6,8 @@
 //! warning (it may come from an extension the schema does not declare, or
 //! a PostgreSQL newer than the built-in list).
 
+use std::collections::HashMap;
+
 use super::at;
 use super::types::edit_distance;
 use crate::diag::{Code, Diagnostic};
@@ -14,6 +16,10 @@ use crate::ir::*;
 pub(super) fn check(schema: &Schema, out: &mut Vec<Diagnostic>) {
     views(schema, out);
     let extensions_declared = !schema.extensions.is_empty();
+    // Read once per text: schemas repeat their defaults, checks and index
+    // expressions (`now()`, `0`, `lower(email)`) across many tables, and
+    // each reading goes through PostgreSQL's parser.
+    let mut read: HashMap<&str, Option<crate::sql::tree::ExpressionNames>> = HashMap::new();
     for table in schema.tables.values() {
         // Its own expressions, over its parents' columns too.
         let widened = schema.with_inherited_columns(table);
@@ -54,7 +60,10 @@ pub(super) fn check(schema: &Schema, out: &mut Vec<Diagnostic>) {
             }
         }
         for (expr, origin, what) in sites {
-            let Some(names) = crate::sql::tree::expression_names(expr.as_str()) else {
+            let names = read
+                .entry(expr.as_str())
+                .or_insert_with(|| crate::sql::tree::expression_names(expr.as_str()));
+            let Some(names) = names else {
                 continue;
             };
             for path in &names.columns {

@@ -229,7 +229,7 @@ impl Found {
         for column in &table.columns {
             let object = format!("column `{}.{}`", table.name, column.name);
             self.data_type(&object, &column.data_type, column.data_type.origin);
-            self.collation(&object, column.collation.as_ref(), column.origin);
+            self.collation(&object, column.collation.as_deref(), column.origin);
             if let Some(default) = &column.default {
                 self.expression(&object, default, default.origin);
             }
@@ -298,7 +298,7 @@ impl Found {
     }
 
     fn element(&mut self, object: &str, element: &IndexElement) {
-        self.collation(object, element.collation.as_ref(), element.origin);
+        self.collation(object, element.collation.as_deref(), element.origin);
         if let ElementTarget::Expression(expr) = &element.target {
             self.expression(object, expr, element.origin);
         }

@@ -750,7 +750,7 @@ impl TablePair<'_> {
                 column: name.clone(),
                 from: old_type,
                 to: new_type.clone(),
-                collation: after.collation.clone(),
+                collation: after.collation.as_deref().cloned(),
                 using: after.using.as_deref().cloned(),
             });
         }

@@ -3,12 +3,14 @@
 
 use std::fmt;
 
+use compact_str::CompactString;
+
 /// The longest identifier PostgreSQL keeps (NAMEDATALEN - 1 bytes).
 pub const MAX_IDENT_BYTES: usize = 63;
 
 /// An SQL identifier as PostgreSQL stores it (already case-folded).
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Ident(String);
+pub struct Ident(CompactString);
 
 impl fmt::Debug for Ident {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -19,20 +21,20 @@ impl fmt::Debug for Ident {
 impl Ident {
     /// An identifier exactly as stored in the catalog (no folding).
     pub fn new(stored: impl Into<String>) -> Ident {
-        Ident(stored.into())
+        Ident(CompactString::from(stored.into()))
     }
 
     /// The identifier an unquoted source word stands for: folded to lower
     /// case as PostgreSQL does (ASCII letters only).
     pub fn from_unquoted(word: &str) -> Ident {
-        Ident(word.to_ascii_lowercase())
+        Ident(CompactString::from(word).to_ascii_lowercase())
     }
 
     /// The identifier a source token stands for: `"Quoted"` keeps its case
     /// (with `""` unescaped), a bare word is folded.
     pub fn from_source(token: &str) -> Ident {
         match token.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
-            Some(inner) => Ident(inner.replace("\"\"", "\"")),
+            Some(inner) => Ident(CompactString::from(inner.replace("\"\"", "\""))),
             None => Ident::from_unquoted(token),
         }
     }
@@ -64,7 +66,7 @@ impl Ident {
         if self.needs_quotes() {
             format!("\"{}\"", self.0.replace('"', "\"\""))
         } else {
-            self.0.clone()
+            self.0.to_string()
         }
     }
 }

@@ -9,6 +9,70 @@ use super::name::{Ident, QualifiedName, SearchPathName};
 use super::types::{SqlType, TypeName};
 use crate::diag::Span;
 
+/// Objects of one table (its constraints, its indexes) by name, sorted by
+/// name as a `BTreeMap` is, in a sorted vector (`LiteMap`): a table has a
+/// handful of each, and a B-tree's first node alone holds eleven. Printed
+/// as a map, as a `BTreeMap` is.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NameMap<V>(litemap::LiteMap<Ident, V>);
+
+impl<V> NameMap<V> {
+    /// An empty map.
+    pub fn new() -> NameMap<V> {
+        NameMap(litemap::LiteMap::new())
+    }
+}
+
+impl<V> Default for NameMap<V> {
+    fn default() -> NameMap<V> {
+        NameMap::new()
+    }
+}
+
+impl<V> Deref for NameMap<V> {
+    type Target = litemap::LiteMap<Ident, V>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl<V> std::ops::DerefMut for NameMap<V> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl<V: fmt::Debug> fmt::Debug for NameMap<V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.0.iter()).finish()
+    }
+}
+
+impl<V> FromIterator<(Ident, V)> for NameMap<V> {
+    fn from_iter<I: IntoIterator<Item = (Ident, V)>>(items: I) -> NameMap<V> {
+        NameMap(items.into_iter().collect())
+    }
+}
+
+impl<V> IntoIterator for NameMap<V> {
+    type Item = (Ident, V);
+    type IntoIter = <litemap::LiteMap<Ident, V> as IntoIterator>::IntoIter;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a, V> IntoIterator for &'a NameMap<V> {
+    type Item = (&'a Ident, &'a V);
+    type IntoIter = <&'a litemap::LiteMap<Ident, V> as IntoIterator>::IntoIter;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
 /// Where a node came from. Never part of a node's identity: two nodes that
 /// differ only in origin are equal.
 #[derive(Clone, Copy, Default)]
@@ -202,8 +266,8 @@ impl Schema {
                 c.was = None;
                 c.using = None;
             });
-            table.constraints.values_mut().for_each(|c| c.was = None);
-            table.indexes.values_mut().for_each(|i| i.was = None);
+            table.constraints.iter_mut().for_each(|(_, c)| c.was = None);
+            table.indexes.iter_mut().for_each(|(_, i)| i.was = None);
             table.triggers.values_mut().for_each(|t| t.was = None);
             table.policies.values_mut().for_each(|p| p.was = None);
         }
@@ -696,8 +760,11 @@ pub struct Table {
     pub unlogged: bool,
     pub storage_params: Vec<StorageParam>,
     pub columns: Vec<Column>,
-    pub constraints: BTreeMap<Ident, Constraint>,
-    pub indexes: BTreeMap<Ident, Index>,
+    /// By name. A table has a handful of each, and a large schema
+    /// thousands of tables: a sorted vector holds them in a fraction of a
+    /// B-tree's nodes, in the same order.
+    pub constraints: NameMap<Constraint>,
+    pub indexes: NameMap<Index>,
     pub replica_identity: ReplicaIdentity,
     pub triggers: BTreeMap<Ident, Trigger>,
     pub row_security: RowSecurity,
@@ -1131,17 +1198,19 @@ pub struct StorageParam {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Column {
     pub name: Ident,
-    pub was: Option<Located<Ident>>,
+    /// Boxed, as are the other fields few columns have: a large schema
+    /// holds hundreds of thousands of columns.
+    pub was: Option<Box<Located<Ident>>>,
     pub data_type: Located<SqlType>,
     pub not_null: bool,
     pub default: Option<Located<Expr>>,
     pub identity: Option<Box<Identity>>,
     /// `generated always as (EXPR) stored` or `virtual`.
-    pub generated: Option<Located<Expr>>,
+    pub generated: Option<Box<Located<Expr>>>,
     /// Whether a generated column is stored or computed when read; stored
     /// when the column is not generated.
     pub generated_kind: GeneratedKind,
-    pub collation: Option<SearchPathName>,
+    pub collation: Option<Box<SearchPathName>>,
     pub comment: Option<String>,
     /// `using (EXPR)`: how the column's value is computed from the old row
     /// when its type changes; a hint for that revision, as `was` is.
@@ -1229,7 +1298,9 @@ pub struct Identity {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Constraint {
     pub name: Ident,
-    pub was: Option<Located<Ident>>,
+    /// Boxed, as are the larger kinds and every rare field of constraints,
+    /// indexes and their elements: a large schema holds many thousands.
+    pub was: Option<Box<Located<Ident>>>,
     pub kind: ConstraintKind,
     pub deferrable: bool,
     pub initially_deferred: bool,
@@ -1260,8 +1331,8 @@ pub enum ConstraintKind {
         expr: Located<Expr>,
         no_inherit: bool,
     },
-    ForeignKey(ForeignKey),
-    Exclusion(Exclusion),
+    ForeignKey(Box<ForeignKey>),
+    Exclusion(Box<Exclusion>),
     /// The check trellisc keeps for a column of an `as check` enum: the
     /// column's value must be one of the enum's labels.
     EnumCheck {
@@ -1316,7 +1387,7 @@ pub struct Exclusion {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Index {
     pub name: Ident,
-    pub was: Option<Located<Ident>>,
+    pub was: Option<Box<Located<Ident>>>,
     pub unique: bool,
     pub nulls_not_distinct: bool,
     pub method: Ident,
@@ -1333,8 +1404,8 @@ pub struct Index {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IndexElement {
     pub target: ElementTarget,
-    pub collation: Option<SearchPathName>,
-    pub opclass: Option<OperatorClass>,
+    pub collation: Option<Box<SearchPathName>>,
+    pub opclass: Option<Box<OperatorClass>>,
     pub descending: bool,
     pub nulls_first: bool,
     pub origin: Origin,

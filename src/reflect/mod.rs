@@ -892,8 +892,8 @@ impl Builder<'_> {
                     unlogged: persistence == "u",
                     storage_params: storage_params(&options),
                     columns: Vec::new(),
-                    constraints: BTreeMap::new(),
-                    indexes: BTreeMap::new(),
+                    constraints: crate::ir::NameMap::new(),
+                    indexes: crate::ir::NameMap::new(),
                     replica_identity,
                     triggers: BTreeMap::new(),
                     row_security: RowSecurity {
@@ -1411,9 +1411,9 @@ impl Builder<'_> {
                 not_null: get(row, 7)?,
                 default,
                 identity,
-                generated,
+                generated: generated.map(Box::new),
                 generated_kind,
-                collation: collation_name(get(row, 11)?, get(row, 25)?),
+                collation: collation_name(get(row, 11)?, get(row, 25)?).map(Box::new),
                 comment: get(row, 12)?,
                 using: None,
                 settings: Self::column_settings(row, 26)?,
@@ -1587,8 +1587,8 @@ impl Builder<'_> {
             let option = options.get(position).copied().unwrap_or(0);
             elements.push(IndexElement {
                 target,
-                collation,
-                opclass,
+                collation: collation.map(Box::new),
+                opclass: opclass.map(Box::new),
                 descending: option & 1 != 0,
                 nulls_first: option & 2 != 0,
                 origin: Origin::default(),
@@ -1705,7 +1705,7 @@ impl Builder<'_> {
                     let referenced_relation: u32 = get(row, 12)?;
                     let referenced: Option<Vec<i16>> = get(row, 13)?;
                     let set_numbers: Vec<i16> = get::<Option<Vec<i16>>>(row, 17)?.unwrap_or_default();
-                    ConstraintKind::ForeignKey(ForeignKey {
+                    ConstraintKind::ForeignKey(Box::new(ForeignKey {
                         columns,
                         referenced_table: located(qualified(
                             get::<Option<&str>>(row, 10)?.unwrap_or_default(),
@@ -1725,7 +1725,7 @@ impl Builder<'_> {
                             .into_iter()
                             .map(|c| c.value)
                             .collect(),
-                    })
+                    }))
                 }
                 "x" => {
                     let operator_oids: Option<Vec<u32>> = get(row, 20)?;
@@ -1740,13 +1740,13 @@ impl Builder<'_> {
                         })
                         .collect();
                     let Some(index) = index else { continue };
-                    ConstraintKind::Exclusion(Exclusion {
+                    ConstraintKind::Exclusion(Box::new(Exclusion {
                         method: index.method.clone(),
                         elements: index.elements.iter().cloned().zip(operators).collect(),
                         include,
                         storage_params: index.storage_params.clone(),
                         predicate: index.predicate.clone(),
-                    })
+                    }))
                 }
                 _ => continue,
             };

@@ -13,7 +13,7 @@
 //! text are sent; tables with the same columns and expressions share one
 //! temporary table.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use super::{Database, Reading, ReflectOptions, read};
 use crate::ir::*;
@@ -392,7 +392,7 @@ fn trigger_jobs(database: &Schema, source: &Schema) -> Vec<TriggerJob> {
             .triggers
             .values()
             .filter(|trigger| {
-                let theirs = counterpart(&existing.triggers, &trigger.name, trigger.was.as_ref());
+                let theirs = counterpart(|n| existing.triggers.get(n), &trigger.name, trigger.was.as_ref());
                 theirs.is_some_and(|t| t.canonical != trigger.canonical)
             })
             .map(|trigger| {
@@ -417,7 +417,7 @@ fn trigger_jobs(database: &Schema, source: &Schema) -> Vec<TriggerJob> {
                 .policies
                 .values()
                 .filter(|policy| {
-                    let theirs = counterpart(&existing.policies, &policy.name, policy.was.as_ref());
+                    let theirs = counterpart(|n| existing.policies.get(n), &policy.name, policy.was.as_ref());
                     theirs.is_some_and(|p| p.canonical != policy.canonical)
                 })
                 .map(|policy| {
@@ -492,17 +492,25 @@ fn counterpart_column<'d>(database: &'d Table, column: &Column) -> Option<&'d Co
 }
 
 fn counterpart_constraint<'d>(database: &'d Table, constraint: &Constraint) -> Option<&'d Constraint> {
-    counterpart(&database.constraints, &constraint.name, constraint.was.as_ref())
+    counterpart(
+        |n| database.constraints.get(n),
+        &constraint.name,
+        constraint.was.as_deref(),
+    )
 }
 
 fn counterpart_index<'d>(database: &'d Table, index: &Index) -> Option<&'d Index> {
-    counterpart(&database.indexes, &index.name, index.was.as_ref())
+    counterpart(|n| database.indexes.get(n), &index.name, index.was.as_deref())
 }
 
 /// The database's object of a table for a source one named `name`: by its
 /// `was` name, else by its name.
-fn counterpart<'d, T>(database: &'d BTreeMap<Ident, T>, name: &Ident, was: Option<&Located<Ident>>) -> Option<&'d T> {
-    was.and_then(|w| database.get(&w.value)).or_else(|| database.get(name))
+fn counterpart<'d, T: 'd>(
+    get: impl Fn(&Ident) -> Option<&'d T>,
+    name: &Ident,
+    was: Option<&Located<Ident>>,
+) -> Option<&'d T> {
+    was.and_then(|w| get(&w.value)).or_else(|| get(name))
 }
 
 /// Whether two indexes have expressions at the same places and both or
@@ -546,7 +554,7 @@ fn mirror(table: &Table, database: &Table) -> Table {
             generated.value.clone_from(&theirs.value);
         }
     }
-    for constraint in mirror.constraints.values_mut() {
+    for (_, constraint) in mirror.constraints.iter_mut() {
         let found = counterpart_constraint(database, constraint).map(|c| &c.kind);
         if let (ConstraintKind::Check { expr, .. }, Some(ConstraintKind::Check { expr: theirs, .. })) =
             (&mut constraint.kind, found)
@@ -554,7 +562,7 @@ fn mirror(table: &Table, database: &Table) -> Table {
             expr.value.clone_from(&theirs.value);
         }
     }
-    for index in mirror.indexes.values_mut() {
+    for (_, index) in mirror.indexes.iter_mut() {
         let Some(found) = counterpart_index(database, index).filter(|f| same_shape(f, index)) else {
             continue;
         };
@@ -586,7 +594,7 @@ fn reconcile(table: &mut Table, mirror: &Table, database: &Table) {
             }
         }
     }
-    for constraint in table.constraints.values_mut() {
+    for (_, constraint) in table.constraints.iter_mut() {
         let found = counterpart_constraint(database, constraint).map(|c| &c.kind);
         let parsed = mirror.constraints.get(&constraint.name).map(|c| &c.kind);
         if let (
@@ -600,7 +608,7 @@ fn reconcile(table: &mut Table, mirror: &Table, database: &Table) {
             }
         }
     }
-    for index in table.indexes.values_mut() {
+    for (_, index) in table.indexes.iter_mut() {
         let (Some(found), Some(parsed)) = (
             counterpart_index(database, index).filter(|f| same_shape(f, index)),
             mirror.indexes.get(&index.name),
@@ -642,12 +650,14 @@ fn drop_redundant_collations(table: &mut Table) {
     let own: HashMap<Ident, Option<SearchPathName>> = table
         .columns
         .iter()
-        .map(|c| (c.name.clone(), c.collation.clone()))
+        .map(|c| (c.name.clone(), c.collation.as_deref().cloned()))
         .collect();
-    for index in table.indexes.values_mut() {
+    for (_, index) in table.indexes.iter_mut() {
         for element in &mut index.elements {
             if let ElementTarget::Column(column) = &element.target {
-                if element.collation.is_some() && own.get(column) == Some(&element.collation) {
+                if element.collation.is_some()
+                    && own.get(column).map(Option::as_ref) == Some(element.collation.as_deref())
+                {
                     element.collation = None;
                 }
             }
@@ -659,7 +669,7 @@ fn drop_redundant_collations(table: &mut Table) {
 /// PostgreSQL derives from its columns: where the database has the same
 /// expression at the same place, the source takes its collation.
 fn adopt_derived_collations(table: &mut Table, database: &Table) {
-    for index in table.indexes.values_mut() {
+    for (_, index) in table.indexes.iter_mut() {
         let Some(found) = counterpart_index(database, index).filter(|f| same_shape(f, index)) else {
             continue;
         };
@@ -718,7 +728,7 @@ fn adopt_equal_texts(table: &mut Table, known: &[Expr]) {
             adopt(&mut generated.value);
         }
     }
-    for constraint in table.constraints.values_mut() {
+    for (_, constraint) in table.constraints.iter_mut() {
         match &mut constraint.kind {
             ConstraintKind::Check { expr, .. } => adopt(&mut expr.value),
             ConstraintKind::Exclusion(exclusion) => {
@@ -734,7 +744,7 @@ fn adopt_equal_texts(table: &mut Table, known: &[Expr]) {
             _ => {}
         }
     }
-    for index in table.indexes.values_mut() {
+    for (_, index) in table.indexes.iter_mut() {
         for element in &mut index.elements {
             if let ElementTarget::Expression(e) = &mut element.target {
                 adopt(e);
@@ -994,15 +1004,15 @@ fn adopt_site(table: &mut Table, temp: &Table, site: &Site, number: usize, job: 
             let Some(server) = temp.column(&name) else { return false };
             let text = match site {
                 Site::Default(_) => server.default.as_ref(),
-                _ => server.generated.as_ref(),
+                _ => server.generated.as_deref(),
             };
             let Some(text) = text else { return false };
             let Some(target) = table.columns.iter_mut().find(|c| &c.name == column) else {
                 return false;
             };
             let slot = match site {
-                Site::Default(_) => &mut target.default,
-                _ => &mut target.generated,
+                Site::Default(_) => target.default.as_mut(),
+                _ => target.generated.as_deref_mut(),
             };
             match slot {
                 Some(expr) => {

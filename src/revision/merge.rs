@@ -182,6 +182,22 @@ fn resolve<T: PartialEq>([base, ours, theirs]: [Option<&T>; 3]) -> Option<Option
 }
 
 /// Merges every key of the base, ours and theirs maps, in key order.
+/// [`merge_map`] for a table's constraints or indexes.
+fn merge_name_map<T: Mergeable + Clone>(
+    sides: [&crate::ir::NameMap<T>; 3],
+    object: impl Fn(&Ident) -> String,
+    conflicts: &mut Vec<Conflict>,
+) -> crate::ir::NameMap<T> {
+    let sides = sides.map(|side| {
+        side.iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect::<BTreeMap<Ident, T>>()
+    });
+    merge_map([&sides[0], &sides[1], &sides[2]], object, conflicts)
+        .into_iter()
+        .collect()
+}
+
 fn merge_map<K: Ord + Clone, T: Mergeable>(
     sides: [&BTreeMap<K, T>; 3],
     object: impl Fn(&K) -> String,
@@ -302,7 +318,7 @@ impl Mergeable for Column {
         if self.collation != base.collation {
             changes.push(set_or_drop(
                 "collation",
-                self.collation.as_ref().map(SearchPathName::quoted),
+                self.collation.as_deref().map(SearchPathName::quoted),
             ));
         }
         changes.extend(comment_change(&base.comment, &self.comment));
@@ -539,13 +555,13 @@ impl Mergeable for Table {
         ));
         let columns = merge_columns([base, ours, theirs], conflicts);
         let constraint = |n: &Ident| format!("constraint {} on {table}", n.quoted());
-        let constraints = merge_map(
+        let constraints = merge_name_map(
             [&base.constraints, &ours.constraints, &theirs.constraints],
             constraint,
             conflicts,
         );
         let index = |n: &Ident| format!("index {}.{} on {table}", ours.name.schema.quoted(), n.quoted());
-        let indexes = merge_map([&base.indexes, &ours.indexes, &theirs.indexes], index, conflicts);
+        let indexes = merge_name_map([&base.indexes, &ours.indexes, &theirs.indexes], index, conflicts);
         let trigger = |n: &Ident| format!("trigger {} on {table}", n.quoted());
         let triggers = merge_map([&base.triggers, &ours.triggers, &theirs.triggers], trigger, conflicts);
         let stats = |n: &Ident| format!("statistics {} on {table}", n.quoted());

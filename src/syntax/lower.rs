@@ -86,7 +86,9 @@ pub fn finish(files: Vec<LoweredFile>, options: &LowerOptions) -> (Schema, Vec<D
         schema: Schema::default(),
         diagnostics: Vec::new(),
     };
-    let mut pending = Vec::new();
+    // Sized once: a table is several hundred bytes here, and a large schema
+    // has many thousands.
+    let mut pending = Vec::with_capacity(files.iter().map(|f| f.tables.len()).sum());
     let mut view_indexes = Vec::new();
     let mut view_triggers = Vec::new();
     let mut grants = Vec::new();
@@ -1034,8 +1036,8 @@ impl Lowerer {
                         .filter(|e| matches!(e, TableEntry::Column(_)))
                         .count(),
                 ),
-                constraints: BTreeMap::new(),
-                indexes: BTreeMap::new(),
+                constraints: NameMap::new(),
+                indexes: NameMap::new(),
                 replica_identity: ReplicaIdentity::Default,
                 triggers: BTreeMap::new(),
                 row_security: Default::default(),
@@ -1122,14 +1124,14 @@ impl Lowerer {
         let (data_type, serial) = self.column_type(&decl.ty);
         let mut column = Column {
             name: name.clone(),
-            was: self.was_plain(decl.was.as_deref()),
+            was: self.was_plain(decl.was.as_deref()).map(Box::new),
             data_type: Located::new(data_type.clone(), origin(decl.ty.span)),
             not_null: false,
             default: None,
             identity: None,
             generated: None,
             generated_kind: GeneratedKind::Stored,
-            collation: decl.collate.as_ref().map(|c| self.search_path_name(c)),
+            collation: decl.collate.as_ref().map(|c| Box::new(self.search_path_name(c))),
             comment: self.docs(&decl.docs),
             using: decl
                 .using
@@ -1188,7 +1190,7 @@ impl Lowerer {
                     if let Some(first) = generated_span.replace(constraint.span) {
                         self.twice(constraint.span, first, "generated");
                     }
-                    column.generated = Some(Located::new(Expr::from_source(&expr.text), origin(expr.span)));
+                    column.generated = Some(Box::new(Located::new(Expr::from_source(&expr.text), origin(expr.span))));
                     column.generated_kind = *kind;
                 }
                 ColumnConstraintKind::PrimaryKey(_) => column.not_null = true,
@@ -1555,7 +1557,7 @@ impl Lowerer {
         };
         let rule = NameRule::ForeignKey(columns.iter().map(|c| c.as_str().to_string()).collect());
         let constraint = self.new_constraint(
-            ConstraintKind::ForeignKey(foreign_key),
+            ConstraintKind::ForeignKey(Box::new(foreign_key)),
             &reference.deferral,
             reference.not_valid,
             span,
@@ -1638,7 +1640,7 @@ impl Lowerer {
                         let include = self.located_columns(&exclusion.include);
                         let mut names: Vec<String> = elements.iter().map(|(e, _)| element_name(e)).collect();
                         names.extend(include.iter().map(|c| c.as_str().to_string()));
-                        let kind = ConstraintKind::Exclusion(Exclusion {
+                        let kind = ConstraintKind::Exclusion(Box::new(Exclusion {
                             method: exclusion
                                 .method
                                 .as_ref()
@@ -1651,14 +1653,14 @@ impl Lowerer {
                                 .predicate
                                 .as_ref()
                                 .map(|p| Located::new(Expr::from_source(&p.text), origin(p.span))),
-                        });
+                        }));
                         (
                             NameRule::Exclusion(index_column_names(&names)),
                             self.new_constraint(kind, &exclusion.deferral, false, item.span),
                         )
                     }
                 };
-                built.was = self.was_plain(constraint.was.as_ref());
+                built.was = self.was_plain(constraint.was.as_ref()).map(Box::new);
                 built.comment = self.docs(&item.docs);
                 pending.constraints.push(PendingConstraint {
                     name,
@@ -1673,7 +1675,7 @@ impl Lowerer {
                 names.extend(include.iter().map(|c| c.as_str().to_string()));
                 let built = Index {
                     name: Ident::new(""),
-                    was: self.was_plain(index.was.as_ref()),
+                    was: self.was_plain(index.was.as_ref()).map(Box::new),
                     unique: index.unique,
                     nulls_not_distinct: index.nulls_not_distinct.unwrap_or(false),
                     method: index
@@ -2146,10 +2148,12 @@ impl Lowerer {
         };
         IndexElement {
             target,
-            collation: element.collate.as_ref().map(|c| self.search_path_name(c)),
-            opclass: element.opclass.as_ref().map(|(name, params)| OperatorClass {
-                name: self.search_path_name(name),
-                params: self.storage_params(params),
+            collation: element.collate.as_ref().map(|c| Box::new(self.search_path_name(c))),
+            opclass: element.opclass.as_ref().map(|(name, params)| {
+                Box::new(OperatorClass {
+                    name: self.search_path_name(name),
+                    params: self.storage_params(params),
+                })
             }),
             descending: element.descending.unwrap_or(false),
             // PostgreSQL's default: nulls sort last ascending, first descending.
@@ -2237,24 +2241,24 @@ impl Lowerer {
                 .relations
                 .insert(name.name.as_str().to_string(), sequence.origin);
         }
-        let mut kept = Vec::new();
-        for pending in tables {
-            let name = pending.table.name.clone();
+        // Duplicates are dropped in place (a second vector of tables would
+        // double what this step holds on a large schema).
+        let mut kept = tables;
+        let mut previous: Option<(QualifiedName, Origin)> = None;
+        kept.retain(|pending| {
+            let name = &pending.table.name;
             // Sorted by name, so a duplicate directly follows the first.
-            let previous = kept
-                .last()
-                .filter(|t: &&PendingTable| t.table.name == name)
-                .map(|t| t.table.origin);
-            if let Some(first) = previous {
+            if let Some((_, first)) = previous.as_ref().filter(|(n, _)| n == name) {
                 self.duplicate(
                     Code::DuplicateTable,
                     "table",
                     &name.to_string(),
                     pending.table.origin.0.unwrap_or_else(unreachable_span),
-                    first,
+                    *first,
                 );
-                continue;
+                return false;
             }
+            previous = Some((name.clone(), pending.table.origin));
             let namespace = namespaces.entry(name.schema.clone()).or_default();
             if let Some(first) = namespace.relations.get(name.name.as_str()).copied() {
                 self.relation_clash(&name.name, pending.table.origin, first);
@@ -2263,7 +2267,7 @@ impl Lowerer {
                     .relations
                     .insert(name.name.as_str().to_string(), pending.table.origin);
             }
-            if let Some(enumeration) = self.schema.enums.get(&name) {
+            if let Some(enumeration) = self.schema.enums.get(name) {
                 let first = enumeration.origin;
                 let mut diagnostic = Diagnostic::new(
                     Code::DuplicateEnum,
@@ -2278,8 +2282,8 @@ impl Lowerer {
                 }
                 self.error(diagnostic);
             }
-            kept.push(pending);
-        }
+            true
+        });
         for pending in &kept {
             let namespace = namespaces.entry(pending.table.name.schema.clone()).or_default();
             let mut clashes = Vec::new();
@@ -2350,6 +2354,7 @@ impl Lowerer {
                 }
             }
         }
+        let mut finished = Vec::with_capacity(kept.len());
         for mut pending in kept {
             let namespace = namespaces.entry(pending.table.name.schema.clone()).or_default();
             let table = pending.table.name.name.as_str().to_string();
@@ -2430,6 +2435,10 @@ impl Lowerer {
                 NameRule::Index(_) => 4,
             };
             pending.constraints.sort_by_key(|c| order(&c.rule));
+            // Sized once: a large schema holds many thousands of these.
+            pending.table.constraints.reserve(pending.constraints.len());
+            pending.table.indexes.reserve(pending.indexes.len());
+            pending.table.columns.shrink_to_fit();
             for constraint in pending.constraints {
                 let mut built = constraint.constraint;
                 match constraint.name {
@@ -2523,8 +2532,12 @@ impl Lowerer {
                 }
                 pending.table.indexes.insert(built.name.clone(), built);
             }
-            self.schema.tables.insert(pending.table.name.clone(), pending.table);
+            finished.push((pending.table.name.clone(), pending.table));
         }
+        // Built from sorted pairs, the map's nodes are full; inserted one by
+        // one in order, they would be half empty.
+        let mut finished: BTreeMap<QualifiedName, Table> = finished.into_iter().collect();
+        self.schema.tables.append(&mut finished);
     }
 
     fn relation_clash(&mut self, name: &Ident, at: Origin, first: Origin) {
