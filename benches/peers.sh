@@ -60,6 +60,7 @@ TIME=/usr/bin/time
 mkdir -p "$OUT" "$SQL_DIR" "$KEEP_DIR" "$BIN_DIR"
 SCRATCH="$(mktemp -d /tmp/peers-run.XXXXXX)"
 STARTED=$(date +%s)
+LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'peers.sh: %s\n' "$*" >&2; exit 1; }
@@ -92,6 +93,9 @@ else
 fi
 # A copy, so that a concurrent rebuild of target/release cannot change it mid-run.
 cp "$source_bin" "$TRELLISC.$$" && mv -f "$TRELLISC.$$" "$TRELLISC"
+TRELLISC_NOTE="$source_bin of $(date -u -r "$source_bin" '+%Y-%m-%d %H:%M UTC'), tree at $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+[[ -z "$(git status --porcelain --untracked-files=no -- src Cargo.toml Cargo.lock 2>/dev/null || true)" ]] ||
+    TRELLISC_NOTE+=" with uncommitted changes in src/ or Cargo.*"
 "$TRELLISC" --version >/dev/null || die "$TRELLISC does not run"
 
 missing=()
@@ -369,6 +373,8 @@ growth() { # LABEL KEY_PREFIX
     echo
     echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/^Mem/ {print $2}') GiB;" \
         "PostgreSQL $PG_VERSION, $SERVER_NOTE; $("$TRELLISC" --version); $PGMOLD_VERSION; $MIGRA_VERSION."
+    echo "trellisc measured: $TRELLISC_NOTE (copied to $TRELLISC at the start)."
+    echo "Load average (1, 5, 15 min) $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end (the measured commands themselves count for about 1): well above that, something else was running too (a build?) and the figures are noisy."
     echo "Each figure is the median of $RUNS run(s) (wall seconds, peak RSS) of the whole process, /usr/bin/time; ratios are peer ÷ trellisc, so above 1× means trellisc is faster or smaller. Statements: \`;\`-terminated lines of the output, less comments and BEGIN/COMMIT. The N-changed schemas differ from N in 1% of their tables."
     echo
     echo "| diff | trellisc | peer tool | peer | time ratio | memory ratio | statements trellisc / peer | floor: pg_dump --schema-only of old_N |"

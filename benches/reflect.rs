@@ -119,6 +119,33 @@ fn reflection(c: &mut Criterion) {
         })
     });
     group.finish();
+
+    // Each catalog query alone, in the transaction reflection opens, for
+    // what the server spends on it.
+    let mut group = c.benchmark_group("catalog_query");
+    group.sample_size(10);
+    let database = runtime.block_on(reflect::connect(&old_url)).expect("connect");
+    let schemas: Vec<String> = vec!["public".into()];
+    runtime
+        .block_on(
+            database
+                .client
+                .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL work_mem = '64MB'"),
+        )
+        .expect("begin");
+    for (name, text, takes_schemas) in reflect::catalog_queries(database.major) {
+        let parameters: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
+            if takes_schemas { vec![&schemas] } else { Vec::new() };
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                runtime
+                    .block_on(database.client.query(&text, &parameters))
+                    .expect("the catalog query runs")
+                    .len()
+            })
+        });
+    }
+    group.finish();
 }
 
 criterion_group!(benches, reflection);

@@ -619,3 +619,64 @@ fn a_range_type_made_anew_keeps_every_value() {
     assert!(server.psql(&url, subtype).expect("subtype").contains("integer"));
     server.drop_database(&url);
 }
+
+/// A database read over two connections (the second importing the first's
+/// snapshot and running half of the catalog queries) reads exactly what
+/// one connection reads: columns, index expressions, unmanaged objects and
+/// privileges come from the second. A second connection that cannot take
+/// the snapshot (here, one to another database) leaves everything to the
+/// first, with the same result.
+#[test]
+fn a_database_read_over_two_connections_reads_what_one_reads() {
+    use trellisc::reflect::{self, ReflectOptions};
+    let server = pg::server();
+    let url = server.database();
+    let elsewhere = server.database();
+    server
+        .psql(
+            &url,
+            "CREATE TABLE t (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, \
+             name text NOT NULL DEFAULT 'x', tags text[]);\n\
+             COMMENT ON COLUMN t.name IS 'the name';\n\
+             CREATE INDEX t_lower ON t (lower(name)) WHERE tags IS NOT NULL;\n\
+             GRANT SELECT ON t TO PUBLIC;\n\
+             CREATE FOREIGN DATA WRAPPER w;\n\
+             CREATE SERVER s FOREIGN DATA WRAPPER w;\n\
+             CREATE FOREIGN TABLE f (a int) SERVER s;",
+        )
+        .expect("build the database");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let options = ReflectOptions::default();
+        let connect = |url: String| async move { reflect::connect(&url).await.expect("connect") };
+        let first = connect(url.clone()).await;
+        let helper = connect(url.clone()).await;
+        let other = connect(elsewhere.clone()).await;
+        let alone = reflect::reflect(&first, &options)
+            .await
+            .expect("read on one connection");
+        let shared = reflect::reflect_shared(&first, &helper, &options)
+            .await
+            .expect("read on two connections");
+        let fallen_back = reflect::reflect_shared(&first, &other, &options)
+            .await
+            .expect("read on the first connection after the second failed");
+        let table = alone.schema.tables.values().next().expect("the table is read");
+        assert_eq!(table.columns.len(), 3, "{table:?}");
+        assert_eq!(table.indexes.len(), 1, "{table:?}");
+        assert!(!alone.unmanaged.is_empty(), "the foreign table is read as unmanaged");
+        assert!(!alone.schema.privileges.is_empty(), "the grant is read");
+        for (how, reflected) in [("two connections", &shared), ("after the fallback", &fallen_back)] {
+            assert_eq!(alone.schema, reflected.schema, "{how}");
+            assert_eq!(
+                format!("{:?}", alone.unmanaged),
+                format!("{:?}", reflected.unmanaged),
+                "{how}"
+            );
+            assert_eq!(alone.dependencies, reflected.dependencies, "{how}");
+        }
+    });
+}

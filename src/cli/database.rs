@@ -38,10 +38,16 @@ pub(super) fn options(schemas: &[String], compared_with: Option<&Schema>) -> Ref
 
 /// Connects and reads.
 pub(super) async fn read(url: &str, options: &ReflectOptions) -> Result<(Database, Reflected), DbError> {
-    let database = reflect::connect(url).await?;
-    let reflected = reflect::reflect(&database, options)
-        .await
-        .map_err(|e| DbError::from_postgres(&database.description, &e))?;
+    // A second connection, opened at the same time, reads half of the
+    // catalog in the first one's snapshot; without it (a server out of
+    // connection slots), the first reads it all.
+    let (database, helper) = tokio::join!(reflect::connect(url), reflect::connect(url));
+    let database = database?;
+    let reflected = match &helper {
+        Ok(helper) => reflect::reflect_shared(&database, helper, options).await,
+        Err(_) => reflect::reflect(&database, options).await,
+    };
+    let reflected = reflected.map_err(|e| DbError::from_postgres(&database.description, &e))?;
     Ok((database, reflected))
 }
 

@@ -179,19 +179,111 @@ pub async fn casts(database: &Database, probes: &[(usize, String)]) -> crate::pl
 /// Reads the database's schema: all queries in one read-only snapshot,
 /// pipelined on the one connection.
 pub async fn reflect(database: &Database, options: &ReflectOptions) -> Result<Reflected, tokio_postgres::Error> {
-    let begin = format!(
-        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL search_path TO {}; SET LOCAL work_mem = '64MB'",
-        options.default_schema.quoted()
-    );
     read(
         &database.client,
+        None,
+        database.major,
+        options,
+        Reading::Whole,
+        &reading_transaction(options),
+        "COMMIT",
+    )
+    .await
+}
+
+/// [`reflect`] over two connections to the same database: the costliest
+/// queries go on `helper`, which reads in the same snapshot (exported by
+/// the first connection's transaction, imported by the helper's), so that
+/// the server works on both halves at once. Each connection still sends
+/// its queries at once, so the round trips stay as they were plus one (the
+/// snapshot's name). Where the helper cannot share the snapshot (a pooler
+/// that sends it to another server, say), everything is read again on the
+/// first connection.
+pub async fn reflect_shared(
+    database: &Database,
+    helper: &Database,
+    options: &ReflectOptions,
+) -> Result<Reflected, tokio_postgres::Error> {
+    let begin = reading_transaction(options);
+    let shared = read(
+        &database.client,
+        Some(&helper.client),
         database.major,
         options,
         Reading::Whole,
         &begin,
         "COMMIT",
     )
-    .await
+    .await;
+    match shared {
+        Ok(reflected) => Ok(reflected),
+        Err(_) => {
+            read(
+                &database.client,
+                None,
+                database.major,
+                options,
+                Reading::Whole,
+                &begin,
+                "COMMIT",
+            )
+            .await
+        }
+    }
+}
+
+/// The transaction reflection reads in: one snapshot, the default schema
+/// first on the search path (as the deparsed expressions are written), room
+/// to sort in memory.
+fn reading_transaction(options: &ReflectOptions) -> String {
+    format!(
+        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL search_path TO {}; SET LOCAL work_mem = '64MB'",
+        options.default_schema.quoted()
+    )
+}
+
+/// The queries (by their place in [`read`]'s list) a helper connection
+/// runs: about half of the server's work on a large schema (columns with
+/// their deparsed defaults, index expressions, objects trellisc does not
+/// manage, privileges).
+const ON_HELPER: [usize; 4] = [4, 8, 11, 23];
+
+/// The catalog queries [`read`] sends, in its order: a name for each (for
+/// the benchmark that times them one by one), its text for a server of
+/// version `major`, and whether it takes the schemas to read as `$1` (a
+/// `text[]`; the others read what is global to the server or database).
+#[doc(hidden)]
+pub fn catalog_queries(major: u32) -> [(&'static str, String, bool); 28] {
+    [
+        ("extensions", queries::extensions(), false),
+        ("enums", queries::enums(), true),
+        ("sequences", queries::sequences(), true),
+        ("tables", queries::tables(), true),
+        ("columns", queries::columns(major), true),
+        ("constraints", queries::constraints(major), true),
+        ("referenced_columns", queries::referenced_columns(), true),
+        ("indexes", queries::indexes(major), true),
+        ("index_expressions", queries::index_expressions(), true),
+        ("operator_classes", queries::operator_classes(), false),
+        ("collations_and_operators", queries::collations_and_operators(), false),
+        ("unmanaged", queries::unmanaged(), true),
+        ("dependencies", queries::dependencies(), true),
+        ("schemas", queries::schemas(), true),
+        ("domains", queries::domains(), true),
+        ("routines", queries::routines(), true),
+        ("triggers", queries::triggers(), true),
+        ("views", queries::views(), true),
+        ("view_indexes", queries::view_indexes(), true),
+        ("aggregates", queries::aggregates(), true),
+        ("policies", queries::policies(), true),
+        ("collations", queries::collations(major), true),
+        ("statistics", queries::statistics(), true),
+        ("privileges", queries::privileges(), true),
+        ("default_privileges", queries::default_privileges(), true),
+        ("roles", queries::roles(), false),
+        ("composites", queries::composites(), true),
+        ("ranges", queries::ranges(major), true),
+    ]
 }
 
 /// What [`read`] reads.
@@ -217,8 +309,10 @@ const NOTHING: &str = "SELECT WHERE false";
 
 /// Runs `before` (which opens a transaction), the catalog queries and
 /// `after` (which ends it), all sent at once, and builds the IR.
+#[allow(clippy::too_many_arguments)]
 async fn read(
     client: &Client,
+    helper: Option<&Client>,
     major: u32,
     options: &ReflectOptions,
     reading: Reading,
@@ -227,76 +321,104 @@ async fn read(
 ) -> Result<Reflected, tokio_postgres::Error> {
     let schemas: &(dyn ToSql + Sync) = &options.schemas;
     let param = [(schemas, Type::TEXT_ARRAY)];
-    let texts = [
-        queries::extensions(),
-        queries::enums(),
-        queries::sequences(),
-        queries::tables(),
-        queries::columns(major),
-        queries::constraints(major),
-        queries::referenced_columns(),
-        queries::indexes(major),
-        queries::index_expressions(),
-        queries::operator_classes(),
-        queries::collations_and_operators(),
-        queries::unmanaged(),
-        queries::dependencies(),
-        queries::schemas(),
-        queries::domains(),
-        queries::routines(),
-        queries::triggers(),
-        queries::views(),
-        queries::view_indexes(),
-        queries::aggregates(),
-        queries::policies(),
-        queries::collations(major),
-        queries::statistics(),
-        queries::privileges(),
-        queries::default_privileges(),
-        queries::roles(),
-        queries::composites(),
-        queries::ranges(major),
-    ];
+    let texts = catalog_queries(major);
     let query = |i: usize| {
-        if reading == Reading::Made && NOT_MADE.contains(&i) {
+        let left_out = reading == Reading::Made && NOT_MADE.contains(&i);
+        if left_out || (helper.is_some() && ON_HELPER.contains(&i)) {
             return client.query_typed(NOTHING, &[]);
         }
-        let global = matches!(i, 0 | 9 | 10 | 25);
-        client.query_typed(&texts[i], if global { &[] } else { &param })
+        let (_, text, takes_schemas) = &texts[i];
+        client.query_typed(text, if *takes_schemas { &param } else { &[] })
     };
-    let results = tokio::try_join!(
-        client.batch_execute(before),
-        query(0),
-        query(1),
-        query(2),
-        query(3),
-        query(4),
-        query(5),
-        query(6),
-        query(7),
-        query(8),
-        query(9),
-        query(10),
-        query(11),
-        query(12),
-        query(13),
-        query(14),
-        query(15),
-        query(16),
-        query(17),
-        query(18),
-        query(19),
-        query(20),
-        query(21),
-        query(22),
-        query(23),
-        query(24),
-        query(25),
-        query(26),
-        query(27),
-        client.batch_execute(after),
-    );
-    let results = match results {
+    // With a helper: the first connection exports its snapshot right after
+    // opening its transaction, the helper opens its own in it and runs its
+    // queries, and the first connection's transaction ends only once the
+    // helper has taken the snapshot (it is importable only until then).
+    let (snapshot_sent, snapshot) = tokio::sync::oneshot::channel::<String>();
+    let (imported_sent, imported) = tokio::sync::oneshot::channel::<()>();
+    let export = async {
+        if helper.is_none() {
+            return Ok(());
+        }
+        let row = client.query_one("SELECT pg_export_snapshot()", &[]).await?;
+        let _ = snapshot_sent.send(row.try_get(0)?);
+        Ok(())
+    };
+    let end = async {
+        if helper.is_some() {
+            // Sent either way: a helper that failed drops the sender.
+            let _ = imported.await;
+        }
+        client.batch_execute(after).await
+    };
+    let helper_side = async {
+        let Some(helper) = helper else {
+            return Ok(Vec::new());
+        };
+        let Ok(snapshot) = snapshot.await else {
+            return Ok(Vec::new());
+        };
+        let begin = before.replacen(
+            "READ ONLY;",
+            &format!(
+                "READ ONLY; SET TRANSACTION SNAPSHOT {};",
+                crate::render::literal(&snapshot)
+            ),
+            1,
+        );
+        helper.batch_execute(&begin).await?;
+        let _ = imported_sent.send(());
+        let queries = ON_HELPER.map(|i| {
+            let (_, text, takes_schemas) = &texts[i];
+            helper.query_typed(text, if *takes_schemas { &param } else { &[] })
+        });
+        let [a, b, c, d] = queries;
+        let rows = tokio::try_join!(a, b, c, d, helper.batch_execute("COMMIT"));
+        match rows {
+            Ok((a, b, c, d, ())) => Ok(vec![a, b, c, d]),
+            Err(error) => {
+                let _ = helper.batch_execute("ROLLBACK").await;
+                Err(error)
+            }
+        }
+    };
+    let first = async {
+        tokio::try_join!(
+            client.batch_execute(before),
+            export,
+            query(0),
+            query(1),
+            query(2),
+            query(3),
+            query(4),
+            query(5),
+            query(6),
+            query(7),
+            query(8),
+            query(9),
+            query(10),
+            query(11),
+            query(12),
+            query(13),
+            query(14),
+            query(15),
+            query(16),
+            query(17),
+            query(18),
+            query(19),
+            query(20),
+            query(21),
+            query(22),
+            query(23),
+            query(24),
+            query(25),
+            query(26),
+            query(27),
+            end,
+        )
+    };
+    let results = tokio::try_join!(first, helper_side);
+    let (results, helped) = match results {
         Ok(results) => results,
         Err(error) => {
             // Leave the connection usable: end the failed transaction.
@@ -305,6 +427,7 @@ async fn read(
         }
     };
     let (
+        _,
         _,
         extensions,
         enums,
@@ -336,6 +459,11 @@ async fn read(
         ranges,
         _,
     ) = results;
+    // What the helper read, in place of the first connection's empty answers.
+    let (columns, expressions, unmanaged, privileges) = match <[Vec<Row>; 4]>::try_from(helped) {
+        Ok([a, b, c, d]) => (a, b, c, d),
+        Err(_) => (columns, expressions, unmanaged, privileges),
+    };
     let mut builder = Builder {
         options,
         schema: Schema::default(),
@@ -1376,7 +1504,13 @@ impl Builder<'_> {
     }
 
     fn columns(&mut self, rows: &[Row]) -> Result<(), tokio_postgres::Error> {
+        // By table, then by number (the query leaves them unsorted).
+        let mut ordered = Vec::with_capacity(rows.len());
         for row in rows {
+            ordered.push(((get::<u32>(row, 22)?, get::<i16>(row, 23)?), row));
+        }
+        ordered.sort_unstable_by_key(|(key, _)| *key);
+        for (_, row) in ordered {
             let type_schema: &str = get(row, 3)?;
             let type_name: &str = get(row, 4)?;
             let formatted: &str = get(row, 5)?;

@@ -194,6 +194,7 @@ pub async fn normalize(
     };
     let normalized = read(
         &connection.client,
+        None,
         connection.major,
         &options,
         Reading::Made,
