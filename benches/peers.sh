@@ -303,8 +303,23 @@ run_pgmold_plan() { # KEY PORT N
         --database "db:$(url "$2" "old_$3")"
 }
 
+# The floor issue 21 names: one query per catalog the comparison needs
+# (tables, columns with their defaults, constraints, indexes, sequences,
+# enums, dependencies), each with PostgreSQL's own deparsing, on one
+# connection; what reading the database cannot go below.
+cat >"$SQL_DIR/floor.sql" <<'FLOOR'
+SELECT c.oid, c.relname, c.relkind, c.reloptions FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public';
+SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, pg_get_expr(d.adbin, d.adrelid) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped;
+SELECT co.conrelid, co.conname, pg_get_constraintdef(co.oid) FROM pg_constraint co JOIN pg_namespace n ON n.oid = co.connamespace WHERE n.nspname = 'public';
+SELECT i.indrelid, i.indexrelid, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public';
+SELECT s.* FROM pg_sequence s;
+SELECT e.enumtypid, e.enumlabel, e.enumsortorder FROM pg_enum e;
+SELECT d.classid, d.objid, d.refclassid, d.refobjid, d.deptype FROM pg_depend d WHERE d.deptype IN ('n', 'a', 'i');
+FLOOR
+
 for n in "${SIZE_LIST[@]}"; do
     say "database rows, $n tables"
+    measure "floor_lo_$n" "0" any "$PGBIN/psql" -X -q -o /dev/null -f "$SQL_DIR/floor.sql" "$(url "$PORT" "old_$n")"
     measure "dump_lo_$n" "0" nonempty "$PGBIN/pg_dump" --schema-only "$(url "$PORT" "old_$n")"
     measure "t_dbdb_lo_$n" "2" nonempty "$TRELLISC" diff --allow-destructive --from "$(url "$PORT" "old_$n")" --to "$(url "$PORT" "new_$n")"
     run_migra "p_dbdb_lo_$n" "$PORT" "$n"
@@ -315,6 +330,7 @@ for n in "${SIZE_LIST[@]}"; do
         run_migra "p_dbdb_px_$n" "$PROXY_PORT" "$n"
         measure "t_dbsrc_px_$n" "2" nonempty "$TRELLISC" diff --from "$(url "$PROXY_PORT" "old_$n")" --to "$SCHEMAS/$n-changed"
         run_pgmold_plan "p_dbsrc_px_$n" "$PROXY_PORT" "$n"
+        measure "floor_px_$n" "0" any "$PGBIN/psql" -X -q -o /dev/null -f "$SQL_DIR/floor.sql" "$(url "$PROXY_PORT" "old_$n")"
         saved_runs="$RUNS"; RUNS="$DUMP_PROXY_RUNS"
         measure "dump_px_$n" "0" nonempty "$PGBIN/pg_dump" --schema-only "$(url "$PROXY_PORT" "old_$n")"
         RUNS="$saved_runs"
@@ -352,11 +368,12 @@ ratio() { # A B FIELD: B / A
     else printf '–'; fi
 }
 stmts() { [[ -n "${WALL[$1]:-}" && -z "${FAIL[$1]:-}" ]] && printf '%s' "${STMTS[$1]}" || printf '–'; }
-row() { # LABEL TRELLISC_KEY PEER_NAME PEER_KEY FLOOR_KEY
-    local floor='–'
+row() { # LABEL TRELLISC_KEY PEER_NAME PEER_KEY DUMP_KEY CATALOG_FLOOR_KEY
+    local floor='–' catalog='–'
     [[ -n "$5" ]] && floor="$(cell "$5")"
-    printf '| %s | %s | %s | %s | %s | %s | %s / %s | %s |\n' "$1" "$(cell "$2")" "$3" "$(cell "$4")" \
-        "$(ratio "$2" "$4" wall)" "$(ratio "$2" "$4" rss)" "$(stmts "$2")" "$(stmts "$4")" "$floor"
+    [[ -n "${6:-}" ]] && catalog="$(cell "$6") ($(ratio "$6" "$2" wall) of it)"
+    printf '| %s | %s | %s | %s | %s | %s | %s / %s | %s | %s |\n' "$1" "$(cell "$2")" "$3" "$(cell "$4")" \
+        "$(ratio "$2" "$4" wall)" "$(ratio "$2" "$4" rss)" "$(stmts "$2")" "$(stmts "$4")" "$catalog" "$floor"
 }
 growth() { # LABEL KEY_PREFIX
     local line="| $1 |" prev="" n key i
@@ -377,13 +394,13 @@ growth() { # LABEL KEY_PREFIX
     echo "Load average (1, 5, 15 min) $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end (the measured commands themselves count for about 1): well above that, something else was running too (a build?) and the figures are noisy."
     echo "Each figure is the median of $RUNS run(s) (wall seconds, peak RSS) of the whole process, /usr/bin/time; ratios are peer ÷ trellisc, so above 1× means trellisc is faster or smaller. Statements: \`;\`-terminated lines of the output, less comments and BEGIN/COMMIT. The N-changed schemas differ from N in 1% of their tables."
     echo
-    echo "| diff | trellisc | peer tool | peer | time ratio | memory ratio | statements trellisc / peer | floor: pg_dump --schema-only of old_N |"
-    echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+    echo "| diff | trellisc | peer tool | peer | time ratio | memory ratio | statements trellisc / peer | floor: one query per catalog (trellisc ÷ floor) | pg_dump --schema-only of old_N |"
+    echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
     for n in "${SIZE_LIST[@]}"; do
-        row "database → database, $n tables, loopback" "t_dbdb_lo_$n" "migra --unsafe" "p_dbdb_lo_$n" "dump_lo_$n"
-        [[ "$PROXY" == 1 ]] && row "database → database, $n tables, ${RTT_MS} ms round trip" "t_dbdb_px_$n" "migra --unsafe" "p_dbdb_px_$n" "dump_px_$n"
-        row "database → source, $n tables, loopback" "t_dbsrc_lo_$n" "pgmold plan" "p_dbsrc_lo_$n" "dump_lo_$n"
-        [[ "$PROXY" == 1 ]] && row "database → source, $n tables, ${RTT_MS} ms round trip" "t_dbsrc_px_$n" "pgmold plan" "p_dbsrc_px_$n" "dump_px_$n"
+        row "database → database, $n tables, loopback" "t_dbdb_lo_$n" "migra --unsafe" "p_dbdb_lo_$n" "dump_lo_$n" "floor_lo_$n"
+        [[ "$PROXY" == 1 ]] && row "database → database, $n tables, ${RTT_MS} ms round trip" "t_dbdb_px_$n" "migra --unsafe" "p_dbdb_px_$n" "dump_px_$n" "floor_px_$n"
+        row "database → source, $n tables, loopback" "t_dbsrc_lo_$n" "pgmold plan" "p_dbsrc_lo_$n" "dump_lo_$n" "floor_lo_$n"
+        [[ "$PROXY" == 1 ]] && row "database → source, $n tables, ${RTT_MS} ms round trip" "t_dbsrc_px_$n" "pgmold plan" "p_dbsrc_px_$n" "dump_px_$n" "floor_px_$n"
     done
     row "source → source, $OFFLINE_SIZE tables, offline" "t_src_$OFFLINE_SIZE" "pgmold diff" "p_src_$OFFLINE_SIZE" ""
     echo
