@@ -179,16 +179,7 @@ pub async fn casts(database: &Database, probes: &[(usize, String)]) -> crate::pl
 /// Reads the database's schema: all queries in one read-only snapshot,
 /// pipelined on the one connection.
 pub async fn reflect(database: &Database, options: &ReflectOptions) -> Result<Reflected, tokio_postgres::Error> {
-    read(
-        &database.client,
-        None,
-        database.major,
-        options,
-        Reading::Whole,
-        &reading_transaction(options),
-        "COMMIT",
-    )
-    .await
+    read_whole(database, None, options).await
 }
 
 /// [`reflect`] over two connections to the same database: the costliest
@@ -204,32 +195,30 @@ pub async fn reflect_shared(
     helper: &Database,
     options: &ReflectOptions,
 ) -> Result<Reflected, tokio_postgres::Error> {
+    match read_whole(database, Some(&helper.client), options).await {
+        Ok(reflected) => Ok(reflected),
+        Err(_) => reflect(database, options).await,
+    }
+}
+
+/// Everything of the schemas asked for, in one transaction of `database`
+/// (and of `helper`, in its snapshot).
+async fn read_whole(
+    database: &Database,
+    helper: Option<&Client>,
+    options: &ReflectOptions,
+) -> Result<Reflected, tokio_postgres::Error> {
     let begin = reading_transaction(options);
-    let shared = read(
+    read(
         &database.client,
-        Some(&helper.client),
+        helper,
         database.major,
         options,
         Reading::Whole,
         &begin,
         "COMMIT",
     )
-    .await;
-    match shared {
-        Ok(reflected) => Ok(reflected),
-        Err(_) => {
-            read(
-                &database.client,
-                None,
-                database.major,
-                options,
-                Reading::Whole,
-                &begin,
-                "COMMIT",
-            )
-            .await
-        }
-    }
+    .await
 }
 
 /// The transaction reflection reads in: one snapshot, the default schema
