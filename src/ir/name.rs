@@ -27,7 +27,9 @@ impl Ident {
     /// The identifier an unquoted source word stands for: folded to lower
     /// case as PostgreSQL does (ASCII letters only).
     pub fn from_unquoted(word: &str) -> Ident {
-        Ident(CompactString::from(word).to_ascii_lowercase())
+        let mut folded = CompactString::from(word);
+        folded.make_ascii_lowercase();
+        Ident(folded)
     }
 
     /// The identifier a source token stands for: `"Quoted"` keeps its case

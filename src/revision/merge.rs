@@ -181,7 +181,6 @@ fn resolve<T: PartialEq>([base, ours, theirs]: [Option<&T>; 3]) -> Option<Option
     }
 }
 
-/// Merges every key of the base, ours and theirs maps, in key order.
 /// [`merge_map`] for a table's constraints or indexes.
 fn merge_name_map<T: Mergeable + Clone>(
     sides: [&crate::ir::NameMap<T>; 3],
@@ -198,6 +197,7 @@ fn merge_name_map<T: Mergeable + Clone>(
         .collect()
 }
 
+/// Merges every key of the base, ours and theirs maps, in key order.
 fn merge_map<K: Ord + Clone, T: Mergeable>(
     sides: [&BTreeMap<K, T>; 3],
     object: impl Fn(&K) -> String,

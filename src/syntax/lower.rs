@@ -2438,7 +2438,6 @@ impl Lowerer {
             // Sized once: a large schema holds many thousands of these.
             pending.table.constraints.reserve(pending.constraints.len());
             pending.table.indexes.reserve(pending.indexes.len());
-            pending.table.columns.shrink_to_fit();
             for constraint in pending.constraints {
                 let mut built = constraint.constraint;
                 match constraint.name {
