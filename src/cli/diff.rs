@@ -61,7 +61,9 @@ fn resolve(from: Side, to: Side, schemas: &[String]) -> Result<Resolved, String>
             let options = database::options(schemas, None);
             let runtime = database::runtime()?;
             let (a, b) = runtime
-                .block_on(async { tokio::try_join!(database::read(&a, &options), database::read(&b, &options)) })
+                .block_on(async {
+                    tokio::try_join!(database::read(&a, &options, false), database::read(&b, &options, false))
+                })
                 .map_err(|e| e.to_string())?;
             database::warn_unmanaged(&a.0, &a.1);
             database::warn_unmanaged(&b.0, &b.1);
@@ -112,7 +114,7 @@ fn against_source(
     let options = database::options(schemas, Some(&source.schema));
     let runtime = database::runtime()?;
     let reflected = runtime.block_on(async {
-        let (database, reflected) = database::read(url, &options).await?;
+        let (database, reflected) = database::read(url, &options, true).await?;
         database::warn_unmanaged(&database, &reflected);
         database::note_unmanaged_grantees(&database, &reflected, &source.schema);
         // Forms the server's version lacks are refused before the source

@@ -32,7 +32,7 @@ pub(super) fn run(args: ImportArgs) -> u8 {
         Ok(runtime) => runtime,
         Err(e) => return fail(e),
     };
-    let (database, reflected) = match runtime.block_on(database::read(&url, &options)) {
+    let (database, reflected) = match runtime.block_on(database::read(&url, &options, true)) {
         Ok(read) => read,
         Err(e) => return fail(e),
     };

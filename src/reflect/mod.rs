@@ -329,8 +329,18 @@ async fn read(
         if helper.is_none() {
             return Ok(());
         }
-        let row = client.query_one("SELECT pg_export_snapshot()", &[]).await?;
-        let _ = snapshot_sent.send(row.try_get(0)?);
+        // Unprepared, as the catalog queries are: a prepared statement
+        // waits for its description before its execution is sent, which puts
+        // it behind every query already in the pipe, and the helper would
+        // start only when the first connection had finished.
+        let rows = client.query_typed("SELECT pg_export_snapshot()", &[]).await?;
+        let snapshot: Option<String> = match rows.first() {
+            Some(row) => row.try_get(0)?,
+            None => None,
+        };
+        if let Some(snapshot) = snapshot {
+            let _ = snapshot_sent.send(snapshot);
+        }
         Ok(())
     };
     let end = async {
@@ -451,6 +461,10 @@ async fn read(
     // What the helper read, in place of the first connection's empty answers.
     let (columns, expressions, unmanaged, privileges) = match <[Vec<Row>; 4]>::try_from(helped) {
         Ok([a, b, c, d]) => (a, b, c, d),
+        // The helper had no snapshot to read in: everything on this one.
+        Err(_) if helper.is_some() => {
+            return Box::pin(read(client, None, major, options, reading, before, after)).await;
+        }
         Err(_) => (columns, expressions, unmanaged, privileges),
     };
     let mut builder = Builder {
