@@ -267,19 +267,29 @@ fn project_with_a_revision(name: &str) -> std::path::PathBuf {
 
 /// Runs trellisc with its standard output going into a pipe whose reader
 /// reads `lines` lines and then closes it; returns the exit status and
-/// what went to standard error.
+/// what went to standard error. With no lines to read, the reader is
+/// closed before trellisc starts, so its first write meets a closed pipe
+/// however fast it runs (output that fits in the pipe would otherwise be
+/// written before the reader closed).
 fn with_pipe_closed_after(dir: &std::path::Path, args: &[&str], lines: usize) -> (std::process::ExitStatus, String) {
     use std::io::{BufRead, Read};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_trellisc"))
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    let mut reader = Some(reader);
+    if lines == 0 {
+        reader = None;
+    }
+    let mut command = Command::new(env!("CARGO_BIN_EXE_trellisc"));
+    command
         .args(args)
         .current_dir(dir)
         .env_remove("TRELLIS_DATABASE_URL")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("run trellisc");
-    {
-        let mut reader = std::io::BufReader::new(child.stdout.take().expect("piped stdout"));
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped());
+    let mut child = command.spawn().expect("run trellisc");
+    // Only the child holds the writing end now.
+    drop(command);
+    if let Some(reader) = reader {
+        let mut reader = std::io::BufReader::new(reader);
         for _ in 0..lines {
             let mut line = String::new();
             reader.read_line(&mut line).expect("read a line");

@@ -45,20 +45,70 @@ pub(super) fn options(schemas: &[String], compared_with: Option<&Schema>) -> Ref
 /// without helpers (measured on two cores, helpers there made it 10%
 /// slower), and half the connection slots.
 pub(super) async fn read(url: &str, options: &ReflectOptions, helped: bool) -> Result<(Database, Reflected), DbError> {
+    let (database, helper) = connect(url, helped).await;
+    read_over(database?, helper, options).await
+}
+
+/// The connections [`read`] reads over: the first, and a helper where
+/// `helped` and it could be opened.
+async fn connect(url: &str, helped: bool) -> (Result<Database, DbError>, Option<Database>) {
     let second = async {
         match helped {
-            true => Some(reflect::connect(url).await),
+            true => reflect::connect(url).await.ok(),
             false => None,
         }
     };
-    let (database, helper) = tokio::join!(reflect::connect(url), second);
-    let database = database?;
+    tokio::join!(reflect::connect(url), second)
+}
+
+/// Reads over connections already open.
+pub(super) async fn read_over(
+    database: Database,
+    helper: Option<Database>,
+    options: &ReflectOptions,
+) -> Result<(Database, Reflected), DbError> {
     let reflected = match &helper {
-        Some(Ok(helper)) => reflect::reflect_shared(&database, helper, options).await,
-        _ => reflect::reflect(&database, options).await,
+        Some(helper) => reflect::reflect_shared(&database, helper, options).await,
+        None => reflect::reflect(&database, options).await,
     };
     let reflected = reflected.map_err(|e| DbError::from_postgres(&database.description, &e))?;
     Ok((database, reflected))
+}
+
+/// A database's connections (the first and a helper) being opened on a
+/// thread of their own while the command reads its source side: over a
+/// distant link, connecting takes several round trips.
+pub(super) struct Opening(std::thread::JoinHandle<Result<Opened, String>>);
+
+/// What [`Opening`] ends with: the runtime the connections live on, and
+/// the connections.
+pub(super) struct Opened {
+    pub runtime: tokio::runtime::Runtime,
+    pub database: Result<Database, DbError>,
+    pub helper: Option<Database>,
+}
+
+impl Opening {
+    /// Starts connecting to `url` with a helper.
+    pub(super) fn start(url: &str) -> Opening {
+        let url = url.to_string();
+        Opening(std::thread::spawn(move || {
+            let runtime = runtime()?;
+            let (database, helper) = runtime.block_on(connect(&url, true));
+            Ok(Opened {
+                runtime,
+                database,
+                helper,
+            })
+        }))
+    }
+
+    /// Waits until both connections are open (or have failed).
+    pub(super) fn finish(self) -> Result<Opened, String> {
+        self.0
+            .join()
+            .unwrap_or_else(|_| Err("cannot start the database client: its thread failed".to_string()))
+    }
 }
 
 /// Brings a source schema's expressions into the server's words; on a

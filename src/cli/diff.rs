@@ -46,7 +46,7 @@ type Resolved = (Loaded, Loaded, Vec<Dependency>, Option<Server>);
 
 /// Reads the database sides (both at once when there are two) and brings
 /// a source side's expressions into the database's words.
-fn resolve(from: Side, to: Side, schemas: &[String]) -> Result<Resolved, String> {
+fn resolve(from: Side, to: Side, schemas: &[String], opening: Option<database::Opening>) -> Result<Resolved, String> {
     match (from, to) {
         (Side::Schema(from), Side::Schema(mut to)) => {
             // With no database at hand, the version `trellis.toml` names.
@@ -94,27 +94,38 @@ fn resolve(from: Side, to: Side, schemas: &[String]) -> Result<Resolved, String>
             Ok((loaded(a.schema), loaded(b_schema), a.dependencies, Some(server)))
         }
         (Side::Database(url), Side::Schema(mut source)) => {
-            let (database, dependencies, server) = against_source(&url, &mut source, schemas)?;
+            let (database, dependencies, server) = against_source(&url, &mut source, schemas, opening)?;
             Ok((database, *source, dependencies, Some(server)))
         }
         (Side::Schema(mut source), Side::Database(url)) => {
-            let (database, _, server) = against_source(&url, &mut source, schemas)?;
+            let (database, _, server) = against_source(&url, &mut source, schemas, opening)?;
             Ok((*source, database, Vec::new(), Some(server)))
         }
     }
 }
 
-/// Reads the database compared with a source schema, and normalizes the
+/// Reads the database compared with a source schema (over the connections
+/// `opening` opened while the source was read, if any), and normalizes the
 /// source's expressions on it.
 fn against_source(
     url: &str,
     source: &mut Loaded,
     schemas: &[String],
+    opening: Option<database::Opening>,
 ) -> Result<(Loaded, Vec<Dependency>, Server), String> {
     let options = database::options(schemas, Some(&source.schema));
-    let runtime = database::runtime()?;
+    let (runtime, opened) = match opening {
+        Some(opening) => {
+            let opened = opening.finish()?;
+            (opened.runtime, Some((opened.database, opened.helper)))
+        }
+        None => (database::runtime()?, None),
+    };
     let reflected = runtime.block_on(async {
-        let (database, reflected) = database::read(url, &options, true).await?;
+        let (database, reflected) = match opened {
+            Some((database, helper)) => database::read_over(database?, helper, &options).await?,
+            None => database::read(url, &options, true).await?,
+        };
         database::warn_unmanaged(&database, &reflected);
         database::note_unmanaged_grantees(&database, &reflected, &source.schema);
         // Forms the server's version lacks are refused before the source
@@ -141,6 +152,14 @@ fn loaded(schema: crate::ir::Schema) -> Loaded {
 }
 
 pub(super) fn run(args: DiffArgs, color: Color) -> u8 {
+    // A database compared with a source: connected to while the source is
+    // read (parsing and connecting each take a while, and need not wait
+    // for each other).
+    let opening = match (crate::reflect::is_url(&args.from), crate::reflect::is_url(&args.to)) {
+        (true, false) => Some(database::Opening::start(&args.from)),
+        (false, true) => Some(database::Opening::start(&args.to)),
+        _ => None,
+    };
     let mut sources = Sources::new();
     let (from, to) = match (
         source::side(&args.from, &mut sources),
@@ -149,7 +168,7 @@ pub(super) fn run(args: DiffArgs, color: Color) -> u8 {
         (Ok(from), Ok(to)) => (from, to),
         (Err(e), _) | (_, Err(e)) => return fail(e),
     };
-    let (from, to, dependencies, server) = match resolve(from, to, &args.schemas) {
+    let (from, to, dependencies, server) = match resolve(from, to, &args.schemas, opening) {
         Ok(sides) => sides,
         Err(e) => return fail(e),
     };
