@@ -273,23 +273,20 @@ fn project_with_a_revision(name: &str) -> std::path::PathBuf {
 /// written before the reader closed).
 fn with_pipe_closed_after(dir: &std::path::Path, args: &[&str], lines: usize) -> (std::process::ExitStatus, String) {
     use std::io::{BufRead, Read};
-    let (reader, writer) = std::io::pipe().expect("a pipe");
-    let mut reader = Some(reader);
-    if lines == 0 {
-        reader = None;
-    }
-    let mut command = Command::new(env!("CARGO_BIN_EXE_trellisc"));
-    command
+    let stdout = match lines {
+        0 => std::process::Stdio::from(pipe_closed_at_its_reading_end()),
+        _ => std::process::Stdio::piped(),
+    };
+    let mut child = Command::new(env!("CARGO_BIN_EXE_trellisc"))
         .args(args)
         .current_dir(dir)
         .env_remove("TRELLIS_DATABASE_URL")
-        .stdout(writer)
-        .stderr(std::process::Stdio::piped());
-    let mut child = command.spawn().expect("run trellisc");
-    // Only the child holds the writing end now.
-    drop(command);
-    if let Some(reader) = reader {
-        let mut reader = std::io::BufReader::new(reader);
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run trellisc");
+    if let Some(stdout) = child.stdout.take() {
+        let mut reader = std::io::BufReader::new(stdout);
         for _ in 0..lines {
             let mut line = String::new();
             reader.read_line(&mut line).expect("read a line");
@@ -305,6 +302,20 @@ fn with_pipe_closed_after(dir: &std::path::Path, args: &[&str], lines: usize) ->
         .read_to_string(&mut stderr)
         .expect("read stderr");
     (child.wait().expect("wait for trellisc"), stderr)
+}
+
+/// The writing end of a pipe whose reading end is closed already.
+fn pipe_closed_at_its_reading_end() -> std::fs::File {
+    use std::os::fd::FromRawFd;
+    let mut ends = [0; 2];
+    // SAFETY: `pipe` writes two new descriptors into `ends`.
+    assert_eq!(unsafe { libc::pipe(ends.as_mut_ptr()) }, 0, "a pipe");
+    // SAFETY: both descriptors are new and nothing else owns them: the
+    // reading end is closed here, the writing end owned by the file.
+    unsafe {
+        libc::close(ends[0]);
+        std::fs::File::from_raw_fd(ends[1])
+    }
 }
 
 #[test]
