@@ -22,7 +22,7 @@ pub mod syntax;
 pub mod cli;
 pub mod load;
 pub mod lsp;
-mod parallel;
+pub mod parallel;
 pub mod project;
 
 pub use load::{Compiled, compile_path, compile_sources};

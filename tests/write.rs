@@ -417,7 +417,7 @@ fn reflected_shop() -> Schema {
     let mut role = column(
         "role",
         SqlType {
-            name: TypeName::User(user_role),
+            name: TypeName::User(Box::new(user_role)),
             modifiers: None,
             array_dims: 0,
         },
@@ -742,7 +742,7 @@ fn foreign_key(
 
 fn user_type(schema: &str, name: &str) -> SqlType {
     SqlType {
-        name: TypeName::User(qualified(schema, name)),
+        name: TypeName::User(Box::new(qualified(schema, name))),
         modifiers: None,
         array_dims: 0,
     }

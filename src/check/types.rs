@@ -4,7 +4,7 @@
 use super::at;
 use crate::diag::{Code, Diagnostic};
 use crate::ir::types::extension_providing;
-use crate::ir::{Ident, Schema, TypeName};
+use crate::ir::{Ident, QualifiedName, Schema, TypeName};
 
 pub(super) fn check(schema: &Schema, out: &mut Vec<Diagnostic>) {
     row_types(schema, out);
@@ -18,14 +18,14 @@ pub(super) fn check(schema: &Schema, out: &mut Vec<Diagnostic>) {
         // A domain over itself, directly or through others, never ends.
         let circular = schema.domains.contains_key(name) && {
             let mut seen = vec![&domain.name];
-            let mut at = name;
+            let mut at: &QualifiedName = name;
             loop {
                 if seen.contains(&at) {
                     break true;
                 }
                 seen.push(at);
                 match schema.domains.get(at).map(|d| &d.data_type.name) {
-                    Some(TypeName::User(next)) => at = next,
+                    Some(TypeName::User(next)) => at = &**next,
                     _ => break false,
                 }
             }
@@ -50,7 +50,7 @@ pub(super) fn check(schema: &Schema, out: &mut Vec<Diagnostic>) {
     for composite in schema.composites.values() {
         for attribute in &composite.attributes {
             if let TypeName::User(name) = &attribute.data_type.name {
-                if unknown(name) || *name == composite.name {
+                if unknown(name) || **name == composite.name {
                     out.push(
                         at(
                             Diagnostic::new(Code::UnknownType, format!("unknown type `{name}`")),

@@ -104,7 +104,7 @@ fn domains(old: &Schema, new: &Schema, changes: &mut Vec<Change>) {
                 .tables
                 .values()
                 .flat_map(|t| t.columns.iter().map(move |c| (t, c)))
-                .filter(|(_, c)| c.data_type.name == TypeName::User(name.clone()))
+                .filter(|(_, c)| c.data_type.name == TypeName::User(Box::new(name.clone())))
                 .map(|(t, c)| (t.name.clone(), c.name.clone(), c.data_type.array_dims))
                 .collect();
             changes.push(Change::RecreateDomain {
@@ -347,7 +347,7 @@ fn enum_columns(schema: &Schema, enum_name: &QualifiedName) -> Vec<ConvertedColu
     let mut columns = Vec::new();
     for table in schema.tables.values() {
         for column in &table.columns {
-            if matches!(&column.data_type.name, TypeName::User(n) if n == enum_name) {
+            if matches!(&column.data_type.name, TypeName::User(n) if **n == *enum_name) {
                 columns.push(ConvertedColumn {
                     table: table.name.clone(),
                     column: column.name.clone(),
@@ -390,14 +390,14 @@ pub(super) fn converted_columns(
             false => old.inherited_columns(table),
         };
         for column in &table.columns {
-            if !matches!(&column.data_type.name, TypeName::User(n) if n == before)
+            if !matches!(&column.data_type.name, TypeName::User(n) if **n == *before)
                 || inherited.iter().any(|c| c.name == column.name)
             {
                 continue;
             }
             let column_name = column_names.get(&column.name).copied().unwrap_or(&column.name);
             let Some(later) = now.column(column_name) else { continue };
-            let stays = matches!(&later.data_type.name, TypeName::User(n) if n == after);
+            let stays = matches!(&later.data_type.name, TypeName::User(n) if **n == *after);
             columns.push(ConvertedColumn {
                 table: name.clone(),
                 column: column_name.clone(),

@@ -889,7 +889,7 @@ impl TablePair<'_> {
         match (&before.name, &after.name) {
             (TypeName::User(old), TypeName::User(new)) => {
                 let old_name = self.renames.enums.get(new).unwrap_or(new);
-                old_name == old
+                old_name == &**old
                     && before.array_dims == after.array_dims
                     && before.modifiers == after.modifiers
                     && matches!(

@@ -473,7 +473,7 @@ pub struct Domain {
 impl Domain {
     /// Whether this domain is defined over `other` (never over itself).
     pub fn is_over(&self, other: &Domain) -> bool {
-        self.name != other.name && matches!(&self.data_type.name, TypeName::User(base) if *base == other.name)
+        self.name != other.name && matches!(&self.data_type.name, TypeName::User(base) if **base == other.name)
     }
 }
 
@@ -491,7 +491,7 @@ impl CompositeType {
     /// The user types its attributes have.
     pub fn uses(&self) -> impl Iterator<Item = &QualifiedName> {
         self.attributes.iter().filter_map(|a| match &a.data_type.name {
-            TypeName::User(name) => Some(name),
+            TypeName::User(name) => Some(&**name),
             TypeName::Builtin(_) => None,
         })
     }

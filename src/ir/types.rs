@@ -22,7 +22,7 @@ pub enum TypeName {
     Builtin(String),
     /// A user-defined type: an enum of the schema or a type an extension
     /// provides.
-    User(QualifiedName),
+    User(Box<QualifiedName>),
 }
 
 impl SqlType {

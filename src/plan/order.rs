@@ -217,7 +217,7 @@ fn types_after_what_they_use(group: Vec<Change>) -> Vec<Change> {
         }
     };
     let user = |t: &SqlType| match &t.name {
-        TypeName::User(name) => Some(name.clone()),
+        TypeName::User(name) => Some((**name).clone()),
         TypeName::Builtin(_) => None,
     };
     let function = |f: &Option<SearchPathName>| {

@@ -606,7 +606,7 @@ pub(crate) fn sql_type(schema: &str, name: &str, formatted: &str, array_dims: u3
             };
         }
         return SqlType {
-            name: TypeName::User(qualified("pg_catalog", &words)),
+            name: TypeName::User(Box::new(qualified("pg_catalog", &words))),
             modifiers: (!modifiers.is_empty()).then(|| format!("({})", modifiers.join(","))),
             array_dims,
         };
@@ -615,7 +615,7 @@ pub(crate) fn sql_type(schema: &str, name: &str, formatted: &str, array_dims: u3
         .strip_suffix(')')
         .and_then(|f| f.rfind('(').map(|open| format!("{})", &f[open..])));
     SqlType {
-        name: TypeName::User(qualified(schema, name)),
+        name: TypeName::User(Box::new(qualified(schema, name))),
         modifiers,
         array_dims,
     }
@@ -1764,7 +1764,7 @@ impl Builder<'_> {
             if let Some(column) = table.columns.iter_mut().find(|c| &c.name == column) {
                 let dims = column.data_type.array_dims;
                 column.data_type.value = SqlType {
-                    name: TypeName::User(enum_name.clone()),
+                    name: TypeName::User(Box::new(enum_name.clone())),
                     modifiers: None,
                     array_dims: dims,
                 };

@@ -283,7 +283,7 @@ pub fn routine(statement: &str, default_schema: &Ident) -> Result<RoutineFacts, 
         let data_type = sql_type(arg_type, default_schema);
         canonical_type(arg_type, &data_type);
         if let TypeName::User(name) = &data_type.name {
-            uses.push(name.clone());
+            uses.push((**name).clone());
         }
         if [
             FunctionParameterMode::FuncParamIn,
@@ -312,7 +312,7 @@ pub fn routine(statement: &str, default_schema: &Ident) -> Result<RoutineFacts, 
         let data_type = sql_type(return_type, default_schema);
         canonical_type(return_type, &data_type);
         if let TypeName::User(name) = &data_type.name {
-            uses.push(name.clone());
+            uses.push((**name).clone());
         }
         returns = Some(data_type);
     }
@@ -545,7 +545,7 @@ pub fn aggregate(statement: &str, default_schema: &Ident) -> Result<RoutineFacts
                 let data_type = sql_type(arg_type, default_schema);
                 canonical_type(arg_type, &data_type);
                 if let TypeName::User(name) = &data_type.name {
-                    uses.push(name.clone());
+                    uses.push((**name).clone());
                 }
                 shape.push_str(&format!(" {}:{}", parameter.mode, parameter.name));
                 identity.push(data_type);
@@ -570,10 +570,10 @@ pub fn aggregate(statement: &str, default_schema: &Ident) -> Result<RoutineFacts
                     });
                     if name.ends_with("func") {
                         if let TypeName::User(function) = &data_type.name {
-                            uses.push(function.clone());
+                            uses.push((**function).clone());
                         }
                     } else if let TypeName::User(type_name) = &data_type.name {
-                        uses.push(type_name.clone());
+                        uses.push((**type_name).clone());
                     }
                     canonical_type(type_name, &data_type);
                 }
@@ -809,8 +809,10 @@ pub fn sql_type(type_name: &PgTypeName, default_schema: &Ident) -> SqlType {
     let name = match (builtin, names.as_slice()) {
         (Some(resolved), _) => TypeName::Builtin(resolved.canonical.to_string()),
         (None, _) if pseudo.is_some() => TypeName::Builtin(pseudo.map_or("", |p| p).to_string()),
-        (None, [name]) => TypeName::User(QualifiedName::new(default_schema.clone(), Ident::new(*name))),
-        (None, [.., schema, name]) => TypeName::User(QualifiedName::new(Ident::new(*schema), Ident::new(*name))),
+        (None, [name]) => TypeName::User(Box::new(QualifiedName::new(default_schema.clone(), Ident::new(*name)))),
+        (None, [.., schema, name]) => {
+            TypeName::User(Box::new(QualifiedName::new(Ident::new(*schema), Ident::new(*name))))
+        }
         (None, []) => TypeName::Builtin(String::new()),
     };
     SqlType {

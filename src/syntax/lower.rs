@@ -861,7 +861,7 @@ impl Lowerer {
         };
         (
             SqlType {
-                name: TypeName::User(name),
+                name: TypeName::User(Box::new(name)),
                 modifiers,
                 array_dims: ty.array_dims,
             },
@@ -1084,6 +1084,10 @@ impl Lowerer {
                 self.table_item(item, &column_names, &mut pending);
             }
         }
+        // Held until every table is lowered: grown by doubling, they would
+        // keep a third of their room unused across thousands of tables.
+        pending.constraints.shrink_to_fit();
+        pending.indexes.shrink_to_fit();
         Some(pending)
     }
 
@@ -1476,7 +1480,7 @@ impl Lowerer {
                 was: None,
                 kind: ConstraintKind::EnumCheck {
                     column: column.name.clone(),
-                    enum_name: enum_name.clone(),
+                    enum_name: (**enum_name).clone(),
                 },
                 deferrable: false,
                 initially_deferred: false,
@@ -2316,9 +2320,14 @@ impl Lowerer {
             }
         }
         // A check of a partition or inheriting table is named after the one
-        // column it uses, its parents' columns included.
+        // column it uses, its parents' columns included (the map of every
+        // table's columns made only where some table has a parent).
+        let any_parents = kept
+            .iter()
+            .any(|p| p.table.partition_of.is_some() || !p.table.inherits.is_empty());
         let column_names: BTreeMap<QualifiedName, (Vec<Ident>, Vec<QualifiedName>)> = kept
             .iter()
+            .filter(|_| any_parents)
             .map(|p| {
                 let parents = p.table.partition_of.iter().map(|o| o.parent.clone());
                 let parents = parents.chain(p.table.inherits.iter().cloned()).collect();
@@ -2327,7 +2336,9 @@ impl Lowerer {
             })
             .collect();
         for pending in &mut kept {
-            let (_, parents) = &column_names[&pending.table.name];
+            let Some((_, parents)) = column_names.get(&pending.table.name) else {
+                continue;
+            };
             if parents.is_empty() {
                 continue;
             }
