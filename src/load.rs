@@ -215,6 +215,7 @@ pub fn compile_files(sources: &Sources, ids: &[FileId], options: &LowerOptions) 
     diagnostics.extend(found);
     diagnostics.extend(crate::check::check_schema(&schema));
     diag::sort(&mut diagnostics);
+    crate::parallel::release_here();
     (schema, diagnostics)
 }
 

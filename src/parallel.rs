@@ -20,6 +20,14 @@ pub fn map<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync + Send) 
     results
 }
 
+/// Gives back on this thread what the allocator holds free (see
+/// [`release_with`]): after work on the calling thread that freed much.
+pub fn release_here() {
+    if let Some(release) = RELEASE.get() {
+        release();
+    }
+}
+
 /// What gives the memory a thread has freed back to the system at once.
 static RELEASE: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
 

@@ -4,10 +4,10 @@
 //! planned) and `check` of one.
 //!
 //! The figures are the heap's, which the process's peak resident size
-//! follows with mimalloc's partly used pages on top: 127 MB of heap for the
-//! diff was 197 MiB resident in the release binary, 80 MB for check about
-//! 130 MiB. The limits leave a tenth for noise and catch a regression
-//! before it shows there.
+//! follows with mimalloc's partly used pages on top: 121 MB of heap for the
+//! diff was 191 MiB resident in the release binary, 77 MB for check 122 MiB.
+//! The limits leave room for noise and catch a regression before it shows
+//! there.
 
 #[path = "../benches/support/generator.rs"]
 mod generator;
@@ -110,7 +110,7 @@ fn a_large_schema_fits_in_memory() {
         diff as f64 / MB as f64
     );
     assert!(steps > 0, "the changed schema differs");
-    // Measured 80.3 MB and 127.0 MB.
+    // Measured 76.8 MB and 121.2 MB.
     assert!(check < 90 * MB, "check held {check} bytes at once");
     assert!(diff < 140 * MB, "the diff held {diff} bytes at once");
 }

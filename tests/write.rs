@@ -678,7 +678,7 @@ fn reflected_oddities() -> Schema {
         .map(|(i, (name, modifiers, array_dims))| {
             let data_type = SqlType {
                 name: TypeName::Builtin(name.to_string()),
-                modifiers: modifiers.map(str::to_string),
+                modifiers: modifiers.map(Box::from),
                 array_dims: *array_dims,
             };
             column(&format!("c{i}"), data_type, false)

@@ -724,7 +724,7 @@ impl TablePair<'_> {
                 column: name.clone(),
             });
         }
-        let comment = |t: &Table| t.column(name).and_then(|c| c.comment.clone());
+        let comment = |t: &Table| t.column(name).and_then(|c| c.comment.as_deref().map(str::to_string));
         if comment(self.before) != comment(self.after) {
             changes.push(Change::CommentOnColumn {
                 table,
@@ -877,7 +877,7 @@ impl TablePair<'_> {
             changes.push(Change::CommentOnColumn {
                 table,
                 column: name,
-                comment: after.comment.clone(),
+                comment: after.comment.as_deref().map(str::to_string),
             });
         }
     }

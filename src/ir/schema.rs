@@ -755,7 +755,8 @@ pub struct Sequence {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Table {
     pub name: QualifiedName,
-    pub was: Option<Located<QualifiedName>>,
+    /// Boxed, as a column's is: few tables have one.
+    pub was: Option<Box<Located<QualifiedName>>>,
     pub comment: Option<String>,
     pub unlogged: bool,
     pub storage_params: Vec<StorageParam>,
@@ -1211,7 +1212,8 @@ pub struct Column {
     /// when the column is not generated.
     pub generated_kind: GeneratedKind,
     pub collation: Option<Box<SearchPathName>>,
-    pub comment: Option<String>,
+    /// Boxed text: every column has the field, few a comment.
+    pub comment: Option<Box<str>>,
     /// `using (EXPR)`: how the column's value is computed from the old row
     /// when its type changes; a hint for that revision, as `was` is.
     pub using: Option<Box<Located<Expr>>>,

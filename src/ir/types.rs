@@ -9,8 +9,9 @@ use super::name::QualifiedName;
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SqlType {
     pub name: TypeName,
-    /// Type modifiers as PostgreSQL prints them, such as `(12,2)`.
-    pub modifiers: Option<String>,
+    /// Type modifiers as PostgreSQL prints them, such as `(12,2)` (a
+    /// boxed text: most types have none, and every column has a type).
+    pub modifiers: Option<Box<str>>,
     pub array_dims: u32,
 }
 
@@ -319,7 +320,7 @@ mod tests {
         let resolved = resolve_builtin(words, &modifiers).expect("built in");
         SqlType {
             name: TypeName::Builtin(resolved.canonical.to_string()),
-            modifiers: resolved.modifiers,
+            modifiers: resolved.modifiers.map(String::into_boxed_str),
             array_dims: 0,
         }
         .to_string()
@@ -350,7 +351,7 @@ mod tests {
             let resolved = resolve_catalog_name(name, &modifiers).expect("built in");
             SqlType {
                 name: TypeName::Builtin(resolved.canonical.to_string()),
-                modifiers: resolved.modifiers,
+                modifiers: resolved.modifiers.map(String::into_boxed_str),
                 array_dims: 0,
             }
             .to_string()

@@ -645,7 +645,7 @@ fn describe(analysis: &Analysis, target: &Target) -> String {
                 .tables
                 .get(table)
                 .and_then(|t| t.column(column))
-                .and_then(|c| c.comment.clone());
+                .and_then(|c| c.comment.as_deref().map(str::to_string));
             format!("```trellis\n{line}\n```\ncolumn of table {table}{}", docs(&comment))
         }
         Target::Enum(name, _) => {

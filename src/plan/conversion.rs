@@ -196,7 +196,7 @@ mod tests {
     fn ty(name: &str, modifiers: Option<&str>) -> SqlType {
         SqlType {
             name: TypeName::Builtin(name.into()),
-            modifiers: modifiers.map(str::to_string),
+            modifiers: modifiers.map(Box::from),
             array_dims: 0,
         }
     }

@@ -601,13 +601,13 @@ pub(crate) fn sql_type(schema: &str, name: &str, formatted: &str, array_dims: u3
         if let Some(resolved) = resolve_builtin(&words, &modifiers) {
             return SqlType {
                 name: TypeName::Builtin(resolved.canonical.to_string()),
-                modifiers: resolved.modifiers,
+                modifiers: resolved.modifiers.map(String::into_boxed_str),
                 array_dims,
             };
         }
         return SqlType {
             name: TypeName::User(Box::new(qualified("pg_catalog", &words))),
-            modifiers: (!modifiers.is_empty()).then(|| format!("({})", modifiers.join(","))),
+            modifiers: (!modifiers.is_empty()).then(|| format!("({})", modifiers.join(",")).into_boxed_str()),
             array_dims,
         };
     }
@@ -616,7 +616,7 @@ pub(crate) fn sql_type(schema: &str, name: &str, formatted: &str, array_dims: u3
         .and_then(|f| f.rfind('(').map(|open| format!("{})", &f[open..])));
     SqlType {
         name: TypeName::User(Box::new(qualified(schema, name))),
-        modifiers,
+        modifiers: modifiers.map(String::into_boxed_str),
         array_dims,
     }
 }

@@ -286,7 +286,7 @@ fn set_or_drop(field: &str, value: Option<String>) -> String {
 }
 
 /// The phrase for a changed doc comment, if it changed.
-fn comment_change(base: &Option<String>, side: &Option<String>) -> Option<String> {
+fn comment_change<T: AsRef<str> + PartialEq + std::fmt::Debug>(base: &Option<T>, side: &Option<T>) -> Option<String> {
     (base != side).then(|| set_or_drop("comment", side.as_ref().map(|c| format!("{c:?}"))))
 }
 

@@ -7,6 +7,7 @@
 mod grants;
 mod types;
 
+use compact_str::CompactString;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::ast::{
@@ -845,7 +846,7 @@ impl Lowerer {
         if let Some(resolved) = resolved {
             let sql = SqlType {
                 name: TypeName::Builtin(resolved.canonical.to_string()),
-                modifiers: resolved.modifiers,
+                modifiers: resolved.modifiers.map(String::into_boxed_str),
                 array_dims: ty.array_dims,
             };
             return (sql, resolved.serial);
@@ -862,7 +863,7 @@ impl Lowerer {
         (
             SqlType {
                 name: TypeName::User(Box::new(name)),
-                modifiers,
+                modifiers: modifiers.map(String::into_boxed_str),
                 array_dims: ty.array_dims,
             },
             false,
@@ -1024,7 +1025,7 @@ impl Lowerer {
         let name = self.qualify(&decl.name);
         let mut pending = PendingTable {
             table: Table {
-                was: self.was_qualified(&decl.was, &name),
+                was: self.was_qualified(&decl.was, &name).map(Box::new),
                 comment: self.docs(&decl.docs),
                 unlogged: decl.unlogged,
                 storage_params: self.storage_params(&decl.with),
@@ -1136,7 +1137,7 @@ impl Lowerer {
             generated: None,
             generated_kind: GeneratedKind::Stored,
             collation: decl.collate.as_ref().map(|c| Box::new(self.search_path_name(c))),
-            comment: self.docs(&decl.docs),
+            comment: self.docs(&decl.docs).map(String::into_boxed_str),
             using: decl
                 .using
                 .as_ref()
@@ -2207,8 +2208,10 @@ fn element_name(element: &IndexElement) -> String {
 /// depend on order.
 #[derive(Default)]
 struct Namespace {
-    relations: HashMap<String, Origin>,
-    constraints: HashSet<String>,
+    // Inline up to 24 bytes, as most generated names are: a large schema
+    // has a hundred thousand of them.
+    relations: HashMap<CompactString, Origin>,
+    constraints: HashSet<CompactString>,
 }
 
 impl Lowerer {
@@ -2243,7 +2246,7 @@ impl Lowerer {
                 .entry(name.schema.clone())
                 .or_default()
                 .relations
-                .insert(name.name.as_str().to_string(), sequence.origin);
+                .insert(name.name.as_str().into(), sequence.origin);
         }
         // Duplicates are dropped in place (a second vector of tables would
         // double what this step holds on a large schema).
@@ -2269,7 +2272,7 @@ impl Lowerer {
             } else {
                 namespace
                     .relations
-                    .insert(name.name.as_str().to_string(), pending.table.origin);
+                    .insert(name.name.as_str().into(), pending.table.origin);
             }
             if let Some(enumeration) = self.schema.enums.get(name) {
                 let first = enumeration.origin;
@@ -2293,7 +2296,7 @@ impl Lowerer {
             let mut clashes = Vec::new();
             for constraint in &pending.constraints {
                 if let Some((name, span)) = &constraint.name {
-                    namespace.constraints.insert(name.as_str().to_string());
+                    namespace.constraints.insert(name.as_str().into());
                     if matches!(
                         constraint.rule,
                         NameRule::PrimaryKey | NameRule::Unique(_) | NameRule::Exclusion(_)
@@ -2301,7 +2304,7 @@ impl Lowerer {
                         if let Some(first) = namespace.relations.get(name.as_str()).copied() {
                             clashes.push((name.clone(), *span, first));
                         } else {
-                            namespace.relations.insert(name.as_str().to_string(), origin(*span));
+                            namespace.relations.insert(name.as_str().into(), origin(*span));
                         }
                     }
                 }
@@ -2311,7 +2314,7 @@ impl Lowerer {
                     if let Some(first) = namespace.relations.get(name.as_str()).copied() {
                         clashes.push((name.clone(), *span, first));
                     } else {
-                        namespace.relations.insert(name.as_str().to_string(), origin(*span));
+                        namespace.relations.insert(name.as_str().into(), origin(*span));
                     }
                 }
             }
@@ -2386,21 +2389,21 @@ impl Lowerer {
                     if identity.sequence_name.schema == schema {
                         namespace
                             .relations
-                            .insert(identity.sequence_name.name.as_str().to_string(), Origin(None));
+                            .insert(identity.sequence_name.name.as_str().into(), Origin(None));
                     }
                     continue;
                 }
                 let sequence = choose_name(&table, Some(column_name.as_str()), "seq", |n| {
                     namespace.relations.contains_key(n)
                 });
-                namespace.relations.insert(sequence.as_str().to_string(), Origin(None));
+                namespace.relations.insert(sequence.as_str().into(), Origin(None));
                 identity.sequence_name = QualifiedName::new(schema.clone(), sequence);
             }
             for (column_name, data_type) in std::mem::take(&mut pending.serials) {
                 let sequence = choose_name(&table, Some(column_name.as_str()), "seq", |n| {
                     namespace.relations.contains_key(n)
                 });
-                namespace.relations.insert(sequence.as_str().to_string(), Origin(None));
+                namespace.relations.insert(sequence.as_str().into(), Origin(None));
                 let sequence_name = QualifiedName::new(schema.clone(), sequence);
                 let regclass = if schema.as_str() == "public" {
                     sequence_name.name.quoted()
@@ -2491,14 +2494,12 @@ impl Lowerer {
                                 |n| relations.contains_key(n),
                             ),
                         };
-                        namespace.constraints.insert(built.name.as_str().to_string());
+                        namespace.constraints.insert(built.name.as_str().into());
                         if matches!(
                             constraint.rule,
                             NameRule::PrimaryKey | NameRule::Unique(_) | NameRule::Exclusion(_)
                         ) {
-                            namespace
-                                .relations
-                                .insert(built.name.as_str().to_string(), built.origin);
+                            namespace.relations.insert(built.name.as_str().into(), built.origin);
                         }
                     }
                 }
@@ -2530,7 +2531,7 @@ impl Lowerer {
                             "idx",
                             |n| namespace.relations.contains_key(n),
                         );
-                        namespace.relations.insert(chosen.as_str().to_string(), built.origin);
+                        namespace.relations.insert(chosen.as_str().into(), built.origin);
                         chosen
                     }
                 };
@@ -2544,6 +2545,8 @@ impl Lowerer {
             }
             finished.push((pending.table.name.clone(), pending.table));
         }
+        // The names are all given: their sets go before the map is built.
+        drop(namespaces);
         // Built from sorted pairs, the map's nodes are full; inserted one by
         // one in order, they would be half empty.
         let mut finished: BTreeMap<QualifiedName, Table> = finished.into_iter().collect();

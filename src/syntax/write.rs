@@ -712,7 +712,7 @@ impl<'a> Writer<'a> {
             self.out,
             "table {}{}",
             table.name,
-            was_qualified(table.was.as_deref(), &table.name)
+            was_qualified(table.was.as_deref().map(|was| &was.value), &table.name)
         );
         if let Some(of) = &table.partition_of {
             let _ = write!(
