@@ -104,7 +104,7 @@ fn domains(old: &Schema, new: &Schema, changes: &mut Vec<Change>) {
                 .tables
                 .values()
                 .flat_map(|t| t.columns.iter().map(move |c| (t, c)))
-                .filter(|(_, c)| c.data_type.name == TypeName::User(Box::new(name.clone())))
+                .filter(|(_, c)| matches!(&c.data_type.name, TypeName::User(n) if **n == *name))
                 .map(|(t, c)| (t.name.clone(), c.name.clone(), c.data_type.array_dims))
                 .collect();
             changes.push(Change::RecreateDomain {

@@ -724,12 +724,13 @@ impl TablePair<'_> {
                 column: name.clone(),
             });
         }
-        let comment = |t: &Table| t.column(name).and_then(|c| c.comment.as_deref().map(str::to_string));
-        if comment(self.before) != comment(self.after) {
+        let before = self.before.column(name).and_then(|c| c.comment.as_deref());
+        let after = self.after.column(name).and_then(|c| c.comment.as_deref());
+        if before != after {
             changes.push(Change::CommentOnColumn {
                 table,
                 column: name.clone(),
-                comment: comment(self.after),
+                comment: after.map(str::to_string),
             });
         }
     }

@@ -100,7 +100,7 @@ impl fmt::Display for SqlType {
 /// A built-in type resolved from its source spelling.
 pub struct ResolvedBuiltin {
     pub canonical: &'static str,
-    pub modifiers: Option<String>,
+    pub modifiers: Option<Box<str>>,
     /// `serial`, `bigserial`, `smallserial`: an owned sequence and a
     /// `nextval` default come with the column.
     pub serial: bool,
@@ -113,7 +113,7 @@ pub fn resolve_builtin(words: &str, modifiers: &[String]) -> Option<ResolvedBuil
     let joined = if modifiers.is_empty() {
         None
     } else {
-        Some(format!("({})", modifiers.join(",")))
+        Some(format!("({})", modifiers.join(",")).into_boxed_str())
     };
     let plain = |canonical: &'static str| {
         Some(ResolvedBuiltin {
@@ -320,7 +320,7 @@ mod tests {
         let resolved = resolve_builtin(words, &modifiers).expect("built in");
         SqlType {
             name: TypeName::Builtin(resolved.canonical.to_string()),
-            modifiers: resolved.modifiers.map(String::into_boxed_str),
+            modifiers: resolved.modifiers,
             array_dims: 0,
         }
         .to_string()
@@ -351,7 +351,7 @@ mod tests {
             let resolved = resolve_catalog_name(name, &modifiers).expect("built in");
             SqlType {
                 name: TypeName::Builtin(resolved.canonical.to_string()),
-                modifiers: resolved.modifiers.map(String::into_boxed_str),
+                modifiers: resolved.modifiers,
                 array_dims: 0,
             }
             .to_string()

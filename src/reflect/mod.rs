@@ -601,7 +601,7 @@ pub(crate) fn sql_type(schema: &str, name: &str, formatted: &str, array_dims: u3
         if let Some(resolved) = resolve_builtin(&words, &modifiers) {
             return SqlType {
                 name: TypeName::Builtin(resolved.canonical.to_string()),
-                modifiers: resolved.modifiers.map(String::into_boxed_str),
+                modifiers: resolved.modifiers,
                 array_dims,
             };
         }

@@ -846,7 +846,7 @@ impl Lowerer {
         if let Some(resolved) = resolved {
             let sql = SqlType {
                 name: TypeName::Builtin(resolved.canonical.to_string()),
-                modifiers: resolved.modifiers.map(String::into_boxed_str),
+                modifiers: resolved.modifiers,
                 array_dims: ty.array_dims,
             };
             return (sql, resolved.serial);
