@@ -103,7 +103,7 @@ pub fn diagnostics(schema: &Schema, target: Target) -> Vec<Diagnostic> {
 pub fn lacking(schema: &Schema, major: u32) -> Vec<Lacking> {
     let mut found = Found { major, out: Vec::new() };
     for domain in schema.domains.values() {
-        let object = format!("domain `{}`", domain.name);
+        let object = || format!("domain `{}`", domain.name);
         found.data_type(&object, &domain.data_type, domain.origin);
         found.collation(&object, domain.collation.as_ref(), domain.origin);
         if let Some(default) = &domain.default {
@@ -114,14 +114,14 @@ pub fn lacking(schema: &Schema, major: u32) -> Vec<Lacking> {
         }
     }
     for composite in schema.composites.values() {
-        let object = format!("type `{}`", composite.name);
+        let object = || format!("type `{}`", composite.name);
         for attribute in &composite.attributes {
             found.data_type(&object, &attribute.data_type, attribute.origin);
             found.collation(&object, attribute.collation.as_ref(), attribute.origin);
         }
     }
     for range in schema.ranges.values() {
-        let object = format!("range type `{}`", range.name);
+        let object = || format!("range type `{}`", range.name);
         found.data_type(&object, &range.subtype, range.origin);
         if range.multirange.is_some() {
             found.lacks(&object, "multirange_type_name", 14, range.origin);
@@ -136,7 +136,7 @@ pub fn lacking(schema: &Schema, major: u32) -> Vec<Lacking> {
     for table in schema.tables.values() {
         for column in &table.columns {
             if let Some(name) = user_multirange(&column.data_type) {
-                let object = format!("column `{}.{}`", table.name.name, column.name);
+                let object = || format!("column `{}.{}`", table.name.name, column.name);
                 found.lacks(
                     &object,
                     format!("type {name} (a multirange)"),
@@ -149,7 +149,7 @@ pub fn lacking(schema: &Schema, major: u32) -> Vec<Lacking> {
     for composite in schema.composites.values() {
         for attribute in &composite.attributes {
             if let Some(name) = user_multirange(&attribute.data_type) {
-                let object = format!("type `{}`", composite.name);
+                let object = || format!("type `{}`", composite.name);
                 found.lacks(&object, format!("type {name} (a multirange)"), 14, attribute.origin);
             }
         }
@@ -159,7 +159,7 @@ pub fn lacking(schema: &Schema, major: u32) -> Vec<Lacking> {
     }
     for routine in schema.routines.values() {
         if routine.standard_body {
-            let object = format!("{} `{}`", routine.kind(), routine.id);
+            let object = || format!("{} `{}`", routine.kind(), routine.id);
             found.lacks(
                 &object,
                 "a SQL-standard body (`begin atomic`, `return`)",
@@ -170,7 +170,7 @@ pub fn lacking(schema: &Schema, major: u32) -> Vec<Lacking> {
     }
     for view in schema.views.values() {
         if view.options.iter().any(|o| o.name == "security_invoker") {
-            let object = format!("{} `{}`", view.kind(), view.name);
+            let object = || format!("{} `{}`", view.kind(), view.name);
             found.lacks(&object, "security_invoker", 15, view.origin);
         }
     }
@@ -178,13 +178,13 @@ pub fn lacking(schema: &Schema, major: u32) -> Vec<Lacking> {
     let mut maintained = std::collections::BTreeSet::new();
     for (key, grant) in &schema.privileges.grants {
         if key.privilege == crate::ir::Privilege::Maintain && maintained.insert(&key.object) {
-            found.lacks(&key.object.to_string(), "the `maintain` privilege", 17, grant.origin);
+            found.lacks(&|| key.object.to_string(), "the `maintain` privilege", 17, grant.origin);
         }
     }
     for key in schema.privileges.defaults.keys() {
         if key.privilege == crate::ir::Privilege::Maintain {
             found.lacks(
-                "default privileges on tables",
+                &|| "default privileges on tables".to_string(),
                 "the `maintain` privilege",
                 17,
                 Origin::default(),
@@ -195,6 +195,10 @@ pub fn lacking(schema: &Schema, major: u32) -> Vec<Lacking> {
     found.out
 }
 
+/// An object's name as messages give it, made only for a use found (most
+/// objects have none, and a schema has tens of thousands of them).
+type Object<'a> = &'a dyn Fn() -> String;
+
 /// The uses found so far.
 struct Found {
     major: u32,
@@ -202,10 +206,10 @@ struct Found {
 }
 
 impl Found {
-    fn lacks(&mut self, object: &str, form: impl Into<String>, since: u32, origin: Origin) {
+    fn lacks(&mut self, object: Object<'_>, form: impl Into<String>, since: u32, origin: Origin) {
         if self.major < since {
             self.out.push(Lacking {
-                object: object.to_string(),
+                object: object(),
                 form: form.into(),
                 since,
                 major: self.major,
@@ -223,11 +227,11 @@ impl Found {
                 Some(_) => ("partitioned table", 17),
                 None => ("table", 15),
             };
-            let object = format!("{kind} `{}`", table.name);
+            let object = || format!("{kind} `{}`", table.name);
             self.lacks(&object, "an access method (`using`)", since, table.origin);
         }
         for column in &table.columns {
-            let object = format!("column `{}.{}`", table.name, column.name);
+            let object = || format!("column `{}.{}`", table.name, column.name);
             self.data_type(&object, &column.data_type, column.data_type.origin);
             self.collation(&object, column.collation.as_deref(), column.origin);
             if let Some(default) = &column.default {
@@ -245,12 +249,12 @@ impl Found {
         }
         for stats in table.statistics.values() {
             if stats.targets.contains('(') {
-                let object = format!("statistics `{}` of `{}`", stats.name, table.name);
+                let object = || format!("statistics `{}` of `{}`", stats.name, table.name);
                 self.lacks(&object, "statistics on an expression", 14, stats.origin);
             }
         }
         for constraint in table.constraints.values() {
-            let object = format!("constraint `{}` of `{}`", constraint.name, table.name);
+            let object = || format!("constraint `{}` of `{}`", constraint.name, table.name);
             match &constraint.kind {
                 ConstraintKind::Unique {
                     nulls_not_distinct: true,
@@ -281,7 +285,7 @@ impl Found {
             }
         }
         for index in table.indexes.values() {
-            let object = format!("index `{}`", index.name);
+            let object = || format!("index `{}`", index.name);
             if index.nulls_not_distinct {
                 self.lacks(&object, "nulls not distinct", 15, index.origin);
             }
@@ -297,14 +301,14 @@ impl Found {
         }
     }
 
-    fn element(&mut self, object: &str, element: &IndexElement) {
+    fn element(&mut self, object: Object<'_>, element: &IndexElement) {
         self.collation(object, element.collation.as_deref(), element.origin);
         if let ElementTarget::Expression(expr) = &element.target {
             self.expression(object, expr, element.origin);
         }
     }
 
-    fn data_type(&mut self, object: &str, data_type: &SqlType, origin: Origin) {
+    fn data_type(&mut self, object: Object<'_>, data_type: &SqlType, origin: Origin) {
         let TypeName::Builtin(name) = &data_type.name else {
             return;
         };
@@ -313,7 +317,7 @@ impl Found {
         }
     }
 
-    fn collation(&mut self, object: &str, collation: Option<&SearchPathName>, origin: Origin) {
+    fn collation(&mut self, object: Object<'_>, collation: Option<&SearchPathName>, origin: Origin) {
         let Some(collation) = collation else { return };
         if collation.schema.as_ref().is_some_and(|s| s.as_str() != "pg_catalog") {
             return;
@@ -323,7 +327,7 @@ impl Found {
         }
     }
 
-    fn expression(&mut self, object: &str, expr: &Expr, origin: Origin) {
+    fn expression(&mut self, object: Object<'_>, expr: &Expr, origin: Origin) {
         for call in calls(expr.as_str()) {
             if call.schema.as_deref().is_some_and(|s| s != "pg_catalog") {
                 continue;

@@ -67,11 +67,16 @@ fn resolve(from: Side, to: Side, schemas: &[String], opening: Option<database::O
                 .map_err(|e| e.to_string())?;
             database::warn_unmanaged(&a.0, &a.1);
             database::warn_unmanaged(&b.0, &b.1);
-            let ((a_db, a), (_, b)) = (a, b);
+            let ((a_db, a), (b_db, b)) = (a, b);
             let mut b_schema = b.schema;
             // The plan runs on the `from` server: what the `to` one has
-            // that its version lacks is refused before anything is asked.
-            let mut lacking = versions::diagnostics(&b_schema, Target::Database(a_db.major));
+            // that its version lacks is refused before anything is asked
+            // (nothing, when both servers are of one version).
+            let mut lacking = if b_db.major == a_db.major {
+                Vec::new()
+            } else {
+                versions::diagnostics(&b_schema, Target::Database(a_db.major))
+            };
             lacking.extend(crate::check::roles::unknown(&b_schema, &a.roles));
             if !lacking.is_empty() {
                 let to = Loaded {

@@ -136,8 +136,9 @@ impl PartialEq for Expr {
 }
 impl Eq for Expr {}
 
-/// The tokens of an expression with unquoted words lower-cased.
-fn canonical_tokens(text: &str) -> Vec<String> {
+/// The tokens of an expression with unquoted words lower-cased: two
+/// expressions with the same tokens are equal.
+pub(crate) fn canonical_tokens(text: &str) -> Vec<String> {
     let bytes = text.as_bytes();
     let mut tokens = Vec::new();
     let mut at = 0;

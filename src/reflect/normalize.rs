@@ -683,25 +683,25 @@ fn adopt_derived_collations(table: &mut Table, database: &Table) {
 }
 
 /// Every expression text of a table.
-fn expressions(table: &Table) -> Vec<Expr> {
+fn expressions(table: &Table) -> Vec<&Expr> {
     let mut all = Vec::new();
     for column in &table.columns {
-        all.extend(column.default.iter().map(|d| d.value.clone()));
-        all.extend(column.generated.iter().map(|g| g.value.clone()));
+        all.extend(column.default.iter().map(|d| &d.value));
+        all.extend(column.generated.iter().map(|g| &g.value));
     }
     for constraint in table.constraints.values() {
         match &constraint.kind {
-            ConstraintKind::Check { expr, .. } => all.push(expr.value.clone()),
+            ConstraintKind::Check { expr, .. } => all.push(&expr.value),
             ConstraintKind::Exclusion(exclusion) => {
-                all.extend(exclusion.elements.iter().filter_map(|(e, _)| element_expr(e).cloned()));
-                all.extend(exclusion.predicate.iter().map(|p| p.value.clone()));
+                all.extend(exclusion.elements.iter().filter_map(|(e, _)| element_expr(e)));
+                all.extend(exclusion.predicate.iter().map(|p| &p.value));
             }
             _ => {}
         }
     }
     for index in table.indexes.values() {
-        all.extend(index.elements.iter().filter_map(|e| element_expr(e).cloned()));
-        all.extend(index.predicate.iter().map(|p| p.value.clone()));
+        all.extend(index.elements.iter().filter_map(element_expr));
+        all.extend(index.predicate.iter().map(|p| &p.value));
     }
     all
 }
@@ -715,10 +715,20 @@ fn element_expr(element: &IndexElement) -> Option<&Expr> {
 
 /// Takes the database's text for every expression that already compares
 /// equal to one of the table's there (differing in spacing or case only).
-fn adopt_equal_texts(table: &mut Table, known: &[Expr]) {
-    let adopt = |expr: &mut Expr| {
-        if let Some(same) = known.iter().find(|k| *k == expr) {
-            expr.0.clone_from(&same.0);
+fn adopt_equal_texts(table: &mut Table, known: &[&Expr]) {
+    // Most texts are the database's to the byte; the others are tokenized
+    // once, and each known text at most once for the whole table.
+    let mut known_tokens: Vec<Option<Vec<String>>> = vec![None; known.len()];
+    let mut adopt = |expr: &mut Expr| {
+        if known.iter().any(|k| k.0 == expr.0) {
+            return;
+        }
+        let tokens = crate::ir::schema::canonical_tokens(&expr.0);
+        for (same, cached) in known.iter().zip(known_tokens.iter_mut()) {
+            if *cached.get_or_insert_with(|| crate::ir::schema::canonical_tokens(&same.0)) == tokens {
+                expr.0.clone_from(&same.0);
+                return;
+            }
         }
     };
     for column in &mut table.columns {
