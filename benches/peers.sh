@@ -281,7 +281,7 @@ measure() {
         if [[ -n "${FAIL[$key]:-}" ]]; then say "$key: ${FAIL[$key]}"; return 0; fi
         walls+=("${line% *}")
         rsss+=("${line#* }")
-        say "$key: run $i: ${line% *} s, $(( ${line#* } / 1024 )) MB (exit $rc)"
+        say "$key: run $i: ${line% *} s, $(( ${line#* } / 1024 )) MiB (exit $rc)"
     done
     WALL[$key]="$(printf '%s\n' "${walls[@]}" | median_of)"
     RSS[$key]="$(printf '%s\n' "${rsss[@]}" | median_of | awk '{printf "%.0f", $1 / 1024}')"
@@ -317,9 +317,18 @@ SELECT e.enumtypid, e.enumlabel, e.enumsortorder FROM pg_enum e;
 SELECT d.classid, d.objid, d.refclassid, d.refobjid, d.deptype FROM pg_depend d WHERE d.deptype IN ('n', 'a', 'i');
 FLOOR
 
+# A diff of two databases reads both: its floor is the same queries on
+# both databases at once (one connection each), done when both are.
+cat >"$SQL_DIR/floor_both.sh" <<FLOOR_BOTH
+"$PGBIN/psql" -X -q -o /dev/null -f "$SQL_DIR/floor.sql" "\$1" & first=\$!
+"$PGBIN/psql" -X -q -o /dev/null -f "$SQL_DIR/floor.sql" "\$2" || exit 1
+wait "\$first"
+FLOOR_BOTH
+
 for n in "${SIZE_LIST[@]}"; do
     say "database rows, $n tables"
     measure "floor_lo_$n" "0" any "$PGBIN/psql" -X -q -o /dev/null -f "$SQL_DIR/floor.sql" "$(url "$PORT" "old_$n")"
+    measure "floor2_lo_$n" "0" any bash "$SQL_DIR/floor_both.sh" "$(url "$PORT" "old_$n")" "$(url "$PORT" "new_$n")"
     measure "dump_lo_$n" "0" nonempty "$PGBIN/pg_dump" --schema-only "$(url "$PORT" "old_$n")"
     measure "t_dbdb_lo_$n" "2" nonempty "$TRELLISC" diff --allow-destructive --from "$(url "$PORT" "old_$n")" --to "$(url "$PORT" "new_$n")"
     run_migra "p_dbdb_lo_$n" "$PORT" "$n"
@@ -331,6 +340,7 @@ for n in "${SIZE_LIST[@]}"; do
         measure "t_dbsrc_px_$n" "2" nonempty "$TRELLISC" diff --from "$(url "$PROXY_PORT" "old_$n")" --to "$SCHEMAS/$n-changed"
         run_pgmold_plan "p_dbsrc_px_$n" "$PROXY_PORT" "$n"
         measure "floor_px_$n" "0" any "$PGBIN/psql" -X -q -o /dev/null -f "$SQL_DIR/floor.sql" "$(url "$PROXY_PORT" "old_$n")"
+        measure "floor2_px_$n" "0" any bash "$SQL_DIR/floor_both.sh" "$(url "$PROXY_PORT" "old_$n")" "$(url "$PROXY_PORT" "new_$n")"
         saved_runs="$RUNS"; RUNS="$DUMP_PROXY_RUNS"
         measure "dump_px_$n" "0" nonempty "$PGBIN/pg_dump" --schema-only "$(url "$PROXY_PORT" "old_$n")"
         RUNS="$saved_runs"
@@ -357,7 +367,7 @@ done
 # --- the table ---------------------------------------------------------------------
 cell() { # KEY: "wall s / RSS MB" or the failure
     if [[ -n "${FAIL[$1]:-}" ]]; then printf '%s' "${FAIL[$1]}"
-    elif [[ -n "${WALL[$1]:-}" ]]; then printf '%.2f s, %s MB' "${WALL[$1]}" "${RSS[$1]}"
+    elif [[ -n "${WALL[$1]:-}" ]]; then printf '%.2f s, %s MiB' "${WALL[$1]}" "${RSS[$1]}"
     else printf 'not run'; fi
 }
 ratio() { # A B FIELD: B / A
@@ -394,11 +404,11 @@ growth() { # LABEL KEY_PREFIX
     echo "Load average (1, 5, 15 min) $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end (the measured commands themselves count for about 1): well above that, something else was running too (a build?) and the figures are noisy."
     echo "Each figure is the median of $RUNS run(s) (wall seconds, peak RSS) of the whole process, /usr/bin/time; ratios are peer ÷ trellisc, so above 1× means trellisc is faster or smaller. Statements: \`;\`-terminated lines of the output, less comments and BEGIN/COMMIT. The N-changed schemas differ from N in 1% of their tables."
     echo
-    echo "| diff | trellisc | peer tool | peer | time ratio | memory ratio | statements trellisc / peer | floor: one query per catalog (trellisc ÷ floor) | pg_dump --schema-only of old_N |"
+    echo "| diff | trellisc | peer tool | peer | time ratio | memory ratio | statements trellisc / peer | floor: one query per catalog, of both databases at once for database → database (trellisc ÷ floor) | pg_dump --schema-only of old_N |"
     echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
     for n in "${SIZE_LIST[@]}"; do
-        row "database → database, $n tables, loopback" "t_dbdb_lo_$n" "migra --unsafe" "p_dbdb_lo_$n" "dump_lo_$n" "floor_lo_$n"
-        [[ "$PROXY" == 1 ]] && row "database → database, $n tables, ${RTT_MS} ms round trip" "t_dbdb_px_$n" "migra --unsafe" "p_dbdb_px_$n" "dump_px_$n" "floor_px_$n"
+        row "database → database, $n tables, loopback" "t_dbdb_lo_$n" "migra --unsafe" "p_dbdb_lo_$n" "dump_lo_$n" "floor2_lo_$n"
+        [[ "$PROXY" == 1 ]] && row "database → database, $n tables, ${RTT_MS} ms round trip" "t_dbdb_px_$n" "migra --unsafe" "p_dbdb_px_$n" "dump_px_$n" "floor2_px_$n"
         row "database → source, $n tables, loopback" "t_dbsrc_lo_$n" "pgmold plan" "p_dbsrc_lo_$n" "dump_lo_$n" "floor_lo_$n"
         [[ "$PROXY" == 1 ]] && row "database → source, $n tables, ${RTT_MS} ms round trip" "t_dbsrc_px_$n" "pgmold plan" "p_dbsrc_px_$n" "dump_px_$n" "floor_px_$n"
     done

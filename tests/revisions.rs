@@ -909,3 +909,68 @@ fn a_label_added_and_used_in_one_revision_upgrades() {
     p.ok(&["downgrade", "20261203120000_aaaaaa", "--db", &p.url]);
     assert_eq!(p.applied(), ["20261203120000_aaaaaa:applied"]);
 }
+
+/// With no path, `check` and `fmt` work on the project's schema (found from
+/// the root or any directory below it) and never read or rewrite the
+/// revisions' snapshots, which declare the same tables again and whose
+/// bytes trellis.sum seals.
+#[test]
+fn check_and_fmt_with_no_path_work_on_the_projects_schema() {
+    let p = Project::new();
+    p.write("schema/app.trellis", BASE);
+    p.revision_ok("20261125120000_aaaaaa", &["-m", "Base"]);
+    let snapshot = p.revision_file("20261125120000_aaaaaa").with_extension("trellis");
+    let sealed = p.read(&snapshot);
+    let checked = |args: &[&str], dir: &Path| {
+        let output = p.command(args).current_dir(dir).output().expect("run trellisc");
+        let said = text(&output);
+        assert_eq!(output.status.code(), Some(0), "{args:?} in {dir:?}\n{said}");
+        assert!(
+            said.contains("ok: 1 file(s), 2 table(s)"),
+            "{args:?} in {dir:?}\n{said}"
+        );
+    };
+    checked(&["check"], &p.dir);
+    checked(&["check"], &p.dir.join("schema"));
+    checked(&["check"], &p.dir.join("versions"));
+    // Named explicitly, the project's root is its schema too.
+    checked(&["check", "."], &p.dir);
+    // A snapshot named on its own is checked as asked.
+    let name = snapshot.file_name().and_then(|n| n.to_str()).expect("name");
+    checked(&["check", &format!("versions/{name}")], &p.dir);
+
+    let untidy = BASE.replace("  name text not null", "  name     text    not null");
+    p.write("schema/app.trellis", &untidy);
+    let listed = p.fails(&["fmt", "--check"], 1);
+    assert!(listed.contains("schema/app.trellis"), "{listed}");
+    assert!(!listed.contains("versions/"), "{listed}");
+    p.ok(&["fmt"]);
+    let formatted = p.read(&p.dir.join("schema/app.trellis"));
+    assert!(
+        formatted.contains("\n  name  text not null\n"),
+        "the schema file is formatted:\n{formatted}"
+    );
+    assert_eq!(p.read(&snapshot), sealed, "the snapshot is left as it was");
+    p.ok(&["fmt", "--check"]);
+    // The sums still hold: history reads them.
+    p.ok(&["history"]);
+}
+
+/// `HEAD` and `BASE` as Alembic's documentation and git write them, and a
+/// header that names the full id whatever prefix was typed.
+#[test]
+fn symbolic_targets_in_any_case_and_full_ids_in_headers() {
+    let p = Project::new();
+    p.write("schema/app.trellis", BASE);
+    p.revision_ok("20261125120000_aaaaaa", &["-m", "Base"]);
+    let script = p.ok(&["upgrade", "--sql", "HEAD", "--from", "BASE"]);
+    assert!(
+        script.contains("trellisc upgrade from base to 20261125120000_aaaaaa (1 revision(s))"),
+        "{script}"
+    );
+    let script = p.ok(&["downgrade", "Base", "--sql", "--from", "20261125"]);
+    assert!(
+        script.contains("trellisc downgrade from 20261125120000_aaaaaa to base (1 revision(s))"),
+        "{script}"
+    );
+}

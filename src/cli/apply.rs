@@ -60,10 +60,12 @@ pub(super) fn upgrade(target: Option<String>, sql: bool, from: Option<String>, h
         Err(e) => return fail(e),
     };
     if sql {
-        let skip = match from.as_deref() {
-            None | Some(BASE) => BTreeSet::new(),
+        // The header names the full id, not the prefix typed.
+        let (skip, from) = match from.as_deref() {
+            None => (BTreeSet::new(), BASE),
+            Some(name) if crate::revision::is_base(name) => (BTreeSet::new(), BASE),
             Some(name) => match history.resolve(name) {
-                Ok(from) => history.ancestors(&from.id),
+                Ok(from) => (history.ancestors(&from.id), from.id.as_str()),
                 Err(e) => return fail(e),
             },
         };
@@ -71,7 +73,7 @@ pub(super) fn upgrade(target: Option<String>, sql: bool, from: Option<String>, h
         let revisions = history.in_order(&wanted);
         let title = format!(
             "trellisc upgrade from {} to {} ({} revision(s))",
-            from.as_deref().unwrap_or(BASE),
+            from,
             target.id,
             revisions.len()
         );
@@ -104,7 +106,7 @@ pub(super) fn upgrade(target: Option<String>, sql: bool, from: Option<String>, h
 
 /// Which applied revisions a downgrade target takes away, newest first.
 fn to_remove<'h>(history: &'h History, applied: &[String], target: &str) -> Result<Vec<&'h Revision>, String> {
-    let remove: Vec<String> = if target == BASE {
+    let remove: Vec<String> = if crate::revision::is_base(target) {
         applied.iter().rev().cloned().collect()
     } else if let Some(count) = target.strip_prefix('-') {
         let count: usize = count
@@ -159,8 +161,14 @@ pub(super) fn downgrade(target: String, sql: bool, from: Option<String>, how: Ta
             Ok(remove) => remove,
             Err(e) => return fail(e),
         };
+        // Full ids in the header, whatever prefix or case was typed.
+        let to = if crate::revision::is_base(&target) {
+            BASE
+        } else {
+            history.resolve(&target).map_or(target.as_str(), |r| r.id.as_str())
+        };
         let title = format!(
-            "trellisc downgrade from {} to {target} ({} revision(s))",
+            "trellisc downgrade from {} to {to} ({} revision(s))",
             from.id,
             remove.len()
         );
@@ -348,7 +356,7 @@ pub(super) fn stamp(target: String, db: Option<String>) -> u8 {
         Ok(opened) => opened,
         Err(status) => return status,
     };
-    let keep = if target == BASE {
+    let keep = if crate::revision::is_base(&target) {
         BTreeSet::new()
     } else {
         match history.resolve(&target) {

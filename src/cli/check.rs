@@ -2,33 +2,31 @@
 
 use std::path::Path;
 
-use super::{Color, fail, print_diagnostics};
+use super::{Color, SchemaArgument, fail, print_diagnostics};
 use crate::check::versions::Target;
 use crate::diag::Sources;
 use crate::syntax::LowerOptions;
 
-pub(super) fn run(path: &Path, color: Color) -> u8 {
-    if !path.exists() {
-        return fail(format!(
-            "{} does not exist (give a .trellis file or a directory of them)",
-            path.display()
-        ));
-    }
-    let found = match crate::load::find_schema_files(path) {
-        Ok(found) => found,
-        Err(error) => return fail(format!("cannot read {}: {error}", path.display())),
+pub(super) fn run(path: Option<&Path>, color: Color) -> u8 {
+    let SchemaArgument { path, found, project } = match super::schema_argument(path) {
+        Ok(argument) => argument,
+        Err(e) => return fail(e),
     };
     let file_count = found.files.len();
     if file_count == 0 {
         print_diagnostics(&Sources::new(), &found.diagnostics, color);
         return fail(format!("no .trellis files in {}", path.display()));
     }
-    let mut compiled = crate::load::compile_found(found, &LowerOptions::default());
-    let target = match super::project_postgres(path) {
-        Ok(target) => target,
-        Err(e) => return fail(e),
+    // In a project, the schema as its revisions will compile it.
+    let options = match &project {
+        Some(project) => LowerOptions {
+            default_schema: project.default_schema.clone(),
+            roles: project.roles.clone(),
+        },
+        None => LowerOptions::default(),
     };
-    if let Some(major) = target {
+    let mut compiled = crate::load::compile_found(found, &options);
+    if let Some(major) = project.as_ref().and_then(|p| p.postgres) {
         let lacking = crate::check::versions::diagnostics(&compiled.schema, Target::Project(major));
         compiled.diagnostics.extend(lacking);
     }

@@ -2,14 +2,14 @@
 
 use std::path::Path;
 
-use super::{Color, fail, print_diagnostics};
+use super::{Color, SchemaArgument, fail, print_diagnostics};
 use crate::diag::Sources;
 use crate::syntax::{format_file, parse_file};
 
-pub(super) fn run(path: &Path, check_only: bool, color: Color) -> u8 {
-    let found = match crate::load::find_schema_files(path) {
-        Ok(found) => found,
-        Err(error) => return fail(format!("cannot read {}: {error}", path.display())),
+pub(super) fn run(path: Option<&Path>, check_only: bool, color: Color) -> u8 {
+    let SchemaArgument { path, found, .. } = match super::schema_argument(path) {
+        Ok(argument) => argument,
+        Err(e) => return fail(e),
     };
     let mut sources = Sources::new();
     print_diagnostics(&sources, &found.diagnostics, color);

@@ -72,9 +72,11 @@ pub enum Command {
     /// there is at least one error.
     Check {
         /// A `.trellis` file, or a directory whose `*.trellis` files (at any
-        /// depth) form one schema.
-        #[arg(default_value = ".")]
-        path: PathBuf,
+        /// depth) form one schema. Default: the project's schema (`schema`
+        /// in the nearest trellis.toml), else the current directory. The
+        /// revisions' snapshots under the project's versions directory are
+        /// never read as schema.
+        path: Option<PathBuf>,
     },
     /// Show what it takes to go from one schema to another.
     ///
@@ -265,9 +267,11 @@ pub enum Command {
     ///
     /// With `--check`, change nothing and exit 1 if a file is not formatted.
     Fmt {
-        /// A `.trellis` file or a directory of them.
-        #[arg(default_value = ".")]
-        path: PathBuf,
+        /// A `.trellis` file or a directory of them. Default: the project's
+        /// schema (`schema` in the nearest trellis.toml), else the current
+        /// directory. The revisions' snapshots are never rewritten (their
+        /// bytes are sealed by trellis.sum).
+        path: Option<PathBuf>,
         /// Only report files that are not formatted; write nothing.
         #[arg(long)]
         check: bool,
@@ -345,8 +349,8 @@ pub fn run(cli: Cli) -> u8 {
         Err(_) => {}
     }
     match cli.command {
-        Command::Check { path } => check::run(&path, color),
-        Command::Fmt { path, check } => fmt::run(&path, check, color),
+        Command::Check { path } => check::run(path.as_deref(), color),
+        Command::Fmt { path, check } => fmt::run(path.as_deref(), check, color),
         Command::Init { dir } => revisions::init(&dir),
         Command::Lsp => match crate::lsp::run() {
             Ok(()) => 0,
@@ -456,4 +460,69 @@ fn project_postgres(path: &std::path::Path) -> Result<Option<u32>, String> {
 fn fail(message: impl std::fmt::Display) -> u8 {
     errln!("error: {message}");
     1
+}
+
+/// The `.trellis` files `check` and `fmt` work on, and the project they
+/// belong to (the nearest `trellis.toml`), if any.
+struct SchemaArgument {
+    /// The path given, or the project's schema path, or `.`.
+    path: PathBuf,
+    found: crate::load::SchemaFiles,
+    project: Option<crate::project::Project>,
+}
+
+/// The files at or below `path`; with no path, those of the project's
+/// schema (`schema` in `trellis.toml`, found from the current directory up)
+/// or, outside a project, of the current directory. A revision's snapshot
+/// (under the project's versions directory) is never one of them unless
+/// `path` itself lies in that directory: a snapshot is a record of the
+/// past, not the schema, and its bytes are sealed by `trellis.sum`.
+fn schema_argument(path: Option<&std::path::Path>) -> Result<SchemaArgument, String> {
+    let here = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let start = match path {
+        Some(path) if path.is_dir() => path.canonicalize().ok(),
+        Some(path) => path
+            .parent()
+            .map(|p| {
+                if p.as_os_str().is_empty() {
+                    std::path::Path::new(".")
+                } else {
+                    p
+                }
+            })
+            .and_then(|p| p.canonicalize().ok()),
+        None => Some(here.clone()),
+    };
+    let project = match start {
+        Some(start) => crate::project::Project::find_any(&start)?,
+        None => None,
+    };
+    let path = match (path, &project) {
+        (Some(path), _) => path.to_path_buf(),
+        (None, Some(project)) => project.schema.clone(),
+        (None, None) => PathBuf::from("."),
+    };
+    if !path.exists() {
+        return Err(match &project {
+            Some(project) if project.schema == path => format!(
+                "the schema path {} (from {}) does not exist; create it or change `schema` there",
+                path.display(),
+                project.file.display()
+            ),
+            _ => format!(
+                "{} does not exist (give a .trellis file or a directory of them)",
+                path.display()
+            ),
+        });
+    }
+    let mut found =
+        crate::load::find_schema_files(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let versions = project.as_ref().and_then(|p| p.versions.canonicalize().ok());
+    if let Some(versions) = versions {
+        let inside = |file: &std::path::Path| file.canonicalize().is_ok_and(|real| real.starts_with(&versions));
+        if !inside(&path) {
+            found.files.retain(|file| !inside(file));
+        }
+    }
+    Ok(SchemaArgument { path, found, project })
 }

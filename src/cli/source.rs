@@ -37,7 +37,7 @@ fn revision_snapshot(name: &str) -> Result<Schema, String> {
     let here = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let project = crate::project::Project::find(&here)?;
     let history = crate::revision::History::load(&project.versions).map_err(|p| p.to_string())?;
-    if name == crate::revision::BASE {
+    if crate::revision::is_base(name) {
         return Ok(Schema::default());
     }
     history.resolve(name)?.snapshot()

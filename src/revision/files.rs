@@ -248,8 +248,8 @@ pub fn snapshot_text(id: &str, schema: &Schema) -> String {
 /// A revision id: letters, digits, `_` and `-`.
 pub fn valid_id(id: &str) -> bool {
     !id.is_empty()
-        && id != super::BASE
-        && id != "head"
+        && !super::is_base(id)
+        && !super::is_head(id)
         && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 

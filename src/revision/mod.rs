@@ -22,6 +22,17 @@ pub use files::{Revision, RevisionText};
 /// The word that stands for "before the first revision".
 pub const BASE: &str = "base";
 
+/// Whether `name` is `base`, in any case (`BASE` as some tools write it).
+pub fn is_base(name: &str) -> bool {
+    name.eq_ignore_ascii_case(BASE)
+}
+
+/// Whether `name` is `head`, in any case (`HEAD`, as Alembic's documentation
+/// and git write it).
+pub fn is_head(name: &str) -> bool {
+    name.eq_ignore_ascii_case("head")
+}
+
 /// A revision whose header names another id than its file name starts
 /// with (`<id>_<slug>.sql`): copied from another revision and not renamed,
 /// or renamed and not edited. Which of the two is meant cannot be told, so
@@ -197,9 +208,10 @@ impl History {
         out
     }
 
-    /// A revision named by its id, a unique prefix of it, or `head`.
+    /// A revision named by its id, a unique prefix of it, or `head` (in
+    /// any case).
     pub fn resolve(&self, name: &str) -> Result<&Revision, String> {
-        if name == "head" {
+        if is_head(name) {
             return self
                 .head()?
                 .ok_or_else(|| format!("{} has no revisions yet", self.dir.display()));
