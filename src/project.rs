@@ -79,6 +79,15 @@ pub struct Project {
 }
 
 impl Project {
+    /// How the project's schema is compiled: its default schema and the
+    /// roles it manages.
+    pub fn lower_options(&self) -> crate::syntax::LowerOptions {
+        crate::syntax::LowerOptions {
+            default_schema: self.default_schema.clone(),
+            roles: self.roles.clone(),
+        }
+    }
+
     /// Finds `trellis.toml` in `start` or the nearest parent directory and
     /// reads it.
     pub fn find(start: &Path) -> Result<Project, String> {

@@ -5,6 +5,7 @@ use std::path::Path;
 use super::{Color, SchemaArgument, fail, print_diagnostics};
 use crate::check::versions::Target;
 use crate::diag::Sources;
+use crate::project::Project;
 use crate::syntax::LowerOptions;
 
 pub(super) fn run(path: Option<&Path>, color: Color) -> u8 {
@@ -18,13 +19,9 @@ pub(super) fn run(path: Option<&Path>, color: Color) -> u8 {
         return fail(format!("no .trellis files in {}", path.display()));
     }
     // In a project, the schema as its revisions will compile it.
-    let options = match &project {
-        Some(project) => LowerOptions {
-            default_schema: project.default_schema.clone(),
-            roles: project.roles.clone(),
-        },
-        None => LowerOptions::default(),
-    };
+    let options = project
+        .as_ref()
+        .map_or_else(LowerOptions::default, Project::lower_options);
     let mut compiled = crate::load::compile_found(found, &options);
     if let Some(major) = project.as_ref().and_then(|p| p.postgres) {
         let lacking = crate::check::versions::diagnostics(&compiled.schema, Target::Project(major));

@@ -441,6 +441,12 @@ fn print_diagnostics(sources: &Sources, diagnostics: &[Diagnostic], color: Color
 /// if there is one and it names a version; an error when its
 /// `trellis.toml` cannot be read.
 fn project_postgres(path: &std::path::Path) -> Result<Option<u32>, String> {
+    Ok(project_of(path)?.and_then(|project| project.postgres))
+}
+
+/// The project `path` (a schema file or directory) belongs to: the nearest
+/// `trellis.toml` from its directory up.
+fn project_of(path: &std::path::Path) -> Result<Option<crate::project::Project>, String> {
     let start = match path.parent() {
         _ if path.is_dir() => path,
         Some(parent) => parent,
@@ -454,7 +460,7 @@ fn project_postgres(path: &std::path::Path) -> Result<Option<u32>, String> {
             Err(_) => return Ok(None),
         }
     };
-    Ok(crate::project::Project::find_any(&start)?.and_then(|project| project.postgres))
+    crate::project::Project::find_any(&start)
 }
 
 fn fail(message: impl std::fmt::Display) -> u8 {
@@ -478,24 +484,12 @@ struct SchemaArgument {
 /// `path` itself lies in that directory: a snapshot is a record of the
 /// past, not the schema, and its bytes are sealed by `trellis.sum`.
 fn schema_argument(path: Option<&std::path::Path>) -> Result<SchemaArgument, String> {
-    let here = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
-    let start = match path {
-        Some(path) if path.is_dir() => path.canonicalize().ok(),
-        Some(path) => path
-            .parent()
-            .map(|p| {
-                if p.as_os_str().is_empty() {
-                    std::path::Path::new(".")
-                } else {
-                    p
-                }
-            })
-            .and_then(|p| p.canonicalize().ok()),
-        None => Some(here.clone()),
-    };
-    let project = match start {
-        Some(start) => crate::project::Project::find_any(&start)?,
-        None => None,
+    let project = match path {
+        Some(path) => project_of(path)?,
+        None => {
+            let here = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+            crate::project::Project::find_any(&here)?
+        }
     };
     let path = match (path, &project) {
         (Some(path), _) => path.to_path_buf(),
@@ -517,10 +511,13 @@ fn schema_argument(path: Option<&std::path::Path>) -> Result<SchemaArgument, Str
     }
     let mut found =
         crate::load::find_schema_files(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    // Files are compared by their real paths (`./versions/...` and
+    // `versions` name one directory), and only where the versions
+    // directory lies below the one walked.
     let versions = project.as_ref().and_then(|p| p.versions.canonicalize().ok());
-    if let Some(versions) = versions {
-        let inside = |file: &std::path::Path| file.canonicalize().is_ok_and(|real| real.starts_with(&versions));
-        if !inside(&path) {
+    if let (Some(versions), Ok(root)) = (versions, path.canonicalize()) {
+        if versions.starts_with(&root) && !root.starts_with(&versions) {
+            let inside = |file: &std::path::Path| file.canonicalize().is_ok_and(|real| real.starts_with(&versions));
             found.files.retain(|file| !inside(file));
         }
     }

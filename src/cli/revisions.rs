@@ -70,11 +70,7 @@ pub(super) fn compile_schema(project: &Project) -> Result<(Sources, Schema, Vec<
     let mut sources = Sources::new();
     let (ids, mut diagnostics) = crate::load::read_schema_files(&files, &mut sources);
     diagnostics.extend(found.diagnostics);
-    let options = LowerOptions {
-        default_schema: project.default_schema.clone(),
-        roles: project.roles.clone(),
-    };
-    let (schema, found) = crate::load::compile_files(&sources, &ids, &options);
+    let (schema, found) = crate::load::compile_files(&sources, &ids, &project.lower_options());
     diagnostics.extend(found);
     Ok((sources, schema, diagnostics))
 }
