@@ -73,6 +73,19 @@ impl Sources {
             .unwrap_or("")
     }
 
+    /// Whether `span` lies within one of these files.
+    pub fn holds(&self, span: Span) -> bool {
+        span.file.0 < self.count
+            && self.files.get(span.file.0 as usize).is_ok_and(|f| {
+                let text = f.source();
+                let range = span.range();
+                range.start <= range.end
+                    && range.end <= text.len()
+                    && text.is_char_boundary(range.start)
+                    && text.is_char_boundary(range.end)
+            })
+    }
+
     /// The name of a file.
     pub fn name(&self, file: FileId) -> &str {
         self.files.get(file.0 as usize).map(|f| f.name().as_str()).unwrap_or("")
@@ -203,9 +216,12 @@ pub fn render(sources: &Sources, diagnostics: &[Diagnostic], out: &mut dyn Write
             Severity::Warning => ReportSeverity::Warning,
             Severity::Note => ReportSeverity::Note,
         };
-        let labels = diagnostic
-            .labels
-            .iter()
+        // A label whose place is not among the sources (a schema read from
+        // elsewhere) would stop the whole report: it is left out, and its
+        // message kept as a note.
+        let (labels, lost): (Vec<&Label>, Vec<&Label>) = diagnostic.labels.iter().partition(|l| sources.holds(l.span));
+        let labels = labels
+            .into_iter()
             .map(|l| {
                 let make = if l.primary {
                     ReportLabel::primary
@@ -219,10 +235,50 @@ pub fn render(sources: &Sources, diagnostics: &[Diagnostic], out: &mut dyn Write
             .with_code(diagnostic.code.as_str())
             .with_message(&diagnostic.message)
             .with_labels(labels)
-            .with_notes(diagnostic.help.iter().map(|h| format!("help: {h}")).collect());
+            .with_notes(
+                lost.iter()
+                    .filter(|l| !l.message.is_empty())
+                    .map(|l| format!("note: {}", l.message))
+                    .chain(diagnostic.help.iter().map(|h| format!("help: {h}")))
+                    .collect(),
+            );
         term::emit_to_write_style(out, &config, &sources.files, &report).map_err(io::Error::other)?;
     }
     Ok(())
+}
+
+/// A diagnostic as JSON (`check --format json`): its code, severity and
+/// message, each place as file, line and column (1-based, the end
+/// exclusive), and the help lines.
+pub fn to_json(sources: &Sources, diagnostic: &Diagnostic) -> serde_json::Value {
+    let place = |label: &Label| {
+        if !sources.holds(label.span) {
+            return serde_json::json!({ "file": null, "message": label.message, "primary": label.primary });
+        }
+        let (line, column) = sources.line_col(label.span.file, label.span.start as usize);
+        let (end_line, end_column) = sources.line_col(label.span.file, label.span.end as usize);
+        serde_json::json!({
+            "file": sources.name(label.span.file),
+            "line": line,
+            "column": column,
+            "end_line": end_line,
+            "end_column": end_column,
+            "message": label.message,
+            "primary": label.primary,
+        })
+    };
+    let severity = match diagnostic.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    };
+    serde_json::json!({
+        "code": diagnostic.code.as_str(),
+        "severity": severity,
+        "message": diagnostic.message,
+        "labels": diagnostic.labels.iter().map(place).collect::<Vec<_>>(),
+        "help": diagnostic.help,
+    })
 }
 
 /// Renders diagnostics to a plain string (no colour), as tests and the

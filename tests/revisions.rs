@@ -97,7 +97,20 @@ fn everyday_session() {
         )
         .expect("insert");
 
-    p.ok(&["downgrade", "-1"]);
+    // Undoing the rename's revision drops a column that holds a row: not
+    // without being asked, and the refusal says where and how much.
+    let said = p.fails(&["downgrade", "-1"], 1);
+    assert!(
+        said.contains("drops column users.full_name and its values (users holds 1 row)")
+            && said.contains("--allow-destructive")
+            && said.contains("nothing was run"),
+        "{said}"
+    );
+    assert_eq!(
+        p.applied(),
+        ["20261125120000_aaaaaa:applied", "20261125120100_bbbbbb:applied"]
+    );
+    p.ok(&["downgrade", "-1", "--allow-destructive"]);
     assert_eq!(p.applied(), ["20261125120000_aaaaaa:applied"]);
     p.assert_at("20261125120000_aaaaaa");
     let names = pg::server()
@@ -141,7 +154,7 @@ fn everyday_session() {
     );
     assert!(drifted.contains("drop column posts.draft"), "{drifted}");
 
-    p.ok(&["downgrade", "base"]);
+    p.ok(&["downgrade", "base", "--allow-destructive"]);
     assert!(p.applied().is_empty());
     let left = support::reflect::remaining(&p.url, &trellisc::ir::Schema::default());
     assert!(left.is_empty(), "{left:?}");
@@ -652,10 +665,59 @@ fn verify_finds_a_revision_that_does_not_hold() {
     );
     assert!(said.contains("users_email"), "{said}");
 
-    // A database that is not empty is refused.
+    // Given a database on the server, verify works in one of its own and
+    // drops it, after a failure too: nothing is left for the next run.
+    assert!(!said.contains("not empty"), "{said}");
+    assert!(!database_exists(&scratch_name(&said)), "{said}");
+    // --keep keeps it after the failure, and says which it is.
+    let said = p.fails(&["verify", "--db", &scratch, "--keep"], 1);
+    let kept = scratch_name(&said);
+    assert!(said.contains(&format!("kept the scratch database {kept}")), "{said}");
+    assert!(database_exists(&kept), "{said}");
+    pg::server().drop_database(&format!("{}/{kept}", pg::server().base_url()));
+
+    // A scratch database given with --scratch must be empty ...
     p.ok(&["upgrade", "20261125120000"]);
-    let said = p.fails(&["verify", "--db", &p.url.clone()], 1);
-    assert!(said.contains("not empty") || said.contains("is not empty"), "{said}");
+    let said = p.fails(&["verify", "--scratch", &p.url.clone()], 1);
+    assert!(said.contains("is not empty"), "{said}");
+    // ... and is emptied again after a failure.
+    let said = p.fails(&["verify", "--scratch", &scratch], 1);
+    assert!(said.contains("emptied") && said.contains("differs"), "{said}");
+    assert!(applied(&scratch).is_empty());
+    let tables = pg::server()
+        .psql(
+            &scratch,
+            "\\pset tuples_only on\nSELECT count(*) FROM pg_tables WHERE schemaname = 'public';",
+        )
+        .expect("tables");
+    assert_eq!(tables.trim(), "0", "the scratch database is empty again");
+    // The JSON report names the step that differs.
+    let output = p.run(&["verify", "--db", &scratch, "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(report["verified"], false);
+    assert_eq!(report["steps"][1]["revision"], "20261125120100_bbbbbb");
+    assert_eq!(report["steps"][1]["matches"], false);
+    assert_eq!(report["kept"], false);
+}
+
+/// The scratch database a `verify` run named on standard error.
+fn scratch_name(said: &str) -> String {
+    said.split("verifying in the scratch database ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no scratch database named:\n{said}"))
+        .to_string()
+}
+
+/// Whether the shared server has a database of this name.
+fn database_exists(name: &str) -> bool {
+    let found = pg::server()
+        .psql(
+            &format!("{}/postgres", pg::server().base_url()),
+            &format!("\\pset tuples_only on\nSELECT count(*) FROM pg_database WHERE datname = '{name}';"),
+        )
+        .expect("list databases");
+    found.trim() == "1"
 }
 
 /// `stamp` adopts a database that already has the schema, running nothing.

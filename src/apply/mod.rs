@@ -5,6 +5,7 @@
 //!
 //! Also the offline form of the same work: the whole script for `psql`.
 
+mod losses;
 mod rights;
 mod script;
 mod undo;
@@ -21,6 +22,7 @@ use crate::render::literal;
 use crate::revision::split::{Piece, split};
 use crate::revision::{History, Revision};
 
+pub use losses::{Loss, Rows};
 pub use script::{Direction, script};
 
 /// What a database's version table says about one revision.
@@ -37,6 +39,8 @@ pub struct Applied {
     /// the database has (state downgrading, stored as -1 statements).
     pub undoing: bool,
     pub applied_at: String,
+    /// The role that applied it (the version table's `applied_by`).
+    pub applied_by: String,
 }
 
 /// Whether a revision is whole, or stopped part way through.
@@ -260,7 +264,7 @@ impl<'h> Session<'h> {
             .query(
                 &format!(
                     "SELECT revision, message, checksum, state, statements_done, \
-                     to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') \
+                     to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), applied_by \
                      FROM {} ORDER BY applied_at, revision",
                     self.table.quoted()
                 ),
@@ -284,6 +288,7 @@ impl<'h> Session<'h> {
                 statements_done: usize::try_from(done).unwrap_or(0),
                 undoing: done < 0,
                 applied_at: row.try_get(5).map_err(|e| self.db_error(&e))?,
+                applied_by: row.try_get(6).map_err(|e| self.db_error(&e))?,
             });
         }
         Ok(applied)
@@ -348,9 +353,14 @@ impl<'h> Session<'h> {
         Ok(())
     }
 
-    /// Applies `target` and everything it descends from that the database
-    /// does not have, in order; returns the revisions applied.
-    pub async fn upgrade(&self, target: Option<&Revision>, mut report: impl FnMut(&str)) -> Result<usize, ApplyError> {
+    /// Applies the `targets` (one, or every head) and everything they
+    /// descend from that the database does not have, in order; returns the
+    /// revisions applied.
+    pub async fn upgrade(
+        &self,
+        targets: &[&Revision],
+        mut report: impl FnMut(&str),
+    ) -> Result<Vec<String>, ApplyError> {
         self.ensure_table().await?;
         let applied = self.applied_known().await?;
         if let Some(partial) = applied.iter().find(|a| a.state == State::Downgrading) {
@@ -361,10 +371,10 @@ impl<'h> Session<'h> {
         }
         let have = applied_ids(&applied);
         self.check_order(&have)?;
-        let wanted = match target {
-            Some(target) => self.history.ancestors(&target.id),
-            None => BTreeSet::new(),
-        };
+        let wanted: BTreeSet<String> = targets
+            .iter()
+            .flat_map(|target| self.history.ancestors(&target.id))
+            .collect();
         let pending: Vec<&Revision> = self
             .history
             .in_order(&wanted)
@@ -399,7 +409,7 @@ impl<'h> Session<'h> {
             }
             self.run(revision, Direction::Upgrade, done, &mut report).await?;
         }
-        Ok(pending.len())
+        Ok(pending.iter().map(|r| r.id.clone()).collect())
     }
 
     /// Refuses, before any of them runs, revisions whose schema uses a form
@@ -477,7 +487,11 @@ impl<'h> Session<'h> {
 
     /// Undoes every applied revision that `target` (None: base) does not
     /// descend from, newest first; returns the revisions undone.
-    pub async fn downgrade(&self, remove: &[&Revision], mut report: impl FnMut(&str)) -> Result<usize, ApplyError> {
+    pub async fn downgrade(
+        &self,
+        remove: &[&Revision],
+        mut report: impl FnMut(&str),
+    ) -> Result<Vec<String>, ApplyError> {
         if !remove.is_empty() {
             self.rights(true).await?;
         }
@@ -500,7 +514,7 @@ impl<'h> Session<'h> {
             report(&format!("downgrading {}  {}", revision.id, revision.message));
             self.run(revision, Direction::Downgrade, done, &mut report).await?;
         }
-        Ok(remove.len())
+        Ok(remove.iter().map(|r| r.id.clone()).collect())
     }
 
     /// Refuses a revision that PostgreSQL would refuse part way because an

@@ -415,7 +415,7 @@ fn lock_words(locks: &[Lock]) -> String {
     format!("locks: {}", each.join(", then "))
 }
 
-fn as_json(upgrade: &Plan, downgrade: &Plan) -> serde_json::Value {
+pub(super) fn as_json(upgrade: &Plan, downgrade: &Plan) -> serde_json::Value {
     let steps = |plan: &Plan| -> Vec<serde_json::Value> {
         plan.steps
             .iter()

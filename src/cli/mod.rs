@@ -63,6 +63,17 @@ pub enum DiffFormat {
     Json,
 }
 
+/// How a command other than `diff` prints its result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Lines for people.
+    Text,
+    /// One JSON document on standard output, of the shape docs/cli.md
+    /// describes (`"version": 1`); errors too (`{"version": 1, "error":
+    /// "..."}`), besides their text on standard error.
+    Json,
+}
+
 /// The subcommands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
@@ -77,6 +88,8 @@ pub enum Command {
         /// revisions' snapshots under the project's versions directory are
         /// never read as schema.
         path: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Show what it takes to go from one schema to another.
     ///
@@ -193,7 +206,11 @@ pub enum Command {
     /// rerun resumes. On failure, the statement, its place and the server's
     /// message are shown and the exit status is 1.
     Upgrade {
-        /// A revision id (or a unique start of one), or `head`.
+        /// `head` (the default), `heads` (every branch's head), `+N` (the
+        /// next N revisions), or a revision: its id, or a unique start of
+        /// its id, of its hash (`0df8e2`) or of its slug (`add_orders`).
+        /// Any case.
+        #[arg(allow_negative_numbers = true)]
         target: Option<String>,
         /// Print the script for psql instead of running it (no database
         /// needed): every revision from --from (default: the beginning) to
@@ -205,12 +222,20 @@ pub enum Command {
         from: Option<String>,
         #[command(flatten)]
         run: RunArgs,
+        /// What to print: text, or one JSON document (docs/cli.md).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
-    /// Undo revisions: back to TARGET (a revision id), `-N` (the last N
+    /// Undo revisions: back to TARGET (a revision), `-N` (the last N
     /// applied) or `base` (all).
+    ///
+    /// A downgrade that loses data (drops a table or column that holds
+    /// rows, or narrows a type) is refused unless --allow-destructive is
+    /// given; the refusal names the tables and their rows.
     Downgrade {
-        /// `-1`, a revision id, or `base`.
-        #[arg(allow_hyphen_values = true)]
+        /// `-1` (the last revision applied), `-N`, `base`, or a revision to
+        /// go back to: its id, or a unique start of its id, hash or slug.
+        #[arg(allow_negative_numbers = true)]
         target: String,
         /// Print the script for psql instead of running it.
         #[arg(long)]
@@ -218,45 +243,124 @@ pub enum Command {
         /// With --sql: the revision the database is at (default: head).
         #[arg(long, value_name = "REV", requires = "sql")]
         from: Option<String>,
+        /// Accept undoing revisions whose downgrade loses data.
+        #[arg(long)]
+        allow_destructive: bool,
         #[command(flatten)]
         run: RunArgs,
+        /// What to print: text, or one JSON document (docs/cli.md).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
-    /// Show the revision the database is at.
+    /// Show the revision the database is at, and how far it is from head.
     Current {
+        /// The database: postgres://user[:password]@host[:port]/database,
+        /// or a connection string (host=HOST dbname=DATABASE ...).
+        /// Default: the variable named in trellis.toml (TRELLIS_DATABASE_URL).
         #[arg(long, value_name = "URL")]
         db: Option<String>,
+        /// What to print: text, or one JSON document (docs/cli.md).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// List the revisions, newest first; with a database (--db or the
-    /// configured variable), mark those applied.
+    /// configured variable), mark those applied and name any it has that
+    /// this checkout lacks.
     History {
+        /// The database: postgres://user[:password]@host[:port]/database,
+        /// or a connection string (host=HOST dbname=DATABASE ...).
+        /// Default: the variable named in trellis.toml (TRELLIS_DATABASE_URL).
         #[arg(long, value_name = "URL")]
         db: Option<String>,
+        /// Also show each revision's date, parents, file, and when and by
+        /// whom it was applied.
+        #[arg(short, long)]
+        verbose: bool,
+        /// What to print: text, or one JSON document (docs/cli.md).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// List the heads of the history (more than one: branches to merge).
+    Heads {
+        /// What to print: text, or one JSON document (docs/cli.md).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Show one revision: its header, parents, file, and its upgrade and
+    /// downgrade SQL.
+    Show {
+        /// `head`, or a revision: its id, or a unique start of its id, hash
+        /// or slug.
+        #[arg(default_value = "head")]
+        target: String,
+        /// What to print: text, or one JSON document (docs/cli.md).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Record the database as being at REV (or `base`) without running any
     /// SQL: for a database that already has the schema.
     Stamp {
-        /// A revision id, `head` or `base`.
+        /// A revision (id, or start of its id, hash or slug), `head` or `base`.
         target: String,
+        /// The database: postgres://user[:password]@host[:port]/database,
+        /// or a connection string (host=HOST dbname=DATABASE ...).
+        /// Default: the variable named in trellis.toml (TRELLIS_DATABASE_URL).
         #[arg(long, value_name = "URL")]
         db: Option<String>,
     },
     /// Compare the database with the snapshot of the revision it is at.
     ///
-    /// Exit status: 0 when it matches, 2 when it has drifted (the
-    /// differences are listed), 1 on error.
+    /// Lists each difference with the value the revision expects and the
+    /// one the database has. Exit status: 0 when it matches, 2 when it has
+    /// drifted, 1 on error.
     Drift {
+        /// The database: postgres://user[:password]@host[:port]/database,
+        /// or a connection string (host=HOST dbname=DATABASE ...).
+        /// Default: the variable named in trellis.toml (TRELLIS_DATABASE_URL).
         #[arg(long, value_name = "URL")]
         db: Option<String>,
+        /// Print the SQL that brings the database back to its revision
+        /// (review it, then run it with psql) instead of the list.
+        #[arg(long, conflicts_with = "revision")]
+        sql: bool,
+        /// Write a revision that adopts what the database has: the schema
+        /// directory is not changed, so write the same change there too
+        /// (`trellisc import` shows the database's source).
+        #[arg(long)]
+        revision: bool,
+        /// The message of the revision --revision writes.
+        #[arg(short, long, requires = "revision")]
+        message: Option<String>,
+        /// What to print: text, or one JSON document (docs/cli.md).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
-    /// Prove the history on an empty scratch database: every revision up,
-    /// then down to base, each state compared with its snapshot.
+    /// Prove the history on a database of its own: every revision up, then
+    /// down to base, each state compared with its snapshot.
     ///
-    /// Reports the first revision whose result differs from its snapshot,
-    /// with the difference; exit status 1 then.
+    /// Creates a scratch database on the server of --db (named
+    /// trellisc_verify_<random>), runs there, and drops it again whatever
+    /// happens (--keep keeps it after a failure, to look into). Reports the
+    /// first revision whose result differs from its snapshot, with the
+    /// difference; exit status 1 then.
     Verify {
-        /// The scratch database (must be empty; it is emptied again).
+        /// A database on the server to use: verify connects to it to create
+        /// its scratch database beside it (the role needs CREATEDB). Default:
+        /// the variable named in trellis.toml (TRELLIS_DATABASE_URL).
         #[arg(long, value_name = "URL")]
         db: Option<String>,
+        /// Run in this existing, empty database instead of creating one (for
+        /// a role without CREATEDB); it is emptied again, after a failure
+        /// too.
+        #[arg(long, value_name = "URL", conflicts_with = "db")]
+        scratch: Option<String>,
+        /// After a failure, keep the scratch database that verify created,
+        /// and print its name.
+        #[arg(long)]
+        keep: bool,
+        /// What to print: text, or one JSON document (docs/cli.md).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Run the language server over standard input and output (for
     /// editors: diagnostics as you type, go to definition, hover,
@@ -296,11 +400,32 @@ pub struct RunArgs {
 }
 
 impl RunArgs {
-    fn target(self) -> apply::Target {
+    fn target(self, allow_destructive: bool) -> apply::Target {
         apply::Target {
             db: self.db,
             lock_timeout: self.lock_timeout,
             statement_timeout: self.statement_timeout,
+            allow_destructive,
+        }
+    }
+}
+
+impl Command {
+    /// The output format asked for, for the commands that have one (not
+    /// `diff`, whose `--format` chooses between SQL, a summary and JSON).
+    fn format(&self) -> Option<Format> {
+        match self {
+            Command::Check { format, .. }
+            | Command::Upgrade { format, .. }
+            | Command::Downgrade { format, .. }
+            | Command::Current { format, .. }
+            | Command::History { format, .. }
+            | Command::Heads { format }
+            | Command::Show { format, .. }
+            | Command::Drift { format, .. }
+            | Command::Verify { format, .. } => Some(*format),
+            Command::Diff { format, .. } => matches!(format, DiffFormat::Json).then_some(Format::Json),
+            _ => None,
         }
     }
 }
@@ -341,6 +466,8 @@ pub fn run(cli: Cli) -> u8 {
             | Command::Revision { .. }
             | Command::Merge { .. }
             | Command::Rehash
+            | Command::Heads { .. }
+            | Command::Show { .. }
     );
     match connect_timeout(cli.connect_timeout) {
         Ok(Some(seconds)) => crate::reflect::set_default_timeout(std::time::Duration::from_secs(seconds)),
@@ -348,8 +475,11 @@ pub fn run(cli: Cli) -> u8 {
         Err(e) if !offline => return fail(e),
         Err(_) => {}
     }
+    if cli.command.format() == Some(Format::Json) {
+        output::set_json();
+    }
     match cli.command {
-        Command::Check { path } => check::run(path.as_deref(), color),
+        Command::Check { path, format } => check::run(path.as_deref(), format, color),
         Command::Fmt { path, check } => fmt::run(path.as_deref(), check, color),
         Command::Init { dir } => revisions::init(&dir),
         Command::Lsp => match crate::lsp::run() {
@@ -372,13 +502,50 @@ pub fn run(cli: Cli) -> u8 {
         ),
         Command::Merge { message } => revisions::merge(message),
         Command::Rehash => revisions::rehash(),
-        Command::Upgrade { target, sql, from, run } => apply::upgrade(target, sql, from, run.target()),
-        Command::Downgrade { target, sql, from, run } => apply::downgrade(target, sql, from, run.target()),
-        Command::Current { db } => apply::current(db),
-        Command::History { db } => apply::history(db),
+        Command::Upgrade {
+            target,
+            sql,
+            from,
+            run,
+            format,
+        } => apply::upgrade(target, sql, from, run.target(false), format),
+        Command::Downgrade {
+            target,
+            sql,
+            from,
+            allow_destructive,
+            run,
+            format,
+        } => apply::downgrade(target, sql, from, run.target(allow_destructive), format),
+        Command::Current { db, format } => apply::current(db, format),
+        Command::History { db, verbose, format } => apply::history(db, verbose, format),
+        Command::Heads { format } => apply::heads(format),
+        Command::Show { target, format } => apply::show(&target, format),
         Command::Stamp { target, db } => apply::stamp(target, db),
-        Command::Drift { db } => apply::drift(db),
-        Command::Verify { db } => apply::verify(db),
+        Command::Drift {
+            db,
+            sql,
+            revision,
+            message,
+            format,
+        } => apply::drift(apply::DriftArgs {
+            db,
+            sql,
+            revision,
+            message,
+            format,
+        }),
+        Command::Verify {
+            db,
+            scratch,
+            keep,
+            format,
+        } => apply::verify(apply::VerifyArgs {
+            db,
+            scratch,
+            keep,
+            format,
+        }),
         Command::Import { db, schemas, output } => import::run(import::ImportArgs { db, schemas, output }),
         Command::Diff {
             from,
@@ -464,7 +631,7 @@ fn project_of(path: &std::path::Path) -> Result<Option<crate::project::Project>,
 }
 
 fn fail(message: impl std::fmt::Display) -> u8 {
-    errln!("error: {message}");
+    output::error(&format!("error: {message}"));
     1
 }
 

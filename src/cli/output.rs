@@ -68,3 +68,35 @@ fn failed(error: &std::io::Error) -> ! {
 pub fn closed() -> ! {
     std::process::exit(CLOSED_PIPE)
 }
+
+/// Whether the command prints JSON: then an error is also written to
+/// standard output as `{"version": 1, "error": "..."}`, so that a program
+/// reading it always gets one JSON document.
+static JSON: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Makes errors JSON documents on standard output too.
+pub fn set_json() {
+    JSON.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Reports an error: its text on standard error, and in JSON mode the same
+/// as a JSON document on standard output. `text` may hold several lines,
+/// each already starting with `error: ` where it should.
+pub fn error(text: &str) {
+    to_stderr(format_args!("{text}\n"));
+    if JSON.load(std::sync::atomic::Ordering::Relaxed) {
+        let document = serde_json::json!({ "version": 1, "error": text });
+        to_stdout(format_args!("{}\n", json_text(&document)));
+    }
+}
+
+/// A JSON document as printed: pretty, its keys in a fixed order.
+pub fn json_text(value: &serde_json::Value) -> String {
+    // Serializing a Value cannot fail.
+    serde_json::to_string_pretty(value).unwrap_or_default()
+}
+
+/// Prints a JSON document on standard output.
+pub fn print_json(value: &serde_json::Value) {
+    to_stdout(format_args!("{}\n", json_text(value)));
+}

@@ -204,7 +204,7 @@ pub(super) fn revision(args: RevisionArgs, color: Color) -> u8 {
 
 /// Writes a revision's two files and the sum, and says where.
 #[allow(clippy::too_many_arguments)]
-fn write_revision(
+pub(super) fn write_revision(
     project: &Project,
     id: &str,
     parents: &[String],

@@ -33,14 +33,14 @@ pub(super) fn side(source: &str, sources: &mut Sources) -> Result<Side, String> 
 
 /// The schema snapshot of a revision of the current project (`head`, an
 /// id or the start of one, `base`).
-fn revision_snapshot(name: &str) -> Result<Schema, String> {
+fn revision_snapshot(name: &str, sources: &mut Sources) -> Result<Schema, String> {
     let here = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let project = crate::project::Project::find(&here)?;
     let history = crate::revision::History::load(&project.versions).map_err(|p| p.to_string())?;
     if crate::revision::is_base(name) {
         return Ok(Schema::default());
     }
-    history.resolve(name)?.snapshot()
+    history.resolve(name)?.snapshot_into(sources)
 }
 
 /// Reads `source` (a path, `empty` for the empty schema, or `rev:REV` for
@@ -53,7 +53,7 @@ pub(super) fn load(source: &str, sources: &mut Sources) -> Result<Loaded, String
         });
     }
     if let Some(name) = source.strip_prefix("rev:") {
-        return revision_snapshot(name).map(|schema| Loaded {
+        return revision_snapshot(name, sources).map(|schema| Loaded {
             schema,
             diagnostics: Vec::new(),
         });

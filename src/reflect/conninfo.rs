@@ -121,6 +121,21 @@ impl Options {
     }
 }
 
+/// The same connection argument naming another database, written as a
+/// `key=value` string (every value quoted, `\\` and `'` escaped) that is
+/// read again like the original: the service file and the environment
+/// still fill what it leaves out.
+pub fn with_dbname(text: &str, dbname: &str) -> Result<String, String> {
+    let mut options = parse(text)?;
+    options.values.insert("dbname", dbname.to_string());
+    Ok(options
+        .values
+        .iter()
+        .map(|(key, value)| format!("{key}='{}'", value.replace('\\', "\\\\").replace('\'', "\\'")))
+        .collect::<Vec<_>>()
+        .join(" "))
+}
+
 /// Reads a connection argument and completes it from the service file and
 /// the environment, as libpq does.
 #[cfg(test)]
@@ -438,5 +453,22 @@ pub mod tests {
         let error = resolve("service=nope", &env).expect_err("missing");
         assert!(error.contains("service \"nope\" is not defined"), "{error}");
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn another_database_on_the_same_connection() {
+        let env = Fixed(Vec::new(), None);
+        for given in [
+            "postgres://u:p%27w@db.example:6543/app?sslmode=require",
+            "host=db.example port=6543 user=u password='p\\'w' dbname=app sslmode=require",
+        ] {
+            let moved = with_dbname(given, "scratch one").expect("reads");
+            let options = resolve(&moved, &env).expect("reads again");
+            assert_eq!(options.get("dbname"), Some("scratch one"));
+            assert_eq!(options.get("host"), Some("db.example"));
+            assert_eq!(options.get("port"), Some("6543"));
+            assert_eq!(options.get("password"), Some("p'w"));
+            assert_eq!(options.get("sslmode"), Some("require"));
+        }
     }
 }

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Sources};
 use crate::ir::Schema;
 use crate::syntax::LowerOptions;
 
@@ -205,6 +205,25 @@ impl Revision {
             .unwrap_or_else(|| self.id.clone())
     }
 
+    /// The slug of the revision's file name: what follows `<id>_` in it
+    /// (empty when the file is named by its id alone).
+    pub fn slug(&self) -> String {
+        let stem = self.stem();
+        stem.strip_prefix(&format!("{}_", self.id)).unwrap_or("").to_string()
+    }
+
+    /// The random part of an id written by trellisc (`0df8e2` of
+    /// `20261207214128_0df8e2`), in lower case; none for an id of
+    /// another shape.
+    pub fn hash(&self) -> Option<String> {
+        let (time, hash) = self.id.split_once('_')?;
+        let shaped = time.len() == 14
+            && time.bytes().all(|b| b.is_ascii_digit())
+            && !hash.is_empty()
+            && hash.bytes().all(|b| b.is_ascii_hexdigit());
+        shaped.then(|| hash.to_ascii_lowercase())
+    }
+
     /// The schema snapshot's file.
     pub fn snapshot_path(&self) -> PathBuf {
         self.path.with_extension("trellis")
@@ -213,6 +232,21 @@ impl Revision {
     /// Reads the schema this revision leads to.
     pub fn snapshot(&self) -> Result<Schema, String> {
         read_snapshot(&self.snapshot_path())
+    }
+
+    /// Reads the schema this revision leads to into `sources`, so that a
+    /// diagnostic about one of its declarations (a `diff --from rev:head`
+    /// that drops a table) can show the snapshot's line.
+    pub fn snapshot_into(&self, sources: &mut Sources) -> Result<Schema, String> {
+        let path = self.snapshot_path();
+        let text = crate::load::read_schema_file(&path).map_err(|d| d.message)?;
+        let id = sources.add(path.display().to_string(), text);
+        let (schema, diagnostics) = crate::load::compile_files(sources, &[id], &LowerOptions::default());
+        let errors: Vec<Diagnostic> = diagnostics.into_iter().filter(Diagnostic::is_error).collect();
+        if !errors.is_empty() {
+            return Err(unreadable_snapshot(&path, sources, &errors));
+        }
+        Ok(schema)
     }
 
     /// Whether this revision joins branches.
@@ -228,13 +262,17 @@ pub fn read_snapshot(path: &Path) -> Result<Schema, String> {
         .map_err(|e| format!("cannot read the schema snapshot {}: {e}", path.display()))?;
     if compiled.has_errors() {
         let errors: Vec<Diagnostic> = compiled.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
-        return Err(format!(
-            "the schema snapshot {} does not compile (it should only ever be written by trellisc):\n{}",
-            path.display(),
-            crate::diag::render_plain(&compiled.sources, &errors).trim_end()
-        ));
+        return Err(unreadable_snapshot(path, &compiled.sources, &errors));
     }
     Ok(compiled.schema)
+}
+
+fn unreadable_snapshot(path: &Path, sources: &Sources, errors: &[Diagnostic]) -> String {
+    format!(
+        "the schema snapshot {} does not compile (it should only ever be written by trellisc):\n{}",
+        path.display(),
+        crate::diag::render_plain(sources, errors).trim_end()
+    )
 }
 
 /// The snapshot file's text for a schema.
@@ -266,23 +304,39 @@ pub fn revision_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(found)
 }
 
-/// A file-name-friendly form of a message: lower case words joined by `_`,
-/// at most 40 characters.
+/// A file-name-friendly form of a message: its words (letters and digits
+/// of any script, "Änderung", "用户") in lower case, joined by `_`, at most
+/// 40 characters.
 pub fn slug(message: &str) -> String {
+    const MOST: usize = 40;
     let mut out = String::new();
-    for word in message
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        if out.len() + word.len() + 1 > 40 {
+    let mut length = 0;
+    for word in message.split(|c: char| !in_word(c)).filter(|w| !w.is_empty()) {
+        let word: String = word.chars().flat_map(char::to_lowercase).collect();
+        let count = word.chars().count();
+        let separator = usize::from(!out.is_empty());
+        if length + separator + count > MOST {
+            // A first word longer than the whole is cut, not lost.
+            if out.is_empty() {
+                out.extend(word.chars().take(MOST));
+            }
             break;
         }
-        if !out.is_empty() {
+        if separator == 1 {
             out.push('_');
         }
-        out.push_str(&word.to_ascii_lowercase());
+        out.push_str(&word);
+        length += separator + count;
     }
     out
+}
+
+/// Whether `c` belongs in a slug's word: a letter or digit of any script,
+/// or a combining mark, so that a message typed in decomposed form ("A"
+/// followed by U+0308) keeps its accents on the letters.
+fn in_word(c: char) -> bool {
+    c.is_alphanumeric()
+        || matches!(c, '\u{300}'..='\u{36f}' | '\u{1ab0}'..='\u{1aff}' | '\u{1dc0}'..='\u{1dff}' | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}')
 }
 
 /// A new revision id and its creation time: the UTC time to the second and
@@ -463,6 +517,19 @@ mod tests {
     fn slugs_and_dates() {
         assert_eq!(slug("Base Schema"), "base_schema");
         assert_eq!(slug("  Add: orders.total (NOT NULL)!"), "add_orders_total_not_null");
+        // Letters of any script are kept, in lower case.
+        assert_eq!(slug("Änderung der Tabelle café"), "änderung_der_tabelle_café");
+        assert_eq!(slug("用户 表: 添加"), "用户_表_添加");
+        assert_eq!(slug("Ελληνικά ΣΧΉΜΑ"), "ελληνικά_σχήμα");
+        // A decomposed accent stays on its letter.
+        assert_eq!(slug("A\u{308}nderung"), "a\u{308}nderung");
+        // At most 40 characters (not bytes); a first word longer is cut.
+        assert_eq!(slug(&"ä".repeat(50)), "ä".repeat(40));
+        assert_eq!(
+            slug("one two three four five six seven eight nine"),
+            "one_two_three_four_five_six_seven_eight"
+        );
+        assert_eq!(slug("!!! ..."), "");
         assert_eq!(civil(0), (1970, 1, 1, 0, 0, 0));
         assert_eq!(civil(1_795_624_004), (2026, 11, 25, 16, 26, 44));
         assert_eq!(civil(951_782_400), (2000, 2, 29, 0, 0, 0));

@@ -208,8 +208,11 @@ impl History {
         out
     }
 
-    /// A revision named by its id, a unique prefix of it, or `head` (in
-    /// any case).
+    /// A revision named by `head` (in any case), its id, or a unique start
+    /// of its id, of the hash part of its id (`0df8e2` of
+    /// `20261207214128_0df8e2`) or of its slug (`add_orders` of
+    /// `<id>_add_orders_total.sql`, in any case). The id is looked at
+    /// first, then the hash, then the slug: `2026` is always an id's start.
     pub fn resolve(&self, name: &str) -> Result<&Revision, String> {
         if is_head(name) {
             return self
@@ -219,20 +222,43 @@ impl History {
         if let Some(revision) = self.get(name) {
             return Ok(revision);
         }
-        let matching: Vec<&Revision> = self
+        if name.is_empty() {
+            return Err("an empty revision name; give an id, the start of one, `head` or `base`".to_string());
+        }
+        let by_id: Vec<&Revision> = self
             .index
             .range(name.to_string()..)
             .take_while(|(id, _)| id.starts_with(name))
             .map(|(_, &i)| &self.revisions[i])
             .collect();
+        let lower = name.to_lowercase();
+        let by_hash = || -> Vec<&Revision> {
+            self.revisions
+                .iter()
+                .filter(|r| r.hash().is_some_and(|hash| hash.starts_with(&lower)))
+                .collect()
+        };
+        let by_slug = || -> Vec<&Revision> {
+            self.revisions
+                .iter()
+                .filter(|r| r.slug().to_lowercase().starts_with(&lower))
+                .collect()
+        };
+        let (matching, what) = match by_id {
+            found if !found.is_empty() => (found, "revision ids"),
+            _ => match by_hash() {
+                found if !found.is_empty() => (found, "revision hashes"),
+                _ => (by_slug(), "revision slugs"),
+            },
+        };
         match matching.as_slice() {
-            [one] if !name.is_empty() => Ok(one),
-            [] | [_] => Err(format!(
-                "no revision {name:?} in {}; `trellisc history` lists them",
+            [one] => Ok(one),
+            [] => Err(format!(
+                "no revision {name:?} in {}: no id, hash or slug starts so; `trellisc history` lists them",
                 self.dir.display()
             )),
             several => Err(format!(
-                "{name:?} is the start of {} revision ids ({}); give more of the id",
+                "{name:?} is the start of {} {what} ({}); give more of it",
                 several.len(),
                 several.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join(", ")
             )),
