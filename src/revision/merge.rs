@@ -6,7 +6,8 @@
 //! agree, or only one side changed it, that side wins; otherwise it is a
 //! conflict. A table both sides changed is merged member by member and
 //! setting by setting, and a column both sides changed property by property
-//! (type, default, nullability, settings, comment: see `properties`). A
+//! (type, default, nullability, settings, comment: see `properties`), and
+//! a sequence option by option. A
 //! rename looks like a drop and an add, which merges unless the other side
 //! changed the old object.
 //!
@@ -375,7 +376,6 @@ macro_rules! mergeable_by_definition {
 mergeable_by_definition!(
     Constraint,
     Index,
-    Sequence,
     Domain,
     Routine,
     Trigger,
@@ -385,6 +385,24 @@ mergeable_by_definition!(
     CompositeType,
     RangeType
 );
+
+impl Mergeable for Sequence {
+    fn changes_from(&self, base: &Sequence) -> Vec<String> {
+        let definition_differs = Sequence {
+            comment: base.comment.clone(),
+            ..self.clone()
+        } != *base;
+        let definition = definition_differs.then(|| "changes its definition".to_string());
+        definition
+            .into_iter()
+            .chain(comment_change(&base.comment, &self.comment))
+            .collect()
+    }
+
+    fn merge_changed(object: &str, sides: [&Sequence; 3], conflicts: &mut Vec<Conflict>) -> Option<Sequence> {
+        Some(properties::sequence(object, sides, conflicts))
+    }
+}
 
 impl Mergeable for ExtendedStatistics {
     fn changes_from(&self, base: &ExtendedStatistics) -> Vec<String> {
@@ -863,5 +881,21 @@ mod tests {
             "sets its comment to \"Next.\"",
         )];
         assert_eq!(merged(base, &ours, &theirs), Err(expected));
+    }
+
+    #[test]
+    fn a_sequence_both_sides_change_merges_option_by_option() {
+        let base = "sequence s { cache 1 }";
+        let ours = "sequence s { cache 20 }";
+        let theirs = "/// Ids.\nsequence s { cache 1 increment 5 }";
+        let expected = "/// Ids.\nsequence s { cache 20 increment 5 }";
+        assert_eq!(merged(base, ours, theirs), Ok(schema(expected)));
+        let theirs = "sequence s { cache 10 increment 5 }";
+        let expected = vec![conflict(
+            "cache of sequence public.s",
+            "changes it to 20",
+            "changes it to 10",
+        )];
+        assert_eq!(merged(base, ours, theirs), Err(expected));
     }
 }

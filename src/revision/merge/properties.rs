@@ -8,7 +8,7 @@
 //! together, or that a change of one makes anew, are one property here, and
 //! each place that groups them says why.
 
-use crate::ir::{Column, ColumnSettings, Identity};
+use crate::ir::{Column, ColumnSettings, Identity, Sequence, SequenceOptions};
 
 use super::{Conflict, Mergeable};
 
@@ -256,4 +256,71 @@ pub(super) fn column(
         settings,
         origin: ours.origin,
     })
+}
+
+/// A sequence both sides changed, option by option: `ALTER SEQUENCE` names
+/// only the options that change, each with its value (a new type's bounds
+/// too), so two branches' statements leave each other's options alone.
+pub(super) fn sequence(object: &str, [base, ours, theirs]: [&Sequence; 3], conflicts: &mut Vec<Conflict>) -> Sequence {
+    let sides = [base, ours, theirs];
+    let options = sides.map(|s| &s.options);
+    // One option of the sequence, "WHAT of OBJECT" when it conflicts.
+    macro_rules! option {
+        ($field:ident, $what:literal) => {
+            property(
+                $what,
+                object,
+                options.map(|o| o.$field.clone()),
+                |_, value| format!("changes it to {value}"),
+                conflicts,
+            )
+        };
+    }
+    let options = SequenceOptions {
+        data_type: option!(data_type, "type"),
+        increment: option!(increment, "increment"),
+        min_value: option!(min_value, "minimum"),
+        max_value: option!(max_value, "maximum"),
+        start: option!(start, "start"),
+        cache: option!(cache, "cache"),
+        cycle: property(
+            "cycling",
+            object,
+            options.map(|o| o.cycle),
+            |_, cycle| format!("makes it {}", if *cycle { "cycle" } else { "stop at its bounds" }),
+            conflicts,
+        ),
+    };
+    let owned_by = property(
+        "owner",
+        object,
+        sides.map(|s| s.owned_by.clone()),
+        |_, owner| match owner {
+            Some(owner) => format!("changes it to {}.{}", owner.value.0.quoted(), owner.value.1.quoted()),
+            None => "drops it".to_string(),
+        },
+        conflicts,
+    );
+    let comment = property(
+        "comment",
+        object,
+        sides.map(|s| s.comment.clone()),
+        describe_comment,
+        conflicts,
+    );
+    let was = property(
+        "rename hint",
+        object,
+        sides.map(|s| s.was.clone()),
+        |_, was| changes_or_drops(was.as_ref().map(|w| w.value.quoted())),
+        conflicts,
+    );
+    Sequence {
+        name: ours.name.clone(),
+        was,
+        options,
+        owned_by,
+        comment,
+        origin: ours.origin,
+    }
 }
