@@ -589,52 +589,143 @@ fn branches_merge_without_conflicts() {
     assert!(verified.contains("verified: 4 revision(s)"), "{verified}");
 }
 
-/// Both branches change the same column differently: `merge` names it.
-#[test]
-fn a_real_conflict_is_reported() {
-    let p = Project::new();
-    p.write("schema/app.trellis", BASE);
-    p.revision_ok("20261125120000_aaaaaa", &["-m", "Base"]);
+/// One branch of a [`two_branches`] history: a revision id, the schema it
+/// is written from, and the further arguments of `revision`.
+struct Branch<'a> {
+    id: &'a str,
+    schema: &'a str,
+    args: &'a [&'a str],
+}
+
+/// Two branches from the head, as two git branches make them: the first
+/// branch's revision is written, then set aside while the second's is
+/// written from the same head; then both are there, and the sum file is
+/// what git's union merge makes of it (both sides' lines). `written` runs
+/// after each revision, while only its branch is there.
+fn two_branches(p: &Project, first: Branch, second: Branch, mut written: impl FnMut(&str)) {
     let versions = p.dir.join("versions");
     let sum = p.read(&versions.join("trellis.sum"));
-
-    p.write(
-        "schema/app.trellis",
-        &BASE.replace("  title  text not null", "  title  varchar(100) not null"),
-    );
-    p.revision_ok("20261125130000_cccccc", &["-m", "Short titles", "--allow-destructive"]);
-    let first = p.read(&versions.join("trellis.sum"));
-    // The other branch: from the base again.
+    p.write("schema/app.trellis", first.schema);
+    p.revision_ok(first.id, &[&["-m", first.id], first.args].concat());
+    written(first.id);
+    let first_sum = p.read(&versions.join("trellis.sum"));
     std::fs::write(versions.join("trellis.sum"), &sum).expect("reset sum");
     let branch_files: Vec<PathBuf> = ["sql", "trellis"]
         .iter()
-        .map(|e| p.revision_file("20261125130000_cccccc").with_extension(e))
+        .map(|e| p.revision_file(first.id).with_extension(e))
         .collect();
     let saved: Vec<(PathBuf, String)> = branch_files.iter().map(|f| (f.clone(), p.read(f))).collect();
     for (file, _) in &saved {
         std::fs::remove_file(file).expect("remove");
     }
-    p.write(
-        "schema/app.trellis",
-        &BASE.replace("  title  text not null", "  title  text"),
-    );
-    p.revision_ok("20261125140000_dddddd", &["-m", "Optional titles"]);
+    p.write("schema/app.trellis", second.schema);
+    p.revision_ok(second.id, &[&["-m", second.id], second.args].concat());
+    written(second.id);
     for (file, content) in &saved {
         std::fs::write(file, content).expect("restore");
     }
-    // What git's union merge makes of the sum file: both sides' lines.
-    let both = format!("{}{first}", p.read(&versions.join("trellis.sum")));
+    let both = format!("{}{first_sum}", p.read(&versions.join("trellis.sum")));
     std::fs::write(versions.join("trellis.sum"), both).expect("union");
+}
+
+/// Both branches change the same property of a column differently: `merge`
+/// names the property and the column.
+#[test]
+fn a_real_conflict_is_reported() {
+    let p = Project::new();
+    p.write("schema/app.trellis", BASE);
+    p.revision_ok("20261125120000_aaaaaa", &["-m", "Base"]);
+    let short = BASE.replace("  title  text not null", "  title  varchar(100) not null");
+    let long = BASE.replace("  title  text not null", "  title  varchar(200) not null");
+    let destructive: &[&str] = &["--allow-destructive"];
+    two_branches(
+        &p,
+        Branch {
+            id: "20261125130000_cccccc",
+            schema: &short,
+            args: destructive,
+        },
+        Branch {
+            id: "20261125140000_dddddd",
+            schema: &long,
+            args: destructive,
+        },
+        |_| {},
+    );
     p.ok(&["history"]);
 
     let said = p.fails(&["merge"], 1);
     assert!(said.contains("E0302"), "{said}");
-    assert!(said.contains("column public.posts.title"), "{said}");
-    assert!(
-        said.contains("varchar(100)") || said.contains("character varying(100)"),
-        "{said}"
-    );
+    assert!(said.contains("type of column public.posts.title"), "{said}");
+    assert!(said.contains("character varying(100)"), "{said}");
+    assert!(said.contains("character varying(200)"), "{said}");
     assert!(said.contains("nothing written"), "{said}");
+}
+
+/// One branch changes a column's type, the other its default: `merge`
+/// makes one column of both, and a database that followed either branch
+/// upgrades to the merge with no drift (it gets the two revisions in either
+/// order).
+#[test]
+fn a_type_and_a_default_of_one_column_merge() {
+    let p = Project::new();
+    let base = "table counters {\n  id   bigint primary key\n  hits integer not null\n}\n";
+    let retyped = base.replace("hits integer", "hits bigint");
+    let defaulted = base.replace("not null\n}", "not null default 0\n}");
+    let both = retyped.replace("not null\n}", "not null default 0\n}");
+    p.write("schema/app.trellis", base);
+    p.revision_ok("20261125120000_aaaaaa", &["-m", "Base"]);
+    let other = pg::server().database();
+    p.ok(&["upgrade"]);
+    p.ok(&["upgrade", "--db", &other]);
+    // Each database follows one branch.
+    two_branches(
+        &p,
+        Branch {
+            id: "20261125130000_cccccc",
+            schema: &retyped,
+            args: &[],
+        },
+        Branch {
+            id: "20261125140000_dddddd",
+            schema: &defaulted,
+            args: &[],
+        },
+        |id| match id {
+            "20261125130000_cccccc" => drop(p.ok(&["upgrade"])),
+            _ => drop(p.ok(&["upgrade", "--db", &other])),
+        },
+    );
+
+    let merged = p
+        .command(&["merge"])
+        .env("TRELLIS_REVISION_ID", "20261125150000_eeeeee")
+        .env("TRELLIS_REVISION_TIME", "2026-11-25T15:00:00Z")
+        .output()
+        .expect("merge");
+    assert_eq!(merged.status.code(), Some(0), "{}", text(&merged));
+    let snapshot = p.snapshot("20261125150000_eeeeee");
+    let hits = snapshot
+        .tables
+        .values()
+        .flat_map(|t| &t.columns)
+        .find(|c| c.name.as_str() == "hits")
+        .expect("hits");
+    assert_eq!(hits.data_type.value.to_string(), "bigint");
+    assert_eq!(hits.default.as_ref().map(|d| d.as_str()), Some("0"));
+    assert!(hits.not_null);
+    // The schema with both changes is the merge's.
+    p.write("schema/app.trellis", &both);
+    let next = p.ok(&["revision", "-m", "After merge"]);
+    assert!(next.contains("no changes"), "{next}");
+
+    for db in [&p.url, &other] {
+        let said = p.ok(&["upgrade", "--db", db]);
+        assert!(said.contains("applied 2 revision(s)"), "{said}");
+        let drift = p.ok(&["drift", "--db", db]);
+        assert!(drift.starts_with("no drift"), "{drift}");
+    }
+    p.assert_at("20261125150000_eeeeee");
 }
 
 /// `verify` finds a revision whose SQL does not lead to its snapshot.

@@ -5,8 +5,11 @@
 //! columns, constraints and indexes) is merged on its own: if both sides
 //! agree, or only one side changed it, that side wins; otherwise it is a
 //! conflict. A table both sides changed is merged member by member and
-//! setting by setting. A rename looks like a drop and an add, which merges
-//! unless the other side changed the old object.
+//! setting by setting, and a column both sides changed property by property
+//! (type, default, nullability, settings, comment: see `properties`), and
+//! a sequence option by option. A
+//! rename looks like a drop and an add, which merges unless the other side
+//! changed the old object.
 //!
 //! Column order: the columns of `ours` that are kept, in `ours`' order, then
 //! the columns only `theirs` added, in `theirs`' order, at the end (where
@@ -14,6 +17,8 @@
 //!
 //! The result is not checked: a column one side drops may still be named by
 //! an index the other side adds. The caller runs the checks on it.
+
+mod properties;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -162,9 +167,10 @@ trait Mergeable: Clone + PartialEq {
         None
     }
 
-    /// Both sides changed it differently: their combination (conflicts about
-    /// its parts go to `conflicts`), or `None` for a conflict about the whole.
-    fn merge_changed(_sides: [&Self; 3], _conflicts: &mut Vec<Conflict>) -> Option<Self> {
+    /// Both sides changed it (`object`, as conflicts name it) differently:
+    /// their combination (conflicts about its parts go to `conflicts`), or
+    /// `None` for a conflict about the whole.
+    fn merge_changed(_object: &str, _sides: [&Self; 3], _conflicts: &mut Vec<Conflict>) -> Option<Self> {
         None
     }
 }
@@ -222,8 +228,9 @@ fn merge_object<T: Mergeable>(
     if let Some(choice) = resolve(sides) {
         return choice.cloned();
     }
+    let object = object();
     if let [Some(b), Some(o), Some(t)] = sides {
-        if let Some(merged) = T::merge_changed([b, o, t], conflicts) {
+        if let Some(merged) = T::merge_changed(&object, [b, o, t], conflicts) {
             return Some(merged);
         }
     }
@@ -234,11 +241,7 @@ fn merge_object<T: Mergeable>(
         },
         [base, ours, theirs] => (describe(base, ours), describe(base, theirs)),
     };
-    conflicts.push(Conflict {
-        object: object(),
-        ours,
-        theirs,
-    });
+    conflicts.push(Conflict { object, ours, theirs });
     None
 }
 
@@ -351,6 +354,10 @@ impl Mergeable for Column {
         }
         Some(summary)
     }
+
+    fn merge_changed(object: &str, sides: [&Column; 3], conflicts: &mut Vec<Conflict>) -> Option<Column> {
+        properties::column(object, sides, conflicts)
+    }
 }
 
 /// Objects described by their definition as a whole and their comment.
@@ -369,7 +376,6 @@ macro_rules! mergeable_by_definition {
 mergeable_by_definition!(
     Constraint,
     Index,
-    Sequence,
     Domain,
     Routine,
     Trigger,
@@ -379,6 +385,24 @@ mergeable_by_definition!(
     CompositeType,
     RangeType
 );
+
+impl Mergeable for Sequence {
+    fn changes_from(&self, base: &Sequence) -> Vec<String> {
+        let definition_differs = Sequence {
+            comment: base.comment.clone(),
+            ..self.clone()
+        } != *base;
+        let definition = definition_differs.then(|| "changes its definition".to_string());
+        definition
+            .into_iter()
+            .chain(comment_change(&base.comment, &self.comment))
+            .collect()
+    }
+
+    fn merge_changed(object: &str, sides: [&Sequence; 3], conflicts: &mut Vec<Conflict>) -> Option<Sequence> {
+        Some(properties::sequence(object, sides, conflicts))
+    }
+}
 
 impl Mergeable for ExtendedStatistics {
     fn changes_from(&self, base: &ExtendedStatistics) -> Vec<String> {
@@ -494,7 +518,7 @@ impl Mergeable for Table {
         changes
     }
 
-    fn merge_changed([base, ours, theirs]: [&Table; 3], conflicts: &mut Vec<Conflict>) -> Option<Table> {
+    fn merge_changed(_: &str, [base, ours, theirs]: [&Table; 3], conflicts: &mut Vec<Conflict>) -> Option<Table> {
         let table = ours.name.quoted();
         // One table-level setting, by the same rule as whole objects.
         macro_rules! setting {
@@ -704,14 +728,14 @@ mod tests {
             .replace("email text", "email text default 'y'");
         let expected = vec![
             conflict(
-                "column public.users.name",
-                "changes its type to bigint",
-                "changes its type to character varying(100)",
+                "type of column public.users.name",
+                "changes it to bigint",
+                "changes it to character varying(100)",
             ),
             conflict(
-                "column public.users.email",
-                "sets its default to 'x'",
-                "sets its default to 'y'",
+                "default of column public.users.email",
+                "changes it to 'x'",
+                "changes it to 'y'",
             ),
         ];
         assert_eq!(merged(BASE, &ours, &theirs), Err(expected));
@@ -768,5 +792,110 @@ mod tests {
             "changes it to \"Customers.\"",
         )];
         assert_eq!(merged(BASE, &ours, &theirs), Err(expected));
+    }
+
+    #[test]
+    fn a_type_on_one_side_and_a_default_on_the_other_make_one_column() {
+        let ours = BASE.replace("name  text", "name varchar(100)");
+        let theirs = BASE.replace("name  text", "name text default ''");
+        let expected = BASE.replace("name  text", "name varchar(100) default ''");
+        assert_eq!(merged(BASE, &ours, &theirs), Ok(schema(&expected)));
+        assert_eq!(merged(BASE, &theirs, &ours), Ok(schema(&expected)));
+    }
+
+    #[test]
+    fn nullability_on_one_side_and_a_comment_on_the_other_make_one_column() {
+        let ours = BASE.replace("email text", "email text not null");
+        let theirs = BASE.replace("email text", "/// Login.\n email text");
+        let expected = BASE.replace("email text", "/// Login.\n email text not null");
+        assert_eq!(merged(BASE, &ours, &theirs), Ok(schema(&expected)));
+    }
+
+    #[test]
+    fn a_property_both_sides_change_alike_is_taken_once() {
+        let ours = BASE.replace("total numeric(12,2)", "/// Gross.\n total numeric(14,2)");
+        let theirs = BASE.replace("total numeric(12,2)", "total numeric(14,2) not null");
+        let expected = BASE.replace("total numeric(12,2)", "/// Gross.\n total numeric(14,2) not null");
+        assert_eq!(merged(BASE, &ours, &theirs), Ok(schema(&expected)));
+    }
+
+    #[test]
+    fn a_property_both_sides_change_differently_is_named() {
+        let ours = BASE.replace("total numeric(12,2)", "total numeric(14,2) not null");
+        let theirs = BASE.replace("total numeric(12,2)", "/// Gross.\n total bigint");
+        let expected = vec![conflict(
+            "type of column public.orders.total",
+            "changes it to numeric(14,2)",
+            "changes it to bigint",
+        )];
+        assert_eq!(merged(BASE, &ours, &theirs), Err(expected));
+    }
+
+    #[test]
+    fn a_type_change_sets_a_default_anew_so_it_conflicts_with_a_new_default() {
+        let base = BASE.replace("name  text", "name text default 'x'");
+        let ours = BASE.replace("name  text", "name varchar(100) default 'x'");
+        let theirs = BASE.replace("name  text", "name text default 'y'");
+        let expected = vec![conflict(
+            "type and default of column public.users.name",
+            "changes its type to character varying(100), which sets its default anew",
+            "sets its default to 'y'",
+        )];
+        assert_eq!(merged(&base, &ours, &theirs), Err(expected));
+        // A comment does not care.
+        let theirs = BASE.replace("name  text", "/// Shown.\n name text default 'x'");
+        let expected = BASE.replace("name  text", "/// Shown.\n name varchar(100) default 'x'");
+        assert_eq!(merged(&base, &ours, &theirs), Ok(schema(&expected)));
+    }
+
+    #[test]
+    fn an_identity_follows_the_type_the_other_side_gives_its_column() {
+        let base = "table t {\n n integer generated by default as identity\n label text\n}";
+        let ours = base.replace("n integer", "n bigint");
+        let theirs = base.replace("by default", "always");
+        let expected = ours.replace("by default", "always");
+        assert_eq!(merged(base, &ours, &theirs), Ok(schema(&expected)));
+    }
+
+    #[test]
+    fn an_identity_and_a_dropped_not_null_conflict() {
+        let base = "table t {\n n integer not null\n}";
+        let ours = "table t {\n n integer generated always as identity\n}";
+        let theirs = "table t {\n /// Optional.\n n integer\n}";
+        let expected = vec![conflict(
+            "nullability of column public.t.n",
+            "makes it an identity column, never null",
+            "makes it nullable",
+        )];
+        assert_eq!(merged(base, ours, theirs), Err(expected));
+    }
+
+    #[test]
+    fn a_new_generated_expression_merges_the_column_as_a_whole() {
+        let base = "table t {\n a integer\n b integer generated always as (a + 1) stored\n}";
+        let ours = base.replace("a + 1", "a + 2");
+        let theirs = base.replace(" b integer", " /// Next.\n b integer");
+        let expected = vec![conflict(
+            "column public.t.b",
+            "sets its generated expression to a + 2",
+            "sets its comment to \"Next.\"",
+        )];
+        assert_eq!(merged(base, &ours, &theirs), Err(expected));
+    }
+
+    #[test]
+    fn a_sequence_both_sides_change_merges_option_by_option() {
+        let base = "sequence s { cache 1 }";
+        let ours = "sequence s { cache 20 }";
+        let theirs = "/// Ids.\nsequence s { cache 1 increment 5 }";
+        let expected = "/// Ids.\nsequence s { cache 20 increment 5 }";
+        assert_eq!(merged(base, ours, theirs), Ok(schema(expected)));
+        let theirs = "sequence s { cache 10 increment 5 }";
+        let expected = vec![conflict(
+            "cache of sequence public.s",
+            "changes it to 20",
+            "changes it to 10",
+        )];
+        assert_eq!(merged(base, ours, theirs), Err(expected));
     }
 }
