@@ -7,6 +7,7 @@ mod apply;
 mod check;
 mod database;
 mod diff;
+mod ecosystem;
 mod fmt;
 mod import;
 mod revisions;
@@ -276,6 +277,8 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
+    Completions(ecosystem::CompletionsArgs),
+    Man(ecosystem::ManArgs),
 }
 
 /// Where to run revisions, and the timeouts.
@@ -341,6 +344,8 @@ pub fn run(cli: Cli) -> u8 {
             | Command::Revision { .. }
             | Command::Merge { .. }
             | Command::Rehash
+            | Command::Completions(_)
+            | Command::Man(_)
     );
     match connect_timeout(cli.connect_timeout) {
         Ok(Some(seconds)) => crate::reflect::set_default_timeout(std::time::Duration::from_secs(seconds)),
@@ -372,6 +377,8 @@ pub fn run(cli: Cli) -> u8 {
         ),
         Command::Merge { message } => revisions::merge(message),
         Command::Rehash => revisions::rehash(),
+        Command::Completions(args) => ecosystem::completions(args),
+        Command::Man(args) => ecosystem::man(args),
         Command::Upgrade { target, sql, from, run } => apply::upgrade(target, sql, from, run.target()),
         Command::Downgrade { target, sql, from, run } => apply::downgrade(target, sql, from, run.target()),
         Command::Current { db } => apply::current(db),
