@@ -7,6 +7,7 @@ mod apply;
 mod check;
 mod database;
 mod diff;
+mod ecosystem;
 mod fmt;
 mod import;
 mod revisions;
@@ -380,6 +381,8 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
+    Completions(ecosystem::CompletionsArgs),
+    Man(ecosystem::ManArgs),
 }
 
 /// Where to run revisions, and the timeouts.
@@ -468,6 +471,8 @@ pub fn run(cli: Cli) -> u8 {
             | Command::Rehash
             | Command::Heads { .. }
             | Command::Show { .. }
+            | Command::Completions(_)
+            | Command::Man(_)
     );
     match connect_timeout(cli.connect_timeout) {
         Ok(Some(seconds)) => crate::reflect::set_default_timeout(std::time::Duration::from_secs(seconds)),
@@ -502,6 +507,8 @@ pub fn run(cli: Cli) -> u8 {
         ),
         Command::Merge { message } => revisions::merge(message),
         Command::Rehash => revisions::rehash(),
+        Command::Completions(args) => ecosystem::completions(args),
+        Command::Man(args) => ecosystem::man(args),
         Command::Upgrade {
             target,
             sql,
