@@ -290,3 +290,29 @@ fn a_revision_side_shows_its_diagnostics_and_help_describes_db() {
         );
     }
 }
+
+#[test]
+fn a_revisions_notices_are_shown() {
+    let p = Project::new();
+    p.write("schema/app.trellis", FIRST);
+    p.revision_ok("20261125120000_aaaaaa", &["-m", "Users"]);
+    p.revision_ok("20261125120100_bbbbbb", &["--empty", "-m", "Count users"]);
+    let file = p.revision_file("20261125120100_bbbbbb");
+    let edited = p.read(&file).replace(
+        "-- Write the upgrade statements here.\n",
+        "DO $$ BEGIN RAISE NOTICE 'users: %', (SELECT count(*) FROM users); END $$;\n",
+    );
+    std::fs::write(&file, edited).expect("edit");
+    p.ok(&["rehash"]);
+    let output = p.run(&["upgrade"]);
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{said}");
+    // In order, between the revision's own progress lines.
+    let notice = said
+        .find("NOTICE: users: 0")
+        .unwrap_or_else(|| panic!("no notice:\n{said}"));
+    let started = said.find("upgrading 20261125120100_bbbbbb").expect("progress");
+    assert!(started < notice, "{said}");
+    // Only the revision's: the bookkeeping says nothing.
+    assert_eq!(said.matches("NOTICE").count(), 1, "{said}");
+}

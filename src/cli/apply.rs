@@ -178,6 +178,8 @@ pub(super) fn upgrade(target: Option<String>, sql: bool, from: Option<String>, h
         Ok(url) => url,
         Err(e) => return fail(e),
     };
+    // What a revision says with RAISE NOTICE is shown, as psql shows it.
+    reflect::show_notices();
     let result = on_database(async {
         let session = Session::open(&url, &project.version_table, &history, &how.options(), progress).await?;
         let targets = match forward {
@@ -313,6 +315,7 @@ pub(super) fn downgrade(target: String, sql: bool, from: Option<String>, how: Ta
         Ok(url) => url,
         Err(e) => return fail(e),
     };
+    reflect::show_notices();
     let result = on_database(async {
         let session = Session::open(&url, &project.version_table, &history, &how.options(), progress).await?;
         let applied = session.applied_known().await?;

@@ -531,6 +531,30 @@ struct Opened {
     major: u32,
 }
 
+/// Whether the server's notices (RAISE NOTICE, WARNING, ...) are shown on
+/// standard error: for the commands that run revisions.
+static NOTICES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Shows the server's notices from now on, as psql does.
+pub fn show_notices() {
+    NOTICES.store(true, Ordering::Relaxed);
+}
+
+/// One notice on standard error: its severity and message, then its detail
+/// and hint, each kept to one line (the text comes from the server).
+fn say_notice(notice: &tokio_postgres::error::DbError) {
+    use std::io::Write;
+    let mut text = format!("{}: {}", notice.severity(), crate::diag::printable(notice.message()));
+    if let Some(detail) = notice.detail() {
+        text.push_str(&format!("\nDETAIL: {}", crate::diag::printable(detail)));
+    }
+    if let Some(hint) = notice.hint() {
+        text.push_str(&format!("\nHINT: {}", crate::diag::printable(hint)));
+    }
+    // Standard error gone: nothing to tell anyone.
+    let _ = writeln!(std::io::stderr(), "{text}");
+}
+
 async fn open<T>(config: &Config, tls: T, timeout: Option<Duration>) -> Result<Opened, Failure>
 where
     T: MakeTlsConnect<Socket> + Send,
@@ -550,8 +574,20 @@ where
         .and_then(|v| v.parse().ok())
         .unwrap_or(13);
     tokio::spawn(async move {
-        // Errors surface on the client's next request.
-        let _ = connection.await;
+        // Errors surface on the client's next request. What the server
+        // says along the way (RAISE NOTICE in a revision) is shown when
+        // asked for.
+        let mut connection = connection;
+        let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
+        while let Some(message) = futures_util::StreamExt::next(&mut messages).await {
+            match message {
+                Ok(tokio_postgres::AsyncMessage::Notice(notice)) if NOTICES.load(Ordering::Relaxed) => {
+                    say_notice(&notice);
+                }
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
     });
     Ok(Opened { client, major })
 }

@@ -33,7 +33,7 @@ use crate::ir::{
 };
 
 pub use argument::{is_url, mask, mistyped};
-pub use connect::{Database, DbError, Target, configure, connect, set_default_timeout};
+pub use connect::{Database, DbError, Target, configure, connect, set_default_timeout, show_notices};
 pub use conninfo::with_dbname;
 pub use normalize::normalize;
 
