@@ -321,7 +321,19 @@ pub(super) fn downgrade(target: String, sql: bool, from: Option<String>, how: Ta
         let applied = session.applied_known().await?;
         let ids: Vec<String> = applied.iter().map(|a| a.revision.clone()).collect();
         let remove = to_remove(&history, &ids, &target).map_err(ApplyError::History)?;
-        let losses = session.losses(&remove, project.postgres).await?;
+        // A revision stopped part way is undone from what the database has,
+        // which refuses by itself what would lose data; the others are
+        // judged by their downgrade.
+        let whole: Vec<&Revision> = remove
+            .iter()
+            .copied()
+            .filter(|r| {
+                !applied
+                    .iter()
+                    .any(|a| a.revision == r.id && (a.state == State::Upgrading || a.undoing))
+            })
+            .collect();
+        let losses = session.losses(&whole, project.postgres).await?;
         if !how.allow_destructive && losses.iter().any(|l| !l.loses_nothing()) {
             return Err(ApplyError::History(refusal(session.description(), &losses)));
         }
