@@ -316,3 +316,73 @@ fn a_revisions_notices_are_shown() {
     // Only the revision's: the bookkeeping says nothing.
     assert_eq!(said.matches("NOTICE").count(), 1, "{said}");
 }
+
+#[test]
+fn risky_steps_say_how_big_their_table_is() {
+    let p = Project::new();
+    p.write("schema/app.trellis", FIRST);
+    p.revision_ok("20261125120000_aaaaaa", &["-m", "Users"]);
+    p.ok(&["upgrade"]);
+    pg::server()
+        .psql(
+            &p.url,
+            "INSERT INTO users (email) SELECT 'u' || g FROM generate_series(1, 1000) g; ANALYZE users;",
+        )
+        .expect("rows");
+    p.write(
+        "schema/app.trellis",
+        "table users {\n  id    bigint generated always as identity primary key\n  email text not null\n  note  text\n\n  index users_email (email)\n}\n",
+    );
+    // The SQL: the index build holds SHARE for as long as the table takes;
+    // adding a nullable column says nothing (it is instant and not risky).
+    let sql = differs(&p, &["diff", "--from", &p.url, "--to", "schema"]);
+    let impact = "-- IMPACT: users: about 1,000 rows, ";
+    assert_eq!(sql.matches("-- IMPACT").count(), 1, "{sql}");
+    let line = sql
+        .lines()
+        .find(|l| l.starts_with(impact))
+        .unwrap_or_else(|| panic!("no impact line:\n{sql}"));
+    assert!(
+        line.ends_with("; SHARE (blocks writes) for a time proportional to the table"),
+        "{line}"
+    );
+    // Online: the build goes on while writes do.
+    let summary = differs(
+        &p,
+        &[
+            "diff", "--from", &p.url, "--to", "schema", "--online", "--format", "summary",
+        ],
+    );
+    assert!(
+        summary.contains("SHARE UPDATE EXCLUSIVE (reads and writes go on) while it reads the whole table"),
+        "{summary}"
+    );
+    // JSON: the figures themselves.
+    let document: Value = serde_json::from_str(&differs(
+        &p,
+        &["diff", "--from", &p.url, "--to", "schema", "--format", "json"],
+    ))
+    .expect("JSON");
+    let step = document["upgrade"]
+        .as_array()
+        .and_then(|steps| steps.iter().find(|s| s.get("impact").is_some()))
+        .unwrap_or_else(|| panic!("no impact in {document}"));
+    assert_eq!(step["impact"]["rows"], 1000, "{step}");
+    assert_eq!(step["impact"]["lock"], "SHARE", "{step}");
+    assert_eq!(step["impact"]["duration"], "proportional", "{step}");
+    assert!(step["impact"]["bytes"].as_u64().is_some_and(|b| b > 8192), "{step}");
+    // Offline there are no sizes to say.
+    let offline = differs(&p, &["diff", "--from", "rev:head", "--to", "schema"]);
+    assert!(!offline.contains("IMPACT"), "{offline}");
+    // A revision written with the sizes of a database says them too.
+    p.revision_ok("20261125120100_bbbbbb", &["-m", "Index emails", "--sizes-from", &p.url]);
+    let revision = p.read(&p.revision_file("20261125120100_bbbbbb"));
+    assert!(revision.contains(impact), "{revision}");
+}
+
+/// Standard output of a `diff` that finds differences (exit status 2).
+fn differs(p: &Project, args: &[&str]) -> String {
+    let output = p.run(args);
+    assert_eq!(output.status.code(), Some(2), "{args:?}\n{}", text(&output));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}

@@ -38,6 +38,30 @@ impl Server {
         }
         self.runtime.block_on(crate::reflect::casts(&self.database, &probes))
     }
+
+    /// Gives the plan's steps their impact: the sizes of the tables they
+    /// change, read from this database (the `from` side). A failure to read
+    /// them leaves the plan as it was, with a warning.
+    fn annotate(&self, plan: &mut Plan) {
+        annotate(&self.runtime, &self.database, plan);
+    }
+}
+
+/// Gives a plan made against `database` the sizes of the tables its risky
+/// steps change ([`plan::impact`]).
+pub(super) fn annotate(runtime: &tokio::runtime::Runtime, database: &crate::reflect::Database, plan: &mut Plan) {
+    let tables = plan::impact::tables(plan);
+    if tables.is_empty() {
+        return;
+    }
+    match runtime.block_on(crate::reflect::table_sizes(database, &tables)) {
+        Ok(sizes) => plan::impact::annotate(plan, &sizes),
+        Err(e) => errln!(
+            "warning: {}: cannot read the tables' sizes ({}); the plan says no sizes",
+            database.description,
+            crate::reflect::DbError::from_postgres(&database.description, &e).message
+        ),
+    }
 }
 
 /// The two sides, what unmanaged objects of the `from` database use, and
@@ -199,10 +223,16 @@ pub(super) fn run(args: DiffArgs, color: Color) -> u8 {
         online: args.online,
         postgres,
     };
-    let upgrade = plan::upgrade(&from.schema, &to.schema, options);
+    let mut upgrade = plan::upgrade(&from.schema, &to.schema, options);
     let downgrade = plan::downgrade(&from.schema, &to.schema, options);
     let differ = if upgrade.is_empty() { 0 } else { 2 };
     let blocked = blocked_steps(&upgrade, &dependencies);
+    // Against a database, each risky step says how big its table is there.
+    if crate::reflect::is_url(&args.from)
+        && let Some(server) = &server
+    {
+        server.annotate(&mut upgrade);
+    }
     let casts = server.map(|server| server.casts(&upgrade)).unwrap_or_default();
     match args.format {
         DiffFormat::Sql => {
@@ -380,6 +410,9 @@ pub(super) fn summary(upgrade: &Plan, downgrade: &Plan) -> String {
                 printable(&finding.message)
             ));
         }
+        if let Some(impact) = &step.impact {
+            out.push_str(&format!("    impact: {}\n", printable(&impact.words())));
+        }
     }
     let irreversible: Vec<_> = downgrade
         .findings
@@ -421,7 +454,7 @@ pub(super) fn as_json(upgrade: &Plan, downgrade: &Plan) -> serde_json::Value {
             .iter()
             .zip(render::plan_locks(plan))
             .map(|(step, locks)| {
-                json!({
+                let mut value = json!({
                     "description": render::describe(&step.change),
                     "table": step.change.table().map(|t| t.to_string()),
                     "findings": step.findings.iter().map(|&f| {
@@ -432,7 +465,22 @@ pub(super) fn as_json(upgrade: &Plan, downgrade: &Plan) -> serde_json::Value {
                         json!({ "mode": lock.mode.name(), "on": lock.on.to_string() })
                     }).collect::<Vec<_>>(),
                     "sql": render::step_statements(step, plan).into_iter().map(|s| s.sql).collect::<Vec<_>>(),
-                })
+                });
+                // Only a plan made against a database knows sizes.
+                if let (Some(impact), Some(object)) = (&step.impact, value.as_object_mut()) {
+                    object.insert(
+                        "impact".into(),
+                        json!({
+                            "table": impact.table.to_string(),
+                            "rows": impact.size.rows,
+                            "bytes": impact.size.bytes,
+                            "lock": impact.lock.map(|mode| mode.name()),
+                            "duration": impact.duration.name(),
+                            "words": impact.words(),
+                        }),
+                    );
+                }
+                value
             })
             .collect()
     };

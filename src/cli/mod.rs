@@ -183,6 +183,11 @@ pub enum Command {
         /// their own, with progress recorded.
         #[arg(long)]
         online: bool,
+        /// Say in the revision how big each table a risky step changes is
+        /// in this database (rows and size on disk, read from its
+        /// statistics; nothing is changed): production's, say, or a copy.
+        #[arg(long, value_name = "URL")]
+        sizes_from: Option<String>,
     },
     /// Join the heads that branches left in the history with a merge
     /// revision whose snapshot has both branches' changes.
@@ -496,12 +501,14 @@ pub fn run(cli: Cli) -> u8 {
             empty,
             allow_destructive,
             online,
+            sizes_from,
         } => revisions::revision(
             revisions::RevisionArgs {
                 message,
                 empty,
                 allow_destructive,
                 online,
+                sizes_from,
             },
             color,
         ),

@@ -107,6 +107,8 @@ pub(super) struct RevisionArgs {
     pub empty: bool,
     pub allow_destructive: bool,
     pub online: bool,
+    /// A database to read the sizes of the changed tables from.
+    pub sizes_from: Option<String>,
 }
 
 /// `trellisc revision -m MSG`: the next revision, from the head's snapshot
@@ -152,7 +154,21 @@ pub(super) fn revision(args: RevisionArgs, color: Color) -> u8 {
             online: args.online,
             postgres: project.postgres,
         };
-        let upgrade = plan::upgrade(&old, &new, options);
+        let mut upgrade = plan::upgrade(&old, &new, options);
+        if let Some(url) = &args.sizes_from
+            && !upgrade.is_empty()
+        {
+            let sized = super::database::runtime().and_then(|runtime| {
+                let database = runtime
+                    .block_on(crate::reflect::connect(url))
+                    .map_err(|e| e.to_string())?;
+                super::diff::annotate(&runtime, &database, &mut upgrade);
+                Ok(())
+            });
+            if let Err(e) = sized {
+                return fail(format!("--sizes-from: {e}; nothing written"));
+            }
+        }
         if upgrade.is_empty() {
             print_diagnostics(&sources, &diagnostics, color);
             let at = head.map_or("the empty schema".to_string(), |h| format!("revision {}", h.id));

@@ -6,6 +6,7 @@
 
 mod blocked;
 mod conversion;
+pub mod impact;
 mod order;
 mod safety;
 mod volatility;
@@ -74,6 +75,9 @@ pub struct Step {
     pub deferred_foreign_keys: Vec<Ident>,
     /// Findings about this step (indexes into [`Plan::findings`]).
     pub findings: Vec<usize>,
+    /// How big the table it changes is and how long it holds its lock,
+    /// when the plan was made against a database ([`impact::annotate`]).
+    pub impact: Option<impact::Impact>,
 }
 
 /// An ordered plan with its safety findings.

@@ -339,6 +339,7 @@ fn plain(change: Change) -> Step {
         change,
         deferred_foreign_keys: Vec::new(),
         findings: Vec::new(),
+        impact: None,
     }
 }
 
@@ -427,6 +428,7 @@ fn order_creates(
             change: Change::CreateTable(table.clone()),
             deferred_foreign_keys: left_out,
             findings: Vec::new(),
+            impact: None,
         });
     }
     (steps, deferred)

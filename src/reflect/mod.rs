@@ -118,6 +118,50 @@ pub struct Unmanaged {
     pub name: String,
 }
 
+/// The estimated rows and size on disk of each of `tables` the database
+/// has (one query): `pg_class.reltuples` (none before the first ANALYZE or
+/// VACUUM) and `pg_total_relation_size`.
+pub async fn table_sizes(
+    database: &Database,
+    tables: &[QualifiedName],
+) -> Result<std::collections::BTreeMap<QualifiedName, crate::plan::impact::TableSize>, tokio_postgres::Error> {
+    let mut sizes = std::collections::BTreeMap::new();
+    if tables.is_empty() {
+        return Ok(sizes);
+    }
+    let schemas: Vec<String> = tables.iter().map(|t| t.schema.as_str().to_string()).collect();
+    let names: Vec<String> = tables.iter().map(|t| t.name.as_str().to_string()).collect();
+    let rows = database
+        .client
+        .query_typed(
+            "SELECT t.n::int8, c.reltuples::float8, pg_total_relation_size(c.oid)::int8 \
+             FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(schema_name, table_name, n) \
+             JOIN pg_namespace s ON s.nspname = t.schema_name \
+             JOIN pg_class c ON c.relnamespace = s.oid AND c.relname = t.table_name AND c.relkind IN ('r', 'p', 'm')",
+            &[(&schemas, Type::TEXT_ARRAY), (&names, Type::TEXT_ARRAY)],
+        )
+        .await?;
+    for row in rows {
+        let n: i64 = get(&row, 0)?;
+        let reltuples: f64 = get(&row, 1)?;
+        let bytes: i64 = get(&row, 2)?;
+        let Some(table) = usize::try_from(n - 1).ok().and_then(|i| tables.get(i)) else {
+            continue;
+        };
+        // -1: never analysed (PostgreSQL 14 on); 0 before that is ambiguous
+        // too, but also what an empty table says.
+        let rows = (reltuples >= 0.0).then(|| reltuples.round() as u64);
+        sizes.insert(
+            table.clone(),
+            crate::plan::impact::TableSize {
+                rows,
+                bytes: u64::try_from(bytes).unwrap_or(0),
+            },
+        );
+    }
+    Ok(sizes)
+}
+
 /// What objects trellisc does not manage use of the tables it manages, in
 /// every schema (one query).
 pub async fn dependencies(database: &Database) -> Result<Vec<Dependency>, tokio_postgres::Error> {

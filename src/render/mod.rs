@@ -1859,6 +1859,9 @@ fn render(plan: &Plan, in_transactions: bool) -> String {
                 out.push_str(&format!("--   {}\n", printable(help)));
             }
         }
+        if let Some(impact) = &step.impact {
+            out.push_str(&format!("-- IMPACT: {}\n", printable(&impact.words())));
+        }
         for statement in step_statements(step, plan) {
             let alone = statement.transactional && crate::revision::split::runs_alone(&statement.sql);
             if in_transactions && open && (!statement.transactional || alone) {
