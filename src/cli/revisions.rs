@@ -30,7 +30,7 @@ pub(super) fn history(project: &Project) -> Result<History, String> {
 pub(super) fn open() -> Result<(Project, History), u8> {
     let project = project().map_err(fail)?;
     let history = history(&project).map_err(|e| {
-        errln!("{e}");
+        super::output::error(&e);
         1
     })?;
     Ok((project, history))
