@@ -2,6 +2,7 @@
 //! process's standard input and output, on copies of the example schemas.
 
 mod common;
+mod support;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -43,8 +44,14 @@ fn read_message(reader: &mut BufReader<ChildStdout>) -> Option<Value> {
 
 impl Client {
     fn start(root: &Path) -> Client {
+        Client::start_with(root, &[])
+    }
+
+    /// Starts the server with these environment variables set.
+    fn start_with(root: &Path, env: &[(&str, &str)]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_trellisc"))
             .arg("lsp")
+            .envs(env.iter().copied())
             .current_dir(root)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -484,6 +491,72 @@ fn composite_and_range_types_are_types_to_the_language_server() {
     let items = client.at("textDocument/completion", &shops, line, column + "home    ".len());
     let labels = labels_of(&items);
     assert!(labels.contains(&"address") && labels.contains(&"hours"), "{labels:?}");
+    client.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// With the project's database variable set, the next revision's marks say
+/// how big the tables they touch are there (read once, in the background).
+#[test]
+fn the_next_revision_says_the_sizes_of_the_database() {
+    let dir = std::env::temp_dir().join(format!("trellis-lsp-{}-sizes", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let url = support::pg::server().database();
+    let run = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_trellisc"))
+            .args(args)
+            .current_dir(&dir)
+            .env("TRELLIS_DATABASE_URL", &url)
+            .output()
+            .expect("trellisc");
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    run(&["init"]);
+    let schema = "table invoices {\n  id bigint primary key\n  total numeric(12,2) not null\n}\n";
+    let file = dir.join("schema/app.trellis");
+    std::fs::write(&file, schema).expect("write");
+    run(&["revision", "-m", "Base"]);
+    run(&["upgrade"]);
+    support::pg::server()
+        .psql(
+            &url,
+            "INSERT INTO invoices SELECT g, g FROM generate_series(1, 1000) g; ANALYZE invoices;",
+        )
+        .expect("rows");
+
+    let mut client = Client::start_with(&dir, &[("TRELLIS_DATABASE_URL", url.as_str())]);
+    client.open(&file, schema);
+    let edited = "table invoices {\n  id bigint primary key\n  total numeric(12,2) not null\n\n  index invoices_total (total)\n}\n";
+    // The first analysis starts reading the sizes; a later one has them.
+    let mut messages = Vec::new();
+    for attempt in 0..50 {
+        let text = if attempt % 2 == 0 {
+            edited.to_string()
+        } else {
+            format!("{edited}\n")
+        };
+        client.change(&file, &text);
+        messages = client
+            .diagnostics_for(&file)
+            .iter()
+            .filter_map(|d| d["message"].as_str().map(str::to_string))
+            .collect();
+        if messages.iter().any(|m| m.contains("in the database")) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        messages.iter().any(|m| m.contains("index invoices_total")
+            && m.contains("(in the database: invoices: about 1,000 rows, ")
+            && m.contains("SHARE (blocks writes) for a time proportional to the table")),
+        "{messages:?}"
+    );
     client.stop();
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -83,6 +83,54 @@ struct Server {
     /// Counts edits: an analysis is valid for the edit it was made after.
     edits: u64,
     last: std::cell::RefCell<Option<(PathBuf, u64, Rc<Analysis>)>>,
+    /// The sizes of the project database's tables, read once in the
+    /// background (when its variable is set) for the next revision's marks.
+    sizes: Sizes,
+}
+
+/// Table sizes read from a project's database, by project file.
+type Sizes = std::sync::Arc<std::sync::Mutex<BTreeMap<PathBuf, SizesOf>>>;
+
+/// One project's table sizes: being read, read, or not to be had.
+enum SizesOf {
+    Reading,
+    Read(BTreeMap<crate::ir::QualifiedName, plan::impact::TableSize>),
+    None,
+}
+
+/// The sizes of the project's tables if they have been read; the first ask
+/// starts reading them on a thread of their own (the editor never waits
+/// for a database), from the database the project's variable names.
+fn sizes_for(sizes: &Sizes, project: &Project) -> Option<BTreeMap<crate::ir::QualifiedName, plan::impact::TableSize>> {
+    let mut known = sizes.lock().ok()?;
+    match known.get(&project.file) {
+        Some(SizesOf::Read(read)) => return Some(read.clone()),
+        Some(_) => return None,
+        None => {}
+    }
+    let Ok(url) = project.database_url(None) else {
+        known.insert(project.file.clone(), SizesOf::None);
+        return None;
+    };
+    known.insert(project.file.clone(), SizesOf::Reading);
+    let file = project.file.clone();
+    let shared = std::sync::Arc::clone(sizes);
+    std::thread::spawn(move || {
+        let read = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .ok()
+            .and_then(|runtime| {
+                runtime.block_on(async {
+                    let database = crate::reflect::connect(&url).await.ok()?;
+                    crate::reflect::all_table_sizes(&database).await.ok()
+                })
+            });
+        if let Ok(mut known) = shared.lock() {
+            known.insert(file, read.map_or(SizesOf::None, SizesOf::Read));
+        }
+    });
+    None
 }
 
 /// One schema compiled: its files, in-memory text first.
@@ -240,7 +288,8 @@ impl Server {
             by_file.entry(file.to_path_buf()).or_default().push(converted);
         }
         if !analysis.diagnostics.iter().any(diag::Diagnostic::is_error) {
-            for (file, diagnostic) in impact(&analysis) {
+            let sizes = analysis.project.as_ref().and_then(|p| sizes_for(&self.sizes, p));
+            for (file, diagnostic) in impact(&analysis, sizes.as_ref()) {
                 by_file.entry(file).or_default().push(diagnostic);
             }
         }
@@ -760,7 +809,10 @@ fn convert(analysis: &Analysis, diagnostic: &diag::Diagnostic, span: Span) -> Di
 
 /// What the next revision would do, at each declaration it touches: the
 /// head revision's snapshot against the schema being edited.
-fn impact(analysis: &Analysis) -> Vec<(PathBuf, Diagnostic)> {
+fn impact(
+    analysis: &Analysis,
+    sizes: Option<&BTreeMap<crate::ir::QualifiedName, plan::impact::TableSize>>,
+) -> Vec<(PathBuf, Diagnostic)> {
     let Some(project) = &analysis.project else {
         return Vec::new();
     };
@@ -771,7 +823,10 @@ fn impact(analysis: &Analysis) -> Vec<(PathBuf, Diagnostic)> {
         return Vec::new();
     };
     let Ok(old) = head.snapshot() else { return Vec::new() };
-    let upgrade = plan::upgrade(&old, &analysis.schema, PlanOptions::default());
+    let mut upgrade = plan::upgrade(&old, &analysis.schema, PlanOptions::default());
+    if let Some(sizes) = sizes {
+        plan::impact::annotate(&mut upgrade, sizes);
+    }
     let mut out = Vec::new();
     let fallback = analysis.files.first().map(|(id, _)| Span::new(*id, 0..0));
     for (i, step) in upgrade.steps.iter().enumerate() {
@@ -792,11 +847,14 @@ fn impact(analysis: &Analysis) -> Vec<(PathBuf, Diagnostic)> {
                 _ => DiagnosticSeverity::INFORMATION,
             };
             let kind = finding.kind.label();
+            let size = step.impact.as_ref().map_or(String::new(), |impact| {
+                format!(" (in the database: {})", impact.words())
+            });
             out.extend(impact_diagnostic(
                 analysis,
                 span,
                 severity,
-                format!("next revision: {what}: {kind}: {}", finding.message),
+                format!("next revision: {what}: {kind}: {}{size}", finding.message),
             ));
             said = true;
         }

@@ -162,6 +162,39 @@ pub async fn table_sizes(
     Ok(sizes)
 }
 
+/// The estimated rows and size on disk of every table of the database
+/// outside PostgreSQL's own schemas (one query), as [`table_sizes`] reads
+/// them.
+pub async fn all_table_sizes(
+    database: &Database,
+) -> Result<std::collections::BTreeMap<QualifiedName, crate::plan::impact::TableSize>, tokio_postgres::Error> {
+    let rows = database
+        .client
+        .query_typed(
+            "SELECT s.nspname::text, c.relname::text, c.reltuples::float8, pg_total_relation_size(c.oid)::int8 \
+             FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace \
+             WHERE c.relkind IN ('r', 'p', 'm') AND s.nspname NOT IN ('pg_catalog', 'information_schema') \
+             AND s.nspname NOT LIKE 'pg\\_toast%'",
+            &[],
+        )
+        .await?;
+    let mut sizes = std::collections::BTreeMap::new();
+    for row in rows {
+        let schema: String = get(&row, 0)?;
+        let name: String = get(&row, 1)?;
+        let reltuples: f64 = get(&row, 2)?;
+        let bytes: i64 = get(&row, 3)?;
+        sizes.insert(
+            qualified(&schema, &name),
+            crate::plan::impact::TableSize {
+                rows: (reltuples >= 0.0).then(|| reltuples.round() as u64),
+                bytes: u64::try_from(bytes).unwrap_or(0),
+            },
+        );
+    }
+    Ok(sizes)
+}
+
 /// What objects trellisc does not manage use of the tables it manages, in
 /// every schema (one query).
 pub async fn dependencies(database: &Database) -> Result<Vec<Dependency>, tokio_postgres::Error> {
