@@ -9,6 +9,7 @@ mod losses;
 mod rights;
 mod script;
 mod undo;
+mod watch;
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
@@ -21,6 +22,8 @@ use crate::reflect::{Database, DbError};
 use crate::render::literal;
 use crate::revision::split::{Piece, split};
 use crate::revision::{History, Revision};
+
+pub use watch::{IndexBuild, Step, Watcher};
 
 pub use losses::{Loss, Rows};
 pub use script::{Direction, script};
@@ -130,6 +133,12 @@ pub struct Session<'h> {
     table: QualifiedName,
     history: &'h History,
     options: RunOptions,
+    /// Told what runs are at (a progress display), if anyone.
+    watcher: Option<Watcher>,
+    /// The second connection that watches index builds, once opened.
+    monitor: tokio::sync::OnceCell<Option<Database>>,
+    /// The server process of `db`, once asked.
+    backend_pid: std::cell::Cell<Option<i32>>,
 }
 
 /// The revisions the version table says are applied.
@@ -156,6 +165,9 @@ impl<'h> Session<'h> {
             table: table.clone(),
             history,
             options: RunOptions::default(),
+            watcher: None,
+            monitor: tokio::sync::OnceCell::new(),
+            backend_pid: std::cell::Cell::new(None),
         })
     }
 
@@ -213,6 +225,9 @@ impl<'h> Session<'h> {
             table: table.clone(),
             history,
             options: options.clone(),
+            watcher: None,
+            monitor: tokio::sync::OnceCell::new(),
+            backend_pid: std::cell::Cell::new(None),
         })
     }
 
@@ -391,7 +406,13 @@ impl<'h> Session<'h> {
         }
         self.check_versions(&pending)?;
         self.check_roles(&pending).await?;
-        for revision in &pending {
+        for (index, revision) in pending.iter().enumerate() {
+            self.tell(&Step::Revision {
+                index: index + 1,
+                total: pending.len(),
+                revision,
+                direction: Direction::Upgrade,
+            });
             let done = applied
                 .iter()
                 .find(|a| a.revision == revision.id && a.state == State::Upgrading)
@@ -498,7 +519,13 @@ impl<'h> Session<'h> {
         let applied = self.applied_known().await?;
         let have = applied_ids(&applied);
         self.check_order(&have)?;
-        for revision in remove {
+        for (index, revision) in remove.iter().enumerate() {
+            self.tell(&Step::Revision {
+                index: index + 1,
+                total: remove.len(),
+                revision,
+                direction: Direction::Downgrade,
+            });
             let row = applied.iter().find(|a| a.revision == revision.id);
             if row.is_some_and(|a| a.state == State::Upgrading || a.undoing) {
                 self.undo_partial(revision, &mut report).await?;
@@ -629,6 +656,10 @@ impl<'h> Session<'h> {
             Direction::Downgrade => (&revision.downgrade, revision.downgrade_line),
         };
         let pieces = split(text);
+        self.tell(&Step::Statements {
+            done: done.min(pieces.len()),
+            total: pieces.len(),
+        });
         let segments = segments(&pieces);
         let last = segments.len().saturating_sub(1);
         let table = self.table.quoted();
@@ -667,14 +698,30 @@ impl<'h> Session<'h> {
                 batch.push(format!("SAVEPOINT trellisc_bookkeeping; {bookkeeping}"));
                 batch.push("COMMIT".into());
             }
+            let total = pieces.len();
             let results = if transactional {
-                join_all(batch.iter().map(|sql| self.db.client.batch_execute(sql))).await
+                // Sent together, answered in order: each answer is one more
+                // statement done (BEGIN and the bookkeeping are none).
+                join_all(batch.iter().enumerate().map(|(k, sql)| async move {
+                    let result = self.db.client.batch_execute(sql).await;
+                    if result.is_ok() && (1..=ran).contains(&k) {
+                        self.tell(&Step::Statements { done: start + k, total });
+                    }
+                    result
+                }))
+                .await
             } else {
                 // Outside a transaction nothing stops the bookkeeping after
                 // a failed statement: it only runs after a success.
                 let mut results = Vec::new();
-                for sql in &batch {
-                    let result = self.db.client.batch_execute(sql).await;
+                for (k, sql) in batch.iter().enumerate() {
+                    let result = match k < ran {
+                        true => self.execute_alone(sql).await,
+                        false => self.db.client.batch_execute(sql).await,
+                    };
+                    if result.is_ok() && k + 1 == batch.len() {
+                        self.tell(&Step::Statements { done: count, total });
+                    }
                     let failed = result.is_err();
                     results.push(result);
                     if failed {

@@ -35,7 +35,7 @@ impl Target {
 
 fn progress(line: &str) {
     // Revision messages and names come from files and databases.
-    errln!("{}", crate::diag::printable(line));
+    super::progress::line(&crate::diag::printable(line));
 }
 
 /// Runs a database command on a small runtime; errors become status 1.
@@ -179,9 +179,12 @@ pub(super) fn upgrade(target: Option<String>, sql: bool, from: Option<String>, h
         Err(e) => return fail(e),
     };
     // What a revision says with RAISE NOTICE is shown, as psql shows it.
-    reflect::show_notices();
+    reflect::show_notices(super::progress::notice);
     let result = on_database(async {
-        let session = Session::open(&url, &project.version_table, &history, &how.options(), progress).await?;
+        let mut session = Session::open(&url, &project.version_table, &history, &how.options(), progress).await?;
+        if let Some(watcher) = super::progress::revisions(&url) {
+            session.watch(watcher);
+        }
         let targets = match forward {
             Forward::To(targets) => targets,
             Forward::Next(count) => {
@@ -315,9 +318,12 @@ pub(super) fn downgrade(target: String, sql: bool, from: Option<String>, how: Ta
         Ok(url) => url,
         Err(e) => return fail(e),
     };
-    reflect::show_notices();
+    reflect::show_notices(super::progress::notice);
     let result = on_database(async {
-        let session = Session::open(&url, &project.version_table, &history, &how.options(), progress).await?;
+        let mut session = Session::open(&url, &project.version_table, &history, &how.options(), progress).await?;
+        if let Some(watcher) = super::progress::revisions(&url) {
+            session.watch(watcher);
+        }
         let applied = session.applied_known().await?;
         let ids: Vec<String> = applied.iter().map(|a| a.revision.clone()).collect();
         let remove = to_remove(&history, &ids, &target).map_err(ApplyError::History)?;
@@ -848,9 +854,11 @@ impl Drifted {
 async fn compare(database: &Database, project: &Project, expected: &Schema) -> Result<Option<Drifted>, DbError> {
     let mut options = database::options(&[], Some(expected));
     options.exclude_tables = vec![project.version_table.clone()];
+    let reading = super::progress::reading(&database.description);
     let reflected = reflect::reflect(database, &options)
         .await
         .map_err(|e| DbError::from_postgres(&database.description, &e))?;
+    reading.done(&reflected.schema);
     database::warn_unmanaged(database, &reflected);
     let mut expected = expected.clone();
     database::normalize(database, &reflected.schema, &mut expected).await;

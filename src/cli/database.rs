@@ -67,11 +67,13 @@ pub(super) async fn read_over(
     helper: Option<Database>,
     options: &ReflectOptions,
 ) -> Result<(Database, Reflected), DbError> {
+    let reading = super::progress::reading(&database.description);
     let reflected = match &helper {
         Some(helper) => reflect::reflect_shared(&database, helper, options).await,
         None => reflect::reflect(&database, options).await,
     };
     let reflected = reflected.map_err(|e| DbError::from_postgres(&database.description, &e))?;
+    reading.done(&reflected.schema);
     Ok((database, reflected))
 }
 

@@ -10,6 +10,7 @@ mod diff;
 mod ecosystem;
 mod fmt;
 mod import;
+mod progress;
 mod revisions;
 mod source;
 
@@ -41,6 +42,12 @@ pub struct Cli {
     /// sets no connect_timeout. Default: PGCONNECT_TIMEOUT, else 10.
     #[arg(long, value_name = "SECONDS", global = true, value_parser = clap::value_parser!(u64).range(1..))]
     pub connect_timeout: Option<u64>,
+    /// Print no progress: neither the bars and spinners drawn while
+    /// standard error is a terminal nor the lines ("upgrading ID
+    /// MESSAGE") printed otherwise. Results, errors, warnings and the
+    /// server's notices are still printed.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -210,7 +217,9 @@ pub enum Command {
     /// Statements PostgreSQL refuses in a transaction (CREATE INDEX
     /// CONCURRENTLY) run on their own and their progress is recorded, so a
     /// rerun resumes. On failure, the statement, its place and the server's
-    /// message are shown and the exit status is 1.
+    /// message are shown and the exit status is 1. While standard error is
+    /// a terminal, a bar shows the revisions and statements done and a
+    /// concurrent index build's phase (none with --quiet).
     Upgrade {
         /// `head` (the default), `heads` (every branch's head), `+N` (the
         /// next N revisions), or a revision: its id, or a unique start of
@@ -487,6 +496,9 @@ pub fn run(cli: Cli) -> u8 {
     }
     if cli.command.format() == Some(Format::Json) {
         output::set_json();
+    }
+    if cli.quiet {
+        progress::set_quiet();
     }
     match cli.command {
         Command::Check { path, format } => check::run(path.as_deref(), format, color),

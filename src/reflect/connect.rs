@@ -535,8 +535,13 @@ struct Opened {
 /// standard error: for the commands that run revisions.
 static NOTICES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// Shows the server's notices from now on, as psql does.
-pub fn show_notices() {
+/// Where notices are printed: a line of text each.
+static PRINT_NOTICE: std::sync::OnceLock<fn(&str)> = std::sync::OnceLock::new();
+
+/// Shows the server's notices from now on, as psql does, each one given
+/// to `print` (which puts it above a progress bar, say).
+pub fn show_notices(print: fn(&str)) {
+    let _ = PRINT_NOTICE.set(print);
     NOTICES.store(true, Ordering::Relaxed);
 }
 
@@ -551,8 +556,13 @@ fn say_notice(notice: &tokio_postgres::error::DbError) {
     if let Some(hint) = notice.hint() {
         text.push_str(&format!("\nHINT: {}", crate::diag::printable(hint)));
     }
-    // Standard error gone: nothing to tell anyone.
-    let _ = writeln!(std::io::stderr(), "{text}");
+    match PRINT_NOTICE.get() {
+        Some(print) => print(&text),
+        // Standard error gone: nothing to tell anyone.
+        None => {
+            let _ = writeln!(std::io::stderr(), "{text}");
+        }
+    }
 }
 
 async fn open<T>(config: &Config, tls: T, timeout: Option<Duration>) -> Result<Opened, Failure>
