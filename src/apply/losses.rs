@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::{ApplyError, Session};
 use crate::diff::Change;
-use crate::ir::{QualifiedName, Schema};
+use crate::ir::QualifiedName;
 use crate::plan::{self, FindingKind, PlanOptions};
 use crate::revision::Revision;
 
@@ -70,12 +70,7 @@ impl Session<'_> {
         self.rights(true).await?;
         let mut losses = Vec::new();
         for revision in remove.iter().filter(|r| !r.is_merge()) {
-            let parent = revision.parents.first().and_then(|p| self.history.get(p));
-            let before = match parent {
-                Some(parent) => parent.snapshot(),
-                None => Ok(Schema::default()),
-            };
-            let (Ok(before), Ok(after)) = (before, revision.snapshot()) else {
+            let Ok((before, after)) = self.history.snapshots_around(revision) else {
                 continue;
             };
             let options = PlanOptions {

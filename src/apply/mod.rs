@@ -142,7 +142,7 @@ pub struct Session<'h> {
 }
 
 /// The revisions the version table says are applied.
-fn applied_ids(applied: &[Applied]) -> BTreeSet<String> {
+pub fn applied_ids(applied: &[Applied]) -> BTreeSet<String> {
     applied
         .iter()
         .filter(|a| a.state == State::Applied)
@@ -555,12 +555,7 @@ impl<'h> Session<'h> {
         if dependencies.is_empty() || revision.is_merge() {
             return Ok(());
         }
-        let parent = revision.parents.first().and_then(|p| self.history.get(p));
-        let before = match parent {
-            Some(parent) => parent.snapshot(),
-            None => Ok(crate::ir::Schema::default()),
-        };
-        let (Ok(before), Ok(after)) = (before, revision.snapshot()) else {
+        let Ok((before, after)) = self.history.snapshots_around(revision) else {
             // Without snapshots there is nothing to compare; the server
             // still refuses what it must.
             return Ok(());

@@ -83,14 +83,9 @@ impl Session<'_> {
                 revision.id, revision.message
             ))
         };
-        let parent = revision.parents.first().and_then(|p| self.history.get(p));
-        let before = match parent {
-            Some(parent) => parent.snapshot(),
-            None => Ok(Schema::default()),
-        };
-        let (before, after) = match (before, revision.snapshot()) {
-            (Ok(before), Ok(after)) => (before.without_renames(), after.without_renames()),
-            (Err(e), _) | (_, Err(e)) => {
+        let (before, after) = match self.history.snapshots_around(revision) {
+            Ok((before, after)) => (before.without_renames(), after.without_renames()),
+            Err(e) => {
                 return Err(stuck(format!(
                     "without its schema snapshots what ran cannot be told ({e})"
                 )));

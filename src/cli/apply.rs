@@ -189,12 +189,7 @@ pub(super) fn upgrade(target: Option<String>, sql: bool, from: Option<String>, h
             Forward::To(targets) => targets,
             Forward::Next(count) => {
                 let applied = session.applied_known().await?;
-                let have: BTreeSet<String> = applied
-                    .iter()
-                    .filter(|a| a.state == State::Applied)
-                    .map(|a| a.revision.clone())
-                    .collect();
-                next_revisions(&history, &have, count).map_err(ApplyError::History)?
+                next_revisions(&history, &apply::applied_ids(&applied), count).map_err(ApplyError::History)?
             }
         };
         let done = session.upgrade(&targets, progress).await?;

@@ -265,6 +265,17 @@ impl History {
         }
     }
 
+    /// The schemas a revision goes between: its first parent's snapshot
+    /// (the empty schema for the first revision) and its own. An error
+    /// when either snapshot cannot be read.
+    pub fn snapshots_around(&self, revision: &Revision) -> Result<(crate::ir::Schema, crate::ir::Schema), String> {
+        let before = match revision.parents.first().and_then(|p| self.get(p)) {
+            Some(parent) => parent.snapshot()?,
+            None => crate::ir::Schema::default(),
+        };
+        Ok((before, revision.snapshot()?))
+    }
+
     /// `id` and every revision it descends from.
     pub fn ancestors(&self, id: &str) -> BTreeSet<String> {
         let mut seen = BTreeSet::new();
