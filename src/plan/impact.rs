@@ -156,23 +156,30 @@ fn duration(plan: &Plan, step: usize) -> Duration {
     }
 }
 
-/// Whether a step's impact is worth saying: it is risky or destructive, or
-/// reads the whole table.
-fn worth_saying(plan: &Plan, step: usize) -> bool {
-    let findings = &plan.steps[step].findings;
-    findings
-        .iter()
-        .any(|&f| matches!(plan.findings[f].kind, FindingKind::Risky | FindingKind::Destructive))
-        || duration(plan, step) != Duration::Instant
+/// Each step's class of time, for the steps whose impact is worth saying
+/// (risky or destructive, or reading the whole table) on a table that
+/// exists already; None for the others. Each step's statements are looked
+/// at once.
+fn judged<'p>(plan: &'p Plan) -> Vec<Option<(&'p QualifiedName, Duration)>> {
+    (0..plan.steps.len())
+        .map(|i| {
+            let table = plan.steps[i]
+                .change
+                .table()
+                .filter(|t| !plan.created_tables.contains(*t))?;
+            let duration = duration(plan, i);
+            let flagged = plan.steps[i]
+                .findings
+                .iter()
+                .any(|&f| matches!(plan.findings[f].kind, FindingKind::Risky | FindingKind::Destructive));
+            (flagged || duration != Duration::Instant).then_some((table, duration))
+        })
+        .collect()
 }
 
 /// The existing tables whose size the plan's impacts need.
 pub fn tables(plan: &Plan) -> Vec<QualifiedName> {
-    let mut tables: Vec<QualifiedName> = (0..plan.steps.len())
-        .filter(|&i| worth_saying(plan, i))
-        .filter_map(|i| plan.steps[i].change.table().cloned())
-        .filter(|t| !plan.created_tables.contains(t))
-        .collect();
+    let mut tables: Vec<QualifiedName> = judged(plan).into_iter().flatten().map(|(t, _)| t.clone()).collect();
     tables.sort();
     tables.dedup();
     tables
@@ -182,27 +189,30 @@ pub fn tables(plan: &Plan) -> Vec<QualifiedName> {
 /// database (a table missing there gets none).
 pub fn annotate(plan: &mut Plan, sizes: &BTreeMap<QualifiedName, TableSize>) {
     let locks = crate::render::plan_locks(plan);
-    let mut impacts = Vec::new();
-    for i in 0..plan.steps.len() {
-        let impact = plan.steps[i]
-            .change
-            .table()
-            .filter(|_| worth_saying(plan, i))
-            .filter(|t| !plan.created_tables.contains(*t))
-            .and_then(|table| {
-                let size = *sizes.get(table)?;
-                let lock = locks.get(i).and_then(|locks| locks.iter().map(|l| l.mode).max());
-                Some(Impact {
-                    table: table.clone(),
-                    size,
-                    lock,
-                    duration: duration(plan, i),
-                })
-            });
-        impacts.push(impact);
-    }
+    let impacts: Vec<Option<Impact>> = judged(plan)
+        .into_iter()
+        .zip(&locks)
+        .map(|(judged, locks)| {
+            let (table, duration) = judged?;
+            Some(Impact {
+                table: table.clone(),
+                size: *sizes.get(table)?,
+                lock: locks.iter().map(|l| l.mode).max(),
+                duration,
+            })
+        })
+        .collect();
     for (step, impact) in plan.steps.iter_mut().zip(impacts) {
         step.impact = impact;
+    }
+}
+
+/// A table's size from `pg_class.reltuples` (-1, never analysed, from
+/// PostgreSQL 14 on) and `pg_total_relation_size`.
+pub fn size_of(reltuples: f64, bytes: i64) -> TableSize {
+    TableSize {
+        rows: (reltuples >= 0.0).then(|| reltuples.round() as u64),
+        bytes: u64::try_from(bytes).unwrap_or(0),
     }
 }
 

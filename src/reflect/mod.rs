@@ -148,16 +148,8 @@ pub async fn table_sizes(
         let Some(table) = usize::try_from(n - 1).ok().and_then(|i| tables.get(i)) else {
             continue;
         };
-        // -1: never analysed (PostgreSQL 14 on); 0 before that is ambiguous
-        // too, but also what an empty table says.
-        let rows = (reltuples >= 0.0).then(|| reltuples.round() as u64);
-        sizes.insert(
-            table.clone(),
-            crate::plan::impact::TableSize {
-                rows,
-                bytes: u64::try_from(bytes).unwrap_or(0),
-            },
-        );
+        // 0 before PostgreSQL 14 is ambiguous (never analysed, or empty).
+        sizes.insert(table.clone(), crate::plan::impact::size_of(reltuples, bytes));
     }
     Ok(sizes)
 }
@@ -186,10 +178,7 @@ pub async fn all_table_sizes(
         let bytes: i64 = get(&row, 3)?;
         sizes.insert(
             qualified(&schema, &name),
-            crate::plan::impact::TableSize {
-                rows: (reltuples >= 0.0).then(|| reltuples.round() as u64),
-                bytes: u64::try_from(bytes).unwrap_or(0),
-            },
+            crate::plan::impact::size_of(reltuples, bytes),
         );
     }
     Ok(sizes)
