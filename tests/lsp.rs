@@ -181,6 +181,22 @@ impl Client {
     }
 }
 
+/// Runs trellisc in `dir` with these environment variables; it must
+/// succeed.
+fn trellisc_in(dir: &Path, env: &[(&str, &str)], args: &[&str]) {
+    let output = Command::new(env!("CARGO_BIN_EXE_trellisc"))
+        .args(args)
+        .current_dir(dir)
+        .envs(env.iter().copied())
+        .output()
+        .expect("trellisc");
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 fn uri(path: &Path) -> String {
     format!("file://{}", path.display())
 }
@@ -354,18 +370,7 @@ fn the_next_revision_shows_while_editing() {
     let dir = std::env::temp_dir().join(format!("trellis-lsp-{}-impact", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("dir");
-    let run = |args: &[&str]| {
-        let output = Command::new(env!("CARGO_BIN_EXE_trellisc"))
-            .args(args)
-            .current_dir(&dir)
-            .output()
-            .expect("trellisc");
-        assert!(
-            output.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    };
+    let run = |args: &[&str]| trellisc_in(&dir, &[], args);
     run(&["init"]);
     let schema = "table invoices {\n  id bigint primary key\n  legacy text\n  total numeric(12,2) not null\n}\n";
     let file = dir.join("schema/app.trellis");
@@ -503,19 +508,7 @@ fn the_next_revision_says_the_sizes_of_the_database() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("dir");
     let url = support::pg::server().database();
-    let run = |args: &[&str]| {
-        let output = Command::new(env!("CARGO_BIN_EXE_trellisc"))
-            .args(args)
-            .current_dir(&dir)
-            .env("TRELLIS_DATABASE_URL", &url)
-            .output()
-            .expect("trellisc");
-        assert!(
-            output.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    };
+    let run = |args: &[&str]| trellisc_in(&dir, &[("TRELLIS_DATABASE_URL", url.as_str())], args);
     run(&["init"]);
     let schema = "table invoices {\n  id bigint primary key\n  total numeric(12,2) not null\n}\n";
     let file = dir.join("schema/app.trellis");
